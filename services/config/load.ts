@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { envSchema, type EnvConfig } from './env.js';
+import { parsePolicyConfig, type PolicyConfig } from '../core/sla/policy.js';
+
+/** Tunables of the runtime that live in the config file next to the SLA policy. */
+const runtimeSchema = z
+  .object({
+    limits: z
+      .object({
+        maxTextBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(64 * 1024),
+        postedAtPastDays: z.number().positive().default(365),
+        postedAtFutureMinutes: z.number().nonnegative().default(10),
+      })
+      .strict()
+      .default({ maxTextBytes: 64 * 1024, postedAtPastDays: 365, postedAtFutureMinutes: 10 }),
+    sweeper: z
+      .object({
+        leaseMs: z.number().int().positive().default(30_000),
+        maxSleepMs: z.number().int().positive().default(250),
+        claimBatch: z.number().int().positive().default(500),
+      })
+      .strict()
+      .default({ leaseMs: 30_000, maxSleepMs: 250, claimBatch: 500 }),
+    retentionDays: z.number().positive().default(7),
+    excerptChars: z.number().int().positive().max(500).default(140),
+  })
+  .strict();
+
+export type RuntimeConfig = z.infer<typeof runtimeSchema>;
+
+export interface AppConfig {
+  env: EnvConfig;
+  runtime: RuntimeConfig;
+  sla: PolicyConfig;
+  configFile: string | undefined;
+}
+
+/** Thrown when configuration is invalid; its message lists every problem by variable or path. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function zodProblems(error: z.ZodError, prefix: string): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.length ? issue.path.join('.') : '(root)';
+    return `${prefix}${path}: ${issue.message}`;
+  });
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError([`OTKLIK_CONFIG: cannot read ${path}: ${(e as Error).message}`]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (e) {
+    throw new ConfigError([`${path}: not valid YAML: ${(e as Error).message}`]);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError([`${path}: the top level must be a mapping`]);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Validates the environment and the optional config file together, reporting all problems at once. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const env = envSchema.safeParse(environment);
+  if (!env.success) problems.push(...zodProblems(env.error, ''));
+
+  const configFile = environment.OTKLIK_CONFIG || undefined;
+  const { sla: rawSla, ...rawRuntime } = configFile ? readConfigFile(configFile) : {};
+  const where = configFile ? `${configFile}: ` : 'config: ';
+
+  const runtime = runtimeSchema.safeParse(rawRuntime);
+  if (!runtime.success) problems.push(...zodProblems(runtime.error, where));
+
+  let sla: PolicyConfig | undefined;
+  try {
+    sla = parsePolicyConfig(rawSla ?? {});
+  } catch (e) {
+    problems.push(`${where}sla: ${(e as Error).message}`);
+  }
+
+  if (problems.length || !env.success || !runtime.success || !sla) throw new ConfigError(problems);
+  return { env: env.data, runtime: runtime.data, sla, configFile };
+}

@@ -1,0 +1,102 @@
+import type { Classification, CommentEvent, SlaInfo } from '../contracts/schema-types.generated.js';
+import type { SlaCommand } from './commands.js';
+import { computeDeadlines, resolvePolicy, type PolicyConfig } from './policy.js';
+import { commentKeyOf, shardOf } from './shard.js';
+
+export interface PlanOptions {
+  shards: number;
+  excerptChars: number;
+}
+
+export interface SlaPlan {
+  /** The transition to apply in Redis, or null when the event touches no SLA. */
+  command: SlaCommand | null;
+  /** The deadline to publish with the classified comment, when the comment opens an SLA. */
+  sla: SlaInfo | null;
+}
+
+/** Authors whose comments are owed an answer; UNKNOWN is treated as a citizen so nothing slips through. */
+const ANSWERABLE_AUTHORS = new Set(['CITIZEN', 'UNKNOWN']);
+
+export function excerptOf(text: string, chars: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= chars ? flat : `${flat.slice(0, chars - 1)}…`;
+}
+
+/**
+ * The pure SLA decision for one event (DESIGN.md, SLA semantics): a DELETED event cancels, an OFFICIAL
+ * reply answers its parent, an actionable citizen comment opens an SLA under its policy, anything else is
+ * counted as not actionable. Redis makes each of these idempotent; this only decides which one applies.
+ */
+export function planSla(
+  event: CommentEvent,
+  classification: Classification,
+  policies: PolicyConfig,
+  options: PlanOptions,
+): SlaPlan {
+  const key = commentKeyOf(event.platform, event.comment_id);
+  const shard = shardOf(key, options.shards);
+
+  if (event.op === 'DELETED') return { command: { kind: 'cancel', commentKey: key, shard }, sla: null };
+
+  if (event.author.kind === 'OFFICIAL') {
+    if (event.parent_comment_id === null) return { command: null, sla: null };
+    const parentKey = commentKeyOf(event.platform, event.parent_comment_id);
+    return {
+      command: {
+        kind: 'answer',
+        commentKey: parentKey,
+        shard: shardOf(parentKey, options.shards),
+        answeredAt: event.posted_at,
+      },
+      sla: null,
+    };
+  }
+
+  const notActionable: SlaPlan = {
+    command: {
+      kind: 'notActionable',
+      commentKey: key,
+      shard,
+      region: event.region,
+      category: classification.category,
+      priority: classification.priority,
+    },
+    sla: null,
+  };
+  if (!ANSWERABLE_AUTHORS.has(event.author.kind) || !classification.actionable) return notActionable;
+
+  const policy = resolvePolicy(policies, {
+    region: event.region,
+    category: classification.category,
+    type: classification.type,
+    priority: classification.priority,
+  });
+  if (!policy) return notActionable;
+
+  const { warnAtMs, dueAtMs } = computeDeadlines(policy, event.posted_at);
+  return {
+    command: {
+      kind: 'open',
+      commentKey: key,
+      shard,
+      platform: event.platform,
+      commentId: event.comment_id,
+      threadId: event.thread_id,
+      pageId: event.page_id,
+      region: event.region,
+      municipality: event.municipality,
+      category: classification.category,
+      priority: classification.priority,
+      postedAt: event.posted_at,
+      warnAt: warnAtMs,
+      dueAt: dueAtMs,
+      policyId: policy.policyId,
+      escalationIntervalMs: policy.escalationIntervalMs,
+      maxEscalationLevel: policy.maxEscalationLevel,
+      excerpt: excerptOf(event.text, options.excerptChars),
+      url: event.url,
+    },
+    sla: { policy_id: policy.policyId, warn_at: warnAtMs, due_at: dueAtMs },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Entry point of an Otklik process: `tsx services/runtime/main.ts [worker] [sweeper]` (both by default).
+ * Configuration: environment variables and the file named by OTKLIK_CONFIG (see README).
+ */
+import { ConfigError, loadConfig } from '../config/load.js';
+import { createLogger } from '../observability/logger.js';
+import { startApp, type Role } from './app.js';
+
+const roles = (process.argv.slice(2).filter((a) => a === 'worker' || a === 'sweeper') as Role[]) ?? [];
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.env.LOG_LEVEL, { pid: process.pid });
+  const app = await startApp(config, logger, { roles: roles.length ? roles : ['worker', 'sweeper'] });
+
+  let exiting = false;
+  const shutdown = (signal: string) => {
+    if (exiting) return;
+    exiting = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, 30_000);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        logger.error({ err: error.message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`otklik: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+import type { Kafka, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { encodeSlaAlert } from '../core/contracts/index.js';
+import type { SlaAlert } from '../core/contracts/schema-types.generated.js';
+import type { ClaimedAlert, SlaStore } from '../adapters/redis/sla-store.js';
+import { toSlaAlert } from './alert-message.js';
+
+export interface SweeperOptions {
+  kafka: Kafka;
+  store: SlaStore;
+  logger: Logger;
+  alertsTopic: string;
+  shards: number;
+  leaseMs: number;
+  /** Cap on the sleep until the earliest deadline, so new earlier deadlines are seen soon. */
+  maxSleepMs: number;
+  claimBatch: number;
+  onAlerts?: (alerts: SlaAlert[]) => void;
+}
+
+/**
+ * Publishes WARNING / BREACH / ESCALATION alerts when deadlines fall due. Claims are atomic and leased,
+ * so any number of sweepers may run; an alert is acknowledged only after the broker confirmed it.
+ */
+export class Sweeper {
+  private producer: Producer | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly options: SweeperOptions) {
+    this.log = options.logger.child({ component: 'sweeper' });
+  }
+
+  async start(): Promise<void> {
+    this.producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.running = true;
+    this.loop = this.run();
+    this.log.info({ topic: this.options.alertsTopic }, 'sweeper started');
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let sleepMs = this.options.maxSleepMs;
+      try {
+        sleepMs = await this.sweepOnce();
+      } catch (error) {
+        this.log.warn({ err: (error as Error).message }, 'sweep failed; will retry');
+        sleepMs = Math.min(1_000, this.options.maxSleepMs * 4);
+      }
+      if (sleepMs > 0 && this.running) await this.sleep(sleepMs);
+    }
+  }
+
+  /** One pass over every shard; returns how long to sleep before the next pass. */
+  async sweepOnce(): Promise<number> {
+    const { store, shards, claimBatch, leaseMs, maxSleepMs } = this.options;
+    let sleepMs = maxSleepMs;
+    let full = false;
+    const claimed: { alert: ClaimedAlert; firedAt: number }[] = [];
+    for (let shard = 0; shard < shards; shard++) {
+      const result = await store.claimDue(shard, claimBatch, leaseMs);
+      for (const alert of result.alerts) claimed.push({ alert, firedAt: result.now });
+      if (result.alerts.length >= claimBatch) full = true;
+      if (result.earliest !== null) sleepMs = Math.min(sleepMs, Math.max(0, result.earliest - result.now));
+    }
+    if (claimed.length > 0) await this.publish(claimed);
+    return full ? 0 : sleepMs;
+  }
+
+  private async publish(claimed: { alert: ClaimedAlert; firedAt: number }[]): Promise<void> {
+    const alerts = claimed.map(({ alert, firedAt }) => toSlaAlert(alert, firedAt));
+    await this.producer?.send({
+      topic: this.options.alertsTopic,
+      acks: -1,
+      messages: alerts.map((a) => ({ key: a.comment_key, value: encodeSlaAlert(a) })),
+    });
+    const acked = await this.options.store.ackAlerts(claimed.map((c) => c.alert));
+    alerts.forEach((a, i) => {
+      this.log.info(
+        { commentKey: a.comment_key, kind: a.kind, level: a.level, overdueMs: a.overdue_ms, acked: acked[i] },
+        'alert published',
+      );
+    });
+    this.options.onAlerts?.(alerts);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Idempotent: finish the pass in flight (its alerts are published and acked), then disconnect. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.running = false;
+      this.wake?.();
+      await this.loop;
+      await this.producer?.disconnect();
+      this.log.info('sweeper stopped');
+    })();
+    return this.closing;
+  }
+}

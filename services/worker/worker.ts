@@ -1,0 +1,135 @@
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { createCommentDecoder, type ContractLimits } from '../core/contracts/index.js';
+import type { PlanOptions } from '../core/sla/plan.js';
+import type { PolicyConfig } from '../core/sla/policy.js';
+import type { SlaStore } from '../adapters/redis/sla-store.js';
+import { SlaStoreError } from '../adapters/redis/sla-status.js';
+import { prepareBatch, type OutputMessage } from './prepare-batch.js';
+import { retryWhileRetriable } from './retry.js';
+
+export interface WorkerTopics {
+  comments: string;
+  classified: string;
+  dlq: string;
+}
+
+export interface WorkerOptions {
+  kafka: Kafka;
+  store: SlaStore;
+  logger: Logger;
+  groupId: string;
+  topics: WorkerTopics;
+  policies: PolicyConfig;
+  plan: PlanOptions;
+  limits?: Partial<ContractLimits>;
+  /** Messages handled per Redis pipeline and produce call. */
+  chunkSize?: number;
+  partitionsConsumedConcurrently?: number;
+  fromBeginning?: boolean;
+  /** Called after each committed chunk (tests and the demo watch progress with it). */
+  onChunkCommitted?: (info: { partition: number; lastOffset: string; processed: number }) => void;
+}
+
+/**
+ * Consumes comments, classifies them, applies their SLA transitions in Redis and publishes the results.
+ * A chunk's offsets are committed only after its Redis scripts and its output messages are confirmed.
+ */
+export class CommentWorker {
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private closing: Promise<void> | undefined;
+  private stopping = false;
+  private readonly log: Logger;
+  private readonly decode: ReturnType<typeof createCommentDecoder>;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.log = options.logger.child({ component: 'worker' });
+    this.decode = createCommentDecoder(options.limits);
+  }
+
+  async start(): Promise<void> {
+    const { kafka, groupId, topics } = this.options;
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topic: topics.comments,
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    await this.consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+    this.log.info({ groupId, topic: topics.comments }, 'worker started');
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const chunkSize = this.options.chunkSize ?? 1000;
+    const log = this.log.child({ topic: batch.topic, partition: batch.partition });
+    for (let start = 0; start < batch.messages.length; start += chunkSize) {
+      if (!isRunning() || isStale() || this.stopping) break;
+      const chunk = batch.messages.slice(start, start + chunkSize);
+      const prepared = prepareBatch(chunk, {
+        topic: batch.topic,
+        partition: batch.partition,
+        decode: this.decode,
+        policies: this.options.policies,
+        plan: this.options.plan,
+        nowMs: Date.now(),
+      });
+      for (const dead of prepared.deadLetterCodes) {
+        log.warn({ offset: dead.offset, code: dead.code }, 'message sent to the dead-letter topic');
+      }
+
+      const retry = <T>(what: string, op: () => Promise<T>) =>
+        retryWhileRetriable(op, {
+          isRetriable: (e) => (e instanceof SlaStoreError ? e.retriable : true),
+          shouldStop: () => !isRunning() || isStale(),
+          onRetry: async (e, attempt, delayMs) => {
+            log.warn({ err: (e as Error).message, attempt, delayMs }, `${what} failed; retrying`);
+            await heartbeat().catch(() => undefined);
+          },
+        });
+
+      await retry('redis', () => this.options.store.apply(prepared.slaCommands));
+      await retry('produce', () =>
+        this.send([
+          { topic: this.options.topics.classified, messages: prepared.classified },
+          { topic: this.options.topics.dlq, messages: prepared.deadLetters },
+        ]),
+      );
+
+      const lastOffset = (chunk[chunk.length - 1] as { offset: string }).offset;
+      resolveOffset(lastOffset);
+      await heartbeat();
+      await commitOffsetsIfNecessary();
+      log.debug(
+        { lastOffset, processed: chunk.length, deadLettered: prepared.stats.deadLettered },
+        'chunk committed',
+      );
+      this.options.onChunkCommitted?.({ partition: batch.partition, lastOffset, processed: chunk.length });
+    }
+  }
+
+  private async send(topicMessages: { topic: string; messages: OutputMessage[] }[]): Promise<void> {
+    const nonEmpty = topicMessages.filter((t) => t.messages.length > 0);
+    if (nonEmpty.length === 0 || !this.producer) return;
+    await this.producer.sendBatch({ topicMessages: nonEmpty, acks: -1 });
+  }
+
+  /** Idempotent: stop fetching, let the chunk in flight finish and commit, then disconnect. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.stopping = true;
+      await this.consumer?.disconnect();
+      await this.producer?.disconnect();
+      this.log.info('worker stopped');
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { pino } from 'pino';
+import { Redis } from 'ioredis';
+import { createKafka } from '../../services/adapters/kafka/client.js';
+import { loadConfig, type AppConfig } from '../../services/config/load.js';
+
+/** Each test gets its own topic names, consumer group and Redis key prefix on the shared stack. */
+export function isolatedStack(label: string, extraEnv: Record<string, string> = {}) {
+  const id = `${label}-${randomBytes(4).toString('hex')}`;
+  const brokers = inject('kafkaBrokers');
+  const redisUrl = inject('redisUrl');
+  const env: Record<string, string> = {
+    KAFKA_BROKERS: brokers,
+    REDIS_URL: redisUrl,
+    KAFKA_CLIENT_ID: `test-${id}`,
+    OTKLIK_GROUP_ID: `test-${id}`,
+    OTKLIK_TOPIC_COMMENTS: `test.${id}.comments`,
+    OTKLIK_TOPIC_CLASSIFIED: `test.${id}.classified`,
+    OTKLIK_TOPIC_ALERTS: `test.${id}.alerts`,
+    OTKLIK_TOPIC_DLQ: `test.${id}.dlq`,
+    OTKLIK_TOPIC_PARTITIONS: '3',
+    OTKLIK_KEY_PREFIX: `test:${id}`,
+    OTKLIK_SHARDS: '4',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...extraEnv,
+  };
+  const logger = pino({ level: env.LOG_LEVEL });
+  const kafka = createKafka({ brokers: [brokers], clientId: `test-client-${id}` }, logger);
+  const config = (): AppConfig => loadConfig(env);
+  const redis = () => new Redis(redisUrl);
+  return { id, env, logger, kafka, config, redis, brokers, redisUrl };
+}

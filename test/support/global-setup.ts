@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kafkaBrokers: string;
+    redisUrl: string;
+  }
+}
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+function readStackEnv(): Record<string, string> {
+  const file = join(process.env.OTKLIK_STATE_DIR ?? join(ROOT, '.otklik'), 'stack.env');
+  if (!existsSync(file)) return {};
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#') && l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
+async function containerRuntimeAnswers(): Promise<boolean> {
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where the integration tests find Kafka and Redis, in this order: KAFKA_BROKERS / REDIS_URL given;
+ * the stack `npm run stack:up` started (.otklik/stack.env); containers via testcontainers when a
+ * container runtime answers; else the project's local scripts (Kafka from Maven jars, local Redis).
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const stackEnv = readStackEnv();
+  let brokers = process.env.KAFKA_BROKERS ?? stackEnv.KAFKA_BROKERS;
+  let redisUrl = process.env.REDIS_URL ?? stackEnv.REDIS_URL;
+  const cleanups: (() => Promise<unknown>)[] = [];
+
+  if ((!brokers || !redisUrl) && (await containerRuntimeAnswers())) {
+    const { KafkaContainer } = await import('@testcontainers/kafka');
+    const { RedisContainer } = await import('@testcontainers/redis');
+    if (!brokers) {
+      const kafka = await new KafkaContainer('apache/kafka:3.9.1').withKraft().start();
+      brokers = `${kafka.getHost()}:${kafka.getMappedPort(9093)}`;
+      cleanups.push(() => kafka.stop());
+    }
+    if (!redisUrl) {
+      const redis = await new RedisContainer('redis:7-alpine').start();
+      redisUrl = redis.getConnectionUrl();
+      cleanups.push(() => redis.stop());
+    }
+  }
+  if (!brokers || !redisUrl) {
+    const out = execFileSync('bash', [join(ROOT, 'scripts/stack.sh'), 'up'], { encoding: 'utf8' });
+    const lines = Object.fromEntries(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => l.split('=', 2) as [string, string]),
+    );
+    brokers ??= lines.KAFKA_BROKERS;
+    redisUrl ??= lines.REDIS_URL;
+  }
+  if (!brokers || !redisUrl) throw new Error('no Kafka or Redis for the integration tests');
+  project.provide('kafkaBrokers', brokers);
+  project.provide('redisUrl', redisUrl);
+  return async () => {
+    for (const cleanup of cleanups) await cleanup();
+  };
+}
