@@ -3,7 +3,6 @@ import { inject } from 'vitest';
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
 import { createKafka } from '../../services/adapters/kafka/client.js';
-import { loadConfig, type AppConfig } from '../../services/config/load.js';
 
 /** Each test gets its own topic names, consumer group and Redis key prefix on the shared stack. */
 export function isolatedStack(label: string, extraEnv: Record<string, string> = {}) {
@@ -27,7 +26,6 @@ export function isolatedStack(label: string, extraEnv: Record<string, string> = 
   };
   const logger = pino({ level: env.LOG_LEVEL });
   const kafka = createKafka({ brokers: [brokers], clientId: `test-client-${id}` }, logger);
-  const config = (): AppConfig => loadConfig(env);
   const redis = () => new Redis(redisUrl);
-  return { id, env, logger, kafka, config, redis, brokers, redisUrl };
+  return { id, env, logger, kafka, redis, brokers, redisUrl };
 }
