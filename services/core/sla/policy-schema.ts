@@ -1,0 +1,241 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import {
+  CATEGORY_SYMBOLS,
+  COMMENT_TYPE_SYMBOLS,
+  PRIORITY_SYMBOLS,
+} from '../contracts/schema-types.generated.js';
+import { businessCalendar, CalendarError, russianProductionCalendar, WEEKDAYS } from '../calendar/index.js';
+import { parseIsoDate } from '../calendar/local-date.js';
+import { FEDERAL_DISTRICTS, regionInfo } from '../regions/index.js';
+import { parseDuration } from './policy-duration.js';
+
+/** The calendar every config has, which no config may redefine. */
+export const TWENTY_FOUR_SEVEN_ID = '24x7';
+/** `zone: region` makes a business calendar follow the zone of each region that uses it. */
+export const REGION_ZONE = 'region';
+/** Zone of a `zone: region` calendar for a comment whose region code is unknown. */
+export const FALLBACK_ZONE = 'Europe/Moscow';
+
+const MAX_DURATION_MS = 2160 * 3_600_000;
+const DURATION_EXAMPLE = 'a duration with a unit such as "90s", "15m", "2h" or "1h30m"';
+
+const duration = z.any().transform((value: unknown, ctx): number => {
+  const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+  if (ms === undefined) {
+    const got = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+    const hint = typeof value === 'number' ? ' (a bare number has no unit)' : '';
+    ctx.issues.push({
+      code: 'custom',
+      input: value,
+      message: `expected ${DURATION_EXAMPLE}, got ${got}${hint}`,
+    });
+    return z.NEVER;
+  }
+  if (ms <= 0 || ms > MAX_DURATION_MS) {
+    ctx.issues.push({
+      code: 'custom',
+      input: value,
+      message: `"${value}" must be more than 0 and at most 2160h`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+function oneOf(what: string, options: readonly string[]) {
+  return {
+    error: (issue: { input?: unknown }) =>
+      `unknown ${what} ${JSON.stringify(issue.input)}; expected one of ${options.join(', ')}`,
+  };
+}
+
+/** Unknown keys are typos: name them and list what is allowed. */
+function unknownKeys(allowed: readonly string[], what = 'key') {
+  return {
+    error: (issue: { code?: string; keys?: string[]; input?: unknown }) => {
+      if (issue.code === 'unrecognized_keys') {
+        return `unknown ${what} ${issue.keys?.map((k) => `"${k}"`).join(', ')}; expected ${allowed.join(', ')}`;
+      }
+      if (issue.code === 'invalid_type') return `expected a mapping, got ${JSON.stringify(issue.input)}`;
+      return undefined;
+    },
+  };
+}
+
+function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
+  return z.strictObject(shape, unknownKeys(Object.keys(shape)));
+}
+
+function partialRecord<Value extends z.core.SomeType>(
+  what: string,
+  keys: readonly [string, ...string[]],
+  value: Value,
+) {
+  return z.partialRecord(z.enum(keys), value, unknownKeys(keys, what));
+}
+
+const category = z.enum(CATEGORY_SYMBOLS, oneOf('category', CATEGORY_SYMBOLS));
+const commentType = z.enum(COMMENT_TYPE_SYMBOLS, oneOf('comment type', COMMENT_TYPE_SYMBOLS));
+const weekday = z.enum(WEEKDAYS, oneOf('weekday', WEEKDAYS));
+
+const isoDate = z
+  .string({ error: 'expected a date "YYYY-MM-DD" (quoted)' })
+  .refine((text) => parseIsoDate(text) !== undefined, { error: 'expected a real date "YYYY-MM-DD"' });
+const timeOfDay = z.string({ error: 'expected a time "HH:MM" in quotes' });
+const calendarRef = z.string({ error: 'expected the name of a calendar' });
+
+/**
+ * Holidays and working weekends of a calendar definition: the production calendar's, then the definition's
+ * own, which win where they disagree (a date listed in `workingDays` works even if a holiday).
+ */
+export function calendarDates(definition: CalendarDefinition): {
+  holidays: string[];
+  workingWeekends: string[];
+} {
+  const production =
+    definition.productionCalendar === 'ru'
+      ? russianProductionCalendar()
+      : { holidays: [], workingWeekends: [] };
+  const working = new Set(definition.workingDays);
+  const off = new Set(definition.holidays);
+  return {
+    holidays: [...new Set([...production.holidays, ...off])].filter((d) => !working.has(d)),
+    workingWeekends: [...new Set([...production.workingWeekends, ...working])].filter((d) => !off.has(d)),
+  };
+}
+
+const calendarDefinition = strictObject({
+  zone: z.string().prefault(REGION_ZONE),
+  week: partialRecord('weekday', WEEKDAYS, z.array(z.tuple([timeOfDay, timeOfDay]))),
+  productionCalendar: z.enum(['ru', 'none'], oneOf('production calendar', ['ru', 'none'])).prefault('ru'),
+  holidays: z.array(isoDate).prefault([]),
+  workingDays: z.array(isoDate).prefault([]),
+  workingWeekendSchedule: weekday.optional(),
+}).superRefine((definition, ctx) => {
+  if (definition.zone !== REGION_ZONE && !IANAZone.isValidZone(definition.zone)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['zone'],
+      message: `"${definition.zone}" is not an IANA time zone (such as Asia/Novosibirsk) nor "${REGION_ZONE}"`,
+    });
+    return;
+  }
+  const both = definition.holidays.filter((date) => definition.workingDays.includes(date));
+  if (both.length) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${both.join(', ')} listed both in holidays and in workingDays`,
+    });
+    return;
+  }
+  try {
+    businessCalendar({
+      zone: definition.zone === REGION_ZONE ? FALLBACK_ZONE : definition.zone,
+      week: definition.week,
+      ...calendarDates(definition),
+      workingWeekendSchedule: definition.workingWeekendSchedule,
+    });
+  } catch (error) {
+    if (!(error instanceof CalendarError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+  }
+});
+
+const regionCalendars = z.record(z.string(), calendarRef).superRefine((regions, ctx) => {
+  const seen = new Map<string, string>();
+  for (const code of Object.keys(regions)) {
+    const region = regionInfo(code);
+    if (!region) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [code],
+        message: `unknown region code "${code}"; use the federal subject code, such as "54" for Novosibirsk oblast`,
+      });
+      continue;
+    }
+    const earlier = seen.get(region.code);
+    if (earlier !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [code],
+        message: `"${code}" is ${region.name}, already configured as "${earlier}"`,
+      });
+    }
+    seen.set(region.code, code);
+  }
+});
+
+export const policyConfigSchema = strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'use lower-case letters, digits, "_" and "-"' })
+    .prefault('default'),
+  targets: strictObject({
+    critical: duration.prefault('1h'),
+    high: duration.prefault('2h'),
+    normal: duration.prefault('4h'),
+    low: duration.prefault('24h'),
+  }).prefault({}),
+  categoryTargets: partialRecord(
+    'category',
+    CATEGORY_SYMBOLS,
+    partialRecord('priority', PRIORITY_SYMBOLS, duration),
+  ).prefault({}),
+  warnFraction: z
+    .number({ error: 'expected a number between 0 and 1' })
+    .gt(0, { error: 'must be more than 0' })
+    .lt(1, { error: 'must be less than 1' })
+    .prefault(0.75),
+  escalation: strictObject({
+    every: duration.prefault('1h'),
+    maxLevel: z
+      .number({ error: 'expected a whole number' })
+      .int({ error: 'expected a whole number' })
+      .min(0, { error: 'must be 0 (no escalation) or more' })
+      .max(100, { error: 'must be at most 100' })
+      .prefault(3),
+  }).prefault({}),
+  noSla: strictObject({
+    categories: z.array(category).prefault([]),
+    types: z.array(commentType).prefault([]),
+  }).prefault({}),
+  calendars: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'use letters, digits, "_", "-" and "."' }),
+      calendarDefinition,
+    )
+    .refine((calendars) => !(TWENTY_FOUR_SEVEN_ID in calendars), {
+      error: `"${TWENTY_FOUR_SEVEN_ID}" is built in and cannot be redefined`,
+    })
+    .prefault({}),
+  defaultCalendar: calendarRef.prefault(TWENTY_FOUR_SEVEN_ID),
+  districts: partialRecord('federal district', FEDERAL_DISTRICTS, calendarRef).prefault({}),
+  regions: regionCalendars.prefault({}),
+})
+  .superRefine((config, ctx) => {
+    const known = [TWENTY_FOUR_SEVEN_ID, ...Object.keys(config.calendars)];
+    const check = (path: string[], name: string | undefined) => {
+      if (name !== undefined && !known.includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `unknown calendar "${name}"; defined: ${known.join(', ')}`,
+        });
+      }
+    };
+    check(['defaultCalendar'], config.defaultCalendar);
+    for (const [name, calendar] of Object.entries(config.districts)) check(['districts', name], calendar);
+    for (const [code, calendar] of Object.entries(config.regions)) check(['regions', code], calendar);
+  })
+  // Look-ups go by canonical code, whichever spelling ("2", "02", "102") the file used.
+  .transform((config) => ({
+    ...config,
+    regions: Object.fromEntries(
+      Object.entries(config.regions).map(([code, calendar]) => [regionInfo(code)?.code ?? code, calendar]),
+    ),
+  }));
+
+export type PolicyConfigInput = z.input<typeof policyConfigSchema>;
+export type ParsedPolicyConfig = z.output<typeof policyConfigSchema>;
+export type CalendarDefinition = z.output<typeof calendarDefinition>;
