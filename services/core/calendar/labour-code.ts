@@ -21,10 +21,11 @@ export const ART_112_HOLIDAYS: ReadonlyArray<{ month: number; day: number; name:
 
 /**
  * Holidays whose coincidence with a weekend does not move the day off to the next working day (art. 112
- * part 2): January 1–6 and 8. The Government moves two of them by decree instead, to dates it chooses.
+ * part 2, naming the New Year holidays and Christmas): January 1–8. The Government moves two such days
+ * by decree instead, to dates it chooses.
  */
 function isJanuaryException(month: number, day: number): boolean {
-  return month === 1 && day !== 7 && day <= 8;
+  return month === 1 && day <= 8;
 }
 
 function isWeekend(dn: DayNumber): boolean {
