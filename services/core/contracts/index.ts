@@ -1,0 +1,103 @@
+/**
+ * Otklik's event contracts: the public face of services/core/contracts. Encoders write the Schema
+ * Registry wire format with the current schema's catalogue id; decoders read any released version into
+ * the current one. Types come from the generated file, derived from schemas/*.avsc.
+ */
+import { SUBJECTS } from './catalogue.js';
+import { getDefaultCatalogue } from './catalogue-files.js';
+import { createSubjectCodec, type SubjectCodec } from './codec.js';
+import { createCommentDecoderWith, type CommentDecoder, type ContractLimits } from './comment-decoder.js';
+import type { ClassifiedComment, CommentEvent, SlaAlert } from './schema-types.generated.js';
+
+export * from './schema-types.generated.js';
+export {
+  SUBJECTS,
+  SchemaCatalogue,
+  buildAvroType,
+  type CatalogueEntry,
+  type CatalogueRecord,
+} from './catalogue.js';
+export { getDefaultCatalogue, loadCatalogue, readCatalogueRecords, SCHEMAS_DIR } from './catalogue-files.js';
+export { createSubjectCodec, type SubjectCodec, type SubjectCodecOptions } from './codec.js';
+export {
+  checkEvent,
+  createCommentDecoderWith,
+  DEFAULT_CONTRACT_LIMITS,
+  resolveLimits,
+  type CommentDecoder,
+  type ContractLimits,
+} from './comment-decoder.js';
+export { checkCatalogue } from './compat.js';
+export * from './dead-letter.js';
+export {
+  ContractEncodeError,
+  ContractError,
+  DEAD_LETTER_CODES,
+  isDeadLetterCode,
+  type DeadLetterCode,
+} from './errors.js';
+export {
+  AVRO_CONTENT_TYPES,
+  CONTENT_TYPE_HEADER,
+  JSON_CONTENT_TYPE,
+  findHeader,
+  inputFormatOf,
+  type HeaderValue,
+  type IncomingHeaders,
+  type InputFormat,
+} from './headers.js';
+export { MAGIC_BYTE, WIRE_HEADER_BYTES, frameWire, unframeWire } from './wire.js';
+
+let codecs:
+  | {
+      commentEvent: SubjectCodec<CommentEvent>;
+      classifiedComment: SubjectCodec<ClassifiedComment>;
+      slaAlert: SubjectCodec<SlaAlert>;
+    }
+  | undefined;
+
+/** The process-wide codecs over the shipped catalogue, built on first use. */
+export function defaultCodecs(): NonNullable<typeof codecs> {
+  if (!codecs) {
+    const catalogue = getDefaultCatalogue();
+    codecs = {
+      commentEvent: createSubjectCodec<CommentEvent>(catalogue, SUBJECTS.commentEvent),
+      classifiedComment: createSubjectCodec<ClassifiedComment>(catalogue, SUBJECTS.classifiedComment),
+      slaAlert: createSubjectCodec<SlaAlert>(catalogue, SUBJECTS.slaAlert),
+    };
+  }
+  return codecs;
+}
+
+/**
+ * The decoder for the comments topic: Avro in the wire format (any released CommentEvent version) or,
+ * with content-type application/json, JSON under the same schema. Throws ContractError.
+ */
+export function createCommentDecoder(limits?: Partial<ContractLimits>): CommentDecoder {
+  return createCommentDecoderWith(defaultCodecs().commentEvent, limits);
+}
+
+export function encodeCommentEvent(event: CommentEvent): Buffer {
+  return defaultCodecs().commentEvent.encode(event);
+}
+
+export function encodeClassifiedComment(classified: ClassifiedComment): Buffer {
+  return defaultCodecs().classifiedComment.encode(classified);
+}
+
+export function encodeSlaAlert(alert: SlaAlert): Buffer {
+  return defaultCodecs().slaAlert.encode(alert);
+}
+
+/** Reads a CommentEvent without the input limits (tools, tests); the worker uses createCommentDecoder. */
+export function decodeCommentEvent(message: Buffer): CommentEvent {
+  return defaultCodecs().commentEvent.decode(message);
+}
+
+export function decodeClassifiedComment(message: Buffer): ClassifiedComment {
+  return defaultCodecs().classifiedComment.decode(message);
+}
+
+export function decodeSlaAlert(message: Buffer): SlaAlert {
+  return defaultCodecs().slaAlert.decode(message);
+}
