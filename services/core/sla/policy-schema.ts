@@ -113,6 +113,8 @@ const calendarDefinition = strictObject({
   workingDays: z.array(isoDate).prefault([]),
   workingWeekendSchedule: weekday.optional(),
 }).superRefine((definition, ctx) => {
+  // A mistyped key already reported would only echo here as "no working hours".
+  if (ctx.issues.length > 0) return;
   if (definition.zone !== REGION_ZONE && !IANAZone.isValidZone(definition.zone)) {
     ctx.addIssue({
       code: 'custom',
