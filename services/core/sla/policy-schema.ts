@@ -107,10 +107,16 @@ export function calendarDates(definition: CalendarDefinition): {
 
 const calendarDefinition = strictObject({
   zone: z.string().prefault(REGION_ZONE),
-  week: partialRecord('weekday', WEEKDAYS, z.array(z.tuple([timeOfDay, timeOfDay]))),
+  week: partialRecord(
+    'weekday',
+    WEEKDAYS,
+    z.array(z.tuple([timeOfDay, timeOfDay], { error: 'expected a period ["HH:MM", "HH:MM"]' }), {
+      error: 'expected a list of periods, e.g. [["09:00", "18:00"]]',
+    }),
+  ),
   productionCalendar: z.enum(['ru', 'none'], oneOf('production calendar', ['ru', 'none'])).prefault('ru'),
-  holidays: z.array(isoDate).prefault([]),
-  workingDays: z.array(isoDate).prefault([]),
+  holidays: z.array(isoDate, { error: 'expected a list of dates, e.g. ["2026-12-30"]' }).prefault([]),
+  workingDays: z.array(isoDate, { error: 'expected a list of dates, e.g. ["2026-12-26"]' }).prefault([]),
   workingWeekendSchedule: weekday.optional(),
 }).superRefine((definition, ctx) => {
   // A mistyped key already reported would only echo here as "no working hours".
@@ -193,14 +199,17 @@ export const policyConfigSchema = strictObject({
     every: duration.prefault('1h'),
     maxLevel: z
       .number({ error: 'expected a whole number' })
-      .int({ error: 'expected a whole number' })
+      // A refinement, not .int(): an int failure aborts, which would hide the calendar reference checks.
+      .refine(Number.isInteger, { error: 'expected a whole number' })
       .min(0, { error: 'must be 0 (no escalation) or more' })
       .max(100, { error: 'must be at most 100' })
       .prefault(3),
   }).prefault({}),
   noSla: strictObject({
-    categories: z.array(category).prefault([]),
-    types: z.array(commentType).prefault([]),
+    categories: z
+      .array(category, { error: 'expected a list of categories, e.g. [culture_sport]' })
+      .prefault([]),
+    types: z.array(commentType, { error: 'expected a list of types, e.g. [gratitude]' }).prefault([]),
   }).prefault({}),
   calendars: z
     .record(
@@ -215,21 +224,32 @@ export const policyConfigSchema = strictObject({
   districts: partialRecord('federal district', FEDERAL_DISTRICTS, calendarRef).prefault({}),
   regions: regionCalendars.prefault({}),
 })
-  .superRefine((config, ctx) => {
-    const known = [TWENTY_FOUR_SEVEN_ID, ...Object.keys(config.calendars)];
-    const check = (path: string[], name: string | undefined) => {
-      if (name !== undefined && !known.includes(name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path,
-          message: `unknown calendar "${name}"; defined: ${known.join(', ')}`,
-        });
-      }
-    };
-    check(['defaultCalendar'], config.defaultCalendar);
-    for (const [name, calendar] of Object.entries(config.districts)) check(['districts', name], calendar);
-    for (const [code, calendar] of Object.entries(config.regions)) check(['regions', code], calendar);
-  })
+  .superRefine(
+    (config, ctx) => {
+      // Runs even when other parts are invalid, so that every problem is reported in one go; whatever
+      // failed to parse may still hold the raw input here, hence the type checks.
+      const mapping = (value: unknown): Record<string, unknown> =>
+        typeof value === 'object' && value !== null && !Array.isArray(value)
+          ? (value as Record<string, unknown>)
+          : {};
+      const known = [TWENTY_FOUR_SEVEN_ID, ...Object.keys(mapping(config.calendars))];
+      const check = (path: string[], name: unknown) => {
+        if (typeof name === 'string' && !known.includes(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `unknown calendar "${name}"; defined: ${known.join(', ')}`,
+          });
+        }
+      };
+      check(['defaultCalendar'], config.defaultCalendar);
+      for (const [name, calendar] of Object.entries(mapping(config.districts)))
+        check(['districts', name], calendar);
+      for (const [code, calendar] of Object.entries(mapping(config.regions)))
+        check(['regions', code], calendar);
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  )
   // Look-ups go by canonical code, whichever spelling ("2", "02", "102") the file used.
   .transform((config) => ({
     ...config,

@@ -28,7 +28,7 @@ describe('policy config errors', () => {
       noSla: { types: ['spam'] },
       categoryTargets: { roads: { critical: '1h' }, healthcare: { urgent: '1h' } },
       districts: { Sibir: '24x7' },
-      regions: { '999': '24x7' },
+      regions: { '999': '24x7', '54': 'ofice' },
     });
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -47,9 +47,10 @@ describe('policy config errors', () => {
         'categoryTargets.healthcare: unknown priority "urgent"; expected critical, high, normal, low',
         expect.stringMatching(/^districts: unknown federal district "Sibir"; expected Central, .*Siberian/),
         'regions.999: unknown region code "999"; use the federal subject code, such as "54" for Novosibirsk oblast',
+        'regions.54: unknown calendar "ofice"; defined: 24x7',
       ]),
     );
-    expect(problems).toHaveLength(11);
+    expect(problems).toHaveLength(12);
   });
 
   it('puts every problem in the message, one per line', () => {
