@@ -116,9 +116,15 @@ export function businessCalendar(options: BusinessCalendarOptions): Calendar {
     return intervals;
   }
 
+  // Comments arrive roughly in time order, so the last local day looked up usually answers the next call
+  // without asking luxon for the zone's offset again.
+  let lastDay = { dn: Number.NaN, from: 0, to: 0 };
   function localDayOf(ms: number): DayNumber {
+    if (ms >= lastDay.from && ms < lastDay.to) return lastDay.dn;
     const local = DateTime.fromMillis(ms, { zone });
-    return dayNumberOf(local.year, local.month, local.day);
+    const dn = dayNumberOf(local.year, local.month, local.day);
+    lastDay = { dn, from: instantAt(dn, 0), to: instantAt(dn + 1, 0) };
+    return dn;
   }
 
   function addWorkingTime(startMs: number, durationMs: number): number {
