@@ -193,7 +193,11 @@ describe(`kafkajs smoke test on ${brokers}`, () => {
     await committed.commit();
     await producer.disconnect();
 
-    expect((await committedOffsets(admin, groupId, topic))[0]).toBe('1');
+    // The commit markers reach __consumer_offsets just after EndTxn returns, and kafkajs's OffsetFetch
+    // (v4) cannot ask the broker to wait for them (require_stable came in v7): poll.
+    await expect
+      .poll(async () => (await committedOffsets(admin, groupId, topic))[0], { timeout: 15_000 })
+      .toBe('1');
 
     const reader = kafka.consumer({ groupId: `smoke-${runId}-reader`, readUncommitted: false });
     await reader.connect();
