@@ -183,6 +183,35 @@ describe('business calendar: midnight and offsets', () => {
   });
 });
 
+describe('business calendar: clocks changed at midnight (America/Santiago)', () => {
+  const SCL = 'America/Santiago';
+  const allDay = [['00:00', '24:00']] as const;
+  const everyDay = businessCalendar({
+    zone: SCL,
+    week: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay },
+  });
+
+  it('gives 4 April 2026 its 25 hours and 6 September its 23', () => {
+    expect(everyDay.workingTimeBetween(at('2026-04-04T00:00', SCL), at('2026-04-05T00:00', SCL))).toBe(
+      25 * HOUR,
+    );
+    expect(everyDay.workingTimeBetween(at('2026-09-06T01:00', SCL), at('2026-09-07T00:00', SCL))).toBe(
+      23 * HOUR,
+    );
+  });
+
+  it('finds the right local day for instants in the repeated hour', () => {
+    const office9to18 = businessCalendar({ zone: SCL, week: OFFICE_WEEK });
+    // Saturday 4 April 23:30, the second time round (UTC-4): the office is closed until Monday.
+    const repeated = utc('2026-04-05T03:30');
+    expect(iso(repeated, SCL)).toBe('2026-04-04T23:30:00-04:00');
+    expect(iso(office9to18.addWorkingTime(repeated, HOUR), SCL)).toBe('2026-04-06T10:00:00-04:00');
+    expect(iso(office9to18.addWorkingTime(at('2026-04-03T17:30', SCL), HOUR), SCL)).toBe(
+      '2026-04-06T09:30:00-04:00',
+    );
+  });
+});
+
 describe('business calendar: several periods a day', () => {
   const calendar = businessCalendar({
     zone: NSK,

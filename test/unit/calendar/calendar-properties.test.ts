@@ -6,9 +6,10 @@ import { HOUR, MINUTE, utc } from './helpers.js';
 
 /**
  * Properties checked against a deliberately naive reference that walks minute by minute, on calendars in
- * DST-less Siberian zones and in a DST zone.
+ * DST-less Siberian zones and in DST zones.
  */
-const zones = ['Asia/Omsk', 'Asia/Novosibirsk', 'Asia/Irkutsk', 'Europe/Berlin'] as const;
+// Santiago changes its clocks at midnight, the hardest case for finding a local day's bounds.
+const zones = ['Asia/Omsk', 'Asia/Novosibirsk', 'Asia/Irkutsk', 'Europe/Berlin', 'America/Santiago'] as const;
 const week = {
   mon: [
     ['08:30', '12:00'],
@@ -55,6 +56,8 @@ const instant = fc
     utc('2026-03-27T00:00'),
     utc('2026-10-22T00:00'),
     utc('2026-11-26T00:00'),
+    utc('2026-04-02T00:00'), // Santiago falls back at midnight on 5 April
+    utc('2026-09-03T00:00'), // and springs forward at midnight on 6 September
   )
   .chain((base) => fc.integer({ min: 0, max: 7 * 24 * 60 }).map((minutes) => base + minutes * MINUTE));
 
