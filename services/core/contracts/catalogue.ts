@@ -32,9 +32,52 @@ export interface CatalogueEntry extends CatalogueRecord {
   type: Type;
 }
 
-/** How every Avro type in Otklik is built: numbers for longs and timestamps, plain record objects. */
-export function buildAvroType(schema: unknown): Type {
-  return avro.Type.forSchema(schema as Schema, { omitRecordMethods: true });
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+function isExactLong(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
+/**
+ * Avro `long` as a JavaScript number, exact over ±(2^53 - 1), anything wider refused. avsc's built-in
+ * long goes through floating point: it writes and reads negatives below -2^52 with the wrong sign (the
+ * zigzag value's low bit, which carries the sign, does not fit a double), and Java's avro-tools agrees
+ * with this codec, not with avsc's (test/integration/avro-interop.test.ts).
+ */
+export const EXACT_LONG = avro.types.LongType.__with({
+  fromBuffer(buf: Buffer): number {
+    const value = buf.readBigInt64LE(0);
+    if (value > MAX_EXACT || value < -MAX_EXACT) throw new Error('long outside ±(2^53 - 1)');
+    return Number(value);
+  },
+  toBuffer(value: number): Buffer {
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(BigInt(value));
+    return buf;
+  },
+  fromJSON(value: unknown): number {
+    if (!isExactLong(value)) throw new Error(`not a long within ±(2^53 - 1): ${String(value)}`);
+    return value;
+  },
+  toJSON: (value: number): number => value,
+  isValid: isExactLong,
+  compare: (a: number, b: number): number => (a === b ? 0 : a < b ? -1 : 1),
+});
+
+/**
+ * How every Avro type in Otklik is built: exact numbers for longs and timestamps (no logical-type
+ * classes, so timestamp-millis stays a number of milliseconds), plain record objects.
+ */
+export function buildAvroType(schema: unknown, options: { wrapUnions?: boolean } = {}): Type {
+  return avro.Type.forSchema(schema as Schema, {
+    omitRecordMethods: true,
+    // Every long, bare or with a logical type such as timestamp-millis, becomes the exact one.
+    typeHook: (node) =>
+      node === 'long' || (typeof node === 'object' && (node as { type?: unknown }).type === 'long')
+        ? EXACT_LONG
+        : undefined,
+    ...(options.wrapUnions ? { wrapUnions: true } : {}),
+  });
 }
 
 export class SchemaCatalogue {

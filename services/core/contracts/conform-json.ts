@@ -54,7 +54,8 @@ const PRIMITIVE_EXPECTATIONS: Record<string, string> = {
   null: 'null',
   boolean: 'a boolean',
   int: 'a 32-bit integer',
-  long: 'an integer (at most 2^53 in magnitude)',
+  long: 'an integer within ±9007199254740991 (2^53 - 1)',
+  'abstract:long': 'an integer within ±9007199254740991 (2^53 - 1)',
   float: 'a number',
   double: 'a number',
 };
