@@ -6,11 +6,13 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       {
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 0 } },
       },
       {
         test: {
           name: 'integration',
+          // Unit tests first: a broken core fails fast before the slower integration tests start.
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts'],
           // One broker and one Redis on a 2-core machine: run integration files one or two at a time.
           maxWorkers: 2,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { envSchema, type EnvConfig } from './env.js';
-import { parsePolicyConfig, type PolicyConfig } from '../core/sla/policy.js';
+import { parsePolicyConfig, PolicyConfigError, type PolicyConfig } from '../core/sla/policy.js';
 
 /** Tunables of the runtime that live in the config file next to the SLA policy. */
 const runtimeSchema = z
@@ -93,7 +93,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   try {
     sla = parsePolicyConfig(rawSla ?? {});
   } catch (e) {
-    problems.push(`${where}sla: ${(e as Error).message}`);
+    if (!(e instanceof PolicyConfigError)) throw e;
+    problems.push(...e.problems.map((p) => `${where}sla.${p}`));
   }
 
   if (problems.length || !env.success || !runtime.success || !sla) throw new ConfigError(problems);

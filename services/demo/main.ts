@@ -7,8 +7,10 @@ import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
+import type { Kafka } from 'kafkajs';
 import { loadConfig } from '../config/load.js';
 import { createKafka } from '../adapters/kafka/client.js';
+import { createPlainProducer } from '../adapters/kafka/producer.js';
 import { ensureTopics } from '../adapters/kafka/topics.js';
 import { connectRedis } from '../adapters/redis/connect.js';
 import { SlaKeys } from '../adapters/redis/keys.js';
@@ -61,6 +63,8 @@ async function main(): Promise<void> {
     });
   });
   print.info(`started 2 worker processes and 1 sweeper (pids ${children.map((c) => c.pid).join(', ')})`);
+  await waitForWorkers(kafka, e.OTKLIK_GROUP_ID, 2);
+  print.info('both workers joined the consumer group; sending sample comments');
 
   const viewer = kafka.consumer({ groupId: `otklik-demo-view-${runId}` });
   await viewer.connect();
@@ -85,7 +89,7 @@ async function main(): Promise<void> {
     },
   });
 
-  const producer = kafka.producer();
+  const producer = createPlainProducer(kafka);
   await producer.connect();
   const startMs = Date.now();
   for (const send of buildScenario(runId, startMs)) {
@@ -136,6 +140,24 @@ async function main(): Promise<void> {
   await viewer.disconnect();
   await producer.disconnect();
   redis.disconnect();
+}
+
+/** Sends nothing until the workers share the partitions, so the timeline is not eaten by start-up. */
+async function waitForWorkers(kafka: Kafka, groupId: string, members: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      const { groups } = await admin.describeGroups([groupId]);
+      const group = groups[0];
+      if (group && group.state === 'Stable' && group.members.length >= members) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(`workers did not join group ${groupId} within 90 s; see .otklik/demo/*.log`);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 function printSummary(before: CounterTotals, after: CounterTotals, alerts: number): void {

@@ -1,4 +1,5 @@
 import type { Kafka, Producer } from 'kafkajs';
+import { createReliableProducer } from '../adapters/kafka/producer.js';
 import type { Logger } from 'pino';
 import { encodeSlaAlert } from '../core/contracts/index.js';
 import type { SlaAlert } from '../core/contracts/schema-types.generated.js';
@@ -35,7 +36,7 @@ export class Sweeper {
   }
 
   async start(): Promise<void> {
-    this.producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = createReliableProducer(this.options.kafka);
     await this.producer.connect();
     this.running = true;
     this.loop = this.run();

@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { createReliableProducer } from '../adapters/kafka/producer.js';
 import type { Logger } from 'pino';
 import { createCommentDecoder, type ContractLimits } from '../core/contracts/index.js';
 import type { PlanOptions } from '../core/sla/plan.js';
@@ -50,7 +51,7 @@ export class CommentWorker {
 
   async start(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = createReliableProducer(kafka);
     await this.producer.connect();
     this.consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
     await this.consumer.connect();

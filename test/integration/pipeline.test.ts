@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createPlainProducer } from '../../services/adapters/kafka/producer.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,7 +40,7 @@ let producer: Producer;
 
 beforeAll(async () => {
   app = await startApp(loadConfig(stack.env), stack.logger, { roles: ['worker', 'sweeper'] });
-  producer = stack.kafka.producer();
+  producer = createPlainProducer(stack.kafka);
   await producer.connect();
 });
 afterAll(async () => {
