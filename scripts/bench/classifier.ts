@@ -1,0 +1,134 @@
+/**
+ * Classifier throughput on one core: `npm run bench:classifier [-- --seconds 3 --texts 20000]`.
+ * Texts are generated here from our own phrase fragments (never from labelled data), with lengths
+ * spread around a ~240-character median like real comments. The last line printed is JSON with per_s.
+ */
+import { classify } from '../../services/core/classifier/index.js';
+
+const OPENINGS = [
+  'Здравствуйте!',
+  'Добрый день.',
+  'Уважаемая администрация,',
+  '[id100200|Ирина], добрый вечер,',
+  'Обращаюсь уже не в первый раз.',
+  'Жители дома просят помочь.',
+  '',
+];
+const PROBLEMS = [
+  'во дворе дома 12 по улице Садовой третью неделю не вывозят мусор, контейнеры переполнены',
+  'в подъезде не работает лифт, пожилым людям приходится подниматься пешком на девятый этаж',
+  'на перекрёстке у школы сломан светофор и дети переходят дорогу как придётся',
+  'с утра нет горячей воды, управляющая компания на звонки не отвечает',
+  'батареи еле тёплые, в квартире пятнадцать градусов, ребёнок болеет',
+  'на тротуаре возле остановки огромная яма, весной там стоит лужа по колено',
+  'в поликлинике невозможно записаться к терапевту, талонов нет на две недели вперёд',
+  'в детском саду не хватает воспитателей, группы переполнены',
+  'пособие на ребёнка не пришло второй месяц, в соцзащите ничего не объясняют',
+  'за гаражами снова устроили свалку строительного мусора, по вечерам его жгут',
+  'фонари вдоль аллеи в парке не горят с осени, вечером там страшно ходить',
+  'автобус сорок второго маршрута ходит раз в час и постоянно опаздывает',
+  'на детской площадке сломаны качели и торчат гвозди из скамейки',
+  'в подвале пахнет газом, соседи уже вызывали аварийную службу',
+  'зарплату на предприятии задерживают с марта, директор не выходит на связь',
+  'в доме культуры отменили бесплатный кружок для школьников',
+  'во дворе стая бездомных собак бросается на прохожих',
+  'с крыши свисают огромные сосульки прямо над входом в магазин',
+];
+const CLOSINGS = [
+  'Прошу принять меры.',
+  'Когда это будет исправлено?',
+  'Предлагаю установить камеры и наказать виновных.',
+  'Спасибо заранее за ответ!',
+  'Сколько можно ждать???',
+  'Просим разобраться и сообщить о результатах.',
+  'Благодарю за оперативную работу, всё сделали быстро!',
+  'Подскажите, куда обращаться?',
+  'Это уже издевательство над людьми!!!',
+  '',
+];
+const EXTRAS = [
+  'Фото прилагаю.',
+  'Ситуация повторяется каждый год.',
+  'Телефон диспетчерской не отвечает.',
+  'В прошлом году обещали всё сделать к лету.',
+];
+
+/** Deterministic PRNG, so runs compare. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function generate(count: number, seed: number): string[] {
+  const rnd = mulberry32(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  const texts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const parts = [pick(OPENINGS), pick(PROBLEMS) + '.'];
+    const r = rnd();
+    if (r > 0.2) parts.push(pick(PROBLEMS) + '.');
+    if (r > 0.5) parts.push(pick(EXTRAS));
+    if (r > 0.85) parts.push(pick(PROBLEMS) + '.', pick(EXTRAS));
+    parts.push(pick(CLOSINGS));
+    let text = parts.filter((p) => p !== '').join(' ');
+    if (rnd() < 0.15) text = text.slice(0, 40 + Math.floor(rnd() * 60));
+    texts.push(text);
+  }
+  return texts;
+}
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const seconds = arg('--seconds', 3);
+const texts = generate(arg('--texts', 20000), 42);
+const lengths = texts.map((t) => t.length).sort((a, b) => a - b);
+const medianChars = lengths[Math.floor(lengths.length / 2)] ?? 0;
+
+// Warm-up: JIT and the stem cache, as in a long-running worker.
+for (let i = 0; i < Math.min(texts.length, 5000); i++) classify({ text: texts[i] as string });
+
+let done = 0;
+let sink = 0;
+const cpuStart = process.cpuUsage();
+const started = performance.now();
+const deadline = started + seconds * 1000;
+while (performance.now() < deadline) {
+  for (let i = 0; i < 1000; i++) {
+    const c = classify({
+      text: texts[(done + i) % texts.length] as string,
+      postedAt: 1_700_000_000_000,
+      region: '54',
+    });
+    sink += c.confidence;
+  }
+  done += 1000;
+}
+const elapsed = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+// The loop is single-threaded, so CPU time is time on one core; it stays honest when other processes
+// share the machine, where wall-clock time would count their turns too.
+const perS = Math.round(done / cpuSeconds);
+const perWallS = Math.round(done / elapsed);
+console.log(
+  `classified ${done} comments (median ${medianChars} chars) in ${cpuSeconds.toFixed(2)} s of CPU on one core: ${perS}/s (${perWallS}/s by wall clock)`,
+);
+if (Number.isNaN(sink)) console.log('unreachable');
+console.log(
+  JSON.stringify({
+    per_s: perS,
+    per_s_wall: perWallS,
+    comments: done,
+    cpu_seconds: Number(cpuSeconds.toFixed(3)),
+    median_chars: medianChars,
+  }),
+);

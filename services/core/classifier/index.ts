@@ -1,0 +1,69 @@
+import type { Classification } from '../contracts/schema-types.generated.js';
+import { decideCategory } from './category.js';
+import { CONCERN, CONCERN_COUNT, LEXICON_HASH, matcher } from './lexicons.js';
+import type { Match } from './matcher.js';
+import { markNegated } from './negation.js';
+import { decidePriority } from './priority.js';
+import { decideSpam } from './spam.js';
+import { analyse } from './text.js';
+import { decideToxicity } from './toxicity.js';
+import { decideType } from './type.js';
+
+/**
+ * Rule-based classifier of Russian comments: pure, no I/O at call time (lexicons are compiled once at
+ * module load), and explainable: `evidence` lists the words and phrases that decided each concern.
+ */
+
+export interface ClassifierInput {
+  text: string;
+  /** Epoch ms; decides whether a heating outage is critical (heating season). */
+  postedAt?: number;
+  /** Federal subject code, e.g. "54". */
+  region?: string;
+}
+
+/** Rules version plus a hash of the lexicon files. */
+export const CLASSIFIER_VERSION: string = `rules-1.0.0+lex.${LEXICON_HASH}`;
+
+export function classify(input: ClassifierInput): Classification {
+  const text = typeof input.text === 'string' ? input.text : '';
+  const { tokens, signals } = analyse(text);
+  const negated = markNegated(tokens);
+
+  const byConcern: Match[][] = [];
+  for (let c = 0; c < CONCERN_COUNT; c++) byConcern.push([]);
+  for (const m of matcher.match(tokens, negated)) (byConcern[m.concern] as Match[]).push(m);
+  const of = (concern: number): Match[] => byConcern[concern] as Match[];
+
+  const topicMatches = of(CONCERN.category);
+  const category = decideCategory(topicMatches);
+  const spam = decideSpam(of(CONCERN.spam), signals);
+  const type = decideType(of(CONCERN.type), topicMatches, signals);
+  const toxic = decideToxicity(of(CONCERN.toxicity), tokens, signals);
+  const priority = decidePriority(of(CONCERN.priority), {
+    type: type.type,
+    spam: spam.flag,
+    postedAt: input.postedAt,
+    region: input.region,
+  });
+  const actionable =
+    !spam.flag && (type.type === 'complaint' || type.type === 'question' || type.type === 'suggestion');
+
+  return {
+    category: category.category,
+    type: type.type,
+    priority: priority.priority,
+    toxic: toxic.flag,
+    spam: spam.flag,
+    actionable,
+    confidence: category.confidence,
+    evidence: [
+      ...category.evidence,
+      ...type.evidence,
+      ...priority.evidence,
+      ...toxic.evidence,
+      ...spam.evidence,
+    ],
+    version: CLASSIFIER_VERSION,
+  };
+}

@@ -1,0 +1,275 @@
+import { stem } from './stem.js';
+import { normaliseWord } from './text.js';
+import type { Token } from './text.js';
+import { vocabulary } from './vocabulary.js';
+
+/**
+ * Compiles lexicon entries into lookup tables and matches them against a tokenised comment.
+ *
+ * Entry syntax (the keys of a lexicon's term maps):
+ * - words separated by spaces form a phrase; each word is stemmed, so any word form matches;
+ * - `word*` matches any word starting with `word` (word families: "мусор*" → мусорка, мусорный);
+ * - `=word` matches that exact normalised form only ("=благодаря", not "благодарю");
+ * - `a b|c d` lists alternatives: each is a word or phrase of its own, with the same weight;
+ * - `a/b` accepts either word at one position of a phrase (e.g. "горяч/холодн вод");
+ * - a leading `!` makes an alternative count only under negation or absence ("!вод": "нет воды");
+ * - a leading `~` cancels an alternative under negation ("~проблем*": not "нет проблем").
+ * Phrase words must come in order, at most one other word between them, within one sentence.
+ * On one word the longest matching key wins, and words inside a matched phrase are not matched
+ * again on their own ("детский сад" is education, not a garden).
+ */
+
+export type NegationMode = 'any' | 'require' | 'block';
+
+export interface LexiconEntry {
+  /** Which lexicon (concern) the entry belongs to; rules interact only within one concern. */
+  concern: number;
+  key: string;
+  label: string;
+  weight: number;
+}
+
+export interface Match {
+  concern: number;
+  label: string;
+  /** The alternative that matched, as written in the lexicon, for evidence. */
+  feature: string;
+  /** The whole lexicon key: repeats of one key count less than distinct keys. */
+  group: string;
+  /** Numeric id of `group`, for cheap bookkeeping. */
+  groupId: number;
+  /** `label:feature`, precomputed for evidence. */
+  labelled: string;
+  weight: number;
+  start: number;
+  end: number;
+  /** Some word of the match is governed by a negation or absence word. */
+  negated: boolean;
+}
+
+interface Entry {
+  concern: number;
+  feature: string;
+  group: string;
+  groupId: number;
+  labelled: string;
+  label: string;
+  weight: number;
+  mode: NegationMode;
+  /** Word test ids, one per position. */
+  words: number[];
+}
+
+interface WordHits {
+  phrases: Entry[];
+  singles: Entry[];
+}
+
+let nextGroupId = 0;
+const NO_HITS: WordHits = { phrases: [], singles: [] };
+const MAX_GAP = 1;
+
+function parseWord(raw: string): number {
+  const spec = { stems: [] as string[], exact: [] as string[], prefixes: [] as string[] };
+  for (const alt of raw.split('/')) {
+    if (alt.length === 0) continue;
+    if (alt.startsWith('=')) spec.exact.push(normaliseWord(alt.slice(1)));
+    else if (alt.endsWith('*')) spec.prefixes.push(normaliseWord(alt.slice(0, -1)));
+    else spec.stems.push(stem(normaliseWord(alt)));
+  }
+  return vocabulary.register(spec);
+}
+
+export class Matcher {
+  private readonly byFirstWord = new Map<number, Entry[]>();
+  private readonly slot = vocabulary.matcherSlot();
+  readonly size: number;
+  private readonly concerns: number;
+
+  constructor(entries: readonly LexiconEntry[]) {
+    let concerns = 1;
+    for (const e of entries) {
+      this.add(e);
+      if (e.concern + 1 > concerns) concerns = e.concern + 1;
+    }
+    this.size = entries.length;
+    this.concerns = concerns;
+  }
+
+  private add(e: LexiconEntry): void {
+    const groupId = nextGroupId++;
+    for (const alternative of e.key.split('|')) {
+      let phrase = alternative.trim();
+      let mode: NegationMode = 'any';
+      if (phrase.startsWith('!')) {
+        mode = 'require';
+        phrase = phrase.slice(1);
+      } else if (phrase.startsWith('~')) {
+        mode = 'block';
+        phrase = phrase.slice(1);
+      }
+      const words = phrase
+        .split(/\s+/)
+        .filter((w) => w.length > 0)
+        .map(parseWord);
+      const first = words[0];
+      if (first === undefined) throw new Error(`CLASSIFIER_LEXICON_INVALID: empty alternative in "${e.key}"`);
+      const entry: Entry = {
+        concern: e.concern,
+        feature: phrase,
+        group: e.key,
+        groupId,
+        labelled: `${e.label}:${phrase}`,
+        label: e.label,
+        weight: e.weight,
+        mode,
+        words,
+      };
+      const list = this.byFirstWord.get(first);
+      if (list === undefined) this.byFirstWord.set(first, [entry]);
+      else list.push(entry);
+    }
+  }
+
+  /** What a word can start: phrases, and single-word entries reduced to the longest matching key. */
+  private wordHits(token: Token): WordHits {
+    const info = vocabulary.infoOf(token);
+    const cached = info.hits[this.slot] as WordHits | undefined;
+    if (cached !== undefined) return cached;
+    let result = NO_HITS;
+    const phrases: Entry[] = [];
+    const singles: Array<{ entry: Entry; length: number }> = [];
+    for (const [testId, length] of info.tests) {
+      const entries = this.byFirstWord.get(testId);
+      if (entries === undefined) continue;
+      for (const entry of entries) {
+        if (entry.words.length > 1) phrases.push(entry);
+        else singles.push({ entry, length });
+      }
+    }
+    if (phrases.length > 0 || singles.length > 0) {
+      const longest = new Array<number>(this.concerns).fill(0);
+      for (const s of singles)
+        if (s.length > (longest[s.entry.concern] ?? 0)) longest[s.entry.concern] = s.length;
+      result = {
+        phrases,
+        singles: singles.filter((s) => s.length === longest[s.entry.concern]).map((s) => s.entry),
+      };
+    }
+    info.hits[this.slot] = result;
+    return result;
+  }
+
+  /** Where the phrase starting at `start` ends (exclusive), or -1 when it does not match there. */
+  private extend(entry: Entry, tokens: readonly Token[], start: number): number {
+    let pos = start;
+    for (let w = 1; w < entry.words.length; w++) {
+      const testId = entry.words[w] as number;
+      let found = -1;
+      for (let j = pos + 1; j <= pos + 1 + MAX_GAP && j < tokens.length; j++) {
+        const t = tokens[j] as Token;
+        if (t.brk === 2) break;
+        if (vocabulary.infoOf(t).tests.has(testId)) {
+          found = j;
+          break;
+        }
+      }
+      if (found < 0) return -1;
+      pos = found;
+    }
+    return pos + 1;
+  }
+
+  match(tokens: readonly Token[], negated: Uint8Array): Match[] {
+    const matches: Match[] = [];
+    let covered: Uint8Array | null = null;
+    for (let i = 0; i < tokens.length; i++) {
+      const hits = this.wordHits(tokens[i] as Token);
+      if (hits === NO_HITS) continue;
+      for (const e of hits.phrases) {
+        const end = this.extend(e, tokens, i);
+        if (end < 0) continue;
+        const isNegated = anyNegated(negated, i, end);
+        if (!negationAllows(e.mode, isNegated)) continue;
+        pushStrongest(matches, e, i, end, isNegated);
+        covered ??= new Uint8Array(tokens.length * this.concerns);
+        for (let j = i; j < end; j++) covered[j * this.concerns + e.concern] = 1;
+      }
+      // Phrases that start later never cover this word, so singles can be settled now.
+      if (hits.singles.length === 0) continue;
+      const isNegated = negated[i] === 1;
+      for (const e of hits.singles) {
+        if (covered !== null && covered[i * this.concerns + e.concern] === 1) continue;
+        if (negationAllows(e.mode, isNegated)) pushStrongest(matches, e, i, i + 1, isNegated);
+      }
+    }
+    return matches;
+  }
+}
+
+/**
+ * One word (or phrase start) votes once per label: alternatives of one key, or a phrase and a word
+ * starting at the same place, must not add up. Matches arrive grouped by start, so only the tail is checked.
+ */
+function pushStrongest(matches: Match[], e: Entry, start: number, end: number, negated: boolean): void {
+  for (let k = matches.length - 1; k >= 0; k--) {
+    const prev = matches[k] as Match;
+    if (prev.start !== start) break;
+    if (prev.label !== e.label || prev.concern !== e.concern) continue;
+    if (Math.abs(e.weight) > Math.abs(prev.weight) || end > prev.end)
+      matches[k] = matchOf(e, start, end, negated);
+    return;
+  }
+  matches.push(matchOf(e, start, end, negated));
+}
+
+function matchOf(e: Entry, start: number, end: number, negated: boolean): Match {
+  return {
+    concern: e.concern,
+    label: e.label,
+    feature: e.feature,
+    group: e.group,
+    groupId: e.groupId,
+    labelled: e.labelled,
+    weight: e.weight,
+    start,
+    end,
+    negated,
+  };
+}
+
+function anyNegated(negated: Uint8Array, start: number, end: number): boolean {
+  for (let j = start; j < end; j++) if (negated[j] === 1) return true;
+  return false;
+}
+
+function negationAllows(mode: NegationMode, isNegated: boolean): boolean {
+  if (mode === 'any') return true;
+  return mode === 'require' ? isNegated : !isNegated;
+}
+
+/** Sums match weights per label; a key repeated adds a quarter of its weight each time, twice at most. */
+export function scoreByLabel(matches: readonly Match[]): Map<string, number> {
+  const scores = new Map<string, number>();
+  const seen = new Map<number, number>();
+  for (const m of matches) {
+    const n = seen.get(m.groupId) ?? 0;
+    seen.set(m.groupId, n + 1);
+    if (n > 2) continue;
+    const w = n === 0 ? m.weight : m.weight * 0.25;
+    scores.set(m.label, (scores.get(m.label) ?? 0) + w);
+  }
+  return scores;
+}
+
+/** Turns `{ label: { key: weight } }` lexicon sections into matcher entries. */
+export function entriesOf(
+  concern: number,
+  sections: Readonly<Record<string, Readonly<Record<string, number>>>>,
+): LexiconEntry[] {
+  const out: LexiconEntry[] = [];
+  for (const [label, terms] of Object.entries(sections)) {
+    for (const [key, weight] of Object.entries(terms)) out.push({ concern, label, key, weight });
+  }
+  return out;
+}

@@ -1,0 +1,270 @@
+import { stem } from './stem.js';
+import type { WordInfo } from './vocabulary.js';
+
+/** One word of a comment after normalisation. */
+export interface Token {
+  /** Lower case, ё→е, Latin/digit look-alikes mapped in Cyrillic words, letter runs collapsed. */
+  norm: string;
+  /** Snowball stem of `norm` (emoji and digits stem to themselves). */
+  stem: string;
+  /** Punctuation between the previous token and this one: 0 none, 1 clause (, ; : — brackets), 2 sentence. */
+  brk: number;
+  /** The word hid letters behind * % # @ $ (how people write swear words past a filter). */
+  masked: boolean;
+  /** Lexicon tests this word passes; filled in by the matcher on first use. */
+  info?: WordInfo;
+}
+
+/** Counts the rules read besides the words. */
+export interface TextSignals {
+  questionMarks: number;
+  exclamations: number;
+  links: number;
+  mentions: number;
+  phones: number;
+  emojis: number;
+  cyrillicLetters: number;
+  latinLetters: number;
+}
+
+export interface AnalysedText {
+  tokens: Token[];
+  signals: TextSignals;
+}
+
+// Patterns compiled once. VK mentions carry a person's name, which is no evidence of anything.
+const VK_MENTION = /\[(?:id|club|public|event)\d+\|[^\]]{0,80}\]/gi;
+const AT_MENTION = /(^|\s)@[a-z0-9_.]{2,64}(?:\s*\([^)]{0,80}\))?/gi;
+const URL =
+  /(?:https?:\/\/|www\.)\S+|\b[a-z0-9][a-z0-9-]{0,62}\.(?:ru|com|su|net|org|info|me|io|ly|cc|link|site|online|club|xyz|pro|biz|shop|top)\b(?:\/\S*)?|[а-яё0-9-]{2,63}\.рф\b(?:\/\S*)?/gi;
+const PHONE = /(?:\+7|\b8)[\s(-]{0,2}\d{3}[\s)-]{0,2}\d{3}[\s-]?\d{2}[\s-]?\d{2}\b/g;
+const HAS_LATIN = /[a-z]/i;
+// "3.14" read aloud is "пи", a well-known way to write a swear word's first syllable.
+const PI_SYLLABLE = /3[.,]14(?=[а-яёa-z])/gi;
+
+// Character classes, looked up by code unit.
+const OTHER = 0;
+const CYR = 1;
+const LAT = 2;
+const DIGIT = 3;
+const MASK = 4;
+const SENTENCE = 5;
+const CLAUSE = 6;
+const CLASS = new Uint8Array(0x500);
+for (let c = 0x410; c <= 0x44f; c++) CLASS[c] = CYR;
+for (const c of [0x401, 0x406, 0x407, 0x404, 0x490, 0x40e]) CLASS[c] = CYR; // Ё І Ї Є Ґ Ў
+for (const c of [0x451, 0x456, 0x457, 0x454, 0x491, 0x45e]) CLASS[c] = CYR; // ё і ї є ґ ў
+for (let c = 0x61; c <= 0x7a; c++) CLASS[c] = LAT;
+for (let c = 0x41; c <= 0x5a; c++) CLASS[c] = LAT;
+for (let c = 0x30; c <= 0x39; c++) CLASS[c] = DIGIT;
+for (const ch of '*%#@$') CLASS[ch.charCodeAt(0)] = MASK;
+for (const ch of '.!?\n…') CLASS[ch.charCodeAt(0)] = SENTENCE;
+for (const ch of ',;:()[]"«»') CLASS[ch.charCodeAt(0)] = CLAUSE;
+
+function classOf(c: number): number {
+  if (c < 0x500) return CLASS[c] ?? OTHER;
+  if (c === 0x2014 || c === 0x2013) return CLAUSE; // dashes
+  if (c === 0x2026) return SENTENCE;
+  return OTHER;
+}
+
+// Inside a word that has Cyrillic letters, these stand for the Cyrillic letters they resemble.
+const LOOK_ALIKE: Record<string, string> = {
+  a: 'а',
+  b: 'в',
+  c: 'с',
+  e: 'е',
+  h: 'н',
+  k: 'к',
+  m: 'м',
+  n: 'п',
+  o: 'о',
+  p: 'р',
+  r: 'г',
+  t: 'т',
+  u: 'и',
+  x: 'х',
+  y: 'у',
+  '0': 'о',
+  '3': 'з',
+  '4': 'ч',
+  '6': 'б',
+  '@': 'а',
+  $: 'с',
+  ё: 'е',
+  і: 'и',
+  ї: 'и',
+  є: 'е',
+  ґ: 'г',
+  ў: 'у',
+};
+
+function mapLookAlikes(word: string): string {
+  let out = '';
+  for (const ch of word) out += LOOK_ALIKE[ch] ?? ch;
+  return out;
+}
+
+/** Collapses runs of one letter ("ооочень", "отопленние") so elongation and doubled-letter typos match. */
+function collapseRuns(word: string): string {
+  let out = '';
+  let prev = '';
+  for (const ch of word) {
+    if (ch !== prev || (ch >= '0' && ch <= '9')) out += ch;
+    prev = ch;
+  }
+  return out;
+}
+
+function isEmoji(cp: number): boolean {
+  return (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x2600 && cp <= 0x27bf);
+}
+
+function stripMarkup(text: string, signals: TextSignals): string {
+  let t = text;
+  if (t.includes('[')) {
+    t = t.replace(VK_MENTION, () => {
+      signals.mentions++;
+      return ' ';
+    });
+  }
+  if (t.includes('@')) {
+    t = t.replace(AT_MENTION, (_m, lead: string) => {
+      signals.mentions++;
+      return lead + ' ';
+    });
+  }
+  if (t.includes('.')) {
+    if (HAS_LATIN.test(t) || t.includes('.рф')) {
+      t = t.replace(URL, () => {
+        signals.links++;
+        return ' . ';
+      });
+    }
+    if (t.includes('3')) t = t.replace(PI_SYLLABLE, 'пи');
+  }
+  if (t.includes('8') || t.includes('+7')) {
+    PHONE.lastIndex = 0;
+    while (PHONE.exec(t) !== null) signals.phones++;
+  }
+  return t;
+}
+
+const F_CYR = 1;
+const F_ODD = 2; // Latin, digits, masks or rare letters mixed in
+const F_MASK = 4;
+const F_RUN = 8;
+const F_UPPER = 16;
+
+/** The token for lower[start, end), or null when only mask characters were there. */
+function makeToken(lower: string, start: number, end: number, flags: number, brk: number): Token | null {
+  // Mask characters at the edges are punctuation, not hidden letters.
+  if (flags & F_MASK) {
+    while (end > start && classOf(lower.charCodeAt(end - 1)) === MASK) end--;
+    while (end > start && classOf(lower.charCodeAt(start)) === MASK) start++;
+    if (end === start) return null;
+  }
+  let word = lower.slice(start, end);
+  // Lower-casing only words that need it: String#toLowerCase on a whole Cyrillic text is the slow path.
+  if (flags & F_UPPER) word = word.toLowerCase();
+  let isMasked = false;
+  if ((flags & (F_CYR | F_ODD)) === (F_CYR | F_ODD)) {
+    word = mapLookAlikes(word);
+    isMasked = (flags & F_MASK) !== 0 && /[*%#]/.test(word);
+  }
+  if (flags & F_RUN) word = collapseRuns(word);
+  return { norm: word, stem: isMasked ? word : stem(word), brk, masked: isMasked };
+}
+
+/** Normalises and tokenises a comment in one pass; pure and allocation-light. */
+export function analyse(text: string): AnalysedText {
+  const signals: TextSignals = {
+    questionMarks: 0,
+    exclamations: 0,
+    links: 0,
+    mentions: 0,
+    phones: 0,
+    emojis: 0,
+    cyrillicLetters: 0,
+    latinLetters: 0,
+  };
+  const lower = stripMarkup(text, signals);
+  const tokens: Token[] = [];
+  let brk = 0;
+  let start = -1;
+  let flags = 0;
+  let prevCode = -1;
+  let cyrillic = 0;
+  let latin = 0;
+  const n = lower.length;
+
+  for (let i = 0; i < n; i++) {
+    const c = lower.charCodeAt(i);
+    const cls = c < 0x500 ? (CLASS[c] as number) : classOf(c);
+    if (cls === CYR || cls === LAT || cls === DIGIT || (cls === MASK && start >= 0)) {
+      if (start < 0) {
+        start = i;
+        flags = 0;
+        prevCode = -1;
+      }
+      if (cls === CYR) {
+        cyrillic++;
+        if (c < 0x430) flags |= c < 0x410 ? F_CYR | F_ODD | F_UPPER : F_CYR | F_UPPER;
+        else flags |= c >= 0x450 ? F_CYR | F_ODD : F_CYR;
+      } else if (cls === LAT) {
+        latin++;
+        flags |= c < 0x61 ? F_ODD | F_UPPER : F_ODD;
+      } else if (cls === MASK) {
+        flags |= F_MASK | F_ODD;
+      } else {
+        flags |= F_ODD;
+      }
+      // Case-insensitive: "Оооо" is a run too.
+      if (c === prevCode || (c ^ 0x20) === prevCode) flags |= F_RUN;
+      prevCode = c;
+      continue;
+    }
+    if (start >= 0) {
+      const token = makeToken(lower, start, i, flags, brk);
+      start = -1;
+      if (token !== null) {
+        tokens.push(token);
+        brk = 0;
+      }
+    }
+    if (cls === SENTENCE) {
+      brk = 2;
+      if (c === 0x3f) signals.questionMarks++;
+      else if (c === 0x21) signals.exclamations++;
+    } else if (cls === CLAUSE) {
+      if (brk < 1) brk = 1;
+    } else if (c >= 0xd800 && c <= 0xdbff) {
+      const cp = lower.codePointAt(i) ?? 0;
+      if (isEmoji(cp)) {
+        signals.emojis++;
+        const ch = String.fromCodePoint(cp);
+        tokens.push({ norm: ch, stem: ch, brk, masked: false });
+        brk = 0;
+      }
+      i++;
+    } else if (c >= 0x2600 && c <= 0x27bf) {
+      signals.emojis++;
+      const ch = String.fromCharCode(c);
+      tokens.push({ norm: ch, stem: ch, brk, masked: false });
+      brk = 0;
+    }
+  }
+  if (start >= 0) {
+    const token = makeToken(lower, start, n, flags, brk);
+    if (token !== null) tokens.push(token);
+  }
+  signals.cyrillicLetters = cyrillic;
+  signals.latinLetters = latin;
+  return { tokens, signals };
+}
+
+/** The same normalisation applied to one lexicon word, so lexicon and text always agree. */
+export function normaliseWord(word: string): string {
+  const tokens = analyse(word).tokens;
+  return tokens.length === 1 && tokens[0] ? tokens[0].norm : word.toLowerCase();
+}

@@ -1,0 +1,146 @@
+/**
+ * Evaluation command: `npm run evaluate -- [files or folders...] [--errors N] [--json]`.
+ * Reads labelled JSONL (`text` and `label`: a category, or toxic/non_toxic) and prints, per file,
+ * accuracy, macro-F1, per-label precision/recall/F1 and the confusion matrix; for toxicity files,
+ * precision, recall and F1 of `toxic`. Defaults to the shared dev folder (OTKLIK_EVAL_DATA overrides).
+ * `--errors N` also prints N misclassified texts per file, to study on screen: never paste them into
+ * the repository.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { CATEGORY_SYMBOLS } from '../core/contracts/schema-types.generated.js';
+import { classify, CLASSIFIER_VERSION } from '../core/classifier/index.js';
+import { binary, report, type Report } from './evaluation/metrics.js';
+
+const DEFAULT_DATA = process.env.OTKLIK_EVAL_DATA ?? '/work/shared/data/dev';
+
+interface Row {
+  text: string;
+  label: string;
+}
+
+interface Options {
+  paths: string[];
+  errors: number;
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { paths: [], errors: 0, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--errors') opts.errors = Number(argv[++i] ?? '0');
+    else if (a === '--json') opts.json = true;
+    else opts.paths.push(a);
+  }
+  if (opts.paths.length === 0) opts.paths.push(DEFAULT_DATA);
+  return opts;
+}
+
+function filesOf(paths: string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    if (statSync(p).isDirectory()) {
+      for (const f of readdirSync(p).sort()) if (f.endsWith('.jsonl')) out.push(join(p, f));
+    } else out.push(p);
+  }
+  return out;
+}
+
+function readRows(file: string): Row[] {
+  const rows: Row[] = [];
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const o = JSON.parse(line) as { text?: unknown; label?: unknown };
+    if (typeof o.text !== 'string' || typeof o.label !== 'string') {
+      throw new Error(`EVALUATE_BAD_ROW: ${file}:${i + 1} needs string "text" and "label"`);
+    }
+    rows.push({ text: o.text, label: o.label });
+  });
+  return rows;
+}
+
+const pct = (x: number): string => x.toFixed(3);
+const short = (l: string): string => l.slice(0, 6);
+
+function printCategoryReport(r: Report): void {
+  console.log(
+    `  accuracy ${pct(r.accuracy)}   macro-F1 ${pct(r.macroF1)} (labels in gold or predicted)   macro-F1 over gold labels ${pct(r.macroF1GoldLabels)}`,
+  );
+  console.log('  label               precision  recall     F1  support  predicted');
+  for (const s of r.perLabel) {
+    console.log(
+      `  ${s.label.padEnd(18)} ${pct(s.precision).padStart(10)} ${pct(s.recall).padStart(7)} ${pct(s.f1).padStart(6)} ${String(s.support).padStart(8)} ${String(s.predicted).padStart(10)}`,
+    );
+  }
+  console.log('  confusion (rows gold, columns predicted):');
+  console.log('  ' + ''.padEnd(18) + r.labels.map((l) => short(l).padStart(7)).join(''));
+  r.labels.forEach((l, i) => {
+    console.log(
+      '  ' + l.padEnd(18) + (r.confusion[i] as number[]).map((c) => String(c).padStart(7)).join(''),
+    );
+  });
+}
+
+function main(): void {
+  const opts = parseArgs(process.argv.slice(2));
+  const summary: Record<string, unknown> = { version: CLASSIFIER_VERSION };
+  console.log(`classifier ${CLASSIFIER_VERSION}`);
+  for (const file of filesOf(opts.paths)) {
+    const rows = readRows(file);
+    const name = basename(file);
+    const isToxicity = rows.every((r) => r.label === 'toxic' || r.label === 'non_toxic');
+    const started = performance.now();
+    const results = rows.map((r) => classify({ text: r.text }));
+    const ms = performance.now() - started;
+    console.log(`\n== ${name}: ${rows.length} rows (${ms.toFixed(0)} ms)`);
+    const errors: string[] = [];
+    if (isToxicity) {
+      const gold = rows.map((r) => r.label === 'toxic');
+      const pred = results.map((c) => c.toxic);
+      const b = binary(gold, pred);
+      console.log(
+        `  toxic: precision ${pct(b.precision)}  recall ${pct(b.recall)}  F1 ${pct(b.f1)}   accuracy ${pct(b.accuracy)}`,
+      );
+      summary[name] = { task: 'toxicity', ...b };
+      rows.forEach((r, i) => {
+        if (gold[i] !== pred[i])
+          errors.push(`  [gold ${r.label}] ${r.text.replace(/\s+/g, ' ').slice(0, 220)}`);
+      });
+    } else {
+      const r = report(
+        rows.map((x) => x.label),
+        results.map((c) => c.category),
+        CATEGORY_SYMBOLS,
+      );
+      printCategoryReport(r);
+      summary[name] = {
+        task: 'category',
+        n: r.n,
+        accuracy: r.accuracy,
+        macroF1: r.macroF1,
+        macroF1GoldLabels: r.macroF1GoldLabels,
+      };
+      rows.forEach((x, i) => {
+        const c = results[i];
+        if (c !== undefined && c.category !== x.label) {
+          const ev = c.evidence
+            .filter((e) => e.concern === 'category')
+            .map((e) => e.feature)
+            .join(', ');
+          errors.push(
+            `  [gold ${x.label} → ${c.category}] {${ev}} ${x.text.replace(/\s+/g, ' ').slice(0, 220)}`,
+          );
+        }
+      });
+    }
+    if (opts.errors > 0) {
+      console.log(`  errors (${errors.length}, showing ${Math.min(opts.errors, errors.length)}):`);
+      for (const e of errors.slice(0, opts.errors)) console.log(e);
+    }
+  }
+  if (opts.json) console.log(JSON.stringify(summary));
+}
+
+main();
