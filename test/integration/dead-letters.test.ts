@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IHeaders, Producer } from 'kafkajs';
+import type { IHeaders, Message, Producer } from 'kafkajs';
 import { loadConfig } from '../../services/config/load.js';
 import { startApp, type RunningApp } from '../../services/runtime/app.js';
 import { createPlainProducer } from '../../services/adapters/kafka/producer.js';
@@ -63,7 +63,7 @@ describe('bad input on the real broker', () => {
     // Every bad message sits between good ones, all on one key so they share a partition and its order.
     const key = `VK:${good.comment_id}`;
     const goods = bad.map((_, i) => commentEvent({ comment_id: `${good.comment_id}-ok${i}` }));
-    const messages = bad.flatMap((b, i) => [
+    const messages: Message[] = bad.flatMap((b, i) => [
       { key, value: encodeCommentEvent(goods[i]!) },
       { key, value: b.value, headers: { ...(b.headers ?? {}), 'x-case': String(i) } },
     ]);
