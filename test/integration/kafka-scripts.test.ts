@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 
 const run = promisify(execFile);
+// Each of these tests starts a broker JVM and runs Kafka's tools (more JVMs): on a busy 2-core
+// machine that takes a minute or more, so they get twice the integration project's default.
+const BROKER_TEST_TIMEOUT = 240_000;
 const SCRIPT = join(import.meta.dirname, '..', '..', 'scripts', 'kafka', 'kafka.sh');
 
 /** A port nobody listens on right now, chosen by the OS. */
@@ -65,7 +68,7 @@ describe('scripts/kafka/kafka.sh', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it('starts a broker, and a second start reuses it', async () => {
+  it('starts a broker, and a second start reuses it', { timeout: BROKER_TEST_TIMEOUT }, async () => {
     const first = await kafkaSh('start');
     expect(first.code, first.stderr).toBe(0);
     expect(lastLine(first.stdout)).toBe(`KAFKA_BROKERS=${brokers}`);
@@ -78,55 +81,59 @@ describe('scripts/kafka/kafka.sh', () => {
     expect(lastLine(second.stdout)).toBe(`KAFKA_BROKERS=${brokers}`);
   });
 
-  it('keeps topics and committed offsets across stop and start, readable by Kafka’s own consumer', async () => {
-    const topic = 'scripts.kept';
-    const groupId = 'scripts-kept-group';
-    const kafka = new Kafka({
-      clientId: 'kafka-scripts-test',
-      brokers: [brokers],
-      logLevel: logLevel.NOTHING,
-    });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
-      waitForLeaders: true,
-    });
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
-    await producer.send({ topic, messages: [{ value: 'first' }, { value: 'second' }] });
-    await producer.disconnect();
-    await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '1' }] });
-    await admin.disconnect();
+  it(
+    'keeps topics and committed offsets across stop and start, readable by Kafka’s own consumer',
+    { timeout: BROKER_TEST_TIMEOUT },
+    async () => {
+      const topic = 'scripts.kept';
+      const groupId = 'scripts-kept-group';
+      const kafka = new Kafka({
+        clientId: 'kafka-scripts-test',
+        brokers: [brokers],
+        logLevel: logLevel.NOTHING,
+      });
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+        waitForLeaders: true,
+      });
+      const producer = kafka.producer({ allowAutoTopicCreation: false });
+      await producer.connect();
+      await producer.send({ topic, messages: [{ value: 'first' }, { value: 'second' }] });
+      await producer.disconnect();
+      await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '1' }] });
+      await admin.disconnect();
 
-    const stop = await kafkaSh('stop');
-    expect(stop.code, stop.stderr).toBe(0);
-    expect(existsSync(pidFile())).toBe(false);
-    expect((await kafkaSh('status')).code).toBe(3);
+      const stop = await kafkaSh('stop');
+      expect(stop.code, stop.stderr).toBe(0);
+      expect(existsSync(pidFile())).toBe(false);
+      expect((await kafkaSh('status')).code).toBe(3);
 
-    const start = await kafkaSh('start');
-    expect(start.code, start.stderr).toBe(0);
-    expect(start.stderr).not.toMatch(/formatting/);
+      const start = await kafkaSh('start');
+      expect(start.code, start.stderr).toBe(0);
+      expect(start.stderr).not.toMatch(/formatting/);
 
-    const again = kafka.admin();
-    await again.connect();
-    expect(await again.listTopics()).toContain(topic);
-    const [offsets] = await again.fetchOffsets({ groupId, topics: [topic] });
-    expect(offsets?.partitions).toEqual([expect.objectContaining({ partition: 0, offset: '1' })]);
-    await again.disconnect();
+      const again = kafka.admin();
+      await again.connect();
+      expect(await again.listTopics()).toContain(topic);
+      const [offsets] = await again.fetchOffsets({ groupId, topics: [topic] });
+      expect(offsets?.partitions).toEqual([expect.objectContaining({ partition: 0, offset: '1' })]);
+      await again.disconnect();
 
-    const consumer = await kafkaSh(
-      'console-consumer',
-      topic,
-      '--from-beginning',
-      '--max-messages',
-      '2',
-      '--timeout-ms',
-      '30000',
-    );
-    expect(consumer.code, consumer.stderr).toBe(0);
-    expect(consumer.stdout.trim().split('\n')).toEqual(['first', 'second']);
-  });
+      const consumer = await kafkaSh(
+        'console-consumer',
+        topic,
+        '--from-beginning',
+        '--max-messages',
+        '2',
+        '--timeout-ms',
+        '30000',
+      );
+      expect(consumer.code, consumer.stderr).toBe(0);
+      expect(consumer.stdout.trim().split('\n')).toEqual(['first', 'second']);
+    },
+  );
 
   it('stops the broker it started', async () => {
     const stop = await kafkaSh('stop');
