@@ -260,17 +260,17 @@ describe('whatever the bytes, the decoder returns an event or throws a ContractE
   it('for random bytes, random wire bodies and random JSON', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => onlyContractErrors(Buffer.from(bytes), {})),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) =>
         onlyContractErrors(Buffer.concat([Buffer.from([0, 0, 0, 0, 1]), bytes]), {}),
       ),
-      { numRuns: 1000 },
+      { numRuns: 600 },
     );
     fc.assert(
       fc.property(fc.json(), (text) => onlyContractErrors(Buffer.from(text), JSON_HEADERS)),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   });
 
