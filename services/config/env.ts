@@ -12,31 +12,60 @@ const csv = z
   .refine((list) => list.every((hp) => /^[^\s:]+:\d{1,5}$/.test(hp)), 'each entry must be host:port');
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .default(fallback);
 
 /** Every environment variable Otklik reads, with defaults. Names are the contract with operators. */
-export const envSchema = z.object({
-  KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
-  KAFKA_CLIENT_ID: z.string().min(1).default('otklik'),
-  OTKLIK_GROUP_ID: z.string().min(1).default('otklik-worker'),
-  OTKLIK_TOPIC_COMMENTS: z.string().min(1).default('otklik.comments.v1'),
-  OTKLIK_TOPIC_CLASSIFIED: z.string().min(1).default('otklik.comments-classified.v1'),
-  OTKLIK_TOPIC_ALERTS: z.string().min(1).default('otklik.sla-alerts.v1'),
-  OTKLIK_TOPIC_DLQ: z.string().min(1).default('otklik.comments.dlq.v1'),
-  OTKLIK_TOPIC_PARTITIONS: positiveInt(6),
-  OTKLIK_TOPIC_REPLICATION: positiveInt(1),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
-    .default('redis://127.0.0.1:6379'),
-  OTKLIK_KEY_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only')
-    .default('otklik'),
-  OTKLIK_SHARDS: z.coerce.number().int().min(1).max(1024).default(16),
-  OTKLIK_CONFIG: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-  HTTP_HOST: z.string().default('127.0.0.1'),
-});
+export const envSchema = z
+  .object({
+    KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
+    KAFKA_CLIENT_ID: z.string().min(1).default('otklik'),
+    KAFKA_SSL: flag(false),
+    KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+    KAFKA_SSL_REJECT_UNAUTHORIZED: flag(true),
+    KAFKA_SASL_MECHANISM: z
+      .enum(['plain', 'scram-sha-256', 'scram-sha-512'], {
+        error: 'must be plain, scram-sha-256 or scram-sha-512',
+      })
+      .optional(),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+    OTKLIK_GROUP_ID: z.string().min(1).default('otklik-worker'),
+    OTKLIK_TOPIC_COMMENTS: z.string().min(1).default('otklik.comments.v1'),
+    OTKLIK_TOPIC_CLASSIFIED: z.string().min(1).default('otklik.comments-classified.v1'),
+    OTKLIK_TOPIC_ALERTS: z.string().min(1).default('otklik.sla-alerts.v1'),
+    OTKLIK_TOPIC_DLQ: z.string().min(1).default('otklik.comments.dlq.v1'),
+    OTKLIK_TOPIC_PARTITIONS: positiveInt(6),
+    OTKLIK_TOPIC_REPLICATION: positiveInt(1),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .default('redis://127.0.0.1:6379'),
+    OTKLIK_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only')
+      .default('otklik'),
+    REDIS_TLS_CA_FILE: z.string().min(1).optional(),
+    OTKLIK_SHARDS: z.coerce.number().int().min(1).max(1024).default(16),
+    OTKLIK_BATCH_SIZE: positiveInt(1000),
+    OTKLIK_PARTITIONS_CONCURRENCY: positiveInt(3),
+    OTKLIK_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
+    OTKLIK_CONFIG: z.string().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    HTTP_HOST: z.string().default('127.0.0.1'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.KAFKA_SASL_MECHANISM && !(env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KAFKA_SASL_USERNAME'],
+        message: 'KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required',
+      });
+    }
+  });
 
 export type EnvConfig = z.infer<typeof envSchema>;

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = (['worker', 'worker', 'sweeper'] as const).map((role, i) => {
     const log = openSync(join(logDir, `${role}-${i + 1}.log`), 'a');
     return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/runtime/main.ts'), role], {
-      env: { ...env, KAFKA_CLIENT_ID: `otklik-demo-${role}-${i + 1}` },
+      env: { ...env, KAFKA_CLIENT_ID: `otklik-demo-${role}-${i + 1}`, HTTP_PORT: String(9464 + i) },
       stdio: ['ignore', log, log],
     });
   });

@@ -8,6 +8,10 @@ import { SlaStore } from '../adapters/redis/sla-store.js';
 import { CommentWorker } from '../worker/worker.js';
 import { Sweeper } from '../sweeper/sweeper.js';
 import type { SlaAlert } from '../core/contracts/schema-types.generated.js';
+import { kafkaSecurityOf } from '../adapters/kafka/security.js';
+import { readCounterRows } from '../adapters/redis/sla-read.js';
+import { totalsOf } from '../core/sla/counters.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
 
 export type Role = 'worker' | 'sweeper';
 
@@ -15,6 +19,9 @@ export interface RunningApp {
   worker?: CommentWorker;
   sweeper?: Sweeper;
   redis: Redis;
+  metrics: Metrics;
+  /** Parts that are not ready yet (for /readyz); empty when ready. */
+  notReady(): string[];
   close(): Promise<void>;
 }
 
@@ -31,7 +38,10 @@ export async function startApp(
   options: StartOptions,
 ): Promise<RunningApp> {
   const { env, runtime } = config;
-  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID }, logger);
+  const kafka = createKafka(
+    { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, ...kafkaSecurityOf(env) },
+    logger,
+  );
   const created = await ensureTopics(
     kafka,
     [
@@ -47,15 +57,24 @@ export async function startApp(
   );
   if (created.length > 0) logger.info({ topics: created }, 'created missing topics');
 
-  const redis = connectRedis(env.REDIS_URL);
+  const redis = connectRedis(env.REDIS_URL, { tlsCaFile: env.REDIS_TLS_CA_FILE });
   const store = new SlaStore(redis, {
     prefix: env.OTKLIK_KEY_PREFIX,
     shards: env.OTKLIK_SHARDS,
     retentionMs: runtime.retentionDays * 86_400_000,
   });
 
+  const metrics = createMetrics({
+    readOpenSlas: async () => totalsOf(await readCounterRows(redis, store.keys, env.OTKLIK_SHARDS)).open,
+  });
+
   const app: RunningApp = {
     redis,
+    metrics,
+    notReady: () => [
+      ...(redis.status === 'ready' ? [] : [`redis ${redis.status}`]),
+      ...(app.worker?.notReady() ?? []),
+    ],
     close: async () => {
       // Worker first (it may still open SLAs), then the sweeper, then the shared connection.
       await app.worker?.close();
@@ -83,6 +102,9 @@ export async function startApp(
         postedAtFutureMs: runtime.limits.postedAtFutureMinutes * 60_000,
       },
       onChunkCommitted: options.onChunkCommitted,
+      chunkSize: env.OTKLIK_BATCH_SIZE,
+      partitionsConsumedConcurrently: env.OTKLIK_PARTITIONS_CONCURRENCY,
+      metrics,
     });
     await app.worker.start();
   }
@@ -96,7 +118,10 @@ export async function startApp(
       leaseMs: runtime.sweeper.leaseMs,
       maxSleepMs: runtime.sweeper.maxSleepMs,
       claimBatch: runtime.sweeper.claimBatch,
-      onAlerts: options.onAlerts,
+      onAlerts: (alerts) => {
+        for (const alert of alerts) metrics.alertsPublished.inc({ kind: alert.kind });
+        options.onAlerts?.(alerts);
+      },
     });
     await app.sweeper.start();
   }

@@ -5,8 +5,9 @@
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../observability/logger.js';
 import { startApp, type Role } from './app.js';
+import { startHttpServer } from '../observability/http-server.js';
 
-const roles = (process.argv.slice(2).filter((a) => a === 'worker' || a === 'sweeper') as Role[]) ?? [];
+const roles = process.argv.slice(2).filter((a): a is Role => a === 'worker' || a === 'sweeper');
 
 async function main(): Promise<void> {
   let config;
@@ -21,6 +22,13 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.env.LOG_LEVEL, { pid: process.pid });
   const app = await startApp(config, logger, { roles: roles.length ? roles : ['worker', 'sweeper'] });
+  const server = await startHttpServer({
+    host: config.env.HTTP_HOST,
+    port: config.env.HTTP_PORT,
+    registry: app.metrics.registry,
+    health: app,
+    logger: logger.child({ component: 'http' }),
+  });
 
   let exiting = false;
   const shutdown = (signal: string) => {
@@ -30,8 +38,9 @@ async function main(): Promise<void> {
     const timer = setTimeout(() => {
       logger.error('shutdown timed out; exiting');
       process.exit(1);
-    }, 30_000);
+    }, config.env.OTKLIK_SHUTDOWN_TIMEOUT_MS);
     timer.unref();
+    server.close();
     app.close().then(
       () => process.exit(0),
       (error: Error) => {

@@ -1,15 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 
 /**
- * A Redis connection from a redis:// or rediss:// URL (user, password and TLS come with the URL).
- * Commands queue while disconnected and ioredis reconnects with backoff; the worker's own retries decide
- * when to give up on a batch.
+ * A Redis connection from a redis:// or rediss:// URL: user (ACL), password and TLS come with the URL,
+ * a private CA with `tlsCaFile`. Commands queue while disconnected and ioredis reconnects with backoff;
+ * the worker's own retries decide when to give up on a batch.
  */
-export function connectRedis(url: string): Redis {
+export function connectRedis(url: string, options: { tlsCaFile?: string } = {}): Redis {
+  const tls = url.startsWith('rediss://')
+    ? { ...(options.tlsCaFile ? { ca: [readFileSync(options.tlsCaFile, 'utf8')] } : {}) }
+    : undefined;
   return new Redis(url, {
     maxRetriesPerRequest: 2,
-    enableAutoPipelining: false,
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
-    lazyConnect: false,
+    ...(tls ? { tls } : {}),
   });
 }

@@ -1,0 +1,55 @@
+import { createServer, type Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+
+export interface HealthSource {
+  /** Names of the parts that are not ready yet; empty when ready. */
+  notReady(): string[];
+}
+
+/** /metrics (Prometheus), /healthz (the process runs), /readyz (every part connected). */
+export function startHttpServer(options: {
+  host: string;
+  port: number;
+  registry: Registry;
+  health: HealthSource;
+  logger: Logger;
+}): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics') {
+      options.registry.metrics().then(
+        (body) => {
+          res.writeHead(200, { 'content-type': options.registry.contentType });
+          res.end(body);
+        },
+        (error: Error) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`metrics failed: ${error.message}\n`);
+        },
+      );
+      return;
+    }
+    if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"ok"}\n');
+      return;
+    }
+    if (path === '/readyz') {
+      const waiting = options.health.notReady();
+      res.writeHead(waiting.length ? 503 : 200, { 'content-type': 'application/json' });
+      res.end(`${JSON.stringify({ status: waiting.length ? 'not ready' : 'ready', waiting })}\n`);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found\n');
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      const address = server.address();
+      options.logger.info({ address }, 'http server listening (/metrics, /healthz, /readyz)');
+      resolve(server);
+    });
+  });
+}
