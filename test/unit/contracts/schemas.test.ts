@@ -62,6 +62,17 @@ describe('the released schemas', () => {
     }
   });
 
+  it('are the ones the TypeScript types are generated from (the latest version of every subject)', () => {
+    const generator = readFileSync(join(SCHEMAS_DIR, '..', 'scripts', 'generate-schema-types.ts'), 'utf8');
+    const listed = /CURRENT_SCHEMAS = \[([^\]]*)\]/.exec(generator)?.[1]?.match(/[\w.-]+\.avsc/g) ?? [];
+    expect([...listed].sort()).toEqual(
+      catalogue
+        .subjects()
+        .map((s) => catalogue.latest(s).file)
+        .sort(),
+    );
+  });
+
   it('give every enum a default, except those where guessing would be wrong (op, alert kind)', () => {
     const withoutDefault: string[] = [];
     for (const entry of catalogue.entries()) {
