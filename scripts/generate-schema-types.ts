@@ -9,7 +9,19 @@ import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outFile = join(root, 'services/core/contracts/schema-types.generated.ts');
-const CURRENT_SCHEMAS = ['comment-event.v1.avsc', 'classified-comment.v1.avsc', 'sla-alert.v1.avsc'];
+/** The latest released version of every subject in the catalogue: what the code reads and writes. */
+const CURRENT_SCHEMAS = latestSchemaFiles();
+
+function latestSchemaFiles(): string[] {
+  const { schemas } = JSON.parse(readFileSync(join(root, 'schemas', 'catalogue.json'), 'utf8')) as {
+    schemas: { subject: string; version: number; file: string }[];
+  };
+  const latest = new Map<string, { version: number; file: string }>();
+  for (const s of schemas) {
+    if ((latest.get(s.subject)?.version ?? 0) < s.version) latest.set(s.subject, s);
+  }
+  return [...latest.values()].map((s) => s.file);
+}
 
 type AvroSchema = string | AvroSchema[] | { [key: string]: unknown };
 

@@ -13,6 +13,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { Partitioners, type IHeaders, type Kafka } from 'kafkajs';
 import { destination, pino } from 'pino';
 import { createKafka } from '../adapters/kafka/client.js';
+import { kafkaSecurityOf } from '../adapters/kafka/security.js';
 import { envSchema } from '../config/env.js';
 import { DEAD_LETTER_CODES, withoutDeadLetterHeaders } from '../core/contracts/index.js';
 import {
@@ -89,7 +90,7 @@ function context(io: CliIo, globals: GlobalOptions): Context {
   const env = parsed.data;
   const logger = pino({ level: io.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn' }, destination(2));
   const kafka = createKafka(
-    { brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-dlq-tool` },
+    { brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-dlq-tool`, ...kafkaSecurityOf(env) },
     logger,
   );
   return {

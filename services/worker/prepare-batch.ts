@@ -4,6 +4,7 @@ import {
   ContractError,
   deadLetterHeaders,
   encodeClassifiedComment,
+  withDeadLetterHeaders,
   type createCommentDecoder,
 } from '../core/contracts/index.js';
 import type { Classification, ClassifiedComment } from '../core/contracts/schema-types.generated.js';
@@ -66,14 +67,15 @@ export function prepareBatch(messages: readonly InputMessage[], ctx: PrepareCont
       out.deadLetters.push({
         key: message.key,
         value: message.value,
-        headers: {
-          ...(message.headers ?? {}),
-          ...deadLetterHeaders(
+        // A replayed message that fails again must not keep the reason of its earlier failure.
+        headers: withDeadLetterHeaders(
+          message.headers,
+          deadLetterHeaders(
             error,
             { topic: ctx.topic, partition: ctx.partition, offset: message.offset },
             ctx.nowMs,
           ),
-        },
+        ),
       });
       out.stats.deadLettered++;
       out.deadLetterCodes.push({ offset: message.offset, code: error.code });
