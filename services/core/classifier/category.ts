@@ -33,12 +33,13 @@ export function decideCategory(matches: readonly Match[]): CategoryDecision {
     bestScore = Math.max(otherScore, categoryLexicon.minScore);
   }
   // Softmax over the labels that scored, with 'other' held at the threshold as the alternative.
-  let total = 0;
-  const candidates = new Map(scores);
-  candidates.set('other', Math.max(otherScore, categoryLexicon.minScore));
-  for (const s of candidates.values()) total += Math.exp(s / TEMPERATURE);
-  const confidence = Math.exp(bestScore / TEMPERATURE) / total;
-  const decisive = matches.filter((m) => m.label === best);
+  // With no evidence at all, 'other' is a guess, not a certainty.
+  const otherFloor = Math.max(otherScore, categoryLexicon.minScore);
+  let total = Math.exp(otherFloor / TEMPERATURE);
+  for (const [label, score] of scores) if (label !== 'other') total += Math.exp(score / TEMPERATURE);
+  const confidence = scores.size === 0 ? 0.5 : Math.exp(bestScore / TEMPERATURE) / total;
+  const decisive: Match[] = [];
+  for (const m of matches) if (m.label === best) decisive.push(m);
   return {
     category: best as Category,
     confidence: Math.round(confidence * 1000) / 1000,

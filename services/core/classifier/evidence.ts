@@ -23,8 +23,9 @@ export function evidenceOf(concern: string, matches: readonly Match[], withLabel
     taken[best] = 1;
     const m = matches[best] as Match;
     const feature = withLabel ? m.labelled : m.feature;
-    if (out.some((e) => e.feature === feature)) continue;
-    out.push({ concern, feature, weight: m.weight });
+    let duplicate = false;
+    for (const e of out) if (e.feature === feature) duplicate = true;
+    if (!duplicate) out.push({ concern, feature, weight: m.weight });
   }
   return out;
 }

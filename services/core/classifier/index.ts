@@ -33,14 +33,13 @@ export function classify(input: ClassifierInput): Classification {
   const byConcern: Match[][] = [];
   for (let c = 0; c < CONCERN_COUNT; c++) byConcern.push([]);
   for (const m of matcher.match(tokens, negated)) (byConcern[m.concern] as Match[]).push(m);
-  const of = (concern: number): Match[] => byConcern[concern] as Match[];
 
-  const topicMatches = of(CONCERN.category);
+  const topicMatches = byConcern[CONCERN.category] as Match[];
   const category = decideCategory(topicMatches);
-  const spam = decideSpam(of(CONCERN.spam), signals);
-  const type = decideType(of(CONCERN.type), topicMatches, signals);
-  const toxic = decideToxicity(of(CONCERN.toxicity), tokens, signals);
-  const priority = decidePriority(of(CONCERN.priority), {
+  const spam = decideSpam(byConcern[CONCERN.spam] as Match[], signals);
+  const type = decideType(byConcern[CONCERN.type] as Match[], topicMatches, signals);
+  const toxic = decideToxicity(byConcern[CONCERN.toxicity] as Match[], tokens, signals);
+  const priority = decidePriority(byConcern[CONCERN.priority] as Match[], {
     type: type.type,
     spam: spam.flag,
     postedAt: input.postedAt,

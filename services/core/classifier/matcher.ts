@@ -58,15 +58,19 @@ interface Entry {
   mode: NegationMode;
   /** Word test ids, one per position. */
   words: number[];
+  /** Last (call, start) this phrase matched at, so a phrase found twice from one start counts once. */
+  stamp: number;
 }
 
 interface WordHits {
-  phrases: Entry[];
+  /** Phrases this word can start, by the word test of their second word. */
+  phrasesBySecond: Map<number, Entry[]> | null;
   singles: Entry[];
 }
 
 let nextGroupId = 0;
-const NO_HITS: WordHits = { phrases: [], singles: [] };
+let nextStamp = 1;
+const NO_HITS: WordHits = { phrasesBySecond: null, singles: [] };
 const MAX_GAP = 1;
 
 function parseWord(raw: string): number {
@@ -124,6 +128,7 @@ export class Matcher {
         weight: e.weight,
         mode,
         words,
+        stamp: 0,
       };
       const list = this.byFirstWord.get(first);
       if (list === undefined) this.byFirstWord.set(first, [entry]);
@@ -131,28 +136,41 @@ export class Matcher {
     }
   }
 
-  /** What a word can start: phrases, and single-word entries reduced to the longest matching key. */
+  /**
+   * What a word can start: phrases indexed by their second word (so a common first word such as "не"
+   * costs one lookup per following word, not one try per phrase), and single-word entries reduced to
+   * the longest matching key.
+   */
   private wordHits(token: Token): WordHits {
     const info = vocabulary.infoOf(token);
     const cached = info.hits[this.slot] as WordHits | undefined;
     if (cached !== undefined) return cached;
     let result = NO_HITS;
-    const phrases: Entry[] = [];
+    let phrasesBySecond: Map<number, Entry[]> | null = null;
     const singles: Array<{ entry: Entry; length: number }> = [];
-    for (const [testId, length] of info.tests) {
+    for (const testId of info.testList) {
       const entries = this.byFirstWord.get(testId);
       if (entries === undefined) continue;
+      const length = info.tests.get(testId) ?? 0;
       for (const entry of entries) {
-        if (entry.words.length > 1) phrases.push(entry);
-        else singles.push({ entry, length });
+        if (entry.words.length === 1) {
+          singles.push({ entry, length });
+          continue;
+        }
+        phrasesBySecond ??= new Map();
+        const second = entry.words[1] as number;
+        const list = phrasesBySecond.get(second);
+        if (list === undefined) phrasesBySecond.set(second, [entry]);
+        else if (!list.includes(entry)) list.push(entry);
       }
     }
-    if (phrases.length > 0 || singles.length > 0) {
+    if (phrasesBySecond !== null || singles.length > 0) {
       const longest = new Array<number>(this.concerns).fill(0);
-      for (const s of singles)
+      for (const s of singles) {
         if (s.length > (longest[s.entry.concern] ?? 0)) longest[s.entry.concern] = s.length;
+      }
       result = {
-        phrases,
+        phrasesBySecond,
         singles: singles.filter((s) => s.length === longest[s.entry.concern]).map((s) => s.entry),
       };
     }
@@ -160,10 +178,9 @@ export class Matcher {
     return result;
   }
 
-  /** Where the phrase starting at `start` ends (exclusive), or -1 when it does not match there. */
-  private extend(entry: Entry, tokens: readonly Token[], start: number): number {
-    let pos = start;
-    for (let w = 1; w < entry.words.length; w++) {
+  /** Where the phrase whose word `from - 1` stands at `pos` ends (exclusive), or -1 when it stops matching. */
+  private extend(entry: Entry, tokens: readonly Token[], pos: number, from: number): number {
+    for (let w = from; w < entry.words.length; w++) {
       const testId = entry.words[w] as number;
       let found = -1;
       for (let j = pos + 1; j <= pos + 1 + MAX_GAP && j < tokens.length; j++) {
@@ -183,17 +200,32 @@ export class Matcher {
   match(tokens: readonly Token[], negated: Uint8Array): Match[] {
     const matches: Match[] = [];
     let covered: Uint8Array | null = null;
+    const coveredSize = tokens.length * this.concerns;
     for (let i = 0; i < tokens.length; i++) {
       const hits = this.wordHits(tokens[i] as Token);
       if (hits === NO_HITS) continue;
-      for (const e of hits.phrases) {
-        const end = this.extend(e, tokens, i);
-        if (end < 0) continue;
-        const isNegated = anyNegated(negated, i, end);
-        if (!negationAllows(e.mode, isNegated)) continue;
-        pushStrongest(matches, e, i, end, isNegated);
-        covered ??= new Uint8Array(tokens.length * this.concerns);
-        for (let j = i; j < end; j++) covered[j * this.concerns + e.concern] = 1;
+      const bySecond = hits.phrasesBySecond;
+      if (bySecond !== null) {
+        const stamp = nextStamp++;
+        for (let j = i + 1; j <= i + 1 + MAX_GAP && j < tokens.length; j++) {
+          const next = tokens[j] as Token;
+          if (next.brk === 2) break;
+          for (const testId of vocabulary.infoOf(next).testList) {
+            const candidates = bySecond.get(testId);
+            if (candidates === undefined) continue;
+            for (const e of candidates) {
+              if (e.stamp === stamp) continue;
+              const end = e.words.length === 2 ? j + 1 : this.extend(e, tokens, j, 2);
+              if (end < 0) continue;
+              const isNegated = anyNegated(negated, i, end);
+              if (!negationAllows(e.mode, isNegated)) continue;
+              e.stamp = stamp;
+              pushStrongest(matches, e, i, end, isNegated);
+              covered ??= scratch(coveredSize);
+              for (let k = i; k < end; k++) covered[k * this.concerns + e.concern] = 1;
+            }
+          }
+        }
       }
       // Phrases that start later never cover this word, so singles can be settled now.
       if (hits.singles.length === 0) continue;
@@ -221,6 +253,17 @@ function pushStrongest(matches: Match[], e: Entry, start: number, end: number, n
     return;
   }
   matches.push(matchOf(e, start, end, negated));
+}
+
+// Typed arrays are slow to allocate; one call at a time uses this buffer (match() is synchronous).
+let scratchBuffer = new Uint8Array(4096);
+
+/** A zeroed view of `size` bytes of the shared scratch buffer. */
+function scratch(size: number): Uint8Array {
+  if (scratchBuffer.length < size) scratchBuffer = new Uint8Array(size * 2);
+  const view = scratchBuffer.subarray(0, size);
+  view.fill(0);
+  return view;
 }
 
 function matchOf(e: Entry, start: number, end: number, negated: boolean): Match {
@@ -251,11 +294,20 @@ function negationAllows(mode: NegationMode, isNegated: boolean): boolean {
 /** Sums match weights per label; a key repeated adds a quarter of its weight each time, twice at most. */
 export function scoreByLabel(matches: readonly Match[]): Map<string, number> {
   const scores = new Map<string, number>();
-  const seen = new Map<number, number>();
+  // A comment has a handful of matches: parallel arrays scanned linearly beat a map per call.
+  const seenGroups: number[] = [];
+  const seenCounts: number[] = [];
   for (const m of matches) {
-    const n = seen.get(m.groupId) ?? 0;
-    seen.set(m.groupId, n + 1);
-    if (n > 2) continue;
+    let n = 0;
+    const at = seenGroups.indexOf(m.groupId);
+    if (at < 0) {
+      seenGroups.push(m.groupId);
+      seenCounts.push(1);
+    } else {
+      n = seenCounts[at] as number;
+      seenCounts[at] = n + 1;
+      if (n > 2) continue;
+    }
     const w = n === 0 ? m.weight : m.weight * 0.25;
     scores.set(m.label, (scores.get(m.label) ?? 0) + w);
   }

@@ -13,6 +13,15 @@ export interface Token {
   masked: boolean;
   /** Lexicon tests this word passes; filled in by the matcher on first use. */
   info?: WordInfo;
+  /** Cache record of the word, where the matcher keeps `info` for the next comment that uses it. */
+  home?: WordHome;
+}
+
+/** Per-word cache record shared by every token of the same word. */
+export interface WordHome {
+  info?: WordInfo;
+  /** Vocabulary generation `info` was computed for. */
+  generation?: number;
 }
 
 /** Counts the rules read besides the words. */
@@ -97,9 +106,13 @@ const LOOK_ALIKE: Record<string, string> = {
   є: 'е',
   ґ: 'г',
   ў: 'у',
+  // People often type ь for ъ ("обьявление"): both spellings become one.
+  ъ: 'ь',
 };
 
 function mapLookAlikes(word: string): string {
+  // Most such words only carry ё: a replace is far cheaper than rebuilding the word.
+  if (/^[а-яё]+$/.test(word)) return word.replaceAll('ё', 'е').replaceAll('ъ', 'ь');
   let out = '';
   for (const ch of word) out += LOOK_ALIKE[ch] ?? ch;
   return out;
@@ -176,6 +189,41 @@ function makeToken(lower: string, start: number, end: number, flags: number, brk
   return { norm: word, stem: isMasked ? word : stem(word), brk, masked: isMasked };
 }
 
+/**
+ * Plain words (Cyrillic letters only, any case, no ё and no repeated letter) are looked up by a hash
+ * computed while scanning, so a known word costs neither a substring nor a string hash: most words of
+ * a comment stream have been seen before.
+ */
+interface KnownWord extends WordHome {
+  norm: string;
+  stem: string;
+}
+const knownWords = new Map<number, KnownWord>();
+const MAX_KNOWN_WORDS = 100_000;
+
+function lowerCode(c: number): number {
+  return c < 0x430 ? c + 0x20 : c;
+}
+
+function knownWord(text: string, start: number, end: number, hash: number): KnownWord {
+  const hit = knownWords.get(hash);
+  if (hit !== undefined && hit.norm.length === end - start) {
+    let same = true;
+    for (let k = 0; k < hit.norm.length; k++) {
+      if (hit.norm.charCodeAt(k) !== lowerCode(text.charCodeAt(start + k))) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return hit;
+  }
+  const norm = text.slice(start, end).toLowerCase();
+  const word: KnownWord = { norm, stem: stem(norm) };
+  if (knownWords.size >= MAX_KNOWN_WORDS) knownWords.clear();
+  knownWords.set(hash, word);
+  return word;
+}
+
 /** Normalises and tokenises a comment in one pass; pure and allocation-light. */
 export function analyse(text: string): AnalysedText {
   const signals: TextSignals = {
@@ -194,6 +242,7 @@ export function analyse(text: string): AnalysedText {
   let start = -1;
   let flags = 0;
   let prevCode = -1;
+  let hash = 0;
   let cyrillic = 0;
   let latin = 0;
   const n = lower.length;
@@ -206,11 +255,13 @@ export function analyse(text: string): AnalysedText {
         start = i;
         flags = 0;
         prevCode = -1;
+        hash = 0x811c9dc5;
       }
+      hash = Math.imul(hash ^ (c < 0x430 && c >= 0x410 ? c + 0x20 : c), 0x01000193);
       if (cls === CYR) {
         cyrillic++;
-        if (c < 0x430) flags |= c < 0x410 ? F_CYR | F_ODD | F_UPPER : F_CYR | F_UPPER;
-        else flags |= c >= 0x450 ? F_CYR | F_ODD : F_CYR;
+        if (c < 0x430) flags |= c < 0x410 || c === 0x42a ? F_CYR | F_ODD | F_UPPER : F_CYR | F_UPPER;
+        else flags |= c >= 0x450 || c === 0x44a ? F_CYR | F_ODD : F_CYR;
       } else if (cls === LAT) {
         latin++;
         flags |= c < 0x61 ? F_ODD | F_UPPER : F_ODD;
@@ -225,12 +276,18 @@ export function analyse(text: string): AnalysedText {
       continue;
     }
     if (start >= 0) {
-      const token = makeToken(lower, start, i, flags, brk);
-      start = -1;
-      if (token !== null) {
-        tokens.push(token);
+      if ((flags & (F_ODD | F_RUN | F_MASK)) === 0) {
+        const known = knownWord(lower, start, i, hash);
+        tokens.push({ norm: known.norm, stem: known.stem, brk, masked: false, home: known });
         brk = 0;
+      } else {
+        const token = makeToken(lower, start, i, flags, brk);
+        if (token !== null) {
+          tokens.push(token);
+          brk = 0;
+        }
       }
+      start = -1;
     }
     if (cls === SENTENCE) {
       brk = 2;
@@ -255,8 +312,13 @@ export function analyse(text: string): AnalysedText {
     }
   }
   if (start >= 0) {
-    const token = makeToken(lower, start, n, flags, brk);
-    if (token !== null) tokens.push(token);
+    if ((flags & (F_ODD | F_RUN | F_MASK)) === 0) {
+      const known = knownWord(lower, start, n, hash);
+      tokens.push({ norm: known.norm, stem: known.stem, brk, masked: false, home: known });
+    } else {
+      const token = makeToken(lower, start, n, flags, brk);
+      if (token !== null) tokens.push(token);
+    }
   }
   signals.cyrillicLetters = cyrillic;
   signals.latinLetters = latin;

@@ -32,7 +32,13 @@ export function decideType(
     scores.set('question', (scores.get('question') ?? 0) + q);
     evidence.push({ concern: 'type', feature: 'question:?', weight: q });
   }
-  const negatedTopic = topicMatches.find((m) => m.negated && m.weight > 0 && m.label !== 'other');
+  let negatedTopic: Match | undefined;
+  for (const m of topicMatches) {
+    if (m.negated && m.weight > 0 && m.label !== 'other') {
+      negatedTopic = m;
+      break;
+    }
+  }
   if (negatedTopic !== undefined) {
     const w = typeLexicon.negatedTopic;
     scores.set('complaint', (scores.get('complaint') ?? 0) + w);

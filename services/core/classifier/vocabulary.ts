@@ -15,6 +15,8 @@ export interface WordTestSpec {
 export interface WordInfo {
   /** Test id → length of the lexicon key that matched (longer is more specific). */
   tests: Map<number, number>;
+  /** The same test ids as a plain array, for iteration on the hot path. */
+  testList: number[];
   /** Per-matcher cache of what this word can start, indexed by matcher id. */
   hits: unknown[];
 }
@@ -33,6 +35,7 @@ class Vocabulary {
   private readonly trie: TrieNode = { next: new Map(), tests: [] };
   private cache = new Map<string, WordInfo>();
   private matchers = 0;
+  private generation = 0;
 
   /** A new id for a matcher's slot in WordInfo.hits. */
   matcherSlot(): number {
@@ -63,18 +66,29 @@ class Vocabulary {
     }
     // Words seen before this test existed must be looked at again.
     this.cache = new Map();
+    this.generation++;
     return id;
   }
 
   infoOf(token: Token): WordInfo {
     if (token.info !== undefined) return token.info;
+    const home = token.home;
+    if (home !== undefined && home.info !== undefined && home.generation === this.generation) {
+      token.info = home.info;
+      return home.info;
+    }
     let info = this.cache.get(token.norm);
     if (info === undefined) {
-      info = { tests: this.testsOf(token.norm, token.stem), hits: [] };
+      const tests = this.testsOf(token.norm, token.stem);
+      info = { tests, testList: [...tests.keys()], hits: [] };
       if (this.cache.size >= MAX_CACHED_WORDS) this.cache = new Map();
       this.cache.set(token.norm, info);
     }
     token.info = info;
+    if (home !== undefined) {
+      home.info = info;
+      home.generation = this.generation;
+    }
     return info;
   }
 
