@@ -30,9 +30,11 @@ export class Sweeper {
   private closing: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly log: Logger;
+  private readonly shardList: number[];
 
   constructor(private readonly options: SweeperOptions) {
     this.log = options.logger.child({ component: 'sweeper' });
+    this.shardList = Array.from({ length: options.shards }, (_, shard) => shard);
   }
 
   async start(): Promise<void> {
@@ -56,14 +58,17 @@ export class Sweeper {
     }
   }
 
-  /** One pass over every shard; returns how long to sleep before the next pass. */
+  /**
+   * One pass over every shard; returns how long to sleep before the next pass. The shards' claims go out
+   * together and their alerts are published in one send, so a pass costs a few round trips however many
+   * shards there are.
+   */
   async sweepOnce(): Promise<number> {
-    const { store, shards, claimBatch, leaseMs, maxSleepMs } = this.options;
+    const { store, claimBatch, leaseMs, maxSleepMs } = this.options;
     let sleepMs = maxSleepMs;
     let full = false;
     const claimed: { alert: ClaimedAlert; firedAt: number }[] = [];
-    for (let shard = 0; shard < shards; shard++) {
-      const result = await store.claimDue(shard, claimBatch, leaseMs);
+    for (const result of await store.claimDueMany(this.shardList, claimBatch, leaseMs)) {
       for (const alert of result.alerts) claimed.push({ alert, firedAt: result.now });
       if (result.alerts.length >= claimBatch) full = true;
       if (result.earliest !== null) sleepMs = Math.min(sleepMs, Math.max(0, result.earliest - result.now));

@@ -1,21 +1,47 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Hash buckets per shard that hold open records (see lua/_README.md). Part of the stored layout: changing
+ * it on a live keyspace loses the open records, so it is a constant, not a setting.
+ */
+export const RECORD_BUCKETS = 1024;
+
+/** The bucket of a comment's open record; lua/includes/record.lua `bucket_of` computes the same. */
+export function recordBucketOf(commentKey: string): number {
+  return parseInt(createHash('sha1').update(commentKey).digest('hex').slice(0, 6), 16) % RECORD_BUCKETS;
+}
+
 /** Names of every Redis key Otklik writes. All keys of one shard share the `{shard}` hash tag. */
 export class SlaKeys {
-  constructor(private readonly prefix: string) {}
+  constructor(readonly prefix: string) {}
 
-  private tag(shard: number): string {
+  tag(shard: number): string {
     return `${this.prefix}:{${shard}}`;
   }
 
-  commentPrefix(shard: number): string {
-    return `${this.tag(shard)}:c:`;
+  /** Prefix of the shard's record bucket hashes; a bucket's key is this plus its number. */
+  recordPrefix(shard: number): string {
+    return `${this.tag(shard)}:r:`;
   }
 
-  comment(shard: number, commentKey: string): string {
-    return `${this.commentPrefix(shard)}${commentKey}`;
+  /** The bucket hash holding the comment's open record. */
+  record(shard: number, commentKey: string): string {
+    return `${this.recordPrefix(shard)}${recordBucketOf(commentKey)}`;
   }
 
+  /** A finished comment's marker (answered, cancelled, not actionable, or a reply/delete seen first). */
+  finished(shard: number, commentKey: string): string {
+    return `${this.tag(shard)}:f:${commentKey}`;
+  }
+
+  /** Index of the due wheel: open comments by the time of their next alert. */
   due(shard: number): string {
     return `${this.tag(shard)}:due`;
+  }
+
+  /** Index of the late wheel: breached open comments by due_at. */
+  late(shard: number): string {
+    return `${this.tag(shard)}:late`;
   }
 
   lease(shard: number): string {

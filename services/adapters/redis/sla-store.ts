@@ -2,19 +2,22 @@ import type { Cluster, Redis, ChainableCommander } from 'ioredis';
 import type { SlaCommand, SlaOutcome } from '../../core/sla/commands.js';
 import type { AlertKind } from '../../core/contracts/schema-types.generated.js';
 import { loadLuaScript } from './lua-loader.js';
-import { SlaKeys } from './keys.js';
+import { RECORD_BUCKETS, SlaKeys } from './keys.js';
 import { SlaStoreError, toOutcome, toSlaStoreError } from './sla-status.js';
 
 type RedisClient = Redis | Cluster;
+
+/** Fields packed into an open record are separated by U+001F; no stored value may contain it. */
+const packable = (value: string): string => value.replaceAll('\u001f', ' ');
 type ScriptArg = string | number;
 type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
 
 const SCRIPTS = {
-  openSla: { file: 'open_sla', keys: 4 },
-  answerSla: { file: 'answer_sla', keys: 5 },
-  cancelSla: { file: 'cancel_sla', keys: 5 },
-  recordNotActionable: { file: 'record_not_actionable', keys: 3 },
-  claimDue: { file: 'claim_due', keys: 2 },
+  openSla: { file: 'open_sla', keys: 5 },
+  answerSla: { file: 'answer_sla', keys: 7 },
+  cancelSla: { file: 'cancel_sla', keys: 7 },
+  recordNotActionable: { file: 'record_not_actionable', keys: 4 },
+  claimDue: { file: 'claim_due', keys: 3 },
   ackAlert: { file: 'ack_alert', keys: 5 },
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
@@ -74,59 +77,64 @@ export class SlaStore {
   private enqueue(target: RedisClient | ChainableCommander, command: SlaCommand): unknown {
     const k = this.keys;
     const s = command.shard;
+    const key = command.commentKey;
     const retention = this.options.retentionMs;
     switch (command.kind) {
       case 'open':
         return this.call(target, 'openSla', [
-          k.comment(s, command.commentKey),
+          k.record(s, key),
+          k.finished(s, key),
           k.due(s),
           k.counters(s),
           k.daily(s),
-          command.commentKey,
-          command.platform,
-          command.commentId,
-          command.threadId,
-          command.pageId,
-          command.region,
-          command.municipality ?? '',
+          key,
+          packable(command.threadId),
+          packable(command.pageId),
+          packable(command.region),
+          packable(command.municipality ?? ''),
           command.category,
           command.priority,
           command.postedAt,
           command.warnAt,
           command.dueAt,
-          command.policyId,
           command.escalationIntervalMs,
           command.maxEscalationLevel,
           command.excerpt,
-          command.url ?? '',
+          packable(command.url ?? ''),
           retention,
         ]);
       case 'answer':
         return this.call(target, 'answerSla', [
-          k.comment(s, command.commentKey),
+          k.record(s, key),
+          k.finished(s, key),
           k.due(s),
+          k.late(s),
           k.lease(s),
           k.counters(s),
           k.daily(s),
-          command.commentKey,
+          key,
           command.answeredAt,
           retention,
         ]);
       case 'cancel':
         return this.call(target, 'cancelSla', [
-          k.comment(s, command.commentKey),
+          k.record(s, key),
+          k.finished(s, key),
           k.due(s),
+          k.late(s),
           k.lease(s),
           k.counters(s),
           k.daily(s),
-          command.commentKey,
+          key,
           retention,
         ]);
       case 'notActionable':
         return this.call(target, 'recordNotActionable', [
-          k.comment(s, command.commentKey),
+          k.record(s, key),
+          k.finished(s, key),
           k.counters(s),
           k.daily(s),
+          key,
           command.region,
           command.category,
           command.priority,
@@ -185,36 +193,50 @@ export class SlaStore {
       reply = await this.call(this.redis, 'claimDue', [
         this.keys.due(shard),
         this.keys.lease(shard),
-        this.keys.commentPrefix(shard),
+        this.keys.late(shard),
+        this.keys.recordPrefix(shard),
+        RECORD_BUCKETS,
         limit,
         leaseMs,
       ]);
     } catch (e) {
       throw toSlaStoreError(e, 'claimDue');
     }
-    const [now, earliest, items] = reply as [number, number, string[][]];
+    const [now, earliest, items] = reply as [number, number, (string | number)[][]];
     return {
       now,
       earliest: earliest < 0 ? null : earliest,
-      alerts: items.map((f) => ({
-        shard,
-        commentKey: f[0] as string,
-        kind: f[1] as AlertKind,
-        level: Number(f[2]),
-        platform: f[3] as string,
-        commentId: f[4] as string,
-        threadId: f[5] as string,
-        pageId: f[6] as string,
-        region: f[7] as string,
-        municipality: f[8] ? (f[8] as string) : null,
-        category: f[9] as string,
-        priority: f[10] as string,
-        postedAt: Number(f[11]),
-        dueAt: Number(f[12]),
-        excerpt: f[13] ?? '',
-        url: f[14] ? (f[14] as string) : null,
-      })),
+      alerts: items.map((f) => {
+        const commentKey = String(f[0]);
+        const colon = commentKey.indexOf(':');
+        return {
+          shard,
+          commentKey,
+          kind: f[1] as AlertKind,
+          level: Number(f[2]),
+          platform: commentKey.slice(0, colon),
+          commentId: commentKey.slice(colon + 1),
+          threadId: String(f[3]),
+          pageId: String(f[4]),
+          region: String(f[5]),
+          municipality: f[6] ? String(f[6]) : null,
+          category: String(f[7]),
+          priority: String(f[8]),
+          postedAt: Number(f[9]),
+          dueAt: Number(f[10]),
+          excerpt: String(f[11] ?? ''),
+          url: f[12] ? String(f[12]) : null,
+        };
+      }),
     };
+  }
+
+  /**
+   * Claims due alerts of several shards at once: the calls go out together (one round trip on a single
+   * Redis, one per node on a cluster) instead of one shard after another.
+   */
+  claimDueMany(shards: readonly number[], limit: number, leaseMs: number): Promise<ClaimResult[]> {
+    return Promise.all(shards.map((shard) => this.claimDue(shard, limit, leaseMs)));
   }
 
   /** Acknowledges published alerts; returns per alert whether it advanced the SLA (false: stale). */
@@ -222,7 +244,7 @@ export class SlaStore {
     const k = this.keys;
     const replies = await this.pipelined(alerts, 'ackAlerts', (p, a) =>
       this.call(p, 'ackAlert', [
-        k.comment(a.shard, a.commentKey),
+        k.record(a.shard, a.commentKey),
         k.due(a.shard),
         k.lease(a.shard),
         k.counters(a.shard),

@@ -2,7 +2,8 @@
   answer_sla: an official reply to a comment arrived; close the comment's SLA.
   The reply may come before the comment: the comment is then remembered as already answered.
 
-  KEYS[1] comment hash   KEYS[2] due zset   KEYS[3] lease zset   KEYS[4] counters hash   KEYS[5] daily counters hash
+  KEYS[1] record bucket hash   KEYS[2] finished marker   KEYS[3] due wheel index   KEYS[4] late wheel index
+  KEYS[5] lease zset           KEYS[6] counters hash     KEYS[7] daily counters hash
   ARGV[1] member (comment key)  ARGV[2] answered_at ms (the reply's event time)  ARGV[3] retention ms
 
   Returns { status }:
@@ -12,32 +13,34 @@
 ]]
 --- @include "clock"
 --- @include "counters"
+--- @include "record"
+--- @include "wheel"
 
+local member = ARGV[1]
 local answered_at = tonumber(ARGV[2])
 local retention = tonumber(ARGV[3])
-local state = redis.call('HGET', KEYS[1], 's')
+local packed, chunks = record_get(KEYS[1], member)
 
-if not state then
-  redis.call('HSET', KEYS[1], 's', 'answered_early', 'aa', ARGV[2])
-  redis.call('PEXPIRE', KEYS[1], retention)
-  return { 'ANSWERED_EARLY' }
-end
-
-if state == 'answered_early' then
-  -- Several replies before the comment: the first one is the first reply.
-  local earliest = tonumber(redis.call('HGET', KEYS[1], 'aa'))
-  if answered_at < earliest then redis.call('HSET', KEYS[1], 'aa', ARGV[2]) end
+if not packed then
+  local finished = redis.call('GET', KEYS[2])
+  if not finished then
+    redis.call('SET', KEYS[2], 'e' .. to36(answered_at), 'PX', retention)
+    return { 'ANSWERED_EARLY' }
+  end
+  if string.sub(finished, 1, 1) == 'e' and answered_at < from36(string.sub(finished, 2)) then
+    -- Several replies before the comment: the first one is the first reply.
+    redis.call('SET', KEYS[2], 'e' .. to36(answered_at), 'KEEPTTL')
+  end
   return { 'DUPLICATE' }
 end
 
-if state ~= 'open' then return { 'DUPLICATE' } end
-
-local f = redis.call('HMGET', KEYS[1], 'r', 'c', 'p', 'pa', 'da')
-local dim = f[1] .. '|' .. f[2] .. '|' .. f[3]
-redis.call('HSET', KEYS[1], 's', 'answered', 'aa', ARGV[2])
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZREM', KEYS[3], ARGV[1])
-bump(KEYS[4], KEYS[5], 'open', dim, -1, false)
-count_answer(KEYS[4], KEYS[5], dim, f[3], tonumber(f[4]), tonumber(f[5]), answered_at)
-redis.call('PEXPIRE', KEYS[1], retention)
+local rec = unpack_record(packed)
+local dim = rec.region .. '|' .. rec.category .. '|' .. rec.priority
+record_del(KEYS[1], member, chunks)
+if rec.kind then wheel_rem(KEYS[3], member, rec.next_at) end
+wheel_rem(KEYS[4], member, rec.due_at)
+redis.call('ZREM', KEYS[5], member)
+redis.call('SET', KEYS[2], 'a', 'PX', retention)
+bump(KEYS[6], KEYS[7], 'open', dim, -1, false)
+count_answer(KEYS[6], KEYS[7], dim, rec.priority, rec.posted_at, rec.due_at, answered_at)
 return { 'ANSWERED' }

@@ -1,7 +1,8 @@
 --[[
   cancel_sla: the comment was deleted; cancel its open SLA. A delete may come before the comment.
 
-  KEYS[1] comment hash   KEYS[2] due zset   KEYS[3] lease zset   KEYS[4] counters hash   KEYS[5] daily counters hash
+  KEYS[1] record bucket hash   KEYS[2] finished marker   KEYS[3] due wheel index   KEYS[4] late wheel index
+  KEYS[5] lease zset           KEYS[6] counters hash     KEYS[7] daily counters hash
   ARGV[1] member (comment key)  ARGV[2] retention ms
 
   Returns { status }:
@@ -11,23 +12,29 @@
 ]]
 --- @include "clock"
 --- @include "counters"
+--- @include "record"
+--- @include "wheel"
 
+local member = ARGV[1]
 local retention = tonumber(ARGV[2])
-local state = redis.call('HGET', KEYS[1], 's')
+local packed, chunks = record_get(KEYS[1], member)
 
-if not state or state == 'answered_early' then
-  redis.call('HSET', KEYS[1], 's', 'deleted_early')
-  redis.call('PEXPIRE', KEYS[1], retention)
-  return { 'DELETED_EARLY' }
+if not packed then
+  local finished = redis.call('GET', KEYS[2])
+  if not finished or string.sub(finished, 1, 1) == 'e' then
+    redis.call('SET', KEYS[2], 'd', 'PX', retention)
+    return { 'DELETED_EARLY' }
+  end
+  return { 'DUPLICATE' }
 end
-if state ~= 'open' then return { 'DUPLICATE' } end
 
-local f = redis.call('HMGET', KEYS[1], 'r', 'c', 'p')
-local dim = f[1] .. '|' .. f[2] .. '|' .. f[3]
-redis.call('HSET', KEYS[1], 's', 'cancelled')
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZREM', KEYS[3], ARGV[1])
-bump(KEYS[4], KEYS[5], 'open', dim, -1, false)
-bump(KEYS[4], KEYS[5], 'cancelled', dim, 1, true)
-redis.call('PEXPIRE', KEYS[1], retention)
+local rec = unpack_record(packed)
+local dim = rec.region .. '|' .. rec.category .. '|' .. rec.priority
+record_del(KEYS[1], member, chunks)
+if rec.kind then wheel_rem(KEYS[3], member, rec.next_at) end
+wheel_rem(KEYS[4], member, rec.due_at)
+redis.call('ZREM', KEYS[5], member)
+redis.call('SET', KEYS[2], 'c', 'PX', retention)
+bump(KEYS[6], KEYS[7], 'open', dim, -1, false)
+bump(KEYS[6], KEYS[7], 'cancelled', dim, 1, true)
 return { 'CANCELLED' }

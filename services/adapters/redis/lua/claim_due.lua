@@ -1,55 +1,68 @@
 --[[
   claim_due: claim the shard's alerts that are due, by the Redis server's clock, under a lease.
-  Claimed items move from the due set to the lease set; a sweeper that dies before ack_alert leaves
+  Claimed items move from the due wheel to the lease set; a sweeper that dies before ack_alert leaves
   them there, and once the lease expires the next claim hands them out again (at-least-once).
+  A claimed BREACH also enters the late wheel (by due_at), which lists overdue comments for the board.
 
-  KEYS[1] due zset   KEYS[2] lease zset
-  ARGV[1] comment hash key prefix of this shard (same hash tag)  ARGV[2] max items  ARGV[3] lease ms
+  KEYS[1] due wheel index   KEYS[2] lease zset   KEYS[3] late wheel index
+  ARGV[1] record bucket key prefix of this shard (same hash tag)  ARGV[2] record buckets per shard
+  ARGV[3] max items  ARGV[4] lease ms
 
   Returns { now, earliest, items }:
     now       the server time of the claim (the alerts' fired_at)
-    earliest  score of the earliest item left in the due set, or -1 when it is empty
-    items     one array per claimed alert: member, kind, level, platform, comment_id, thread_id, page_id,
-              region, municipality, category, priority, posted_at, due_at, excerpt, url
+    earliest  the earliest scheduled alert or lease expiry left in the shard, or -1 when there is none
+    items     one array per claimed alert: member, kind, level, thread_id, page_id, region, municipality,
+              category, priority, posted_at, due_at, excerpt, url
 ]]
 --- @include "clock"
+--- @include "record"
+--- @include "wheel"
 
-local limit = tonumber(ARGV[2])
-local lease_until = now + tonumber(ARGV[3])
+local buckets = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local lease_until = now + tonumber(ARGV[4])
 local items = {}
 
 local function claim(member)
-  local f = redis.call('HMGET', ARGV[1] .. member, 's', 'nk', 'nl', 'pl', 'cid', 'th', 'pg', 'r', 'm', 'c',
-    'p', 'pa', 'da', 'x', 'u')
-  redis.call('ZREM', KEYS[1], member)
-  if f[1] ~= 'open' or not f[2] then
-    -- Answered, cancelled or expired since it was scheduled: nothing to alert.
+  local bucket = ARGV[1] .. bucket_of(member, buckets)
+  local packed, chunks = record_get(bucket, member)
+  local rec = packed and unpack_record(packed)
+  if not rec or not rec.kind then
+    -- Answered, cancelled or past its last alert since it was scheduled: nothing to alert.
     redis.call('ZREM', KEYS[2], member)
     return
   end
-  local kind = f[2]
-  if kind == 'WARNING' and now >= tonumber(f[13]) then
+  if rec.kind == 'WARNING' and now >= rec.due_at then
     -- A sweeper that was away past due_at skips the stale WARNING and goes straight to the BREACH.
-    kind = 'BREACH'
-    redis.call('HSET', ARGV[1] .. member, 'nk', kind)
+    rec.kind, rec.next_at = 'BREACH', rec.due_at
+    record_put(bucket, member, pack_record(rec), chunks)
   end
+  if rec.kind == 'BREACH' then wheel_add(KEYS[3], member, rec.due_at) end
   redis.call('ZADD', KEYS[2], lease_until, member)
-  items[#items + 1] = { member, kind, f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13],
-    f[14], f[15] }
+  items[#items + 1] = { member, rec.kind, rec.level, rec.thread, rec.page, rec.region, rec.municipality,
+    rec.category, rec.priority, rec.posted_at, rec.due_at, rec.excerpt, rec.url }
 end
 
 for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do
   claim(member)
 end
-if #items < limit then
-  for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit - #items)) do
-    claim(member)
+
+while #items < limit do
+  local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1)
+  if #ids == 0 then break end
+  local slot = KEYS[1] .. ':' .. ids[1]
+  local members = redis.call('ZRANGEBYSCORE', slot, '-inf', now, 'LIMIT', 0, limit - #items)
+  if #members > 0 then redis.call('ZREM', slot, unpack(members)) end
+  for _, member in ipairs(members) do claim(member) end
+  if redis.call('EXISTS', slot) == 0 then
+    redis.call('ZREM', KEYS[1], ids[1])
+  elseif #items < limit then
+    -- The earliest slot still holds members, none of them due: nothing later is due either.
+    break
   end
 end
 
-local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-local earliest = -1
-if first[2] then earliest = tonumber(first[2]) end
+local earliest = wheel_first(KEYS[1]) or -1
 local lease_first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
 if lease_first[2] and (earliest < 0 or tonumber(lease_first[2]) < earliest) then
   earliest = tonumber(lease_first[2])

@@ -1,12 +1,12 @@
 --[[
   open_sla: a citizen's actionable comment arrives; open its first-reply SLA unless already known.
 
-  KEYS[1] comment hash   KEYS[2] due zset   KEYS[3] counters hash   KEYS[4] daily counters hash
-  ARGV[1] member (comment key)  ARGV[2] platform  ARGV[3] comment_id  ARGV[4] thread_id  ARGV[5] page_id
-  ARGV[6] region  ARGV[7] municipality ('' = none)  ARGV[8] category  ARGV[9] priority
-  ARGV[10] posted_at ms  ARGV[11] warn_at ms  ARGV[12] due_at ms  ARGV[13] policy id
-  ARGV[14] escalation interval ms  ARGV[15] max escalation level  ARGV[16] excerpt  ARGV[17] url ('' = none)
-  ARGV[18] retention ms (for comments that finish here)
+  KEYS[1] record bucket hash   KEYS[2] finished marker   KEYS[3] due wheel index
+  KEYS[4] counters hash        KEYS[5] daily counters hash
+  ARGV[1] member (comment key)  ARGV[2] thread_id  ARGV[3] page_id  ARGV[4] region
+  ARGV[5] municipality ('' = none)  ARGV[6] category  ARGV[7] priority  ARGV[8] posted_at ms
+  ARGV[9] warn_at ms  ARGV[10] due_at ms  ARGV[11] escalation interval ms  ARGV[12] max escalation level
+  ARGV[13] excerpt  ARGV[14] url ('' = none)  ARGV[15] retention ms (for comments that finish here)
 
   Returns { status, next_at }:
     'OPENED'            new SLA; next_at is when its first alert falls due
@@ -16,43 +16,44 @@
 ]]
 --- @include "clock"
 --- @include "counters"
+--- @include "record"
+--- @include "wheel"
 
-local state = redis.call('HGET', KEYS[1], 's')
-if state and state ~= 'answered_early' and state ~= 'deleted_early' then
-  return { 'DUPLICATE', 0 }
-end
+local member = ARGV[1]
+if record_exists(KEYS[1], member) then return { 'DUPLICATE', 0 } end
+local finished = redis.call('GET', KEYS[2])
+local early = finished and string.sub(finished, 1, 1)
+if finished and early ~= 'e' and early ~= 'd' then return { 'DUPLICATE', 0 } end
 
-local dim = ARGV[6] .. '|' .. ARGV[8] .. '|' .. ARGV[9]
-local posted_at = tonumber(ARGV[10])
-local warn_at = tonumber(ARGV[11])
-local due_at = tonumber(ARGV[12])
-local retention = tonumber(ARGV[18])
+local dim = ARGV[4] .. '|' .. ARGV[6] .. '|' .. ARGV[7]
+local posted_at = tonumber(ARGV[8])
+local warn_at = tonumber(ARGV[9])
+local due_at = tonumber(ARGV[10])
+local retention = tonumber(ARGV[15])
 
-redis.call('HSET', KEYS[1], 'pl', ARGV[2], 'cid', ARGV[3], 'th', ARGV[4], 'pg', ARGV[5], 'r', ARGV[6],
-  'm', ARGV[7], 'c', ARGV[8], 'p', ARGV[9], 'pa', ARGV[10], 'wa', ARGV[11], 'da', ARGV[12],
-  'pol', ARGV[13], 'ei', ARGV[14], 'ml', ARGV[15], 'x', ARGV[16], 'u', ARGV[17])
-
-if state == 'deleted_early' then
-  redis.call('HSET', KEYS[1], 's', 'cancelled')
-  bump(KEYS[3], KEYS[4], 'cancelled', dim, 1, true)
-  redis.call('PEXPIRE', KEYS[1], retention)
+if early == 'd' then
+  redis.call('SET', KEYS[2], 'c', 'PX', retention)
+  bump(KEYS[4], KEYS[5], 'cancelled', dim, 1, true)
   return { 'DELETED_BEFORE', 0 }
 end
 
-if state == 'answered_early' then
-  local answered_at = tonumber(redis.call('HGET', KEYS[1], 'aa'))
-  redis.call('HSET', KEYS[1], 's', 'answered')
-  bump(KEYS[3], KEYS[4], 'opened', dim, 1, true)
-  count_answer(KEYS[3], KEYS[4], dim, ARGV[9], posted_at, due_at, answered_at)
-  redis.call('PEXPIRE', KEYS[1], retention)
+if early == 'e' then
+  local answered_at = from36(string.sub(finished, 2))
+  redis.call('SET', KEYS[2], 'a', 'PX', retention)
+  bump(KEYS[4], KEYS[5], 'opened', dim, 1, true)
+  count_answer(KEYS[4], KEYS[5], dim, ARGV[7], posted_at, due_at, answered_at)
   return { 'ANSWERED_BEFORE', 0 }
 end
 
 -- A comment that arrives already overdue gets its BREACH at once; a stale WARNING is skipped.
-local next_kind, next_at = 'BREACH', due_at
-if now < due_at and warn_at < due_at then next_kind, next_at = 'WARNING', warn_at end
-redis.call('HSET', KEYS[1], 's', 'open', 'nk', next_kind, 'nl', 0)
-redis.call('ZADD', KEYS[2], next_at, ARGV[1])
-bump(KEYS[3], KEYS[4], 'opened', dim, 1, true)
-bump(KEYS[3], KEYS[4], 'open', dim, 1, false)
+local kind, next_at = 'BREACH', due_at
+if now < due_at and warn_at < due_at then kind, next_at = 'WARNING', warn_at end
+record_put(KEYS[1], member, pack_record({
+  kind = kind, level = 0, next_at = next_at, posted_at = posted_at, due_at = due_at,
+  interval = tonumber(ARGV[11]), max_level = tonumber(ARGV[12]), region = ARGV[4], municipality = ARGV[5],
+  category = ARGV[6], priority = ARGV[7], thread = ARGV[2], page = ARGV[3], url = ARGV[14],
+  excerpt = ARGV[13] }))
+wheel_add(KEYS[3], member, next_at)
+bump(KEYS[4], KEYS[5], 'opened', dim, 1, true)
+bump(KEYS[4], KEYS[5], 'open', dim, 1, false)
 return { 'OPENED', next_at }

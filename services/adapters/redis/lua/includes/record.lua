@@ -1,0 +1,152 @@
+-- An open comment's record: one packed string per comment, split into chunks of at most 60 bytes kept as
+-- fields of a per-shard bucket hash (`<tag>:r:<bucket>`), so buckets stay listpack-encoded
+-- (hash-max-listpack-value 64). Chunk i of `member` is the field `member .. char(48 + i)`; chunk 0
+-- starts with the chunk count in base 36 and a ':'. Layout: services/adapters/redis/lua/_README.md.
+local CHUNK_BYTES = 60
+local SEP = '\31'
+
+local DIGITS36 = '0123456789abcdefghijklmnopqrstuvwxyz'
+local function to36(n)
+  n = math.floor(n)
+  if n == 0 then return '0' end
+  local sign = ''
+  if n < 0 then sign, n = '-', -n end
+  local out = {}
+  while n > 0 do
+    local d = n % 36
+    out[#out + 1] = string.sub(DIGITS36, d + 1, d + 1)
+    n = (n - d) / 36
+  end
+  return sign .. string.reverse(table.concat(out))
+end
+local function from36(s)
+  if s == nil or s == '' then return nil end
+  if string.sub(s, 1, 1) == '-' then return -tonumber(string.sub(s, 2), 36) end
+  return tonumber(s, 36)
+end
+
+-- One-letter codes; a value without a code (a category added to the schema later) is stored as is.
+local CATEGORY_CODES = { housing_utilities = 'h', urban_improvement = 'u', roads_transport = 'r',
+  healthcare = 'm', education = 'e', social_protection = 's', ecology = 'g', safety_emergency = 'x',
+  economy_labor = 'j', culture_sport = 'c', other = 'o' }
+local PRIORITY_CODES = { critical = 'c', high = 'h', normal = 'n', low = 'l' }
+local KIND_CODES = { WARNING = 'W', BREACH = 'B', ESCALATION = 'E' }
+local function invert(t)
+  local out = {}
+  for k, v in pairs(t) do out[v] = k end
+  return out
+end
+local CATEGORY_NAMES, PRIORITY_NAMES, KIND_NAMES = invert(CATEGORY_CODES), invert(PRIORITY_CODES), invert(KIND_CODES)
+local function encode_enum(codes, name) return codes[name] or name end
+local function decode_enum(names, code) return names[code] or code end
+
+-- rec: kind ('WARNING' | 'BREACH' | 'ESCALATION' | nil when no alert is left), level, next_at, posted_at,
+-- due_at, interval, max_level, region, municipality, category, priority, thread, page, url, excerpt.
+-- Times after posted_at are stored as base-36 deltas from it.
+local function pack_record(rec)
+  local head = '-'
+  local next_delta = ''
+  if rec.kind then
+    head = KIND_CODES[rec.kind] .. to36(rec.level)
+    next_delta = to36(rec.next_at - rec.posted_at)
+  end
+  return table.concat({ head, next_delta, to36(rec.posted_at), to36(rec.due_at - rec.posted_at),
+    to36(rec.interval), to36(rec.max_level), rec.region, rec.municipality,
+    encode_enum(CATEGORY_CODES, rec.category), encode_enum(PRIORITY_CODES, rec.priority), rec.thread,
+    rec.page, rec.url, rec.excerpt }, SEP)
+end
+
+-- Splits the first `count` fields off `s`; the rest (the excerpt, which may hold anything) is the last.
+local function split_fields(s, count)
+  local f, pos = {}, 1
+  for i = 1, count do
+    local j = string.find(s, SEP, pos, true)
+    if not j then
+      f[i] = string.sub(s, pos)
+      return f
+    end
+    f[i] = string.sub(s, pos, j - 1)
+    pos = j + 1
+  end
+  f[count + 1] = string.sub(s, pos)
+  return f
+end
+
+-- The scheduling part only (first five fields), which always sits in chunk 0.
+local function unpack_head(s)
+  local f = split_fields(s, 4)
+  local head = f[1]
+  local rec = { posted_at = from36(f[3]) }
+  rec.due_at = rec.posted_at + from36(f[4])
+  if head ~= '-' then
+    rec.kind = KIND_NAMES[string.sub(head, 1, 1)]
+    rec.level = from36(string.sub(head, 2))
+    rec.next_at = rec.posted_at + from36(f[2])
+  end
+  return rec
+end
+
+local function unpack_record(s)
+  local f = split_fields(s, 13)
+  local rec = unpack_head(s)
+  rec.interval = from36(f[5])
+  rec.max_level = from36(f[6])
+  rec.region, rec.municipality = f[7], f[8]
+  rec.category = decode_enum(CATEGORY_NAMES, f[9])
+  rec.priority = decode_enum(PRIORITY_NAMES, f[10])
+  rec.thread, rec.page, rec.url, rec.excerpt = f[11], f[12], f[13], f[14] or ''
+  return rec
+end
+
+local function chunk_field(member, i) return member .. string.char(48 + i) end
+
+-- The bucket hash of `member` among `buckets` (same function as recordBucketOf in keys.ts).
+local function bucket_of(member, buckets)
+  return tonumber(string.sub(redis.sha1hex(member), 1, 6), 16) % buckets
+end
+
+-- Writes the packed record; `old_count` (chunks of the previous version) lets a shorter one drop the rest.
+local function record_put(bucket, member, s, old_count)
+  local n = math.max(1, math.ceil(#s / CHUNK_BYTES))
+  local args = {}
+  for i = 0, n - 1 do
+    local part = string.sub(s, i * CHUNK_BYTES + 1, (i + 1) * CHUNK_BYTES)
+    if i == 0 then part = to36(n) .. ':' .. part end
+    args[#args + 1] = chunk_field(member, i)
+    args[#args + 1] = part
+  end
+  redis.call('HSET', bucket, unpack(args))
+  if old_count and old_count > n then
+    local stale = {}
+    for i = n, old_count - 1 do stale[#stale + 1] = chunk_field(member, i) end
+    redis.call('HDEL', bucket, unpack(stale))
+  end
+  return n
+end
+
+-- Returns the packed record and its chunk count, or nil when the comment has no open record.
+-- With `head_only`, returns chunk 0 alone (enough for unpack_head).
+local function record_get(bucket, member, head_only)
+  local first = redis.call('HGET', bucket, chunk_field(member, 0))
+  if not first then return nil end
+  local colon = string.find(first, ':', 1, true)
+  local n = tonumber(string.sub(first, 1, colon - 1), 36)
+  local parts = { string.sub(first, colon + 1) }
+  if n > 1 and not head_only then
+    local fields = {}
+    for i = 1, n - 1 do fields[i] = chunk_field(member, i) end
+    local rest = redis.call('HMGET', bucket, unpack(fields))
+    for i = 1, n - 1 do parts[i + 1] = rest[i] or '' end
+  end
+  return table.concat(parts), n
+end
+
+local function record_del(bucket, member, count)
+  local fields = {}
+  for i = 0, count - 1 do fields[#fields + 1] = chunk_field(member, i) end
+  redis.call('HDEL', bucket, unpack(fields))
+end
+
+local function record_exists(bucket, member)
+  return redis.call('HEXISTS', bucket, chunk_field(member, 0)) == 1
+end
