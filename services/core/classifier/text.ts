@@ -45,7 +45,7 @@ export interface AnalysedText {
 const VK_MENTION = /\[(?:id|club|public|event)\d+\|[^\]]{0,80}\]/gi;
 const AT_MENTION = /(^|\s)@[a-z0-9_.]{2,64}(?:\s*\([^)]{0,80}\))?/gi;
 const URL =
-  /(?:https?:\/\/|www\.)\S+|\b[a-z0-9][a-z0-9-]{0,62}\.(?:ru|com|su|net|org|info|me|io|ly|cc|link|site|online|club|xyz|pro|biz|shop|top)\b(?:\/\S*)?|[а-яё0-9-]{2,63}\.рф\b(?:\/\S*)?/gi;
+  /(?:https?:\/\/|www\.)\S+|\b[a-z0-9][a-z0-9-]{0,62}\.(?:ru|com|su|net|org|info|me|io|ly|cc|link|site|online|club|xyz|pro|biz|shop|top)\b(?:\/\S*)?|[а-яё0-9-]{2,63}\.рф(?![а-яё])(?:\/\S*)?/gi;
 const PHONE = /(?:\+7|\b8)[\s(-]{0,2}\d{3}[\s)-]{0,2}\d{3}[\s-]?\d{2}[\s-]?\d{2}\b/g;
 const HAS_LATIN = /[a-z]/i;
 // "3.14" read aloud is "пи", a well-known way to write a swear word's first syllable.
@@ -185,7 +185,7 @@ function makeToken(lower: string, start: number, end: number, flags: number, brk
     word = mapLookAlikes(word);
     isMasked = (flags & F_MASK) !== 0 && /[*%#]/.test(word);
   }
-  if (flags & F_RUN) word = collapseRuns(word);
+  if (flags & F_RUN && flags & F_CYR) word = collapseRuns(word);
   return { norm: word, stem: isMasked ? word : stem(word), brk, masked: isMasked };
 }
 
