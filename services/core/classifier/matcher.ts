@@ -143,8 +143,7 @@ export class Matcher {
    */
   private wordHits(token: Token): WordHits {
     const info = vocabulary.infoOf(token);
-    const cached = info.hits[this.slot] as WordHits | undefined;
-    if (cached !== undefined) return cached;
+    if (info.hitsSlot === this.slot) return info.hits as WordHits;
     let result = NO_HITS;
     let phrasesBySecond: Map<number, Entry[]> | null = null;
     const singles: Array<{ entry: Entry; length: number }> = [];
@@ -174,12 +173,14 @@ export class Matcher {
         singles: singles.filter((s) => s.length === longest[s.entry.concern]).map((s) => s.entry),
       };
     }
-    info.hits[this.slot] = result;
+    info.hits = result;
+    info.hitsSlot = this.slot;
     return result;
   }
 
   /** Where the phrase whose word `from - 1` stands at `pos` ends (exclusive), or -1 when it stops matching. */
   private extend(entry: Entry, tokens: readonly Token[], pos: number, from: number): number {
+    path.length = 0;
     for (let w = from; w < entry.words.length; w++) {
       const testId = entry.words[w] as number;
       let found = -1;
@@ -192,6 +193,7 @@ export class Matcher {
         }
       }
       if (found < 0) return -1;
+      path.push(found);
       pos = found;
     }
     return pos + 1;
@@ -215,14 +217,19 @@ export class Matcher {
             if (candidates === undefined) continue;
             for (const e of candidates) {
               if (e.stamp === stamp) continue;
+              // A word already inside a phrase of this concern starts no other phrase of it.
+              if (covered !== null && covered[i * this.concerns + e.concern] === 1) continue;
               const end = e.words.length === 2 ? j + 1 : this.extend(e, tokens, j, 2);
               if (end < 0) continue;
               const isNegated = anyNegated(negated, i, end);
               if (!negationAllows(e.mode, isNegated)) continue;
               e.stamp = stamp;
               pushStrongest(matches, e, i, end, isNegated);
+              // Only the phrase's own words are consumed, not a word skipped between them.
               covered ??= scratch(coveredSize);
-              for (let k = i; k < end; k++) covered[k * this.concerns + e.concern] = 1;
+              covered[i * this.concerns + e.concern] = 1;
+              covered[j * this.concerns + e.concern] = 1;
+              if (e.words.length > 2) for (const k of path) covered[k * this.concerns + e.concern] = 1;
             }
           }
         }
@@ -254,6 +261,9 @@ function pushStrongest(matches: Match[], e: Entry, start: number, end: number, n
   }
   matches.push(matchOf(e, start, end, negated));
 }
+
+// Positions of the third and later words of the phrase extend() matched last.
+const path: number[] = [];
 
 // Typed arrays are slow to allocate; one call at a time uses this buffer (match() is synchronous).
 let scratchBuffer = new Uint8Array(4096);

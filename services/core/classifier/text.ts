@@ -133,7 +133,11 @@ function isEmoji(cp: number): boolean {
   return (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x2600 && cp <= 0x27bf);
 }
 
+// One scan decides whether any markup pattern can be present: most comments are plain Cyrillic.
+const MARKUP_TRIGGER = /[[@a-z]|\.рф|\+7|8|3[.,]14/i;
+
 function stripMarkup(text: string, signals: TextSignals): string {
+  if (!MARKUP_TRIGGER.test(text)) return text;
   let t = text;
   if (t.includes('[')) {
     t = t.replace(VK_MENTION, () => {
@@ -168,6 +172,8 @@ const F_ODD = 2; // Latin, digits, masks or rare letters mixed in
 const F_MASK = 4;
 const F_RUN = 8;
 const F_UPPER = 16;
+const F_DIGIT = 32;
+const F_FOLD = 64; // ё or ъ, folded to е and ь
 
 /** The token for lower[start, end), or null when only mask characters were there. */
 function makeToken(lower: string, start: number, end: number, flags: number, brk: number): Token | null {
@@ -181,7 +187,7 @@ function makeToken(lower: string, start: number, end: number, flags: number, brk
   // Lower-casing only words that need it: String#toLowerCase on a whole Cyrillic text is the slow path.
   if (flags & F_UPPER) word = word.toLowerCase();
   let isMasked = false;
-  if ((flags & (F_CYR | F_ODD)) === (F_CYR | F_ODD)) {
+  if (flags & F_CYR && flags & (F_ODD | F_DIGIT | F_FOLD)) {
     word = mapLookAlikes(word);
     isMasked = (flags & F_MASK) !== 0 && /[*%#]/.test(word);
   }
@@ -198,29 +204,59 @@ interface KnownWord extends WordHome {
   norm: string;
   stem: string;
 }
-const knownWords = new Map<number, KnownWord>();
-const MAX_KNOWN_WORDS = 100_000;
 
-function lowerCode(c: number): number {
-  return c < 0x430 ? c + 0x20 : c;
+/**
+ * Folded form of each character a plain word may hold (lower case, ё→е, ъ→ь), 0 for any other: plain
+ * words are hashed and compared through it, so they never need a normalised copy once known.
+ */
+const FOLD = new Uint16Array(0x500);
+for (let c = 0x430; c <= 0x44f; c++) FOLD[c] = c;
+for (let c = 0x410; c <= 0x42f; c++) FOLD[c] = c + 0x20;
+FOLD[0x451] = FOLD[0x401] = 0x435; // ё Ё → е
+FOLD[0x44a] = FOLD[0x42a] = 0x44c; // ъ Ъ → ь
+for (let c = 0x30; c <= 0x39; c++) FOLD[c] = c;
+
+// Open-addressing table keyed by the scan hash; a slot holds the word, compared in full on every hit.
+const TABLE_BITS = 17;
+const TABLE_SIZE = 1 << TABLE_BITS;
+const PROBES = 8;
+const tableKeys = new Int32Array(TABLE_SIZE);
+let tableWords: Array<KnownWord | undefined> = new Array<KnownWord | undefined>(TABLE_SIZE);
+let tableCount = 0;
+
+function sameWord(word: KnownWord, text: string, start: number, end: number): boolean {
+  const norm = word.norm;
+  if (norm.length !== end - start) return false;
+  for (let k = 0; k < norm.length; k++) {
+    if (norm.charCodeAt(k) !== FOLD[text.charCodeAt(start + k)]) return false;
+  }
+  return true;
 }
 
-function knownWord(text: string, start: number, end: number, hash: number): KnownWord {
-  const hit = knownWords.get(hash);
-  if (hit !== undefined && hit.norm.length === end - start) {
-    let same = true;
-    for (let k = 0; k < hit.norm.length; k++) {
-      if (hit.norm.charCodeAt(k) !== lowerCode(text.charCodeAt(start + k))) {
-        same = false;
-        break;
-      }
+function knownWord(text: string, start: number, end: number, hash: number, fold: boolean): KnownWord {
+  const key = hash | 0;
+  let slot = (hash ^ (hash >>> TABLE_BITS)) & (TABLE_SIZE - 1);
+  let free = -1;
+  for (let p = 0; p < PROBES; p++, slot = (slot + 1) & (TABLE_SIZE - 1)) {
+    const word = tableWords[slot];
+    if (word === undefined) {
+      if (free < 0) free = slot;
+      break;
     }
-    if (same) return hit;
+    if (tableKeys[slot] === key && sameWord(word, text, start, end)) return word;
   }
-  const norm = text.slice(start, end).toLowerCase();
+  let norm = text.slice(start, end).toLowerCase();
+  if (fold) norm = norm.replaceAll('ё', 'е').replaceAll('ъ', 'ь');
   const word: KnownWord = { norm, stem: stem(norm) };
-  if (knownWords.size >= MAX_KNOWN_WORDS) knownWords.clear();
-  knownWords.set(hash, word);
+  if (free < 0 || tableCount >= TABLE_SIZE * 0.7) {
+    // Full: start over rather than evict piecemeal; the hot vocabulary comes back within seconds.
+    tableWords = new Array<KnownWord | undefined>(TABLE_SIZE);
+    tableCount = 0;
+    free = (hash ^ (hash >>> TABLE_BITS)) & (TABLE_SIZE - 1);
+  }
+  tableKeys[free] = key;
+  tableWords[free] = word;
+  tableCount++;
   return word;
 }
 
@@ -257,18 +293,24 @@ export function analyse(text: string): AnalysedText {
         prevCode = -1;
         hash = 0x811c9dc5;
       }
-      hash = Math.imul(hash ^ (c < 0x430 && c >= 0x410 ? c + 0x20 : c), 0x01000193);
+      const folded = c < 0x500 ? (FOLD[c] as number) : 0;
+      hash = Math.imul(hash ^ folded, 0x01000193);
       if (cls === CYR) {
         cyrillic++;
-        if (c < 0x430) flags |= c < 0x410 || c === 0x42a ? F_CYR | F_ODD | F_UPPER : F_CYR | F_UPPER;
-        else flags |= c >= 0x450 || c === 0x44a ? F_CYR | F_ODD : F_CYR;
+        if (folded === 0) flags |= F_CYR | F_ODD;
+        else if (folded !== c)
+          flags |=
+            c === 0x451 || c === 0x44a || c === 0x401 || c === 0x42a
+              ? F_CYR | F_FOLD | F_UPPER
+              : F_CYR | F_UPPER;
+        else flags |= F_CYR;
       } else if (cls === LAT) {
         latin++;
         flags |= c < 0x61 ? F_ODD | F_UPPER : F_ODD;
       } else if (cls === MASK) {
         flags |= F_MASK | F_ODD;
       } else {
-        flags |= F_ODD;
+        flags |= F_DIGIT;
       }
       // Case-insensitive: "Оооо" is a run too.
       if (c === prevCode || (c ^ 0x20) === prevCode) flags |= F_RUN;
@@ -276,8 +318,8 @@ export function analyse(text: string): AnalysedText {
       continue;
     }
     if (start >= 0) {
-      if ((flags & (F_ODD | F_RUN | F_MASK)) === 0) {
-        const known = knownWord(lower, start, i, hash);
+      if ((flags & (F_ODD | F_RUN)) === 0 && (flags & (F_DIGIT | F_CYR)) !== (F_DIGIT | F_CYR)) {
+        const known = knownWord(lower, start, i, hash, (flags & F_FOLD) !== 0);
         tokens.push({ norm: known.norm, stem: known.stem, brk, masked: false, home: known });
         brk = 0;
       } else {
@@ -312,8 +354,8 @@ export function analyse(text: string): AnalysedText {
     }
   }
   if (start >= 0) {
-    if ((flags & (F_ODD | F_RUN | F_MASK)) === 0) {
-      const known = knownWord(lower, start, n, hash);
+    if ((flags & (F_ODD | F_RUN)) === 0 && (flags & (F_DIGIT | F_CYR)) !== (F_DIGIT | F_CYR)) {
+      const known = knownWord(lower, start, n, hash, (flags & F_FOLD) !== 0);
       tokens.push({ norm: known.norm, stem: known.stem, brk, masked: false, home: known });
     } else {
       const token = makeToken(lower, start, n, flags, brk);

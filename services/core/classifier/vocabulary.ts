@@ -17,8 +17,9 @@ export interface WordInfo {
   tests: Map<number, number>;
   /** The same test ids as a plain array, for iteration on the hot path. */
   testList: number[];
-  /** Per-matcher cache of what this word can start, indexed by matcher id. */
-  hits: unknown[];
+  /** What this word can start, cached for the matcher in `hitsSlot` (one matcher serves all lexicons). */
+  hits: unknown;
+  hitsSlot: number;
 }
 
 interface TrieNode {
@@ -80,7 +81,7 @@ class Vocabulary {
     let info = this.cache.get(token.norm);
     if (info === undefined) {
       const tests = this.testsOf(token.norm, token.stem);
-      info = { tests, testList: [...tests.keys()], hits: [] };
+      info = { tests, testList: [...tests.keys()], hits: undefined, hitsSlot: -1 };
       if (this.cache.size >= MAX_CACHED_WORDS) this.cache = new Map();
       this.cache.set(token.norm, info);
     }
