@@ -48,8 +48,8 @@ export function sumCounterHashes(hashes: readonly Record<string, string>[]): Cou
 export function totalsOf(
   rows: readonly CounterRow[],
   filter: Partial<Omit<CounterRow, 'metric' | 'value'>> = {},
-) {
-  const totals = Object.fromEntries(COUNTER_METRICS.map((m) => [m, 0])) as CounterTotals;
+): CounterTotals {
+  const totals = emptyTotals();
   for (const row of rows) {
     if (filter.region && row.region !== filter.region) continue;
     if (filter.category && row.category !== filter.category) continue;
@@ -63,4 +63,100 @@ export function totalsOf(
 export function complianceOf(totals: CounterTotals): number | null {
   const answered = totals.answered_in_time + totals.answered_late;
   return answered === 0 ? null : totals.answered_in_time / answered;
+}
+
+export type CounterDimension = 'region' | 'category' | 'priority';
+
+/** Totals per value of one dimension (e.g. per region), each with every metric. */
+export function breakdownBy(
+  rows: readonly CounterRow[],
+  dimension: CounterDimension,
+): Record<string, CounterTotals> {
+  const out: Record<string, CounterTotals> = {};
+  for (const row of rows) {
+    const totals = (out[row[dimension]] ??= emptyTotals());
+    totals[row.metric] += row.value;
+  }
+  return out;
+}
+
+export function emptyTotals(): CounterTotals {
+  return Object.fromEntries(COUNTER_METRICS.map((m) => [m, 0])) as CounterTotals;
+}
+
+/** Epoch day (UTC) of a time in ms, as the scripts name daily buckets. */
+export function epochDayOf(ms: number): number {
+  return Math.floor(ms / 86_400_000);
+}
+
+/**
+ * Parses and sums the daily fields (`<epoch day>|<metric>|<region>|<category>|<priority>`) of one day,
+ * given one hash per shard. Fields of other days are skipped.
+ */
+export function sumDailyHashes(hashes: readonly Record<string, string>[], epochDay: number): CounterRow[] {
+  const prefix = `${epochDay}|`;
+  return sumCounterHashes(
+    hashes.map((hash) =>
+      Object.fromEntries(
+        Object.entries(hash)
+          .filter(([field]) => field.startsWith(prefix))
+          .map(([field, value]) => [field.slice(prefix.length), value]),
+      ),
+    ),
+  );
+}
+
+/** Upper bounds (minutes) of the response-time buckets; the last bucket has no bound. */
+export const RESPONSE_BOUNDS_MIN = [15, 30, 60, 120, 240, 480, 1440] as const;
+
+export interface ResponseHistogram {
+  /** Non-cumulative buckets: `leMinutes` null is the overflow bucket. */
+  buckets: { leMinutes: number | null; count: number }[];
+  count: number;
+  sumMs: number;
+}
+
+/** First-reply times (reply posted_at - comment posted_at) per priority, from the `cnt` hashes. */
+export function responseHistogramsOf(
+  hashes: readonly Record<string, string>[],
+): Record<string, ResponseHistogram> {
+  const out: Record<string, ResponseHistogram> = {};
+  const histogram = (priority: string) =>
+    (out[priority] ??= {
+      buckets: [...RESPONSE_BOUNDS_MIN, null].map((leMinutes) => ({ leMinutes, count: 0 })),
+      count: 0,
+      sumMs: 0,
+    });
+  for (const hash of hashes) {
+    for (const [field, raw] of Object.entries(hash)) {
+      const [name, priority, bound] = field.split('|');
+      if (!priority) continue;
+      if (name === 'rt_sum_ms') histogram(priority).sumMs += Number(raw);
+      if (name !== 'rt' || bound === undefined) continue;
+      const h = histogram(priority);
+      const bucket = h.buckets.find((b) =>
+        b.leMinutes === null ? bound === 'inf' : String(b.leMinutes) === bound,
+      );
+      if (!bucket) continue;
+      bucket.count += Number(raw);
+      h.count += Number(raw);
+    }
+  }
+  return out;
+}
+
+/** Answered in time / answered, with the counts it comes from. */
+export interface Compliance {
+  answeredInTime: number;
+  answeredLate: number;
+  /** null before anything was answered. */
+  ratio: number | null;
+}
+
+export function complianceFrom(totals: CounterTotals): Compliance {
+  return {
+    answeredInTime: totals.answered_in_time,
+    answeredLate: totals.answered_late,
+    ratio: complianceOf(totals),
+  };
 }
