@@ -37,7 +37,12 @@ export function classify(input: ClassifierInput): Classification {
   const topicMatches = byConcern[CONCERN.category] as Match[];
   const category = decideCategory(topicMatches);
   const spam = decideSpam(byConcern[CONCERN.spam] as Match[], signals);
-  const type = decideType(byConcern[CONCERN.type] as Match[], topicMatches, signals);
+  const type = decideType(
+    byConcern[CONCERN.type] as Match[],
+    topicMatches,
+    signals,
+    category.category !== 'other',
+  );
   const toxic = decideToxicity(byConcern[CONCERN.toxicity] as Match[], tokens, signals);
   const priority = decidePriority(byConcern[CONCERN.priority] as Match[], {
     type: type.type,

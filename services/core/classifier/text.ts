@@ -118,8 +118,27 @@ function mapLookAlikes(word: string): string {
   return out;
 }
 
-/** Collapses runs of one letter ("ооочень", "отопленние") so elongation and doubled-letter typos match. */
+/**
+ * Collapses runs of three or more of one letter ("ооочень", "дааа") to one. Doubles are left alone: they
+ * are real spelling ("масса", "ссора"); a doubled-letter typo ("воддой") is handled where words are
+ * looked up (vocabulary.ts), by trying the word without doubles when it matches nothing as written.
+ */
 function collapseRuns(word: string): string {
+  let out = '';
+  const n = word.length;
+  for (let i = 0; i < n;) {
+    const ch = word[i] as string;
+    let j = i + 1;
+    while (j < n && word[j] === ch) j++;
+    const isDigit = ch >= '0' && ch <= '9';
+    out += isDigit || j - i < 3 ? word.slice(i, j) : ch;
+    i = j;
+  }
+  return out;
+}
+
+/** The word with every doubled letter written once ("отопленние" → "отопление"). */
+export function withoutDoubles(word: string): string {
   let out = '';
   let prev = '';
   for (const ch of word) {
@@ -278,6 +297,7 @@ export function analyse(text: string): AnalysedText {
   let start = -1;
   let flags = 0;
   let prevCode = -1;
+  let runLength = 0;
   let hash = 0;
   let cyrillic = 0;
   let latin = 0;
@@ -291,6 +311,7 @@ export function analyse(text: string): AnalysedText {
         start = i;
         flags = 0;
         prevCode = -1;
+        runLength = 0;
         hash = 0x811c9dc5;
       }
       const folded = c < 0x500 ? (FOLD[c] as number) : 0;
@@ -313,7 +334,9 @@ export function analyse(text: string): AnalysedText {
         flags |= F_DIGIT;
       }
       // Case-insensitive: "Оооо" is a run too.
-      if (c === prevCode || (c ^ 0x20) === prevCode) flags |= F_RUN;
+      if (c === prevCode || (c ^ 0x20) === prevCode) {
+        if (++runLength >= 3) flags |= F_RUN;
+      } else runLength = 1;
       prevCode = c;
       continue;
     }

@@ -21,6 +21,7 @@ export function decideType(
   typeMatches: readonly Match[],
   topicMatches: readonly Match[],
   signals: TextSignals,
+  hasTopic: boolean,
 ): TypeDecision {
   const scores = scoreByLabel(typeMatches);
   const evidence = evidenceOf('type', typeMatches, true);
@@ -59,6 +60,18 @@ export function decideType(
     best = 'gratitude';
     bestScore = gratitude;
   }
-  if (bestScore < typeLexicon.minScore) best = 'other';
+  if (bestScore < typeLexicon.minScore) {
+    best = 'other';
+    // A bare report of a topic object ("Открыт люк", "Граффити на фасаде") is a complaint: people do not
+    // write to an administration about a manhole to praise it.
+    if (hasTopic && gratitude === 0) {
+      best = 'complaint';
+      evidence.push({
+        concern: 'type',
+        feature: 'complaint:topic_without_cue',
+        weight: typeLexicon.minScore,
+      });
+    }
+  }
   return { type: best, evidence };
 }

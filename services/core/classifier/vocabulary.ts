@@ -1,3 +1,5 @@
+import { stem } from './stem.js';
+import { withoutDoubles } from './text.js';
 import type { Token } from './text.js';
 
 /**
@@ -80,7 +82,12 @@ class Vocabulary {
     }
     let info = this.cache.get(token.norm);
     if (info === undefined) {
-      const tests = this.testsOf(token.norm, token.stem);
+      let tests = this.testsOf(token.norm, token.stem);
+      // A word that matches nothing as written may carry a doubled-letter typo ("воддой", "ммусор").
+      if (tests.size === 0 && /(\p{L})\1/u.test(token.norm)) {
+        const loose = withoutDoubles(token.norm);
+        tests = this.testsOf(loose, stem(loose));
+      }
       info = { tests, testList: [...tests.keys()], hits: undefined, hitsSlot: -1 };
       if (this.cache.size >= MAX_CACHED_WORDS) this.cache = new Map();
       this.cache.set(token.norm, info);

@@ -42,6 +42,7 @@ describe('category', () => {
   it('reads shouted and stretched text the same way', () => {
     expect(classify({ text: 'НЕТ ГОРЯЧЕЙ ВОДЫЫЫ!!!' }).category).toBe('housing_utilities');
     expect(classify({ text: 'Отопленние не включили' }).category).toBe('housing_utilities');
+    expect(classify({ text: 'Во дворре не убиррают муссор' }).category).toBe('urban_improvement');
   });
 
   it('is not fooled by a landmark: a school named as a place is not about education', () => {

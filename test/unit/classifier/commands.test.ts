@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { binary, report } from '../../../services/tools/evaluation/metrics.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
+// These start a Node process with the TypeScript loader: seconds on a busy machine.
 
 function run(
   script: string,
@@ -50,7 +51,7 @@ describe('classify command', () => {
     expect(lines[3]).toMatchObject({ type: 'gratitude', actionable: false });
     expect(r.stderr).toContain('line 2');
     expect(r.stderr).toContain('line 3');
-  });
+  }, 60_000);
 });
 
 describe('evaluate command', () => {
@@ -85,7 +86,7 @@ describe('evaluate command', () => {
       { accuracy: number }
     >;
     expect(summary['categories.jsonl']?.accuracy).toBe(1);
-  });
+  }, 60_000);
 });
 
 describe('metrics', () => {
