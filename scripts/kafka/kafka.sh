@@ -120,7 +120,7 @@ running_pid() {
   [[ -f $PID_FILE ]] || return 0
   local pid
   pid=$(<"$PID_FILE")
-  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'kafka\.Kafka'; then
+  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && [[ $(tr '\0' ' ' <"/proc/$pid/cmdline") == *" kafka.Kafka "* ]]; then
     echo "$pid"
   else
     rm -f "$PID_FILE"

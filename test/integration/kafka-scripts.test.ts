@@ -117,8 +117,14 @@ describe('scripts/kafka/kafka.sh', () => {
       const again = kafka.admin();
       await again.connect();
       expect(await again.listTopics()).toContain(topic);
-      const [offsets] = await again.fetchOffsets({ groupId, topics: [topic] });
-      expect(offsets?.partitions).toEqual([expect.objectContaining({ partition: 0, offset: '1' })]);
+      // Just after a restart the group's coordinator may still be loading, and kafkajs's
+      // admin.fetchOffsets does not retry NOT_COORDINATOR: poll.
+      await expect
+        .poll(async () => (await again.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions, {
+          timeout: 30_000,
+          interval: 500,
+        })
+        .toEqual([expect.objectContaining({ partition: 0, offset: '1' })]);
       await again.disconnect();
 
       const consumer = await kafkaSh(
