@@ -62,6 +62,11 @@ async function main(): Promise<void> {
       stdio: ['ignore', log, log],
     });
   });
+  // The workers never outlive the demo: not on Ctrl-C, not when stdout closes (| head), not on a crash.
+  process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM')));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.once(signal, () => process.exit(130));
+  process.stdout.on('error', () => process.exit(0));
   print.info(`started 2 worker processes and 1 sweeper (pids ${children.map((c) => c.pid).join(', ')})`);
   await waitForWorkers(kafka, e.OTKLIK_GROUP_ID, 2);
   print.info('both workers joined the consumer group; sending sample comments');

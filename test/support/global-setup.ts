@@ -48,7 +48,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const { KafkaContainer } = await import('@testcontainers/kafka');
     const { RedisContainer } = await import('@testcontainers/redis');
     if (!brokers) {
-      const kafka = await new KafkaContainer('apache/kafka:3.9.1').withKraft().start();
+      // The testcontainers Kafka module drives Confluent's image; 8.x is KRaft-only, Apache Kafka 4.x inside.
+      const kafka = await new KafkaContainer('confluentinc/cp-kafka:8.0.0').start();
       brokers = `${kafka.getHost()}:${kafka.getMappedPort(9093)}`;
       cleanups.push(() => kafka.stop());
     }
