@@ -103,11 +103,12 @@ function generate(count: number, seed: number): string[] {
     const parts = [pick(OPENINGS), pick(PROBLEMS) + '.', rnd() < 0.6 ? address : ''];
     const r = rnd();
     if (r > 0.2) parts.push(pick(PROBLEMS) + '.');
-    if (r > 0.5) parts.push(pick(EXTRAS));
+    if (r > 0.3) parts.push(pick(EXTRAS));
+    if (r > 0.55) parts.push(pick(EXTRAS));
     if (r > 0.85) parts.push(pick(PROBLEMS) + '.', pick(EXTRAS));
     parts.push(pick(CLOSINGS));
     let text = parts.filter((p) => p !== '').join(' ');
-    if (rnd() < 0.15) text = text.slice(0, 40 + Math.floor(rnd() * 60));
+    if (rnd() < 0.1) text = text.slice(0, 40 + Math.floor(rnd() * 60));
     texts.push(text);
   }
   return texts;

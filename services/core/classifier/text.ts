@@ -236,7 +236,7 @@ FOLD[0x44a] = FOLD[0x42a] = 0x44c; // ъ Ъ → ь
 for (let c = 0x30; c <= 0x39; c++) FOLD[c] = c;
 
 // Open-addressing table keyed by the scan hash; a slot holds the word, compared in full on every hit.
-const TABLE_BITS = 17;
+const TABLE_BITS = 16;
 const TABLE_SIZE = 1 << TABLE_BITS;
 const PROBES = 8;
 const tableKeys = new Int32Array(TABLE_SIZE);
