@@ -187,7 +187,7 @@ export class SlaReader {
     }
     const now = Math.max(...replies.map(([shardNow]) => shardNow));
     const overdue = replies
-      .flatMap(([shardNow, , , items]) => items.map((f) => toOverdue(f, shardNow)))
+      .flatMap(([, , , items]) => items.map((f) => toOverdue(f, now)))
       .sort((a, b) => a.dueAt - b.dueAt || a.commentKey.localeCompare(b.commentKey))
       .slice(0, limit);
     return {

@@ -7,8 +7,11 @@ import { SlaStoreError, toOutcome, toSlaStoreError } from './sla-status.js';
 
 type RedisClient = Redis | Cluster;
 
-/** Fields packed into an open record are separated by U+001F; no stored value may contain it. */
-const packable = (value: string): string => value.replaceAll('\u001f', ' ');
+/**
+ * Fields packed into an open record are separated by U+001F and U+001E marks a compacted "https://"
+ * (lua/_README.md); no stored id or url may contain either, so both become spaces.
+ */
+const packable = (value: string): string => value.replaceAll('\u001e', ' ').replaceAll('\u001f', ' ');
 type ScriptArg = string | number;
 type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
 

@@ -23,7 +23,7 @@ local limit = tonumber(ARGV[3])
 local lease_until = now + tonumber(ARGV[4])
 local items = {}
 
-local function claim(member)
+local function claim(member, from_lease)
   local bucket = ARGV[1] .. bucket_of(member, buckets)
   local packed, chunks = record_get(bucket, member)
   local rec = packed and unpack_record(packed)
@@ -37,30 +37,17 @@ local function claim(member)
     rec.kind, rec.next_at = 'BREACH', rec.due_at
     record_put(bucket, member, pack_record(rec), chunks)
   end
-  if rec.kind == 'BREACH' then wheel_add(KEYS[3], member, rec.due_at) end
+  if rec.kind == 'BREACH' then wheel_add(KEYS[3], member, rec.due_at, from_lease) end
   redis.call('ZADD', KEYS[2], lease_until, member)
   items[#items + 1] = { member, rec.kind, rec.level, rec.thread, rec.page, rec.region, rec.municipality,
     rec.category, rec.priority, rec.posted_at, rec.due_at, rec.excerpt, rec.url }
 end
 
 for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do
-  claim(member)
+  claim(member, true)
 end
 
-while #items < limit do
-  local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1)
-  if #ids == 0 then break end
-  local slot = KEYS[1] .. ':' .. ids[1]
-  local members = redis.call('ZRANGEBYSCORE', slot, '-inf', now, 'LIMIT', 0, limit - #items)
-  if #members > 0 then redis.call('ZREM', slot, unpack(members)) end
-  for _, member in ipairs(members) do claim(member) end
-  if redis.call('EXISTS', slot) == 0 then
-    redis.call('ZREM', KEYS[1], ids[1])
-  elseif #items < limit then
-    -- The earliest slot still holds members, none of them due: nothing later is due either.
-    break
-  end
-end
+for _, member in ipairs(wheel_take(KEYS[1], now, limit - #items)) do claim(member, false) end
 
 local earliest = wheel_first(KEYS[1]) or -1
 local lease_first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')

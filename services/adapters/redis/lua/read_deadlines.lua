@@ -39,9 +39,9 @@ local function consider(member)
 end
 
 -- Breached comments, by due_at: the oldest `limit` of them are the oldest overdue ones that were claimed.
-wheel_scan(KEYS[2], now, limit, function(member) consider(member) end)
+wheel_scan(KEYS[2], now, limit, consider)
 -- Not yet claimed: every open comment due before the horizon has its next alert before the horizon.
-if wheel_scan(KEYS[1], horizon_end, cap, function(member) consider(member) end) >= cap then truncated = 1 end
+if wheel_scan(KEYS[1], horizon_end, cap, consider) >= cap then truncated = 1 end
 local leased = redis.call('ZRANGE', KEYS[3], 0, cap - 1)
 if #leased >= cap then truncated = 1 end
 for _, member in ipairs(leased) do consider(member) end

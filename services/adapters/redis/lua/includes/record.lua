@@ -1,9 +1,12 @@
--- An open comment's record: one packed string per comment, split into chunks of at most 60 bytes kept as
+-- An open comment's record: one packed string per comment, split into chunks of at most 64 bytes kept as
 -- fields of a per-shard bucket hash (`<tag>:r:<bucket>`), so buckets stay listpack-encoded
 -- (hash-max-listpack-value 64). Chunk i of `member` is the field `member .. char(48 + i)`; chunk 0
 -- starts with the chunk count in base 36 and a ':'. Layout: services/adapters/redis/lua/_README.md.
-local CHUNK_BYTES = 60
+local CHUNK_BYTES = 64
+local FIRST_CHUNK_BYTES = 62
 local SEP = '\31'
+-- A url starting with https:// is stored with this byte instead.
+local HTTPS = '\30'
 
 local DIGITS36 = '0123456789abcdefghijklmnopqrstuvwxyz'
 local function to36(n)
@@ -40,6 +43,15 @@ local CATEGORY_NAMES, PRIORITY_NAMES, KIND_NAMES = invert(CATEGORY_CODES), inver
 local function encode_enum(codes, name) return codes[name] or name end
 local function decode_enum(names, code) return names[code] or code end
 
+local function compact_url(url)
+  if string.sub(url, 1, 8) == 'https://' then return HTTPS .. string.sub(url, 9) end
+  return url
+end
+local function full_url(stored)
+  if string.sub(stored, 1, 1) == HTTPS then return 'https://' .. string.sub(stored, 2) end
+  return stored
+end
+
 -- rec: kind ('WARNING' | 'BREACH' | 'ESCALATION' | nil when no alert is left), level, next_at, posted_at,
 -- due_at, interval, max_level, region, municipality, category, priority, thread, page, url, excerpt.
 -- Times after posted_at are stored as base-36 deltas from it.
@@ -53,7 +65,7 @@ local function pack_record(rec)
   return table.concat({ head, next_delta, to36(rec.posted_at), to36(rec.due_at - rec.posted_at),
     to36(rec.interval), to36(rec.max_level), rec.region, rec.municipality,
     encode_enum(CATEGORY_CODES, rec.category), encode_enum(PRIORITY_CODES, rec.priority), rec.thread,
-    rec.page, rec.url, rec.excerpt }, SEP)
+    rec.page, compact_url(rec.url), rec.excerpt }, SEP)
 end
 
 -- Splits the first `count` fields off `s`; the rest (the excerpt, which may hold anything) is the last.
@@ -94,7 +106,7 @@ local function unpack_record(s)
   rec.region, rec.municipality = f[7], f[8]
   rec.category = decode_enum(CATEGORY_NAMES, f[9])
   rec.priority = decode_enum(PRIORITY_NAMES, f[10])
-  rec.thread, rec.page, rec.url, rec.excerpt = f[11], f[12], f[13], f[14] or ''
+  rec.thread, rec.page, rec.url, rec.excerpt = f[11], f[12], full_url(f[13] or ''), f[14] or ''
   return rec
 end
 
@@ -107,13 +119,12 @@ end
 
 -- Writes the packed record; `old_count` (chunks of the previous version) lets a shorter one drop the rest.
 local function record_put(bucket, member, s, old_count)
-  local n = math.max(1, math.ceil(#s / CHUNK_BYTES))
-  local args = {}
-  for i = 0, n - 1 do
-    local part = string.sub(s, i * CHUNK_BYTES + 1, (i + 1) * CHUNK_BYTES)
-    if i == 0 then part = to36(n) .. ':' .. part end
+  local n = 1 + math.ceil(math.max(0, #s - FIRST_CHUNK_BYTES) / CHUNK_BYTES)
+  local args = { chunk_field(member, 0), to36(n) .. ':' .. string.sub(s, 1, FIRST_CHUNK_BYTES) }
+  for i = 1, n - 1 do
+    local from = FIRST_CHUNK_BYTES + (i - 1) * CHUNK_BYTES + 1
     args[#args + 1] = chunk_field(member, i)
-    args[#args + 1] = part
+    args[#args + 1] = string.sub(s, from, from + CHUNK_BYTES - 1)
   end
   redis.call('HSET', bucket, unpack(args))
   if old_count and old_count > n then

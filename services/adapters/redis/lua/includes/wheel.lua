@@ -1,53 +1,116 @@
--- A timing wheel: one sorted set per minute (`<index>:<slot in base 36>`, member -> exact score), so each
--- stays small and listpack-encoded (zset-max-listpack-entries 128), and an index sorted set of the slots
--- that hold members (slot id -> slot start). Needs to36 from the record include.
+-- A timing wheel: the members of one minute of score live in small sorted sets (`<index>:<minute in
+-- base 36>`, then `<minute>.1`, `<minute>.2`, ... once one holds WHEEL_SLOT_MAX), so each stays
+-- listpack-encoded (zset-max-listpack-entries 128); the index sorted set maps slot id -> minute start.
+-- Needs to36 from the record include.
 local WHEEL_SLOT_MS = 60000
+local WHEEL_SLOT_MAX = 120
 
-local function wheel_slot(score) return to36(math.floor(score / WHEEL_SLOT_MS)) end
+local function wheel_minute_start(score) return math.floor(score / WHEEL_SLOT_MS) * WHEEL_SLOT_MS end
 
-local function wheel_add(index, member, score)
-  local slot = math.floor(score / WHEEL_SLOT_MS)
-  local id = to36(slot)
+-- `maybe_present`: the member may already be in this minute (a BREACH claimed again after its lease
+-- expired); then only its score is updated.
+local function wheel_add(index, member, score, maybe_present)
+  local start = wheel_minute_start(score)
+  local ids = redis.call('ZRANGEBYSCORE', index, start, start)
+  if maybe_present then
+    for _, id in ipairs(ids) do
+      if redis.call('ZSCORE', index .. ':' .. id, member) then
+        redis.call('ZADD', index .. ':' .. id, score, member)
+        return
+      end
+    end
+  end
+  -- The newest slots are the likeliest to have room: look from the end.
+  for i = #ids, 1, -1 do
+    if redis.call('ZCARD', index .. ':' .. ids[i]) < WHEEL_SLOT_MAX then
+      redis.call('ZADD', index .. ':' .. ids[i], score, member)
+      return
+    end
+  end
+  local base = to36(start / WHEEL_SLOT_MS)
+  local taken = {}
+  for _, id in ipairs(ids) do taken[id] = true end
+  local id, n = base, 0
+  while taken[id] do
+    n = n + 1
+    id = base .. '.' .. to36(n)
+  end
   redis.call('ZADD', index .. ':' .. id, score, member)
-  redis.call('ZADD', index, slot * WHEEL_SLOT_MS, id)
+  redis.call('ZADD', index, start, id)
 end
 
 local function wheel_rem(index, member, score)
-  local id = wheel_slot(score)
-  local key = index .. ':' .. id
-  if redis.call('ZREM', key, member) == 1 and redis.call('EXISTS', key) == 0 then
-    redis.call('ZREM', index, id)
+  local start = wheel_minute_start(score)
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', index, start, start)) do
+    local key = index .. ':' .. id
+    if redis.call('ZREM', key, member) == 1 then
+      if redis.call('EXISTS', key) == 0 then redis.call('ZREM', index, id) end
+      return
+    end
   end
 end
 
--- Visits members with score <= max in score order, slot by slot, until visit returns false or `cap`
--- members were visited. Read-only: `visit(member, score)`.
-local function wheel_scan(index, max_score, cap, visit)
-  local seen, offset = 0, 0
-  while seen < cap do
-    local ids = redis.call('ZRANGEBYSCORE', index, '-inf', max_score, 'LIMIT', offset, 16)
-    if #ids == 0 then return seen end
+-- Takes up to `limit` members with score <= max out of the wheel (slots in minute order) and returns
+-- them; emptied slots leave the index.
+local function wheel_take(index, max_score, limit)
+  local taken, offset = {}, 0
+  while #taken < limit do
+    local ids = redis.call('ZRANGEBYSCORE', index, '-inf', max_score, 'LIMIT', offset, 8)
+    if #ids == 0 then break end
     for _, id in ipairs(ids) do
-      local flat = redis.call('ZRANGEBYSCORE', index .. ':' .. id, '-inf', max_score, 'WITHSCORES', 'LIMIT',
-        0, cap - seen)
-      for i = 1, #flat, 2 do
-        seen = seen + 1
-        if visit(flat[i], tonumber(flat[i + 1])) == false then return seen end
+      if #taken >= limit then break end
+      local key = index .. ':' .. id
+      local members = redis.call('ZRANGEBYSCORE', key, '-inf', max_score, 'LIMIT', 0, limit - #taken)
+      if #members > 0 then redis.call('ZREM', key, unpack(members)) end
+      for _, member in ipairs(members) do taken[#taken + 1] = member end
+      if redis.call('EXISTS', key) == 0 then
+        redis.call('ZREM', index, id)
+      else
+        offset = offset + 1
       end
-      if seen >= cap then return seen end
     end
-    offset = offset + #ids
   end
-  return seen
+  return taken
+end
+
+-- Visits members with score <= max, minute by minute (in score order within a slot), until `cap`
+-- members were visited; the minute in progress is always finished. Read-only: `visit(member, score)`.
+-- Returns how many were visited.
+local function wheel_scan(index, max_score, cap, visit)
+  local seen, offset, minute = 0, 0, nil
+  while true do
+    local page = redis.call('ZRANGEBYSCORE', index, '-inf', max_score, 'WITHSCORES', 'LIMIT', offset, 16)
+    if #page == 0 then return seen end
+    for i = 1, #page, 2 do
+      if page[i + 1] ~= minute then
+        if seen >= cap then return seen end
+        minute = page[i + 1]
+      end
+      local flat = redis.call('ZRANGEBYSCORE', index .. ':' .. page[i], '-inf', max_score, 'WITHSCORES')
+      for j = 1, #flat, 2 do
+        seen = seen + 1
+        visit(flat[j], tonumber(flat[j + 1]))
+      end
+    end
+    offset = offset + #page / 2
+  end
 end
 
 -- Score of the wheel's earliest member, or nil when it is empty (drops index entries of emptied slots).
 local function wheel_first(index)
   while true do
-    local ids = redis.call('ZRANGE', index, 0, 0)
-    if #ids == 0 then return nil end
-    local first = redis.call('ZRANGE', index .. ':' .. ids[1], 0, 0, 'WITHSCORES')
-    if first[2] then return tonumber(first[2]) end
-    redis.call('ZREM', index, ids[1])
+    local first = redis.call('ZRANGE', index, 0, 0, 'WITHSCORES')
+    if not first[2] then return nil end
+    local best = nil
+    for _, id in ipairs(redis.call('ZRANGEBYSCORE', index, first[2], first[2])) do
+      local head = redis.call('ZRANGE', index .. ':' .. id, 0, 0, 'WITHSCORES')
+      if head[2] then
+        local score = tonumber(head[2])
+        if not best or score < best then best = score end
+      else
+        redis.call('ZREM', index, id)
+      end
+    end
+    if best then return best end
   end
 end
