@@ -113,6 +113,34 @@ describe('SLA scripts on real Redis', () => {
     expect(after.open - before.open).toBe(0);
   });
 
+  it('a comment that needs no reply is counted once even when its reply or delete came first', async () => {
+    const before = await totals();
+    const now = await serverNow();
+    const replied = openCommand(now);
+    const deleted = openCommand(now);
+    const na = (c: OpenSlaCommand): SlaCommand => ({
+      kind: 'notActionable',
+      commentKey: c.commentKey,
+      shard: c.shard,
+      region: c.region,
+      category: c.category,
+      priority: c.priority,
+    });
+    expect(await store.apply([answer(replied, now), cancel(deleted)])).toEqual([
+      'ANSWERED_EARLY',
+      'DELETED_EARLY',
+    ]);
+    expect(await store.apply([na(replied), na(deleted), na(replied), answer(replied, now)])).toEqual([
+      'RECORDED',
+      'RECORDED',
+      'DUPLICATE',
+      'DUPLICATE',
+    ]);
+    const after = await totals();
+    expect(after.not_actionable - before.not_actionable).toBe(2);
+    expect(after.opened - before.opened).toBe(0);
+  });
+
   it('a comment that arrives overdue gets its BREACH at once, then escalations up to the maximum level', async () => {
     const now = await serverNow();
     const c = openCommand(now, {
