@@ -4,7 +4,6 @@
  * nothing is counted (or even published) twice.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeCommentEvent } from '../../../services/core/contracts/index.js';
 import {
   committedOffsets,
   endOffsets,
@@ -15,9 +14,9 @@ import {
   waitForStableGroup,
   waitUntilAllCommitted,
   type Offsets,
-  type StoredMessage,
 } from '../../support/runtime/kafka.js';
-import { readOutputs, readTotals, type Outputs } from '../../support/runtime/outcome.js';
+import { readOutputs, readTotals } from '../../support/runtime/outcome.js';
+import { commitBounds } from '../../support/runtime/commit-bounds.js';
 import { openScenario, withWorkerLogs, type Scenario } from '../../support/runtime/scenario.js';
 import { spawnOtklik, type WorkerProcess } from '../../support/runtime/worker-process.js';
 
@@ -40,33 +39,6 @@ afterEach(async () => {
   scenario = undefined;
   workers = [];
 });
-
-/**
- * Per partition, the span a correct commit must fall in: at least one past the last message known to
- * be processed, at most the first message known not to be. A comment or reply is processed when its
- * classified output exists (matched per key in offset order, as a partition is processed in order),
- * a bad message when its dead letter exists; a delete leaves no trace on a topic and proves nothing.
- */
-function commitBounds(input: StoredMessage[], outputs: Outputs): Map<number, { min: number; max: number }> {
-  const outputsLeft = new Map(outputs.classifiedPerKey);
-  const bounds = new Map<number, { min: number; max: number }>();
-  for (const m of input) {
-    const bound = bounds.get(m.partition) ?? { min: 0, max: Infinity };
-    bounds.set(m.partition, bound);
-    let processed: boolean;
-    try {
-      if (decodeCommentEvent(m.value as Buffer).op === 'DELETED') continue;
-      const left = outputsLeft.get(m.key) ?? 0;
-      processed = left > 0;
-      outputsLeft.set(m.key, left - 1);
-    } catch {
-      processed = outputs.deadLetterSources.has(`${m.partition}:${m.offset}`);
-    }
-    if (processed) bound.min = Math.max(bound.min, m.offset + 1);
-    else bound.max = Math.min(bound.max, m.offset);
-  }
-  return bounds;
-}
 
 describe('a worker process stopped with SIGTERM mid-stream', () => {
   it('commits what it finished and nothing else; the next process continues without loss or double counting', async () => {

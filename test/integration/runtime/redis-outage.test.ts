@@ -6,14 +6,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import {
+  committedOffsets,
   endOffsets,
   produce,
+  readToEnd,
   sleep,
   sumOf,
+  until,
   waitForStableGroup,
   waitUntilAllCommitted,
 } from '../../support/runtime/kafka.js';
 import { readOutputs, readTotals } from '../../support/runtime/outcome.js';
+import { commitBounds } from '../../support/runtime/commit-bounds.js';
 import { startOwnRedis, type OwnRedis } from '../../support/runtime/redis-server.js';
 import { openScenario, withWorkerLogs, type Scenario } from '../../support/runtime/scenario.js';
 import { spawnOtklik, type WorkerProcess } from '../../support/runtime/worker-process.js';
@@ -30,6 +34,8 @@ const WORKLOAD = {
   badMessages: 25,
 };
 const OUTAGE_MS = 10_000;
+/** Set by the SIGTERM-while-frozen test: from the first process's exit to the next one's first commit. */
+let takeoverMs: number | undefined;
 
 let scenario: Scenario | undefined;
 let ownRedis: OwnRedis | undefined;
@@ -102,4 +108,77 @@ describe('Redis unavailable for ten seconds under load', () => {
   it('shut down and restarted on the same port (connections refused): the worker retries, recovers, totals exact', async () => {
     await outageUnderLoad('redis-restart', { begin: (r) => r.shutDown(), end: (r) => r.start() }, true);
   });
+
+  it('SIGTERM while Redis is frozen: the process exits within its shutdown timeout having committed only finished work; the next one makes the totals exact', async () => {
+    const redis = (ownRedis = await startOwnRedis());
+    const s = (scenario = await openScenario('redis-frozen-stop', {
+      partitions: PARTITIONS,
+      workload: WORKLOAD,
+      env: { REDIS_URL: redis.url, OTKLIK_SHUTDOWN_TIMEOUT_MS: '5000' },
+    }));
+    workers = [spawnOtklik('first', s.env)];
+    await withWorkerLogs(
+      () => workers,
+      async () => {
+        await waitForStableGroup(s.admin, s.group, s.input, 1, PARTITIONS);
+        const flowing = produce(s.producer, s.input, s.workload.messages, { perSecond: 600, batch: 30 });
+        await sleep(3_000);
+        redis.pause();
+        await sleep(2_000);
+        const stopStarted = Date.now();
+        await (workers[0] as WorkerProcess).stop();
+        const exitedAt = Date.now();
+        // The chunk in hand can neither finish nor be abandoned cleanly: the shutdown timeout ends it.
+        expect(Date.now() - stopStarted, 'exit within the 5 s shutdown timeout').toBeLessThan(12_000);
+
+        const committed = await committedOffsets(s.admin, s.group, s.input);
+        const outputs = await readOutputs(s.kafka, s.admin, s.env);
+        await flowing;
+        const input = await readToEnd(s.kafka, s.admin, s.input);
+        for (const [partition, { min, max }] of commitBounds(input, outputs)) {
+          const at = committed.get(partition) ?? 0;
+          expect(at, `partition ${partition}: commit covers all it finished`).toBeGreaterThanOrEqual(min);
+          expect(at, `partition ${partition}: commit covers nothing unfinished`).toBeLessThanOrEqual(max);
+        }
+
+        // Redis thaws and still runs the scripts the dead process had sent; the next process replays
+        // those messages, and the idempotent scripts keep the counters exact.
+        redis.resume();
+        workers.push(spawnOtklik('second', s.env));
+        await until(
+          'the second process to commit',
+          async () =>
+            sumOf(await committedOffsets(s.admin, s.group, s.input)) > sumOf(committed) ? true : undefined,
+          60_000,
+        );
+        takeoverMs = Date.now() - exitedAt;
+        await waitUntilAllCommitted(s.admin, s.group, s.input, 60_000);
+        client = new Redis(redis.url);
+        expect(await readTotals(client, s.env)).toEqual(s.workload.expected);
+        const final = await readOutputs(s.kafka, s.admin, s.env);
+        expect(new Set(final.classifiedPerKey.keys())).toEqual(s.workload.classifiedKeys);
+        expect(final.classified.length).toBeGreaterThanOrEqual(s.workload.classifiedMessages);
+        expect(final.deadLetterSources.size).toBe(s.workload.badMessages);
+      },
+    );
+  });
+
+  /*
+   * KNOWN ISSUE (services/adapters/redis/connect.ts, services/worker/worker.ts), shown by the test above:
+   * with Redis frozen the pipeline never fails (ioredis has no command timeout), so no retry runs, the
+   * worker cannot abandon the chunk, and SIGTERM ends only by the shutdown timeout, with exit(1) and
+   * without leaving the consumer group. The broker then keeps the partitions assigned to the dead member
+   * for the whole session timeout (30 s) before another worker gets them. Suggested fix: a
+   * `commandTimeout` on the worker's Redis connection (e.g. 5 s, so a hung Redis becomes a retriable
+   * error: pause, back off, and on shutdown a clean stop that leaves the group); and, on the shutdown
+   * timeout path, a best-effort consumer leave before exit. `it.fails` keeps the suite green meanwhile;
+   * when it starts failing, the issue is fixed: turn it into `it`.
+   */
+  it.fails(
+    'KNOWN ISSUE: after SIGTERM with Redis frozen, another worker takes the partitions over within 15 s',
+    () => {
+      expect(takeoverMs).toBeDefined();
+      expect(takeoverMs).toBeLessThan(15_000);
+    },
+  );
 });
