@@ -1,0 +1,151 @@
+/**
+ * The ops board's own read script (board_scan.lua): overdue and due-soon counts by region, category and
+ * priority, and the oldest overdue comments that match the board's filter. Read-only. The SLA reader in
+ * services/adapters/redis/sla-read.ts has the unfiltered list and totals; the board also needs them per
+ * cell and per filter.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Cluster, Redis } from 'ioredis';
+import { RECORD_BUCKETS, SlaKeys } from '../../adapters/redis/keys.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const STORE_INCLUDES = join(HERE, '..', '..', 'adapters', 'redis', 'lua', 'includes');
+
+/** Our script with the SLA store's includes spliced in, as the store's loader does for its own. */
+export function boardScanLua(): string {
+  return readFileSync(join(HERE, 'board_scan.lua'), 'utf8').replace(
+    /^--- @include "([a-z_]+)"$/gm,
+    (_line, name: string) => readFileSync(join(STORE_INCLUDES, `${name}.lua`), 'utf8'),
+  );
+}
+
+export interface BoardFilter {
+  region?: string;
+  category?: string;
+  priority?: string;
+}
+
+export interface OverdueItem {
+  commentKey: string;
+  platform: string;
+  commentId: string;
+  threadId: string;
+  pageId: string;
+  region: string;
+  municipality: string | null;
+  category: string;
+  priority: string;
+  excerpt: string;
+  url: string | null;
+  postedAt: number;
+  dueAt: number;
+  /** The next alert still to fire, or null after the last escalation. */
+  nextAlert: { kind: string; level: number } | null;
+}
+
+export interface DeadlineCell {
+  region: string;
+  category: string;
+  priority: string;
+  overdue: number;
+  dueSoon: number;
+}
+
+export interface BoardScan {
+  now: number;
+  truncated: boolean;
+  cells: DeadlineCell[];
+  overdue: OverdueItem[];
+}
+
+export interface BoardScanOptions {
+  limit: number;
+  horizonMs: number;
+  /** Members visited per set and shard before the result is marked truncated. */
+  cap: number;
+}
+
+type Reply = [number, number, (string | number)[], (string | number)[][]];
+type ScanFn = (...args: (string | number)[]) => Promise<Reply>;
+
+export class BoardScanner {
+  private readonly keys: SlaKeys;
+
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly options: { prefix: string; shards: number },
+  ) {
+    this.keys = new SlaKeys(options.prefix);
+    if (!('otklikBoardScan' in redis)) {
+      redis.defineCommand('otklikBoardScan', { numberOfKeys: 3, lua: boardScanLua() });
+    }
+  }
+
+  async scan(filter: BoardFilter, options: BoardScanOptions): Promise<BoardScan> {
+    const call = (this.redis as unknown as { otklikBoardScan: ScanFn }).otklikBoardScan.bind(this.redis);
+    const replies = await Promise.all(
+      Array.from({ length: this.options.shards }, (_, shard) =>
+        call(
+          this.keys.due(shard),
+          this.keys.late(shard),
+          this.keys.lease(shard),
+          this.keys.recordPrefix(shard),
+          RECORD_BUCKETS,
+          options.limit,
+          options.horizonMs,
+          options.cap,
+          filter.region ?? '',
+          filter.category ?? '',
+          filter.priority ?? '',
+        ),
+      ),
+    );
+    const cells = new Map<string, DeadlineCell>();
+    for (const [, , flat] of replies) {
+      for (let i = 0; i + 2 < flat.length; i += 3) {
+        const dim = String(flat[i]);
+        let cell = cells.get(dim);
+        if (!cell) {
+          const [region = '', category = '', priority = ''] = dim.split('|');
+          cells.set(dim, (cell = { region, category, priority, overdue: 0, dueSoon: 0 }));
+        }
+        cell.overdue += Number(flat[i + 1]);
+        cell.dueSoon += Number(flat[i + 2]);
+      }
+    }
+    const overdue = replies
+      .flatMap(([, , , items]) => items.map(toOverdueItem))
+      .sort((a, b) => a.dueAt - b.dueAt || a.commentKey.localeCompare(b.commentKey))
+      .slice(0, options.limit);
+    return {
+      now: Math.max(...replies.map(([now]) => Number(now))),
+      truncated: replies.some(([, truncated]) => Number(truncated) === 1),
+      cells: [...cells.values()],
+      overdue,
+    };
+  }
+}
+
+function toOverdueItem(f: (string | number)[]): OverdueItem {
+  const commentKey = String(f[0]);
+  const colon = commentKey.indexOf(':');
+  const kind = String(f[11] ?? '');
+  return {
+    commentKey,
+    platform: commentKey.slice(0, colon),
+    commentId: commentKey.slice(colon + 1),
+    dueAt: Number(f[1]),
+    postedAt: Number(f[2]),
+    region: String(f[3]),
+    municipality: f[4] ? String(f[4]) : null,
+    category: String(f[5]),
+    priority: String(f[6]),
+    threadId: String(f[7]),
+    pageId: String(f[8]),
+    url: f[9] ? String(f[9]) : null,
+    excerpt: String(f[10] ?? ''),
+    nextAlert: kind ? { kind, level: Number(f[12]) } : null,
+  };
+}

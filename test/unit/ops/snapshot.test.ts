@@ -1,0 +1,121 @@
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { loadOpsConfig } from '../../../services/ops/config.js';
+import { FilterError, parseFilter } from '../../../services/ops/filter.js';
+import { authorised } from '../../../services/ops/server.js';
+import { buildSnapshot, contentKey, severityOf } from '../../../services/ops/snapshot.js';
+import type { BoardScan } from '../../../services/ops/redis/board-scan.js';
+import type { CounterRow } from '../../../services/core/sla/counters.js';
+
+const row = (
+  metric: CounterRow['metric'],
+  region: string,
+  category: string,
+  priority: string,
+  value: number,
+) => ({
+  metric,
+  region,
+  category,
+  priority,
+  value,
+});
+
+const scan: BoardScan = {
+  now: 1_000_000,
+  truncated: false,
+  cells: [
+    { region: '54', category: 'housing_utilities', priority: 'critical', overdue: 1, dueSoon: 0 },
+    { region: '54', category: 'housing_utilities', priority: 'normal', overdue: 0, dueSoon: 2 },
+    { region: '77', category: 'roads_transport', priority: 'normal', overdue: 1, dueSoon: 1 },
+  ],
+  overdue: [],
+};
+const counters = [
+  row('open', '54', 'housing_utilities', 'critical', 2),
+  row('open', '54', 'housing_utilities', 'normal', 8),
+  row('open', '77', 'roads_transport', 'normal', 20),
+  row('open', '66', 'ecology', 'low', 0),
+  row('opened', '54', 'housing_utilities', 'normal', 50),
+];
+const today = [
+  row('answered_in_time', '54', 'housing_utilities', 'normal', 3),
+  row('answered_late', '77', 'roads_transport', 'normal', 1),
+  row('opened', '54', 'housing_utilities', 'normal', 4),
+];
+
+describe('board snapshot', () => {
+  it('sums totals, cells, rows and columns, worst first, with severities', () => {
+    const s = buildSnapshot({ counters, today, scan, filter: {} });
+    expect(s.totals).toMatchObject({
+      open: 30,
+      overdue: 2,
+      dueWithinHour: 3,
+      complianceToday: 0.75,
+      openedToday: 4,
+    });
+    expect(s.regions.map((r) => [r.code, r.name, r.open, r.overdue, r.severity])).toEqual([
+      ['54', 'Новосибирская область', 10, 1, 'critical'],
+      ['77', 'Москва', 20, 1, 'warn'],
+    ]);
+    expect(s.cells).toContainEqual({
+      region: '77',
+      category: 'roads_transport',
+      open: 20,
+      overdue: 1,
+      severity: 'warn',
+    });
+    expect(s.categories.map((c) => c.code)).toEqual(['housing_utilities', 'roads_transport']);
+  });
+  it('applies the filter to every figure', () => {
+    const s = buildSnapshot({ counters, today, scan, filter: { priority: 'normal' } });
+    expect(s.totals).toMatchObject({ open: 28, overdue: 1, dueWithinHour: 3, complianceToday: 0.75 });
+    expect(s.regions.map((r) => [r.code, r.severity])).toEqual([
+      ['77', 'warn'],
+      ['54', 'ok'],
+    ]);
+  });
+  it('ignores the clock when telling whether anything changed', () => {
+    const a = buildSnapshot({ counters, today, scan, filter: {} });
+    const b = buildSnapshot({ counters, today, scan: { ...scan, now: scan.now + 5_000 }, filter: {} });
+    expect(contentKey(a)).toBe(contentKey(b));
+  });
+  it('severity: critical overdue or 30 % is critical, 10 % high, any warn', () => {
+    expect(severityOf(10, 0, 0)).toBe('ok');
+    expect(severityOf(100, 1, 0)).toBe('warn');
+    expect(severityOf(100, 10, 0)).toBe('high');
+    expect(severityOf(10, 3, 0)).toBe('critical');
+    expect(severityOf(100, 1, 1)).toBe('critical');
+  });
+});
+
+describe('filters, token, config', () => {
+  it('accepts known categories and priorities and region codes; rejects the rest', () => {
+    expect(parseFilter(new URLSearchParams('region=54&category=ecology&priority=high'))).toEqual({
+      region: '54',
+      category: 'ecology',
+      priority: 'high',
+    });
+    expect(parseFilter(new URLSearchParams('region=&category='))).toEqual({});
+    expect(() => parseFilter(new URLSearchParams('category=weather'))).toThrow(FilterError);
+    expect(() => parseFilter(new URLSearchParams('region=<script>'))).toThrow(FilterError);
+  });
+  it('needs the bearer token or ?token= only when one is configured', () => {
+    const req = (authorization?: string) =>
+      ({ headers: authorization ? { authorization } : {} }) as IncomingMessage;
+    const url = (q = '') => new URL(`http://x/api/snapshot${q}`);
+    const token = 'a-long-enough-secret';
+    expect(authorised(req(), url(), undefined)).toBe(true);
+    expect(authorised(req(), url(), token)).toBe(false);
+    expect(authorised(req(`Bearer ${token}`), url(), token)).toBe(true);
+    expect(authorised(req('Bearer wrong'), url(), token)).toBe(false);
+    expect(authorised(req(), url(`?token=${token}`), token)).toBe(true);
+  });
+  it('binds to loopback by default and lists every bad variable', () => {
+    expect(loadOpsConfig({}).ops).toMatchObject({ OPS_HTTP_HOST: '127.0.0.1', OPS_HTTP_PORT: 8080 });
+    expect(loadOpsConfig({ OPS_TOKEN: '' }).ops.OPS_TOKEN).toBeUndefined();
+    expect(() => loadOpsConfig({ OPS_HTTP_PORT: 'x', OPS_TOKEN: 'short', REDIS_URL: 'http://x' })).toThrow(
+      /OPS_HTTP_PORT[\s\S]*REDIS_URL|REDIS_URL[\s\S]*OPS_HTTP_PORT/,
+    );
+  });
+});
