@@ -201,7 +201,8 @@ export class Matcher {
 
   match(tokens: readonly Token[], negated: Uint8Array): Match[] {
     const matches: Match[] = [];
-    let covered: Uint8Array | null = null;
+    // For each word and concern: 0, or 1 + the start of the phrase that consumed it.
+    let covered: Int32Array | null = null;
     const coveredSize = tokens.length * this.concerns;
     for (let i = 0; i < tokens.length; i++) {
       const hits = this.wordHits(tokens[i] as Token);
@@ -217,8 +218,10 @@ export class Matcher {
             if (candidates === undefined) continue;
             for (const e of candidates) {
               if (e.stamp === stamp) continue;
-              // A word already inside a phrase of this concern starts no other phrase of it.
-              if (covered !== null && covered[i * this.concerns + e.concern] === 1) continue;
+              // A word inside an earlier phrase of this concern starts no other phrase of it (phrases
+              // starting at the same word all get their chance; the longest wins below).
+              const by = covered === null ? 0 : (covered[i * this.concerns + e.concern] as number);
+              if (by !== 0 && by !== i + 1) continue;
               const end = e.words.length === 2 ? j + 1 : this.extend(e, tokens, j, 2);
               if (end < 0) continue;
               const isNegated = anyNegated(negated, i, end);
@@ -227,9 +230,9 @@ export class Matcher {
               pushStrongest(matches, e, i, end, isNegated);
               // Only the phrase's own words are consumed, not a word skipped between them.
               covered ??= scratch(coveredSize);
-              covered[i * this.concerns + e.concern] = 1;
-              covered[j * this.concerns + e.concern] = 1;
-              if (e.words.length > 2) for (const k of path) covered[k * this.concerns + e.concern] = 1;
+              covered[i * this.concerns + e.concern] = i + 1;
+              covered[j * this.concerns + e.concern] = i + 1;
+              if (e.words.length > 2) for (const k of path) covered[k * this.concerns + e.concern] = i + 1;
             }
           }
         }
@@ -238,7 +241,7 @@ export class Matcher {
       if (hits.singles.length === 0) continue;
       const isNegated = negated[i] === 1;
       for (const e of hits.singles) {
-        if (covered !== null && covered[i * this.concerns + e.concern] === 1) continue;
+        if (covered !== null && covered[i * this.concerns + e.concern] !== 0) continue;
         if (negationAllows(e.mode, isNegated)) pushStrongest(matches, e, i, i + 1, isNegated);
       }
     }
@@ -266,11 +269,11 @@ function pushStrongest(matches: Match[], e: Entry, start: number, end: number, n
 const path: number[] = [];
 
 // Typed arrays are slow to allocate; one call at a time uses this buffer (match() is synchronous).
-let scratchBuffer = new Uint8Array(4096);
+let scratchBuffer = new Int32Array(4096);
 
-/** A zeroed view of `size` bytes of the shared scratch buffer. */
-function scratch(size: number): Uint8Array {
-  if (scratchBuffer.length < size) scratchBuffer = new Uint8Array(size * 2);
+/** A zeroed view of `size` cells of the shared scratch buffer. */
+function scratch(size: number): Int32Array {
+  if (scratchBuffer.length < size) scratchBuffer = new Int32Array(size * 2);
   const view = scratchBuffer.subarray(0, size);
   view.fill(0);
   return view;
