@@ -6,12 +6,18 @@ import { Redis } from 'ioredis';
  * a private CA with `tlsCaFile`. Commands queue while disconnected and ioredis reconnects with backoff;
  * the worker's own retries decide when to give up on a batch.
  */
-export function connectRedis(url: string, options: { tlsCaFile?: string } = {}): Redis {
+export function connectRedis(
+  url: string,
+  options: { tlsCaFile?: string; commandTimeoutMs?: number } = {},
+): Redis {
   const tls = url.startsWith('rediss://')
     ? { ...(options.tlsCaFile ? { ca: [readFileSync(options.tlsCaFile, 'utf8')] } : {}) }
     : undefined;
   return new Redis(url, {
     maxRetriesPerRequest: 2,
+    // A hung server (frozen, partitioned) must become a retriable error, or nothing can back off,
+    // pause fetching, or shut down cleanly while it hangs.
+    commandTimeout: options.commandTimeoutMs ?? 5_000,
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
     ...(tls ? { tls } : {}),
   });
