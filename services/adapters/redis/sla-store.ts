@@ -159,7 +159,9 @@ export class SlaStore {
     const groups = new Map<number, number[]>();
     items.forEach((item, i) => {
       const group = this.redis.isCluster ? item.shard : 0;
-      groups.set(group, [...(groups.get(group) ?? []), i]);
+      const indexes = groups.get(group);
+      if (indexes) indexes.push(i);
+      else groups.set(group, [i]);
     });
     const replies: unknown[] = new Array(items.length);
     await Promise.all(

@@ -34,12 +34,12 @@ local CATEGORY_CODES = { housing_utilities = 'h', urban_improvement = 'u', roads
   economy_labor = 'j', culture_sport = 'c', other = 'o' }
 local PRIORITY_CODES = { critical = 'c', high = 'h', normal = 'n', low = 'l' }
 local KIND_CODES = { WARNING = 'W', BREACH = 'B', ESCALATION = 'E' }
-local function invert(t)
-  local out = {}
-  for k, v in pairs(t) do out[v] = k end
-  return out
-end
-local CATEGORY_NAMES, PRIORITY_NAMES, KIND_NAMES = invert(CATEGORY_CODES), invert(PRIORITY_CODES), invert(KIND_CODES)
+-- The same tables inverted, written out: this code runs on every call, so no loops to build them.
+local CATEGORY_NAMES = { h = 'housing_utilities', u = 'urban_improvement', r = 'roads_transport',
+  m = 'healthcare', e = 'education', s = 'social_protection', g = 'ecology', x = 'safety_emergency',
+  j = 'economy_labor', c = 'culture_sport', o = 'other' }
+local PRIORITY_NAMES = { c = 'critical', h = 'high', n = 'normal', l = 'low' }
+local KIND_NAMES = { W = 'WARNING', B = 'BREACH', E = 'ESCALATION' }
 local function encode_enum(codes, name) return codes[name] or name end
 local function decode_enum(names, code) return names[code] or code end
 
