@@ -1,0 +1,156 @@
+import type { AlertKind } from '../contracts/schema-types.generated.js';
+import type { SlaCommand } from './commands.js';
+
+/**
+ * Reference model of the SLA state machine (DESIGN.md, SLA semantics; lua/_README.md): the same
+ * transitions as the Redis scripts, written as plainly as possible, with no layout, wheels or chunks.
+ * Model-based tests apply one random history to both and compare counters, markers and alerts; the
+ * model is the specification, the scripts are the fast implementation.
+ */
+type Kind = AlertKind | null;
+interface Open {
+  kind: Kind;
+  level: number;
+  nextAt: number;
+  postedAt: number;
+  dueAt: number;
+  interval: number;
+  maxLevel: number;
+  dim: string;
+  priority: string;
+  /** Set while the alert is claimed and not yet acknowledged (in the lease set). */
+  leaseUntil: number | null;
+}
+/** A finished comment ('a' answered, 'c' cancelled, 'n' not actionable) or a reply/delete seen first. */
+export type Marker = { m: 'a' | 'c' | 'n' | 'd' } | { m: 'e'; answeredAt: number };
+export interface ModelAlert {
+  commentKey: string;
+  kind: AlertKind;
+  level: number;
+}
+
+const RESPONSE_BOUNDS_MIN = [15, 30, 60, 120, 240, 480, 1440];
+
+export class SlaModel {
+  readonly open = new Map<string, Open>();
+  readonly markers = new Map<string, Marker>();
+  /** The `cnt` hash: `<metric>|<region>|<category>|<priority>` and the response-time histogram. */
+  readonly counters = new Map<string, number>();
+
+  private bump(field: string, delta = 1): void {
+    const value = (this.counters.get(field) ?? 0) + delta;
+    this.counters.set(field, value);
+  }
+
+  private countAnswer(dim: string, priority: string, postedAt: number, dueAt: number, at: number): void {
+    this.bump(`${at <= dueAt ? 'answered_in_time' : 'answered_late'}|${dim}`);
+    const elapsed = Math.max(0, at - postedAt);
+    const bound = RESPONSE_BOUNDS_MIN.find((b) => elapsed <= b * 60_000);
+    this.bump(`rt|${priority}|${bound ?? 'inf'}`);
+    this.bump(`rt_sum_ms|${priority}`, elapsed);
+  }
+
+  private close(key: string, marker: Marker): Open | undefined {
+    const rec = this.open.get(key);
+    if (!rec) return undefined;
+    this.open.delete(key);
+    this.markers.set(key, marker);
+    this.bump(`open|${rec.dim}`, -1);
+    return rec;
+  }
+
+  /** One transition at server time `now`; returns the status the script returns. */
+  apply(c: SlaCommand, now: number): string {
+    const key = c.commentKey;
+    const marker = this.markers.get(key);
+    switch (c.kind) {
+      case 'open': {
+        const dim = `${c.region}|${c.category}|${c.priority}`;
+        if (this.open.has(key) || (marker && marker.m !== 'e' && marker.m !== 'd')) return 'DUPLICATE';
+        if (marker?.m === 'd') {
+          this.markers.set(key, { m: 'c' });
+          this.bump(`cancelled|${dim}`);
+          return 'DELETED_BEFORE';
+        }
+        this.bump(`opened|${dim}`);
+        if (marker?.m === 'e') {
+          this.markers.set(key, { m: 'a' });
+          this.countAnswer(dim, c.priority, c.postedAt, c.dueAt, marker.answeredAt);
+          return 'ANSWERED_BEFORE';
+        }
+        const warn = now < c.dueAt && c.warnAt < c.dueAt;
+        this.open.set(key, {
+          kind: warn ? 'WARNING' : 'BREACH',
+          level: 0,
+          nextAt: warn ? c.warnAt : c.dueAt,
+          postedAt: c.postedAt,
+          dueAt: c.dueAt,
+          interval: c.escalationIntervalMs,
+          maxLevel: c.maxEscalationLevel,
+          dim,
+          priority: c.priority,
+          leaseUntil: null,
+        });
+        this.bump(`open|${dim}`);
+        return 'OPENED';
+      }
+      case 'answer': {
+        const rec = this.close(key, { m: 'a' });
+        if (rec) {
+          this.countAnswer(rec.dim, rec.priority, rec.postedAt, rec.dueAt, c.answeredAt);
+          return 'ANSWERED';
+        }
+        if (!marker) this.markers.set(key, { m: 'e', answeredAt: c.answeredAt });
+        else if (marker.m === 'e' && c.answeredAt < marker.answeredAt) marker.answeredAt = c.answeredAt;
+        return marker ? 'DUPLICATE' : 'ANSWERED_EARLY';
+      }
+      case 'cancel': {
+        const rec = this.close(key, { m: 'c' });
+        if (rec) {
+          this.bump(`cancelled|${rec.dim}`);
+          return 'CANCELLED';
+        }
+        if (marker && marker.m !== 'e') return 'DUPLICATE';
+        this.markers.set(key, { m: 'd' });
+        return 'DELETED_EARLY';
+      }
+      case 'notActionable': {
+        if (this.open.has(key) || (marker && marker.m !== 'e' && marker.m !== 'd')) return 'DUPLICATE';
+        this.markers.set(key, { m: 'n' });
+        this.bump(`not_actionable|${c.region}|${c.category}|${c.priority}`);
+        return 'RECORDED';
+      }
+    }
+  }
+
+  /** Hands out every due alert (and every expired lease) at `now` under a lease of `leaseMs`. */
+  claim(now: number, leaseMs: number): ModelAlert[] {
+    const out: ModelAlert[] = [];
+    for (const [commentKey, rec] of this.open) {
+      const due = rec.leaseUntil === null ? rec.kind !== null && rec.nextAt <= now : rec.leaseUntil <= now;
+      if (!due || rec.kind === null) continue;
+      // A sweeper that was away past due_at skips the stale WARNING and goes straight to the BREACH.
+      if (rec.kind === 'WARNING' && now >= rec.dueAt) [rec.kind, rec.nextAt] = ['BREACH', rec.dueAt];
+      rec.leaseUntil = now + leaseMs;
+      out.push({ commentKey, kind: rec.kind, level: rec.level });
+    }
+    return out;
+  }
+
+  /** The alert was published: count it and schedule the next one. False when it is stale. */
+  ack(alert: ModelAlert): boolean {
+    const rec = this.open.get(alert.commentKey);
+    if (!rec || rec.kind !== alert.kind || rec.level !== alert.level) return false;
+    const metric = { WARNING: 'warned', BREACH: 'breached', ESCALATION: 'escalated' }[rec.kind];
+    this.bump(`${metric}|${rec.dim}`);
+    let next: [Kind, number, number] = [null, 0, 0];
+    if (rec.kind === 'WARNING') next = ['BREACH', 0, rec.dueAt];
+    else {
+      const level = rec.kind === 'BREACH' ? 1 : rec.level + 1;
+      if (rec.interval > 0 && level <= rec.maxLevel)
+        next = ['ESCALATION', level, rec.dueAt + level * rec.interval];
+    }
+    [rec.kind, rec.level, rec.nextAt, rec.leaseUntil] = [...next, null];
+    return true;
+  }
+}
