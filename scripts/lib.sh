@@ -31,3 +31,14 @@ load_stack_env() {
     done < "$STACK_ENV_FILE"
   fi
 }
+
+# The ops board's browser test drives Debian's Chromium (no browser download): install it when missing.
+ensure_chromium() {
+  if command -v chromium >/dev/null; then return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing Debian's chromium for the board's browser test"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2
+  else
+    log "chromium is not installed and cannot be installed here: the board's browser test will fail"
+  fi
+}

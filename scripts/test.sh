@@ -7,6 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$OTKLIK_ROOT"
 ensure_node_modules
+ensure_chromium
 load_stack_env
 
 started=$(date +%s)
