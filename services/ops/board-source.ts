@@ -1,8 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
-import { readCounterRows } from '../adapters/redis/sla-read.js';
-import { SlaReader } from '../adapters/redis/sla-read.js';
-import { epochDayOf } from '../core/sla/counters.js';
-import { BoardScanner, type BoardFilter } from './redis/board-scan.js';
+import { readCounterRows, SlaReader } from '../adapters/redis/sla-read.js';
+import { epochDayOf, type CounterRow } from '../core/sla/counters.js';
+import { BoardScanner, type BoardFilter, type BoardScan } from './redis/board-scan.js';
 import { buildSnapshot, type BoardSnapshot } from './snapshot.js';
 
 export const DUE_SOON_HORIZON_MS = 3_600_000;
@@ -23,12 +22,18 @@ export function filterKey(filter: BoardFilter): string {
 /**
  * Reads what the board shows from Redis, and nothing else: the per-shard counter hashes (summed), today's
  * daily buckets, and the board scan (overdue and due-soon comments, which the timing wheels hold in
- * order). Concurrent reads of one filter share one round of reads.
+ * order). Reads are shared: counters by every filter for `cacheMs`, today's buckets for 5 s, a scan by
+ * the reads of one filter for `cacheMs`.
  */
+/** Today's figures (compliance) move slowly and cost a scan of the daily hash: read them this often. */
+const TODAY_MS = 5_000;
+
 export class BoardSource {
   private readonly scanner: BoardScanner;
   private readonly reader: SlaReader;
-  private readonly cache = new Map<string, { at: number; snapshot: Promise<BoardSnapshot> }>();
+  private readonly scans = new Map<string, { at: number; value: Promise<BoardScan> }>();
+  private counters: { at: number; value: Promise<CounterRow[]> } | undefined;
+  private today: { at: number; day: number; value: Promise<CounterRow[]> } | undefined;
 
   constructor(
     private readonly redis: Redis | Cluster,
@@ -38,27 +43,49 @@ export class BoardSource {
     this.reader = new SlaReader(redis, options);
   }
 
-  snapshot(filter: BoardFilter): Promise<BoardSnapshot> {
-    const key = filterKey(filter);
-    const cached = this.cache.get(key);
-    if (cached && Date.now() - cached.at < this.options.cacheMs) return cached.snapshot;
-    const snapshot = this.read(filter);
-    this.cache.set(key, { at: Date.now(), snapshot });
-    snapshot.catch(() => this.cache.delete(key));
-    for (const [k, v] of this.cache) if (Date.now() - v.at > 60_000) this.cache.delete(k);
-    return snapshot;
+  /** The board for one filter. Counters are shared by every filter; reads within cacheMs are reused. */
+  async snapshot(filter: BoardFilter): Promise<BoardSnapshot> {
+    const scan = await this.scan(filter);
+    const [counters, today] = await Promise.all([this.counterRows(), this.todayRows(epochDayOf(scan.now))]);
+    return buildSnapshot({ counters, today, scan, filter });
   }
 
-  private async read(filter: BoardFilter): Promise<BoardSnapshot> {
-    const scan = await this.scanner.scan(filter, {
+  private scan(filter: BoardFilter): Promise<BoardScan> {
+    const key = filterKey(filter);
+    const now = Date.now();
+    for (const [k, v] of this.scans) if (now - v.at > 60_000) this.scans.delete(k);
+    const cached = this.scans.get(key);
+    if (cached && now - cached.at < this.options.cacheMs) return cached.value;
+    const value = this.scanner.scan(filter, {
       limit: this.options.overdueLimit,
       horizonMs: DUE_SOON_HORIZON_MS,
       cap: this.options.scanCap,
     });
-    const [counters, today] = await Promise.all([
-      readCounterRows(this.redis, this.reader.keys, this.options.shards),
-      this.reader.daily(epochDayOf(scan.now)),
-    ]);
-    return buildSnapshot({ counters, today: today.rows, scan, filter });
+    this.scans.set(key, { at: now, value });
+    value.catch(() => this.scans.delete(key));
+    return value;
+  }
+
+  private counterRows(): Promise<CounterRow[]> {
+    if (this.counters && Date.now() - this.counters.at < this.options.cacheMs) return this.counters.value;
+    const value = readCounterRows(this.redis, this.reader.keys, this.options.shards);
+    const entry = { at: Date.now(), value };
+    this.counters = entry;
+    value.catch(() => {
+      if (this.counters === entry) this.counters = undefined;
+    });
+    return value;
+  }
+
+  private todayRows(day: number): Promise<CounterRow[]> {
+    if (this.today && this.today.day === day && Date.now() - this.today.at < TODAY_MS)
+      return this.today.value;
+    const value = this.reader.daily(day).then((summary) => summary.rows);
+    const entry = { at: Date.now(), day, value };
+    this.today = entry;
+    value.catch(() => {
+      if (this.today === entry) this.today = undefined;
+    });
+    return value;
   }
 }

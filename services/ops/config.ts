@@ -15,7 +15,7 @@ export const opsEnvSchema = z.object({
   /** Least time between two pushes of the board to a browser. */
   OPS_PUSH_INTERVAL_MS: z.coerce.number().int().min(200).max(60_000).default(1_000),
   /** Members one shard's read may visit per set before the board says its figures are partial. */
-  OPS_SCAN_CAP: z.coerce.number().int().min(100).default(200_000),
+  OPS_SCAN_CAP: z.coerce.number().int().min(20).default(200),
 });
 
 export type OpsEnv = z.infer<typeof opsEnvSchema>;

@@ -35,6 +35,8 @@ export interface BoardSnapshot {
     open: number;
     dueWithinHour: number;
     overdue: number;
+    /** False when `overdue` is a lower bound (see BoardScan). */
+    overdueExact: boolean;
     /** Today (UTC day of the Redis clock): answered in time / answered. */
     complianceToday: number | null;
     answeredInTimeToday: number;
@@ -48,7 +50,7 @@ export interface BoardSnapshot {
   categories: BoardLine[];
   cells: BoardCell[];
   overdue: BoardOverdue[];
-  /** True when a read stopped at its cap: overdue and due-soon figures may be short. */
+  /** True when a read stopped at its cap: per-cell overdue and due-soon figures are lower bounds. */
   partial: boolean;
 }
 
@@ -132,6 +134,7 @@ export function buildSnapshot(input: SnapshotInput): BoardSnapshot {
   for (const row of input.today) {
     if (row.metric in today && matches(filter, row)) today[row.metric as keyof typeof today] += row.value;
   }
+  const filtered = Boolean(filter.region || filter.category || filter.priority);
   const answeredToday = today.answered_in_time + today.answered_late;
   const line = (code: string, t: Tally): BoardLine => ({
     code,
@@ -146,7 +149,9 @@ export function buildSnapshot(input: SnapshotInput): BoardSnapshot {
     totals: {
       open,
       dueWithinHour,
-      overdue,
+      // Unfiltered, the late wheels' sizes give every overdue comment; a filter needs the records read.
+      overdue: filtered ? overdue : scan.overdueTotal,
+      overdueExact: filtered ? !scan.truncated : scan.overdueTotalExact,
       complianceToday: answeredToday ? today.answered_in_time / answeredToday : null,
       answeredInTimeToday: today.answered_in_time,
       answeredLateToday: today.answered_late,

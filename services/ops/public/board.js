@@ -97,9 +97,10 @@
     $('t-open').textContent = number.format(s.totals.open);
     $('t-soon').textContent = number.format(s.totals.dueWithinHour);
     $('t-overdue').textContent = number.format(s.totals.overdue);
-    $('t-overdue-hint').textContent = s.partial
-      ? 'не меньше (подсчёт неполный)'
-      : 'срок первого ответа истёк';
+    $('t-overdue-hint').textContent = s.totals.overdueExact
+      ? 'срок первого ответа истёк'
+      : 'не меньше: оповещения отстают, подсчёт неполный';
+    $('matrix-partial').hidden = !s.partial;
     const answered = s.totals.answeredInTimeToday + s.totals.answeredLateToday;
     $('t-compliance').textContent =
       s.totals.complianceToday === null ? '—' : percent.format(s.totals.complianceToday);

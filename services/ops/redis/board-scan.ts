@@ -55,7 +55,12 @@ export interface DeadlineCell {
 
 export interface BoardScan {
   now: number;
+  /** The per-cell counts (and a filtered list) cover only the members visited: lower bounds. */
   truncated: boolean;
+  /** All overdue comments, whatever the filter and the cap... */
+  overdueTotal: number;
+  /** ...unless the sweepers are so far behind that it is a lower bound too. */
+  overdueTotalExact: boolean;
   cells: DeadlineCell[];
   overdue: OverdueItem[];
 }
@@ -67,7 +72,7 @@ export interface BoardScanOptions {
   cap: number;
 }
 
-type Reply = [number, number, (string | number)[], (string | number)[][]];
+type Reply = [number, number, (string | number)[], (string | number)[][], number, number];
 type ScanFn = (...args: (string | number)[]) => Promise<Reply>;
 
 export class BoardScanner {
@@ -122,6 +127,8 @@ export class BoardScanner {
     return {
       now: Math.max(...replies.map(([now]) => Number(now))),
       truncated: replies.some(([, truncated]) => Number(truncated) === 1),
+      overdueTotal: replies.reduce((sum, r) => sum + Number(r[4]), 0),
+      overdueTotalExact: replies.every((r) => Number(r[5]) === 1),
       cells: [...cells.values()],
       overdue,
     };

@@ -7,17 +7,21 @@
   ARGV[3] max overdue items to return  ARGV[4] horizon ms  ARGV[5] max members visited per set
   ARGV[6] region filter ('' = any)  ARGV[7] category filter ('' = any)  ARGV[8] priority filter ('' = any)
 
-  Returns { now, truncated, counts, items }:
+  Returns { now, truncated, counts, items, overdue, exact }:
     now        the server time of the read
-    truncated  1 when a set had more than ARGV[5] members to visit (counts and items may be short)
-    counts     flat: 'region|category|priority', overdue, due within the horizon, ... (every open comment
-               that is overdue or due soon, whatever the filter)
+    truncated  1 when a set had more members to visit than ARGV[5]: the counts (not `overdue`) are then
+               lower bounds, and a filtered list may be short
+    counts     flat: 'region|category|priority', overdue, due within the horizon, ... over the members
+               visited: the oldest breached ones, and the ones whose next alert falls before the horizon
     items      the overdue comments that match the filter, oldest due_at first, at most ARGV[3]: member,
                due_at, posted_at, region, municipality, category, priority, thread_id, page_id, url,
                excerpt, next alert kind ('' = none), level
+    overdue    every overdue comment of the shard: the late wheel's size (ZCARD per slot, no record
+               read) plus the overdue ones visited that the sweeper has not claimed yet
+    exact      1 when `overdue` is exact; 0 when more unclaimed overdue comments than ARGV[5] wait (the
+               sweepers are behind), and `overdue` is a lower bound
 
-  Cost: one record read per comment that is overdue or due within the horizon (the wheels hold them in
-  order; nothing else is visited).
+  Cost: a ZCARD per late-wheel slot and at most ARGV[5] record reads per set, in the wheels' order.
 ]]
 --- @include "clock"
 --- @include "record"
@@ -33,7 +37,9 @@ local seen, counts, matches = {}, {}, {}
 
 local function bucket(member) return ARGV[1] .. bucket_of(member, buckets) end
 
-local function consider(member)
+-- `from`: 'late' (claimed breach), 'due' (next alert not claimed yet) or 'lease' (alert in flight).
+local extra_overdue = 0
+local function consider(member, from)
   if seen[member] then return end
   seen[member] = true
   local packed = record_get(bucket(member), member)
@@ -52,19 +58,40 @@ local function consider(member)
     return
   end
   c[1] = c[1] + 1
+  -- Not in the late wheel yet: its BREACH is not claimed (a claimed BREACH enters the late wheel).
+  if (from == 'due' and (rec.kind == 'WARNING' or rec.kind == 'BREACH'))
+    or (from == 'lease' and rec.kind == 'WARNING') then
+    extra_overdue = extra_overdue + 1
+  end
   if (want_region == '' or want_region == rec.region) and (want_category == '' or want_category == rec.category)
     and (want_priority == '' or want_priority == rec.priority) then
     matches[#matches + 1] = { member, rec.due_at }
   end
 end
 
+local late_total = 0
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  late_total = late_total + redis.call('ZCARD', KEYS[2] .. ':' .. id)
+end
+
 -- Breached comments (by due_at); then the ones whose next alert falls before the horizon, which holds
 -- every comment due before it that the sweeper has not claimed yet; then alerts in flight.
-if wheel_scan(KEYS[2], now, cap, consider) >= cap then truncated = 1 end
-if wheel_scan(KEYS[1], horizon_end, cap, consider) >= cap then truncated = 1 end
+if wheel_scan(KEYS[2], now, cap, function(m) consider(m, 'late') end) < late_total then truncated = 1 end
+-- The due wheel in next-alert order: unclaimed overdue comments come before the ones due soon, so
+-- the overdue total stays exact unless the visit stops before it passes `now`.
+local last_due_score = -1
+local visited_due = wheel_scan(KEYS[1], horizon_end, cap, function(m, score)
+  last_due_score = score
+  consider(m, 'due')
+end)
+local overdue_exact = 1
+if visited_due >= cap then
+  truncated = 1
+  if last_due_score <= now then overdue_exact = 0 end
+end
 local leased = redis.call('ZRANGE', KEYS[3], 0, cap - 1)
 if #leased >= cap then truncated = 1 end
-for _, member in ipairs(leased) do consider(member) end
+for _, member in ipairs(leased) do consider(member, 'lease') end
 
 table.sort(matches, function(a, b)
   if a[2] ~= b[2] then return a[2] < b[2] end
@@ -83,4 +110,4 @@ for dim, c in pairs(counts) do
   flat[#flat + 1] = c[1]
   flat[#flat + 1] = c[2]
 end
-return { now, truncated, flat, items }
+return { now, truncated, flat, items, late_total + extra_overdue, overdue_exact }

@@ -24,6 +24,8 @@ const row = (
 const scan: BoardScan = {
   now: 1_000_000,
   truncated: false,
+  overdueTotal: 2,
+  overdueTotalExact: true,
   cells: [
     { region: '54', category: 'housing_utilities', priority: 'critical', overdue: 1, dueSoon: 0 },
     { region: '54', category: 'housing_utilities', priority: 'normal', overdue: 0, dueSoon: 2 },
@@ -74,6 +76,23 @@ describe('board snapshot', () => {
       ['77', 'warn'],
       ['54', 'ok'],
     ]);
+  });
+  it('takes the unfiltered overdue total from the scan (late wheels), which the cap does not shorten', () => {
+    const s = buildSnapshot({
+      counters,
+      today,
+      scan: { ...scan, truncated: true, overdueTotal: 9 },
+      filter: {},
+    });
+    expect(s.totals).toMatchObject({ overdue: 9, overdueExact: true });
+    expect(s.partial).toBe(true);
+    const f = buildSnapshot({
+      counters,
+      today,
+      scan: { ...scan, truncated: true },
+      filter: { region: '54' },
+    });
+    expect(f.totals).toMatchObject({ overdue: 1, overdueExact: false });
   });
   it('ignores the clock when telling whether anything changed', () => {
     const a = buildSnapshot({ counters, today, scan, filter: {} });
