@@ -1,14 +1,22 @@
-import { createHash } from 'node:crypto';
-
 /**
  * Hash buckets per shard that hold open records (see lua/_README.md). Part of the stored layout: changing
  * it on a live keyspace loses the open records, so it is a constant, not a setting.
  */
 export const RECORD_BUCKETS = 1024;
 
-/** The bucket of a comment's open record; lua/includes/record.lua `bucket_of` computes the same. */
+/**
+ * The bucket of a comment's open record: bits 16-31 of the 32-bit FNV-1a of the key's UTF-8 bytes,
+ * modulo RECORD_BUCKETS; lua/includes/record.lua `bucket_of` computes the same. (The shard uses the low
+ * bits of the FNV-1a of the key's UTF-16 units, so the two are independent for power-of-two shard counts.)
+ */
 export function recordBucketOf(commentKey: string): number {
-  return parseInt(createHash('sha1').update(commentKey).digest('hex').slice(0, 6), 16) % RECORD_BUCKETS;
+  const bytes = Buffer.from(commentKey, 'utf8');
+  let hash = 0x811c9dc5;
+  for (const byte of bytes) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 16) % RECORD_BUCKETS;
 }
 
 /** Names of every Redis key Otklik writes. All keys of one shard share the `{shard}` hash tag. */

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { SlaStore } from '../../../services/adapters/redis/sla-store.js';
 import { SlaReader } from '../../../services/adapters/redis/sla-read.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RECORD_BUCKETS, recordBucketOf } from '../../../services/adapters/redis/keys.js';
 import { isolatedStack } from '../../support/fixture.js';
 import { answerOf, cancelOf, openCommand, serverNow } from './helpers.js';
 
@@ -77,5 +80,35 @@ describe('the timing wheel on real Redis', () => {
       true,
     );
     expect(late.overdue.every((o) => o.nextAlert === null)).toBe(true);
+  });
+
+  it('computes the same record bucket in TypeScript and in Lua, for any key', async () => {
+    const include = readFileSync(
+      join(
+        import.meta.dirname,
+        '..',
+        '..',
+        '..',
+        'services',
+        'adapters',
+        'redis',
+        'lua',
+        'includes',
+        'record.lua',
+      ),
+      'utf8',
+    );
+    const keys = [
+      'VK:1',
+      'TELEGRAM:-100123456789_42',
+      'OK:комментарий-7',
+      'MAX:😀',
+      'WEB:' + 'x'.repeat(300),
+    ];
+    for (let i = 0; i < 200; i++) keys.push(`VK:${Math.random().toString(36).slice(2)}`);
+    const lua = `${include}\nlocal out = {}\nfor i, k in ipairs(ARGV) do out[i] = bucket_of(k, ${RECORD_BUCKETS}) end\nreturn out`;
+    const fromLua = (await redis.eval(lua, 0, ...keys)) as number[];
+    expect(fromLua).toEqual(keys.map(recordBucketOf));
+    expect(new Set(fromLua).size).toBeGreaterThan(150);
   });
 });

@@ -112,9 +112,16 @@ end
 
 local function chunk_field(member, i) return member .. string.char(48 + i) end
 
--- The bucket hash of `member` among `buckets` (same function as recordBucketOf in keys.ts).
+-- The bucket hash of `member` among `buckets` (a power of two up to 65536): bits 16-31 of the 32-bit
+-- FNV-1a of its bytes; recordBucketOf in keys.ts computes the same. 0x01000193 = 2^24 + 403, and every
+-- step stays exact in a double.
 local function bucket_of(member, buckets)
-  return tonumber(string.sub(redis.sha1hex(member), 1, 6), 16) % buckets
+  local h = bit.tobit(0x811c9dc5)
+  for i = 1, #member do
+    h = bit.bxor(h, string.byte(member, i))
+    h = bit.tobit(h * 403 + bit.lshift(h, 24))
+  end
+  return bit.rshift(h, 16) % buckets
 end
 
 -- Writes the packed record; `old_count` (chunks of the previous version) lets a shorter one drop the rest.
