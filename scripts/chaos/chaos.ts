@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -349,6 +349,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     client?.disconnect();
     await broker?.stop();
     await redis?.dispose();
+    // The broker's data can be large; the logs stay for the log scan and for reading.
+    rmSync(join(dir, 'state'), { recursive: true, force: true });
   }
 }
 

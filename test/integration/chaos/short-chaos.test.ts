@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runChaos, type ChaosReport } from '../../../scripts/chaos/chaos.js';
 
 /**
@@ -11,6 +11,9 @@ import { runChaos, type ChaosReport } from '../../../scripts/chaos/chaos.js';
  */
 describe('short chaos run', () => {
   let report: ChaosReport | undefined;
+  afterAll(() => {
+    if (report) rmSync(dirname(report.logDir), { recursive: true, force: true });
+  });
 
   it('ends exact: counters, alert set and dead letters as expected', { timeout: 420_000 }, async () => {
     report = await runChaos({
