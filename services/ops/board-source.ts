@@ -11,8 +11,10 @@ export interface BoardSourceOptions {
   shards: number;
   overdueLimit: number;
   scanCap: number;
-  /** Reads of the same filter within this many ms share one result. */
+  /** Counter reads within this many ms share one result. */
   cacheMs: number;
+  /** Board scans of one filter within this many ms share one result. */
+  scanIntervalMs: number;
 }
 
 export function filterKey(filter: BoardFilter): string {
@@ -23,7 +25,7 @@ export function filterKey(filter: BoardFilter): string {
  * Reads what the board shows from Redis, and nothing else: the per-shard counter hashes (summed), today's
  * daily buckets, and the board scan (overdue and due-soon comments, which the timing wheels hold in
  * order). Reads are shared: counters by every filter for `cacheMs`, today's buckets for 5 s, a scan by
- * the reads of one filter for `cacheMs`.
+ * the reads of one filter for `scanIntervalMs` (it costs a record read per comment visited).
  */
 /** Today's figures (compliance) move slowly and cost a scan of the daily hash: read them this often. */
 const TODAY_MS = 5_000;
@@ -55,7 +57,7 @@ export class BoardSource {
     const now = Date.now();
     for (const [k, v] of this.scans) if (now - v.at > 60_000) this.scans.delete(k);
     const cached = this.scans.get(key);
-    if (cached && now - cached.at < this.options.cacheMs) return cached.value;
+    if (cached && now - cached.at < this.options.scanIntervalMs) return cached.value;
     const value = this.scanner.scan(filter, {
       limit: this.options.overdueLimit,
       horizonMs: DUE_SOON_HORIZON_MS,

@@ -14,8 +14,10 @@ export const opsEnvSchema = z.object({
   OPS_OVERDUE_LIMIT: z.coerce.number().int().min(1).max(200).default(20),
   /** Least time between two pushes of the board to a browser. */
   OPS_PUSH_INTERVAL_MS: z.coerce.number().int().min(200).max(60_000).default(1_000),
+  /** How often the overdue / due-soon read (the board's one costly read) runs per filter. */
+  OPS_SCAN_INTERVAL_MS: z.coerce.number().int().min(200).max(60_000).default(3_000),
   /** Members one shard's read may visit per set before the board says its figures are partial. */
-  OPS_SCAN_CAP: z.coerce.number().int().min(20).default(200),
+  OPS_SCAN_CAP: z.coerce.number().int().min(20).default(100),
 });
 
 export type OpsEnv = z.infer<typeof opsEnvSchema>;

@@ -38,6 +38,7 @@ export async function startOps(config: OpsConfig, logger: Logger): Promise<Runni
     overdueLimit: ops.OPS_OVERDUE_LIMIT,
     scanCap: ops.OPS_SCAN_CAP,
     cacheMs: Math.floor(ops.OPS_PUSH_INTERVAL_MS / 2),
+    scanIntervalMs: ops.OPS_SCAN_INTERVAL_MS,
   });
   const feed = new AlertFeed({
     kafka,

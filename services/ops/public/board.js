@@ -101,6 +101,7 @@
       ? 'срок первого ответа истёк'
       : 'не меньше: оповещения отстают, подсчёт неполный';
     $('matrix-partial').hidden = !s.partial;
+    $('t-soon-hint').textContent = s.partial ? 'не меньше: подсчёт неполный' : 'ответить в первую очередь';
     const answered = s.totals.answeredInTimeToday + s.totals.answeredLateToday;
     $('t-compliance').textContent =
       s.totals.complianceToday === null ? '—' : percent.format(s.totals.complianceToday);

@@ -75,7 +75,12 @@ beforeAll(async () => {
   // Default policy (critical 1 h, high 2 h, normal 4 h, low 24 h): the samples' ages make some overdue.
   app = await startApp(loadConfig(stack.env), stack.logger, { roles: ['worker', 'sweeper'] });
   ops = await startOps(
-    loadOpsConfig({ ...stack.env, OPS_HTTP_PORT: '0', OPS_PUSH_INTERVAL_MS: '500' }),
+    loadOpsConfig({
+      ...stack.env,
+      OPS_HTTP_PORT: '0',
+      OPS_PUSH_INTERVAL_MS: '500',
+      OPS_SCAN_INTERVAL_MS: '500',
+    }),
     stack.logger,
   );
   browser = await chromium.launch({

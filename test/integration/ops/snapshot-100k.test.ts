@@ -100,7 +100,10 @@ beforeAll(async () => {
     alerts += claimed.length;
   }
   console.log(`[board-100k] swept ${alerts} due alerts in ${Math.round(performance.now() - swept)} ms`);
-  ops = await startOps(loadOpsConfig({ ...stack.env, OPS_HTTP_PORT: '0' }), stack.logger);
+  ops = await startOps(
+    loadOpsConfig({ ...stack.env, OPS_HTTP_PORT: '0', OPS_SCAN_INTERVAL_MS: '200' }),
+    stack.logger,
+  );
 }, 600_000);
 
 afterAll(async () => {
