@@ -7,7 +7,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createKafka } from '../../services/adapters/kafka/client.js';
-import { createReliableProducer } from '../../services/adapters/kafka/producer.js';
+import { createPlainProducer, createReliableProducer } from '../../services/adapters/kafka/producer.js';
 import { ensureTopics } from '../../services/adapters/kafka/topics.js';
 import { readCounterRows } from '../../services/adapters/redis/sla-read.js';
 import { SlaKeys } from '../../services/adapters/redis/keys.js';
@@ -35,6 +35,8 @@ export interface ChaosOptions {
   /** Three brokers (replication 3, min.insync.replicas 2); one is killed mid-stream. */
   cluster: boolean;
   seed: number;
+  /** The driver's producer: idempotent (default, as the runtime's) or plain (acks=all, retries). */
+  plainProducer?: boolean;
   /** How long the run may take to converge once the stream was sent. */
   settleTimeoutMs: number;
   log: (line: string) => void;
@@ -196,7 +198,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     );
     admin = kafka.admin();
     await admin.connect();
-    producer = createReliableProducer(kafka);
+    producer = options.plainProducer ? createPlainProducer(kafka) : createReliableProducer(kafka);
     await producer.connect();
     client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     client.on('error', () => undefined);

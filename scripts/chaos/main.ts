@@ -23,6 +23,7 @@ const report = await runChaos({
   restartRedis: !flag('no-redis-restart'),
   cluster,
   seed: value('seed', 7),
+  plainProducer: flag('plain-producer'),
   settleTimeoutMs: value('settle-timeout-s', 600) * 1000,
   log: (line) => process.stderr.write(`chaos: ${line}\n`),
 });
