@@ -129,7 +129,7 @@ export function startOpsServer(options: OpsServerOptions): Promise<Server> {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
       log.info(
-        { address: server.address(), token: options.token ? 'required' : 'none' },
+        { address: server.address(), auth: options.token ? 'bearer token' : 'none' },
         'ops board listening',
       );
       resolve(server);
