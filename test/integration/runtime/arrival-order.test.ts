@@ -104,25 +104,14 @@ describe('a reply processed before its comment', () => {
     expect(await totalsOfRegion('12')).toMatchObject(expected);
   });
 
-  /*
-   * KNOWN BUG (services/adapters/redis/lua/record_not_actionable.lua, found by this test): the early
-   * reply leaves a "finished" marker for the comment; record_not_actionable takes any marker for "already
-   * counted" and returns DUPLICATE, so the comment is never counted. Suggested fix: when the marker says
-   * answered-early ('e…') or deleted-early, count not_actionable once and overwrite the marker with 'n'.
-   * `it.fails` keeps the suite green while the bug stands; when this starts failing, the bug is fixed:
-   * turn it back into `it`.
-   */
-  it.fails(
-    'KNOWN BUG: a comment that needs no answer is counted as not actionable even when its reply came first',
-    async () => {
-      const inOrder = thanks('21');
-      await sendAndWait([inOrder]);
-      await sendAndWait([replyTo(inOrder)]);
-      const replyFirst = thanks('22');
-      await sendAndWait([replyTo(replyFirst)]);
-      await sendAndWait([replyFirst]);
-      expect(await totalsOfRegion('21')).toMatchObject({ opened: 0, not_actionable: 1 });
-      expect(await totalsOfRegion('22')).toMatchObject({ opened: 0, not_actionable: 1 });
-    },
-  );
+  it('a comment that needs no answer is counted as not actionable even when its reply came first', async () => {
+    const inOrder = thanks('21');
+    await sendAndWait([inOrder]);
+    await sendAndWait([replyTo(inOrder)]);
+    const replyFirst = thanks('22');
+    await sendAndWait([replyTo(replyFirst)]);
+    await sendAndWait([replyFirst]);
+    expect(await totalsOfRegion('21')).toMatchObject({ opened: 0, not_actionable: 1 });
+    expect(await totalsOfRegion('22')).toMatchObject({ opened: 0, not_actionable: 1 });
+  });
 });
