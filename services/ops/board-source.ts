@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
-import { readCounterRows, SlaReader } from '../adapters/redis/sla-read.js';
+import { SlaKeys } from '../adapters/redis/keys.js';
 import { epochDayOf, type CounterRow } from '../core/sla/counters.js';
+import { readDayRows, readOpenRows } from './redis/board-counters.js';
 import { BoardScanner, type BoardFilter, type BoardScan } from './redis/board-scan.js';
 import { buildSnapshot, type BoardSnapshot } from './snapshot.js';
 
@@ -22,17 +23,17 @@ export function filterKey(filter: BoardFilter): string {
 }
 
 /**
- * Reads what the board shows from Redis, and nothing else: the per-shard counter hashes (summed), today's
- * daily buckets, and the board scan (overdue and due-soon comments, which the timing wheels hold in
- * order). Reads are shared: counters by every filter for `cacheMs`, today's buckets for 5 s, a scan by
+ * Reads what the board shows from Redis, and nothing else: the `open` gauges of the per-shard counter
+ * hashes (summed), today's daily buckets, and the board scan (overdue and due-soon comments, which the timing wheels hold in
+ * order). Reads are shared: counters by every filter for `cacheMs`, today's buckets for 10 s, a scan by
  * the reads of one filter for `scanIntervalMs` (it costs a record read per comment visited).
  */
 /** Today's figures (compliance) move slowly and cost a scan of the daily hash: read them this often. */
-const TODAY_MS = 5_000;
+const TODAY_MS = 10_000;
 
 export class BoardSource {
   private readonly scanner: BoardScanner;
-  private readonly reader: SlaReader;
+  private readonly keys: SlaKeys;
   private readonly scans = new Map<string, { at: number; value: Promise<BoardScan> }>();
   private counters: { at: number; value: Promise<CounterRow[]> } | undefined;
   private today: { at: number; day: number; value: Promise<CounterRow[]> } | undefined;
@@ -42,7 +43,7 @@ export class BoardSource {
     private readonly options: BoardSourceOptions,
   ) {
     this.scanner = new BoardScanner(redis, options);
-    this.reader = new SlaReader(redis, options);
+    this.keys = new SlaKeys(options.prefix);
   }
 
   /** The board for one filter. Counters are shared by every filter; reads within cacheMs are reused. */
@@ -70,7 +71,7 @@ export class BoardSource {
 
   private counterRows(): Promise<CounterRow[]> {
     if (this.counters && Date.now() - this.counters.at < this.options.cacheMs) return this.counters.value;
-    const value = readCounterRows(this.redis, this.reader.keys, this.options.shards);
+    const value = readOpenRows(this.redis, this.keys, this.options.shards);
     const entry = { at: Date.now(), value };
     this.counters = entry;
     value.catch(() => {
@@ -82,7 +83,7 @@ export class BoardSource {
   private todayRows(day: number): Promise<CounterRow[]> {
     if (this.today && this.today.day === day && Date.now() - this.today.at < TODAY_MS)
       return this.today.value;
-    const value = this.reader.daily(day).then((summary) => summary.rows);
+    const value = readDayRows(this.redis, this.keys, this.options.shards, day);
     const entry = { at: Date.now(), day, value };
     this.today = entry;
     value.catch(() => {
