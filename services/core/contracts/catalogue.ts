@@ -38,17 +38,27 @@ function isExactLong(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value);
 }
 
+/** The part of avsc's Tap (its read/write cursor over a buffer) the exact long needs. */
+interface Tap {
+  buf: Buffer;
+  pos: number;
+  readLong(): number;
+  writeLong(value: number): void;
+}
+
 /**
  * Avro `long` as a JavaScript number, exact over ±(2^53 - 1), anything wider refused. avsc's built-in
  * long goes through floating point: it writes and reads negatives below -2^52 with the wrong sign (the
  * zigzag value's low bit, which carries the sign, does not fit a double), and Java's avro-tools agrees
  * with this codec, not with avsc's (test/integration/avro-interop.test.ts).
+ *
+ * Speed: avsc's float arithmetic is exact while the zigzag value fits 53 bits, which covers every long
+ * Otklik writes (timestamps, durations, counts). So reads of varints up to 7 bytes (49 bits) and writes
+ * of values from -2^52 to 2^53 - 1 take avsc's fast path; only the rest goes through BigInt.
  */
-export const EXACT_LONG = avro.types.LongType.__with({
+const BIGINT_LONG = avro.types.LongType.__with({
   fromBuffer(buf: Buffer): number {
-    const value = buf.readBigInt64LE(0);
-    if (value > MAX_EXACT || value < -MAX_EXACT) throw new Error('long outside ±(2^53 - 1)');
-    return Number(value);
+    return exactNumber(buf.readBigInt64LE(0));
   },
   toBuffer(value: number): Buffer {
     const buf = Buffer.alloc(8);
@@ -63,6 +73,60 @@ export const EXACT_LONG = avro.types.LongType.__with({
   isValid: isExactLong,
   compare: (a: number, b: number): number => (a === b ? 0 : a < b ? -1 : 1),
 });
+
+const FAST_WRITE_MIN = -(2 ** 52);
+/** A varint of at most this many bytes holds at most 49 bits: avsc reads it exactly. */
+const FAST_READ_BYTES = 7;
+/** 64 bits in 7-bit groups. */
+const MAX_VARINT_BYTES = 10;
+
+function exactNumber(value: bigint): number {
+  if (value > MAX_EXACT || value < -MAX_EXACT) throw new Error('long outside ±(2^53 - 1)');
+  return Number(value);
+}
+
+/** avsc freezes the type __with returns; the fast paths live on an object that inherits from it. */
+export const EXACT_LONG: Type = Object.freeze(
+  Object.assign(Object.create(BIGINT_LONG) as Type, {
+    _read(tap: Tap): number {
+      const { buf, pos } = tap;
+      for (let i = 0; i < FAST_READ_BYTES; i++) {
+        if (((buf[pos + i] ?? 0) & 0x80) === 0) return tap.readLong();
+      }
+      let zigzag = 0n;
+      let shift = 0n;
+      for (let i = 0; i < MAX_VARINT_BYTES; i++) {
+        const byte = buf[tap.pos++];
+        // Past the end: the cursor is beyond the buffer, which the caller reports as truncated.
+        if (byte === undefined) return 0;
+        zigzag |= BigInt(byte & 0x7f) << shift;
+        if ((byte & 0x80) === 0) {
+          zigzag = BigInt.asUintN(64, zigzag);
+          return exactNumber((zigzag >> 1n) ^ -(zigzag & 1n));
+        }
+        shift += 7n;
+      }
+      throw new Error('long varint longer than 10 bytes');
+    },
+    _write(tap: Tap, value: unknown): void {
+      if (typeof value === 'number' && value >= FAST_WRITE_MIN && isExactLong(value)) {
+        tap.writeLong(value);
+        return;
+      }
+      if (!isExactLong(value)) throw new Error(`invalid "long": ${String(value)}`);
+      const big = BigInt(value);
+      let zigzag = BigInt.asUintN(64, (big << 1n) ^ (big >> 63n));
+      // Bytes past the end of the buffer are dropped and the cursor still moves: avsc then reports the
+      // buffer as too small, as for any other type.
+      do {
+        let byte = Number(zigzag & 0x7fn);
+        zigzag >>= 7n;
+        if (zigzag !== 0n) byte |= 0x80;
+        tap.buf[tap.pos++] = byte;
+      } while (zigzag !== 0n);
+    },
+  }),
+);
 
 /**
  * How every Avro type in Otklik is built: exact numbers for longs and timestamps (no logical-type

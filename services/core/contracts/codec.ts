@@ -7,7 +7,7 @@ import { buildAvroType, type CatalogueEntry, type SchemaCatalogue } from './cata
 import { conformJson } from './conform-json.js';
 import { ContractEncodeError, ContractError } from './errors.js';
 import { collectNamedTypes, withEnumFallback } from './schema-json.js';
-import { frameWire, unframeWire } from './wire.js';
+import { MAGIC_BYTE, unframeWire, WIRE_HEADER_BYTES } from './wire.js';
 
 /**
  * Stands in, inside the resolving reader, for a writer's enum symbol that the reader lacks when the
@@ -86,22 +86,51 @@ export function createSubjectCodec<T>(
     return value as T;
   }
 
+  function encodeError(value: T, err: unknown): ContractEncodeError {
+    const paths: string[] = [];
+    readerType.isValid(value, { errorHook: (path) => paths.push(path.join('.') || '(root)') });
+    return new ContractEncodeError(
+      `cannot encode ${subject} v${current.version}: invalid ${paths.length ? paths.join(', ') : (err as Error).message}`,
+    );
+  }
+
   function encodeBody(value: T): Buffer {
     try {
       return readerType.toBuffer(value);
     } catch (err) {
-      const paths: string[] = [];
-      readerType.isValid(value, { errorHook: (path) => paths.push(path.join('.') || '(root)') });
-      throw new ContractEncodeError(
-        `cannot encode ${subject} v${current.version}: invalid ${paths.length ? paths.join(', ') : (err as Error).message}`,
-      );
+      throw encodeError(value, err);
+    }
+  }
+
+  /**
+   * Header and body written straight into one scratch buffer and copied out once (avsc's toBuffer
+   * writes into a 1 KB buffer, writes a larger value a second time, and framing copied it again).
+   */
+  let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+  function encode(value: T): Buffer {
+    for (;;) {
+      scratch[0] = MAGIC_BYTE;
+      scratch.writeUInt32BE(current.id, 1);
+      let end: number;
+      try {
+        end = readerType.encode(value, scratch, WIRE_HEADER_BYTES);
+      } catch (err) {
+        throw encodeError(value, err);
+      }
+      if (end >= 0) {
+        const out = Buffer.allocUnsafe(end);
+        scratch.copy(out, 0, 0, end);
+        return out;
+      }
+      // A negative end is the number of bytes missing.
+      scratch = Buffer.allocUnsafeSlow(Math.max(2 * scratch.length, scratch.length - end));
     }
   }
 
   return {
     subject,
     current,
-    encode: (value) => frameWire(current.id, encodeBody(value)),
+    encode,
     encodeBody,
     decode(message) {
       const { schemaId, body } = unframeWire(message);
