@@ -48,7 +48,16 @@ export class AlertFeed {
   private closed = false;
   private problem: string | undefined = 'not started';
 
-  constructor(private readonly options: { kafka: Kafka; topic: string; history: number; logger: Logger }) {}
+  constructor(
+    private readonly options: {
+      kafka: Kafka;
+      topic: string;
+      history: number;
+      logger: Logger;
+      /** Called once per distinct alert taken from the topic (for the ops metrics). */
+      onAlert?: () => void;
+    },
+  ) {}
 
   /** Starts following; if the topic is not there yet, keeps trying in the background. */
   async start(): Promise<void> {
@@ -84,6 +93,7 @@ export class AlertFeed {
   private add(alert: AlertView): void {
     if (this.ids.has(alert.alert_id)) return; // at-least-once delivery: the same alert may come twice
     this.ids.add(alert.alert_id);
+    this.options.onAlert?.();
     this.recentAlerts.push(alert);
     this.recentAlerts.sort((a, b) => b.fired_at - a.fired_at);
     for (const dropped of this.recentAlerts.splice(this.options.history)) this.ids.delete(dropped.alert_id);

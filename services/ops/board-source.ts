@@ -3,6 +3,7 @@ import { SlaKeys } from '../adapters/redis/keys.js';
 import { epochDayOf, type CounterRow } from '../core/sla/counters.js';
 import { readDayRows, readOpenRows } from './redis/board-counters.js';
 import { BoardScanner, type BoardFilter, type BoardScan } from './redis/board-scan.js';
+import { timedRead, type OpsMetrics } from './metrics.js';
 import { buildSnapshot, type BoardSnapshot } from './snapshot.js';
 
 export const DUE_SOON_HORIZON_MS = 3_600_000;
@@ -16,20 +17,24 @@ export interface BoardSourceOptions {
   cacheMs: number;
   /** Board scans of one filter within this many ms share one result. */
   scanIntervalMs: number;
+  /** Where the reads' durations and failures are counted, if anywhere. */
+  metrics?: OpsMetrics;
 }
 
 export function filterKey(filter: BoardFilter): string {
   return `${filter.region ?? ''}|${filter.category ?? ''}|${filter.priority ?? ''}`;
 }
 
-/**
- * Reads what the board shows from Redis, and nothing else: the `open` gauges of the per-shard counter
- * hashes (summed), today's daily buckets, and the board scan (overdue and due-soon comments, which the timing wheels hold in
- * order). Reads are shared: counters by every filter for `cacheMs`, today's buckets for 10 s, a scan by
- * the reads of one filter for `scanIntervalMs` (it costs a record read per comment visited).
- */
 /** Today's figures (compliance) move slowly and cost a scan of the daily hash: read them this often. */
 const TODAY_MS = 10_000;
+
+/**
+ * Reads what the board shows from Redis, and nothing else: the `open` gauges of the per-shard counter
+ * hashes (summed), today's daily buckets, and the board scan (overdue and due-soon comments, which the
+ * timing wheels hold in order). Reads are shared: counters by every filter for `cacheMs`, today's
+ * buckets for 10 s, a scan by the reads of one filter for `scanIntervalMs` (it costs a record read per
+ * comment visited).
+ */
 
 export class BoardSource {
   private readonly scanner: BoardScanner;
@@ -59,11 +64,15 @@ export class BoardSource {
     for (const [k, v] of this.scans) if (now - v.at > 60_000) this.scans.delete(k);
     const cached = this.scans.get(key);
     if (cached && now - cached.at < this.options.scanIntervalMs) return cached.value;
-    const value = this.scanner.scan(filter, {
-      limit: this.options.overdueLimit,
-      horizonMs: DUE_SOON_HORIZON_MS,
-      cap: this.options.scanCap,
-    });
+    const value = timedRead(
+      this.options.metrics,
+      'scan',
+      this.scanner.scan(filter, {
+        limit: this.options.overdueLimit,
+        horizonMs: DUE_SOON_HORIZON_MS,
+        cap: this.options.scanCap,
+      }),
+    );
     this.scans.set(key, { at: now, value });
     value.catch(() => this.scans.delete(key));
     return value;
@@ -71,7 +80,11 @@ export class BoardSource {
 
   private counterRows(): Promise<CounterRow[]> {
     if (this.counters && Date.now() - this.counters.at < this.options.cacheMs) return this.counters.value;
-    const value = readOpenRows(this.redis, this.keys, this.options.shards);
+    const value = timedRead(
+      this.options.metrics,
+      'open',
+      readOpenRows(this.redis, this.keys, this.options.shards),
+    );
     const entry = { at: Date.now(), value };
     this.counters = entry;
     value.catch(() => {
@@ -83,7 +96,11 @@ export class BoardSource {
   private todayRows(day: number): Promise<CounterRow[]> {
     if (this.today && this.today.day === day && Date.now() - this.today.at < TODAY_MS)
       return this.today.value;
-    const value = readDayRows(this.redis, this.keys, this.options.shards, day);
+    const value = timedRead(
+      this.options.metrics,
+      'today',
+      readDayRows(this.redis, this.keys, this.options.shards, day),
+    );
     const entry = { at: Date.now(), day, value };
     this.today = entry;
     value.catch(() => {

@@ -15,6 +15,7 @@ import { AlertFeed } from './alert-feed.js';
 import { BoardSource } from './board-source.js';
 import { loadOpsConfig, type OpsConfig } from './config.js';
 import { BoardHub } from './hub.js';
+import { createOpsMetrics } from './metrics.js';
 import { startOpsServer } from './server.js';
 
 export interface RunningOps {
@@ -32,6 +33,7 @@ export async function startOps(config: OpsConfig, logger: Logger): Promise<Runni
     { brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-ops`, ...kafkaSecurityOf(env) },
     logger,
   );
+  const metrics = createOpsMetrics();
   const source = new BoardSource(redis, {
     prefix: env.OTKLIK_KEY_PREFIX,
     shards: env.OTKLIK_SHARDS,
@@ -39,15 +41,18 @@ export async function startOps(config: OpsConfig, logger: Logger): Promise<Runni
     scanCap: ops.OPS_SCAN_CAP,
     cacheMs: Math.floor(ops.OPS_PUSH_INTERVAL_MS / 2),
     scanIntervalMs: ops.OPS_SCAN_INTERVAL_MS,
+    metrics,
   });
   const feed = new AlertFeed({
     kafka,
     topic: env.OTKLIK_TOPIC_ALERTS,
     history: ops.OPS_ALERT_HISTORY,
     logger,
+    onAlert: () => metrics.alertsReceived.inc(),
   });
   await feed.start();
   const hub = new BoardHub(source, feed, { intervalMs: ops.OPS_PUSH_INTERVAL_MS, logger });
+  metrics.countBoardClientsWith(() => hub.size);
   const server = await startOpsServer({
     host: ops.OPS_HTTP_HOST,
     port: ops.OPS_HTTP_PORT,
@@ -56,6 +61,7 @@ export async function startOps(config: OpsConfig, logger: Logger): Promise<Runni
     feed,
     hub,
     logger,
+    metrics,
     notReady: () => [
       ...(redis.status === 'ready' ? [] : [`redis ${redis.status}`]),
       ...(feed.notReady() ? [feed.notReady() as string] : []),

@@ -9,6 +9,7 @@ import type { BoardSource } from './board-source.js';
 import { FilterError, parseFilter } from './filter.js';
 import type { BoardHub } from './hub.js';
 import { boardMeta } from './labels.js';
+import type { OpsMetrics } from './metrics.js';
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
 
@@ -38,6 +39,7 @@ export interface OpsServerOptions {
   hub: BoardHub;
   logger: Logger;
   notReady: () => string[];
+  metrics: OpsMetrics;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -84,6 +86,13 @@ export function startOpsServer(options: OpsServerOptions): Promise<Server> {
       return;
     }
     if (url.pathname === '/healthz') return json(res, 200, { status: 'ok' });
+    // Like /healthz, outside the token: counts and timings only, nothing about a comment.
+    if (url.pathname === '/metrics') {
+      const body = await options.metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': options.metrics.registry.contentType });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
     if (url.pathname === '/readyz') {
       const waiting = options.notReady();
       return json(res, waiting.length ? 503 : 200, {

@@ -177,5 +177,13 @@ describe('ops board in headless Chromium', () => {
     expect(feedRegions.length).toBeGreaterThan(0);
     expect(new Set(feedRegions)).toEqual(new Set(['Архангельская область']));
     await page.screenshot({ path: join(ARTIFACTS, 'board-filtered.png'), fullPage: true });
+
+    // The board's own metrics: the open page is counted, its reads were timed, its alerts seen.
+    const metrics = await (await fetch(`${ops!.url}/metrics`)).text();
+    expect(Number(/^otklik_ops_board_clients (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(
+      Number(/^otklik_ops_read_duration_seconds_count\{read="scan"\} (\d+)$/m.exec(metrics)?.[1]),
+    ).toBeGreaterThan(0);
+    expect(Number(/^otklik_ops_alerts_received_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
   });
 });

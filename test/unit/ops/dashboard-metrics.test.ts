@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { createMetrics } from '../../../services/observability/metrics.js';
+import { createOpsMetrics } from '../../../services/ops/metrics.js';
 import { metricNamesOf } from './promql-names.js';
 
 const DASHBOARD = 'ops/grafana/dashboards/otklik.json';
@@ -23,12 +24,14 @@ function exprsOf(panels: Panel[]): { panel: string; expr: string }[] {
 
 /** Names a scrape of the services can contain: histograms also as _bucket, _sum and _count. */
 async function exportedNames(): Promise<Set<string>> {
-  const { registry } = createMetrics({ readOpenSlas: async () => 0 });
+  const registries = [createMetrics({ readOpenSlas: async () => 0 }).registry, createOpsMetrics().registry];
   const names = new Set<string>();
-  for (const metric of await registry.getMetricsAsJSON()) {
-    names.add(metric.name);
-    if (String(metric.type) === 'histogram') {
-      for (const suffix of ['_bucket', '_sum', '_count']) names.add(metric.name + suffix);
+  for (const registry of registries) {
+    for (const metric of await registry.getMetricsAsJSON()) {
+      names.add(metric.name);
+      if (String(metric.type) === 'histogram') {
+        for (const suffix of ['_bucket', '_sum', '_count']) names.add(metric.name + suffix);
+      }
     }
   }
   return names;
@@ -62,6 +65,7 @@ describe('Grafana dashboard', () => {
       'otklik_alerts_published_total',
       'otklik_consumer_lag',
       'otklik_messages_dead_lettered_total',
+      'otklik_ops_read_duration_seconds_bucket',
     ]) {
       expect(queried).toContain(name);
     }
@@ -78,6 +82,7 @@ describe('Grafana dashboard', () => {
     expect(panels.every((p) => p.datasource?.uid === uid)).toBe(true);
     const prometheus = readFileSync('ops/prometheus/prometheus.yml', 'utf8');
     expect(prometheus).toMatch(/port: 9464/);
+    expect(prometheus).toMatch(/targets: \['ops:8080'\]/);
     const compose = parseYaml(readFileSync('docker-compose.yml', 'utf8')) as {
       services: Record<string, { volumes?: string[] }>;
     };
