@@ -9,32 +9,57 @@ export interface CategoryDecision {
   category: Category;
   confidence: number;
   evidence: Evidence[];
+  /** No topic word decided anything: 'other' here is a guess that `withFallback` may replace. */
+  undecided: boolean;
 }
 
 const KNOWN = new Set<string>(CATEGORY_SYMBOLS);
+const CORE = new Set<string>(categoryLexicon.coreLabels);
 // Scores are sums of weights of about 1..5; this temperature turns a lead of ~3 into ~85% confidence.
 const TEMPERATURE = 1.6;
 
-/** The category with the highest total weight; 'other' when nothing reaches the lexicon's minScore. */
+/**
+ * The category with the highest total weight, with two rules that keep rare topics from firing on a
+ * word that also occurs in ordinary municipal complaints:
+ * - a non-core label (ecology, healthcare, other...) needs minScore and must beat the best core label
+ *   (housing, yards, roads) by specialistMargin ("вонь в подъезде" stays housing);
+ * - a core label wins on any evidence when nothing else is decisive ("Кран капает" is housing).
+ * With no decisive evidence the category is 'other' and `undecided` is set.
+ */
 export function decideCategory(matches: readonly Match[]): CategoryDecision {
   const scores = scoreByLabel(matches);
-  let best: string = 'other';
-  let bestScore = 0;
+  const { minScore, specialistMargin } = categoryLexicon;
+  let core = 'other';
+  let coreScore = 0;
+  let special = 'other';
+  let specialScore = 0;
   for (const [label, score] of scores) {
-    if (label === 'other' || !KNOWN.has(label)) continue;
-    if (score > bestScore) {
-      best = label;
-      bestScore = score;
+    if (!KNOWN.has(label)) continue;
+    if (CORE.has(label)) {
+      if (score > coreScore) {
+        core = label;
+        coreScore = score;
+      }
+    } else if (score > specialScore) {
+      special = label;
+      specialScore = score;
     }
   }
-  const otherScore = scores.get('other') ?? 0;
-  if (bestScore < categoryLexicon.minScore || otherScore > bestScore) {
-    best = 'other';
-    bestScore = Math.max(otherScore, categoryLexicon.minScore);
+  let best = 'other';
+  let bestScore = 0;
+  if (specialScore >= minScore && specialScore > coreScore && specialScore >= coreScore + specialistMargin) {
+    best = special;
+    bestScore = specialScore;
+  } else if (coreScore > 0) {
+    best = core;
+    bestScore = coreScore;
   }
+  const undecided = bestScore === 0;
+  const otherScore = scores.get('other') ?? 0;
   // Softmax over the labels that scored, with 'other' held at the threshold as the alternative.
   // With no evidence at all, 'other' is a guess, not a certainty.
-  const otherFloor = Math.max(otherScore, categoryLexicon.minScore);
+  const otherFloor = Math.max(otherScore, minScore);
+  if (undecided) bestScore = otherFloor;
   let total = Math.exp(otherFloor / TEMPERATURE);
   for (const [label, score] of scores) if (label !== 'other') total += Math.exp(score / TEMPERATURE);
   const confidence = scores.size === 0 ? 0.5 : Math.exp(bestScore / TEMPERATURE) / total;
@@ -44,5 +69,23 @@ export function decideCategory(matches: readonly Match[]): CategoryDecision {
     category: best as Category,
     confidence: Math.round(confidence * 1000) / 1000,
     evidence: evidenceOf('category', decisive, true),
+    undecided,
+  };
+}
+
+/**
+ * An appeal that names no topic we know is most often about the shared space of the city (an object we
+ * have no word for: «Роллет», «камни»), so it gets the lexicon's fallback label with a low confidence.
+ * Gratitude, spam and texts without Cyrillic letters stay 'other': they are not appeals.
+ */
+export function withFallback(
+  decision: CategoryDecision,
+  isAppeal: boolean,
+): Pick<CategoryDecision, 'category' | 'confidence' | 'evidence'> {
+  if (!decision.undecided || !isAppeal) return decision;
+  return {
+    category: categoryLexicon.fallback,
+    confidence: categoryLexicon.fallbackConfidence,
+    evidence: [{ concern: 'category', feature: `${categoryLexicon.fallback}:no_topic_word`, weight: 0 }],
   };
 }

@@ -1,5 +1,5 @@
 import type { Classification } from '../contracts/schema-types.generated.js';
-import { decideCategory } from './category.js';
+import { decideCategory, withFallback } from './category.js';
 import { CONCERN, CONCERN_COUNT, LEXICON_HASH, matcher } from './lexicons.js';
 import type { Match } from './matcher.js';
 import { markNegated } from './negation.js';
@@ -35,13 +35,13 @@ export function classify(input: ClassifierInput): Classification {
   for (const m of matcher.match(tokens, negated)) (byConcern[m.concern] as Match[]).push(m);
 
   const topicMatches = byConcern[CONCERN.category] as Match[];
-  const category = decideCategory(topicMatches);
+  const decided = decideCategory(topicMatches);
   const spam = decideSpam(byConcern[CONCERN.spam] as Match[], signals);
   const type = decideType(
     byConcern[CONCERN.type] as Match[],
     topicMatches,
     signals,
-    category.category !== 'other',
+    decided.category !== 'other',
   );
   const toxic = decideToxicity(byConcern[CONCERN.toxicity] as Match[], tokens, signals);
   const priority = decidePriority(byConcern[CONCERN.priority] as Match[], {
@@ -50,6 +50,10 @@ export function classify(input: ClassifierInput): Classification {
     postedAt: input.postedAt,
     region: input.region,
   });
+  const category = withFallback(
+    decided,
+    !spam.flag && type.type !== 'gratitude' && signals.cyrillicLetters >= 2,
+  );
   const actionable =
     !spam.flag && (type.type === 'complaint' || type.type === 'question' || type.type === 'suggestion');
 

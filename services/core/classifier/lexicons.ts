@@ -3,6 +3,8 @@ import priorityJson from './lexicons/priority.json' with { type: 'json' };
 import spamJson from './lexicons/spam.json' with { type: 'json' };
 import toxicityJson from './lexicons/toxicity.json' with { type: 'json' };
 import typeJson from './lexicons/type.json' with { type: 'json' };
+import type { Category } from '../contracts/schema-types.generated.js';
+import { CATEGORY_SYMBOLS } from '../contracts/schema-types.generated.js';
 import { entriesOf, Matcher, type LexiconEntry } from './matcher.js';
 
 /**
@@ -55,9 +57,21 @@ function compile(
   return { labels: Object.keys(s) };
 }
 
+function category(file: string, value: unknown, name: string): Category {
+  if (typeof value !== 'string' || !(CATEGORY_SYMBOLS as readonly string[]).includes(value))
+    fail(file, `${name} must be a category`);
+  return value as Category;
+}
+
 export const categoryLexicon = {
   ...compile('categories.json', categoriesJson.labels, CONCERN.category),
   minScore: num('categories.json', categoriesJson.minScore, 'minScore'),
+  coreLabels: Array.isArray(categoriesJson.coreLabels)
+    ? categoriesJson.coreLabels.map((l, i) => category('categories.json', l, `coreLabels[${i}]`))
+    : fail('categories.json', 'coreLabels must be an array'),
+  specialistMargin: num('categories.json', categoriesJson.specialistMargin, 'specialistMargin'),
+  fallback: category('categories.json', categoriesJson.fallback, 'fallback'),
+  fallbackConfidence: num('categories.json', categoriesJson.fallbackConfidence, 'fallbackConfidence'),
 };
 
 export const typeLexicon = {

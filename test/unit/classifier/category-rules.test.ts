@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { decideCategory } from '../../../services/core/classifier/category.js';
+import { classify } from '../../../services/core/classifier/index.js';
+import { categoryLexicon } from '../../../services/core/classifier/lexicons.js';
+import type { Match } from '../../../services/core/classifier/matcher.js';
+
+// Our own sentences for the category decision rules (docs/classifier.md, "Decisions").
+const categoryOf = (text: string): string => classify({ text }).category;
+const categoryFeatures = (text: string): string[] =>
+  classify({ text })
+    .evidence.filter((e) => e.concern === 'category')
+    .map((e) => e.feature);
+
+describe('a rare topic must beat the concrete municipal object by a margin', () => {
+  it('a smell in a stairwell is a housing complaint, a smell over a pond is ecology', () => {
+    expect(categoryOf('В подъезде сильно воняет, дышать нечем')).toBe('housing_utilities');
+    expect(categoryOf('На берегу пруда гниёт рыба, стоит вонь')).toBe('ecology');
+  });
+
+  it('tap water that smells is about the water supply', () => {
+    expect(categoryOf('Вода из-под крана тухлая, неприятный запах')).toBe('housing_utilities');
+    expect(categoryOf('Из крана идёт горячая вода с неприятным запахом')).toBe('housing_utilities');
+  });
+
+  it('a pharmacy named as the place of a broken porch is not healthcare', () => {
+    expect(categoryOf('Разбито крыльцо у входа в аптеку')).toBe('urban_improvement');
+    expect(categoryOf('В аптеке нет льготных лекарств')).toBe('healthcare');
+  });
+
+  it('illegal advertising is improvement even when it hangs on a theatre poster', () => {
+    expect(categoryOf('Незаконная реклама на афише театра')).toBe('urban_improvement');
+    expect(categoryOf('В театре отменили спектакль')).toBe('culture_sport');
+  });
+
+  it('a dirty bin that stinks is about waste collection', () => {
+    expect(categoryOf('Контейнер грязный, воняет, нужно промыть')).toBe('urban_improvement');
+  });
+});
+
+describe('weak evidence and no evidence', () => {
+  it('a single weak housing word is enough when nothing else scored', () => {
+    expect(categoryOf('Проблема с краном')).toBe('housing_utilities');
+  });
+
+  it('a single weak hint of a rare topic is not enough', () => {
+    const c = classify({ text: 'Прошу разобраться с мероприятием' });
+    expect(c.category).not.toBe('culture_sport');
+  });
+
+  it('an appeal with no topic word falls back to urban_improvement with low confidence', () => {
+    const c = classify({ text: 'Уже месяц никто не реагирует, примите меры' });
+    expect(c.category).toBe('urban_improvement');
+    expect(c.confidence).toBeLessThan(0.5);
+    expect(categoryFeatures('Уже месяц никто не реагирует')).toEqual(['urban_improvement:no_topic_word']);
+  });
+
+  it('gratitude, texts without Cyrillic and positive other-topics stay other', () => {
+    expect(categoryOf('Спасибо большое!')).toBe('other');
+    expect(categoryOf('ok 👍')).toBe('other');
+    expect(categoryOf('Бродячие собаки кидаются на детей')).toBe('other');
+    expect(categoryOf('Какая погода будет на выходных?')).toBe('other');
+  });
+
+  it('"почти" is not the post office', () => {
+    expect(categoryOf('Почти неделю не вывозят мусор')).toBe('urban_improvement');
+    expect(categoryOf('На почте очередь на два часа')).toBe('other');
+  });
+});
+
+describe('decideCategory on given scores', () => {
+  let groupId = 0;
+  const match = (label: string, weight: number): Match => {
+    groupId += 1;
+    const feature = `w${groupId}`;
+    return {
+      concern: 0,
+      label,
+      feature,
+      group: feature,
+      groupId,
+      labelled: `${label}:${feature}`,
+      weight,
+      start: 0,
+      end: 1,
+      negated: false,
+    };
+  };
+  const margin = categoryLexicon.specialistMargin;
+
+  it('a rare label ahead of a core label by less than the margin loses to it', () => {
+    const d = decideCategory([match('ecology', 3 + margin / 2), match('housing_utilities', 3)]);
+    expect(d.category).toBe('housing_utilities');
+  });
+
+  it('a rare label ahead by the margin wins', () => {
+    const d = decideCategory([match('ecology', 3 + margin), match('housing_utilities', 3)]);
+    expect(d.category).toBe('ecology');
+  });
+
+  it('core labels compete among themselves on plain totals', () => {
+    const d = decideCategory([match('roads_transport', 3.5), match('urban_improvement', 3)]);
+    expect(d.category).toBe('roads_transport');
+  });
+
+  it('a rare label below minScore is not decisive; a core one is', () => {
+    const weak = categoryLexicon.minScore / 2;
+    expect(decideCategory([match('culture_sport', weak)])).toMatchObject({
+      category: 'other',
+      undecided: true,
+    });
+    expect(decideCategory([match('housing_utilities', weak)])).toMatchObject({
+      category: 'housing_utilities',
+      undecided: false,
+    });
+  });
+});
