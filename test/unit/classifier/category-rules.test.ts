@@ -37,6 +37,30 @@ describe('a rare topic must beat the concrete municipal object by a margin', () 
   });
 });
 
+describe('words that only look like a rare topic', () => {
+  it('graffiti and illegal ads are cleaning work whatever they are stuck on', () => {
+    expect(categoryOf('Граффити на дорожном знаке')).toBe('urban_improvement');
+    expect(categoryOf('Реклама наклеена на светофор')).toBe('urban_improvement');
+    expect(categoryOf('Светофор на перекрёстке не работает')).toBe('roads_transport');
+  });
+
+  it('a shop named as a landmark is not trade; trade itself is', () => {
+    expect(categoryOf('Мусор возле Пятёрочки')).toBe('urban_improvement');
+    expect(categoryOf('В магазине продают просроченные продукты')).toBe('economy_labor');
+  });
+
+  it('spoiled things are not consumer rights unless they are goods', () => {
+    expect(categoryOf('Испорчен газон техникой')).toBe('urban_improvement');
+    expect(categoryOf('Подоконник в подъезде испорчен')).toBe('housing_utilities');
+  });
+
+  it('«лицо» and «лицевой» are not a lyceum; «в лицее» is', () => {
+    expect(categoryOf('Трещина в трубе, дефект налицо, в подвале течёт')).toBe('housing_utilities');
+    expect(categoryOf('Ошибка в лицевом счёте за отопление')).toBe('housing_utilities');
+    expect(categoryOf('В лицее отменили уроки физики')).toBe('education');
+  });
+});
+
 describe('weak evidence and no evidence', () => {
   it('a single weak housing word is enough when nothing else scored', () => {
     expect(categoryOf('Проблема с краном')).toBe('housing_utilities');
