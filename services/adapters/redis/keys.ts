@@ -37,9 +37,14 @@ export class SlaKeys {
     return `${this.recordPrefix(shard)}${recordBucketOf(commentKey)}`;
   }
 
+  /** Prefix of the shard's finished markers; a marker's key is this plus the comment key. */
+  finishedPrefix(shard: number): string {
+    return `${this.tag(shard)}:f:`;
+  }
+
   /** A finished comment's marker (answered, cancelled, not actionable, or a reply/delete seen first). */
   finished(shard: number, commentKey: string): string {
-    return `${this.tag(shard)}:f:${commentKey}`;
+    return `${this.finishedPrefix(shard)}${commentKey}`;
   }
 
   /** Index of the due wheel: open comments by the time of their next alert. */

@@ -13,6 +13,7 @@ import {
   type ResponseHistogram,
 } from '../../core/sla/counters.js';
 import type { AlertKind } from '../../core/contracts/schema-types.generated.js';
+import { decodeRecordTail } from '../../core/sla/record.js';
 import { loadLuaScript } from './lua-loader.js';
 import { RECORD_BUCKETS, SlaKeys } from './keys.js';
 import { toSlaStoreError } from './sla-status.js';
@@ -167,8 +168,11 @@ export class SlaReader {
     const limit = options.limit ?? 20;
     const horizonMs = options.horizonMs ?? 3_600_000;
     const scanLimit = options.scanLimit ?? 50_000;
-    const call = (this.redis as unknown as { readDeadlines: ReadDeadlinesFn }).readDeadlines.bind(this.redis);
-    let replies: [number, number, number, (string | number)[][]][];
+    // The Buffer variant: a record's tail is binary (services/core/sla/record.ts).
+    const call = (this.redis as unknown as { readDeadlinesBuffer: ReadDeadlinesFn }).readDeadlinesBuffer.bind(
+      this.redis,
+    );
+    let replies: [number, number, number, (Buffer | number)[][]][];
     try {
       replies = (await this.shards((shard) =>
         call(
@@ -221,26 +225,28 @@ export class SlaReader {
   }
 }
 
-function toOverdue(f: (string | number)[], now: number): OverdueComment {
+function toOverdue(f: (Buffer | number)[], now: number): OverdueComment {
   const commentKey = String(f[0]);
   const colon = commentKey.indexOf(':');
+  const commentId = commentKey.slice(colon + 1);
   const dueAt = Number(f[1]);
-  const kind = String(f[11] ?? '');
+  const kind = String(f[6] ?? '');
+  const tail = decodeRecordTail(f[8] as Buffer, commentId);
   return {
     commentKey,
     platform: commentKey.slice(0, colon),
-    commentId: commentKey.slice(colon + 1),
+    commentId,
     dueAt,
     postedAt: Number(f[2]),
     region: String(f[3]),
-    municipality: f[4] ? String(f[4]) : null,
-    category: String(f[5]),
-    priority: String(f[6]),
-    threadId: String(f[7]),
-    pageId: String(f[8]),
-    url: f[9] ? String(f[9]) : null,
-    excerpt: String(f[10] ?? ''),
+    municipality: tail.municipality,
+    category: String(f[4]),
+    priority: String(f[5]),
+    threadId: tail.threadId,
+    pageId: tail.pageId,
+    url: tail.url,
+    excerpt: tail.excerpt,
     lateMs: now - dueAt,
-    nextAlert: kind ? { kind: kind as AlertKind, level: Number(f[12]) } : null,
+    nextAlert: kind ? { kind: kind as AlertKind, level: Number(f[7]) } : null,
   };
 }

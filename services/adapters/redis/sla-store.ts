@@ -1,29 +1,30 @@
 import type { Cluster, Redis, ChainableCommander } from 'ioredis';
 import type { SlaCommand, SlaOutcome } from '../../core/sla/commands.js';
+import { decodeRecordTail, encodeRecordBody } from '../../core/sla/record.js';
 import type { AlertKind } from '../../core/contracts/schema-types.generated.js';
 import { loadLuaScript } from './lua-loader.js';
-import { RECORD_BUCKETS, SlaKeys } from './keys.js';
+import { RECORD_BUCKETS, recordBucketOf, SlaKeys } from './keys.js';
 import { SlaStoreError, toOutcome, toSlaStoreError } from './sla-status.js';
 
 type RedisClient = Redis | Cluster;
 
-/**
- * Fields packed into an open record are separated by U+001F and U+001E marks a compacted "https://"
- * (lua/_README.md); no stored id or url may contain either, so both become spaces.
- */
-const packable = (value: string): string => value.replaceAll('\u001e', ' ').replaceAll('\u001f', ' ');
-type ScriptArg = string | number;
+type ScriptArg = string | number | Buffer;
 type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
 
 const SCRIPTS = {
-  openSla: { file: 'open_sla', keys: 5 },
-  answerSla: { file: 'answer_sla', keys: 7 },
-  cancelSla: { file: 'cancel_sla', keys: 7 },
-  recordNotActionable: { file: 'record_not_actionable', keys: 4 },
+  applyBatch: { file: 'apply_batch', keys: 5 },
   claimDue: { file: 'claim_due', keys: 3 },
   ackAlert: { file: 'ack_alert', keys: 5 },
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
+/** ioredis defines `<name>Buffer` for every script: its bulk replies come back as Buffers, not text. */
+type BufferScriptName = `${ScriptName}Buffer`;
+
+/**
+ * Transitions per `apply_batch` call: enough to amortise the call, few enough that one call does not
+ * hold Redis (single-threaded) for more than a few milliseconds while sweepers wait to claim.
+ */
+export const MAX_TRANSITIONS_PER_CALL = 200;
 
 /** A due alert handed out by `claimDue`, with what the alert message needs. */
 export interface ClaimedAlert {
@@ -73,77 +74,54 @@ export class SlaStore {
     }
   }
 
-  private call(target: RedisClient | ChainableCommander, name: ScriptName, args: ScriptArg[]): unknown {
-    return (target as unknown as Record<ScriptName, ScriptFn>)[name](...args);
+  private call(
+    target: RedisClient | ChainableCommander,
+    name: ScriptName | BufferScriptName,
+    args: ScriptArg[],
+  ): unknown {
+    return (target as unknown as Record<string, ScriptFn>)[name]?.(...args);
   }
 
-  private enqueue(target: RedisClient | ChainableCommander, command: SlaCommand): unknown {
-    const k = this.keys;
-    const s = command.shard;
+  /** One transition's arguments of apply_batch.lua (its header lists them). */
+  private transitionArgs(command: SlaCommand): ScriptArg[] {
     const key = command.commentKey;
-    const retention = this.options.retentionMs;
+    const head = [key, recordBucketOf(key)];
     switch (command.kind) {
       case 'open':
-        return this.call(target, 'openSla', [
-          k.record(s, key),
-          k.finished(s, key),
-          k.due(s),
-          k.counters(s),
-          k.daily(s),
-          key,
-          packable(command.threadId),
-          packable(command.pageId),
-          packable(command.region),
-          packable(command.municipality ?? ''),
-          command.category,
+        return [
+          'o',
+          ...head,
+          `${command.region}|${command.category}|${command.priority}`,
           command.priority,
           command.postedAt,
           command.warnAt,
           command.dueAt,
-          command.escalationIntervalMs,
-          command.maxEscalationLevel,
-          command.excerpt,
-          packable(command.url ?? ''),
-          retention,
-        ]);
+          encodeRecordBody(command),
+        ];
       case 'answer':
-        return this.call(target, 'answerSla', [
-          k.record(s, key),
-          k.finished(s, key),
-          k.due(s),
-          k.late(s),
-          k.lease(s),
-          k.counters(s),
-          k.daily(s),
-          key,
-          command.answeredAt,
-          retention,
-        ]);
+        return ['a', ...head, command.answeredAt];
       case 'cancel':
-        return this.call(target, 'cancelSla', [
-          k.record(s, key),
-          k.finished(s, key),
-          k.due(s),
-          k.late(s),
-          k.lease(s),
-          k.counters(s),
-          k.daily(s),
-          key,
-          retention,
-        ]);
+        return ['c', ...head];
       case 'notActionable':
-        return this.call(target, 'recordNotActionable', [
-          k.record(s, key),
-          k.finished(s, key),
-          k.counters(s),
-          k.daily(s),
-          key,
-          command.region,
-          command.category,
-          command.priority,
-          retention,
-        ]);
+        return ['n', ...head, `${command.region}|${command.category}|${command.priority}`];
     }
+  }
+
+  /** The apply_batch call for some transitions of one shard, in their order. */
+  private batchArgs(shard: number, commands: readonly SlaCommand[]): ScriptArg[] {
+    const k = this.keys;
+    const args: ScriptArg[] = [
+      k.due(shard),
+      k.late(shard),
+      k.lease(shard),
+      k.counters(shard),
+      k.daily(shard),
+      k.recordPrefix(shard),
+      k.finishedPrefix(shard),
+      this.options.retentionMs,
+    ];
+    for (const command of commands) args.push(...this.transitionArgs(command));
+    return args;
   }
 
   /**
@@ -185,17 +163,55 @@ export class SlaStore {
     return replies;
   }
 
-  /** Applies a batch of transitions. Every script is idempotent, so a failed batch may be retried whole. */
+  /**
+   * Applies a batch of transitions: grouped by shard (order kept within a shard: transitions of one
+   * comment always share its shard), one `apply_batch` call per shard and at most
+   * MAX_TRANSITIONS_PER_CALL transitions, all pipelined. Returns the outcomes in the commands' order.
+   * Every transition is idempotent, so a failed batch may be retried whole.
+   */
   async apply(commands: readonly SlaCommand[]): Promise<SlaOutcome[]> {
-    const replies = await this.pipelined(commands, 'apply', (p, c) => this.enqueue(p, c));
-    return replies.map((reply) => toOutcome(reply, 'apply'));
+    const byShard = new Map<number, number[]>();
+    commands.forEach((command, i) => {
+      const indexes = byShard.get(command.shard);
+      if (indexes) indexes.push(i);
+      else byShard.set(command.shard, [i]);
+    });
+    const calls: { shard: number; indexes: number[] }[] = [];
+    for (const [shard, indexes] of byShard) {
+      for (let from = 0; from < indexes.length; from += MAX_TRANSITIONS_PER_CALL) {
+        calls.push({ shard, indexes: indexes.slice(from, from + MAX_TRANSITIONS_PER_CALL) });
+      }
+    }
+    const replies = await this.pipelined(calls, 'apply', (p, call) =>
+      this.call(
+        p,
+        'applyBatch',
+        this.batchArgs(
+          call.shard,
+          call.indexes.map((i) => commands[i] as SlaCommand),
+        ),
+      ),
+    );
+    const outcomes: SlaOutcome[] = new Array(commands.length);
+    calls.forEach((call, c) => {
+      const statuses = replies[c];
+      if (!Array.isArray(statuses) || statuses.length !== call.indexes.length) {
+        throw new SlaStoreError(
+          'UNEXPECTED_REPLY',
+          `apply: unexpected reply ${JSON.stringify(statuses)}`,
+          false,
+        );
+      }
+      call.indexes.forEach((i, j) => (outcomes[i] = toOutcome([statuses[j]], 'apply')));
+    });
+    return outcomes;
   }
 
   /** Claims up to `limit` due alerts of one shard under a lease of `leaseMs`. */
   async claimDue(shard: number, limit: number, leaseMs: number): Promise<ClaimResult> {
     let reply: unknown;
     try {
-      reply = await this.call(this.redis, 'claimDue', [
+      reply = await this.call(this.redis, 'claimDueBuffer', [
         this.keys.due(shard),
         this.keys.lease(shard),
         this.keys.late(shard),
@@ -207,30 +223,32 @@ export class SlaStore {
     } catch (e) {
       throw toSlaStoreError(e, 'claimDue');
     }
-    const [now, earliest, items] = reply as [number, number, (string | number)[][]];
+    const [now, earliest, items] = reply as [number, number, (Buffer | number)[][]];
     return {
       now,
       earliest: earliest < 0 ? null : earliest,
       alerts: items.map((f) => {
         const commentKey = String(f[0]);
         const colon = commentKey.indexOf(':');
+        const commentId = commentKey.slice(colon + 1);
+        const tail = decodeRecordTail(f[8] as Buffer, commentId);
         return {
           shard,
           commentKey,
-          kind: f[1] as AlertKind,
+          kind: String(f[1]) as AlertKind,
           level: Number(f[2]),
           platform: commentKey.slice(0, colon),
-          commentId: commentKey.slice(colon + 1),
-          threadId: String(f[3]),
-          pageId: String(f[4]),
-          region: String(f[5]),
-          municipality: f[6] ? String(f[6]) : null,
-          category: String(f[7]),
-          priority: String(f[8]),
-          postedAt: Number(f[9]),
-          dueAt: Number(f[10]),
-          excerpt: String(f[11] ?? ''),
-          url: f[12] ? String(f[12]) : null,
+          commentId,
+          threadId: tail.threadId,
+          pageId: tail.pageId,
+          region: String(f[3]),
+          municipality: tail.municipality,
+          category: String(f[4]),
+          priority: String(f[5]),
+          postedAt: Number(f[6]),
+          dueAt: Number(f[7]),
+          excerpt: tail.excerpt,
+          url: tail.url,
         };
       }),
     };

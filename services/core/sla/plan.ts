@@ -18,7 +18,9 @@ export interface SlaPlan {
 /** Authors whose comments are owed an answer; UNKNOWN is treated as a citizen so nothing slips through. */
 const ANSWERABLE_AUTHORS = new Set(['CITIZEN', 'UNKNOWN']);
 
+/** The start of a comment's text for alerts and the board, at most `chars` characters (0: none). */
 export function excerptOf(text: string, chars: number): string {
+  if (chars <= 0) return '';
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= chars ? flat : `${flat.slice(0, chars - 1)}…`;
 }

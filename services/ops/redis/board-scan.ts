@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Cluster, Redis } from 'ioredis';
 import { RECORD_BUCKETS, SlaKeys } from '../../adapters/redis/keys.js';
+import { decodeRecordTail } from '../../core/sla/record.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const STORE_INCLUDES = join(HERE, '..', '..', 'adapters', 'redis', 'lua', 'includes');
@@ -72,7 +73,7 @@ export interface BoardScanOptions {
   cap: number;
 }
 
-type Reply = [number, number, (string | number)[], (string | number)[][], number, number];
+type Reply = [number, number, (Buffer | number)[], (Buffer | number)[][], number, number];
 type ScanFn = (...args: (string | number)[]) => Promise<Reply>;
 
 export class BoardScanner {
@@ -89,7 +90,10 @@ export class BoardScanner {
   }
 
   async scan(filter: BoardFilter, options: BoardScanOptions): Promise<BoardScan> {
-    const call = (this.redis as unknown as { otklikBoardScan: ScanFn }).otklikBoardScan.bind(this.redis);
+    // The Buffer variant: a record's tail is binary (services/core/sla/record.ts).
+    const call = (this.redis as unknown as { otklikBoardScanBuffer: ScanFn }).otklikBoardScanBuffer.bind(
+      this.redis,
+    );
     const replies = await Promise.all(
       Array.from({ length: this.options.shards }, (_, shard) =>
         call(
@@ -135,24 +139,26 @@ export class BoardScanner {
   }
 }
 
-function toOverdueItem(f: (string | number)[]): OverdueItem {
+function toOverdueItem(f: (Buffer | number)[]): OverdueItem {
   const commentKey = String(f[0]);
   const colon = commentKey.indexOf(':');
-  const kind = String(f[11] ?? '');
+  const commentId = commentKey.slice(colon + 1);
+  const kind = String(f[6] ?? '');
+  const tail = decodeRecordTail(f[8] as Buffer, commentId);
   return {
     commentKey,
     platform: commentKey.slice(0, colon),
-    commentId: commentKey.slice(colon + 1),
+    commentId,
     dueAt: Number(f[1]),
     postedAt: Number(f[2]),
     region: String(f[3]),
-    municipality: f[4] ? String(f[4]) : null,
-    category: String(f[5]),
-    priority: String(f[6]),
-    threadId: String(f[7]),
-    pageId: String(f[8]),
-    url: f[9] ? String(f[9]) : null,
-    excerpt: String(f[10] ?? ''),
-    nextAlert: kind ? { kind, level: Number(f[12]) } : null,
+    municipality: tail.municipality,
+    category: String(f[4]),
+    priority: String(f[5]),
+    threadId: tail.threadId,
+    pageId: tail.pageId,
+    url: tail.url,
+    excerpt: tail.excerpt,
+    nextAlert: kind ? { kind, level: Number(f[7]) } : null,
   };
 }

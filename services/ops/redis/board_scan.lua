@@ -14,8 +14,8 @@
     counts     flat: 'region|category|priority', overdue, due within the horizon, ... over the members
                visited: the oldest breached ones, and the ones whose next alert falls before the horizon
     items      the overdue comments that match the filter, oldest due_at first, at most ARGV[3]: member,
-               due_at, posted_at, region, municipality, category, priority, thread_id, page_id, url,
-               excerpt, next alert kind ('' = none), level
+               due_at, posted_at, region, category, priority, next alert kind ('' = none), level, record
+               tail (municipality, thread, page, url, excerpt: services/core/sla/record.ts)
     overdue    every overdue comment of the shard: the late wheel's size (ZCARD per slot, no record
                read) plus the overdue ones visited that the sweeper has not claimed yet
     exact      1 when `overdue` is exact; 0 when more unclaimed overdue comments than ARGV[5] wait (the
@@ -101,8 +101,8 @@ local items = {}
 for i = 1, math.min(limit, #matches) do
   local member = matches[i][1]
   local rec = unpack_record((record_get(bucket(member), member)))
-  items[i] = { member, rec.due_at, rec.posted_at, rec.region, rec.municipality, rec.category, rec.priority,
-    rec.thread, rec.page, rec.url, rec.excerpt, rec.kind or '', rec.level or 0 }
+  items[i] = { member, rec.due_at, rec.posted_at, rec.region, rec.category, rec.priority, rec.kind or '',
+    rec.level or 0, rec.tail }
 end
 local flat = {}
 for dim, c in pairs(counts) do

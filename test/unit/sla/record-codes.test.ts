@@ -5,8 +5,12 @@ import {
   CATEGORY_SYMBOLS,
   PRIORITY_SYMBOLS,
 } from '../../../services/core/contracts/schema-types.generated.js';
+import { CATEGORY_CODES, PRIORITY_CODES } from '../../../services/core/sla/record.js';
 
-/** The one-letter codes of open records (lua/includes/record.lua) against the schema's symbols. */
+/**
+ * The one-letter codes of open records: written by services/core/sla/record.ts, decoded by
+ * lua/includes/record.lua; both against the schema's symbols.
+ */
 const lua = readFileSync(
   join(
     import.meta.dirname,
@@ -42,6 +46,7 @@ describe('record codes', () => {
       expect(new Set(Object.values(codes)).size).toBe(symbols.length);
       expect(Object.values(codes).every((c) => c.length === 1)).toBe(true);
       expect(Object.fromEntries(Object.entries(names).map(([code, n]) => [n, code]))).toEqual(codes);
+      expect(name === 'CATEGORY' ? CATEGORY_CODES : PRIORITY_CODES).toEqual(codes);
     },
   );
 });

@@ -45,4 +45,5 @@ redis.call('ZREM', KEYS[3], member)
 rec.kind, rec.level, rec.next_at = next_kind, next_level, next_at
 record_put(KEYS[1], member, pack_record(rec), chunks)
 if next_kind then wheel_add(KEYS[2], member, next_at) end
+flush_counters()
 return { 'ACKED', next_at }

@@ -11,8 +11,8 @@
   Returns { now, earliest, items }:
     now       the server time of the claim (the alerts' fired_at)
     earliest  the earliest scheduled alert or lease expiry left in the shard, or -1 when there is none
-    items     one array per claimed alert: member, kind, level, thread_id, page_id, region, municipality,
-              category, priority, posted_at, due_at, excerpt, url
+    items     one array per claimed alert: member, kind, level, region, category, priority, posted_at,
+              due_at, record tail (municipality, thread, page, url, excerpt: services/core/sla/record.ts)
 ]]
 --- @include "clock"
 --- @include "record"
@@ -39,8 +39,8 @@ local function claim(member, from_lease)
   end
   if rec.kind == 'BREACH' then wheel_add(KEYS[3], member, rec.due_at, from_lease) end
   redis.call('ZADD', KEYS[2], lease_until, member)
-  items[#items + 1] = { member, rec.kind, rec.level, rec.thread, rec.page, rec.region, rec.municipality,
-    rec.category, rec.priority, rec.posted_at, rec.due_at, rec.excerpt, rec.url }
+  items[#items + 1] = { member, rec.kind, rec.level, rec.region, rec.category, rec.priority, rec.posted_at,
+    rec.due_at, rec.tail }
 end
 
 for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do

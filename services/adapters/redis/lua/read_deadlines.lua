@@ -10,8 +10,9 @@
     now        the server time of the read
     due_soon   open comments with now < due_at <= now + horizon
     truncated  1 when a scan stopped at ARGV[5] (counts and the list may then be short), else 0
-    items      per overdue comment, oldest due_at first: member, due_at, posted_at, region, municipality,
-               category, priority, thread_id, page_id, url, excerpt, next alert kind ('' = none), level
+    items      per overdue comment, oldest due_at first: member, due_at, posted_at, region, category,
+               priority, next alert kind ('' = none), level, record tail (municipality, thread, page, url,
+               excerpt: services/core/sla/record.ts)
 ]]
 --- @include "clock"
 --- @include "record"
@@ -54,7 +55,7 @@ local items = {}
 for i = 1, math.min(limit, #overdue) do
   local member = overdue[i][1]
   local rec = unpack_record((record_get(bucket(member), member)))
-  items[i] = { member, rec.due_at, rec.posted_at, rec.region, rec.municipality, rec.category, rec.priority,
-    rec.thread, rec.page, rec.url, rec.excerpt, rec.kind or '', rec.level or 0 }
+  items[i] = { member, rec.due_at, rec.posted_at, rec.region, rec.category, rec.priority, rec.kind or '',
+    rec.level or 0, rec.tail }
 end
 return { now, due_soon, truncated, items }

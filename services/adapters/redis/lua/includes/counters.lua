@@ -1,8 +1,31 @@
 -- Counters live per shard and are summed on read. `counters_key` is the shard's totals hash,
--- `daily_key` its daily-bucket hash; a dimension is region|category|priority.
+-- `daily_key` its daily-bucket hash; a dimension is region|category|priority. Increments are summed
+-- in `pending` and written by `flush_counters` at the end of the script: one HINCRBY per distinct field
+-- however many transitions a batch applies (no transition reads a counter).
+local pending, pending_keys = {}, {}
+local function add_pending(key, field, delta)
+  local fields = pending[key]
+  if not fields then
+    fields = {}
+    pending[key] = fields
+    pending_keys[#pending_keys + 1] = key
+  end
+  fields[field] = (fields[field] or 0) + delta
+end
+
 local function bump(counters_key, daily_key, metric, dim, delta, daily)
-  redis.call('HINCRBY', counters_key, metric .. '|' .. dim, delta)
-  if daily then redis.call('HINCRBY', daily_key, today .. '|' .. metric .. '|' .. dim, delta) end
+  add_pending(counters_key, metric .. '|' .. dim, delta)
+  if daily then add_pending(daily_key, today .. '|' .. metric .. '|' .. dim, delta) end
+end
+
+-- Writes the summed increments; a field whose increments cancel out is not touched.
+local function flush_counters()
+  for _, key in ipairs(pending_keys) do
+    for field, delta in pairs(pending[key]) do
+      if delta ~= 0 then redis.call('HINCRBY', key, field, delta) end
+    end
+  end
+  pending, pending_keys = {}, {}
 end
 
 -- Response-time histogram by priority; bounds in minutes (non-cumulative buckets plus a sum).
@@ -15,8 +38,8 @@ local function record_response(counters_key, priority, elapsed_ms)
       break
     end
   end
-  redis.call('HINCRBY', counters_key, 'rt|' .. priority .. '|' .. bucket, 1)
-  redis.call('HINCRBY', counters_key, 'rt_sum_ms|' .. priority, elapsed_ms)
+  add_pending(counters_key, 'rt|' .. priority .. '|' .. bucket, 1)
+  add_pending(counters_key, 'rt_sum_ms|' .. priority, elapsed_ms)
 end
 
 -- Closes an SLA as answered: in time when the reply's event time is not after due_at.

@@ -5,8 +5,6 @@
 local CHUNK_BYTES = 64
 local FIRST_CHUNK_BYTES = 62
 local SEP = '\31'
--- A url starting with https:// is stored with this byte instead.
-local HTTPS = '\30'
 
 local DIGITS36 = '0123456789abcdefghijklmnopqrstuvwxyz'
 local function to36(n)
@@ -28,7 +26,8 @@ local function from36(s)
   return tonumber(s, 36)
 end
 
--- One-letter codes; a value without a code (a category added to the schema later) is stored as is.
+-- One-letter codes (services/core/sla/record.ts writes them); a value without a code (a category added
+-- to the schema later) is stored as is. The CODES tables are kept for the test that checks both sides.
 local CATEGORY_CODES = { housing_utilities = 'h', urban_improvement = 'u', roads_transport = 'r',
   healthcare = 'm', education = 'e', social_protection = 's', ecology = 'g', safety_emergency = 'x',
   economy_labor = 'j', culture_sport = 'c', other = 'o' }
@@ -40,35 +39,21 @@ local CATEGORY_NAMES = { h = 'housing_utilities', u = 'urban_improvement', r = '
   j = 'economy_labor', c = 'culture_sport', o = 'other' }
 local PRIORITY_NAMES = { c = 'critical', h = 'high', n = 'normal', l = 'low' }
 local KIND_NAMES = { W = 'WARNING', B = 'BREACH', E = 'ESCALATION' }
-local function encode_enum(codes, name) return codes[name] or name end
 local function decode_enum(names, code) return names[code] or code end
 
-local function compact_url(url)
-  if string.sub(url, 1, 8) == 'https://' then return HTTPS .. string.sub(url, 9) end
-  return url
-end
-local function full_url(stored)
-  if string.sub(stored, 1, 1) == HTTPS then return 'https://' .. string.sub(stored, 2) end
-  return stored
+-- The record is `<kind><level>` SEP `next_at - posted_at` SEP body; the body (posted_at onwards) is
+-- packed by services/core/sla/record.ts and only ever copied here. kind nil: no alert left.
+local function pack_head(kind, level, next_at, posted_at)
+  if not kind then return '-' .. SEP .. SEP end
+  return KIND_CODES[kind] .. to36(level) .. SEP .. to36(next_at - posted_at) .. SEP
 end
 
--- rec: kind ('WARNING' | 'BREACH' | 'ESCALATION' | nil when no alert is left), level, next_at, posted_at,
--- due_at, interval, max_level, region, municipality, category, priority, thread, page, url, excerpt.
--- Times after posted_at are stored as base-36 deltas from it.
+-- rec: kind, level, next_at, posted_at, due_at, body (as stored) and what unpack_record adds.
 local function pack_record(rec)
-  local head = '-'
-  local next_delta = ''
-  if rec.kind then
-    head = KIND_CODES[rec.kind] .. to36(rec.level)
-    next_delta = to36(rec.next_at - rec.posted_at)
-  end
-  return table.concat({ head, next_delta, to36(rec.posted_at), to36(rec.due_at - rec.posted_at),
-    to36(rec.interval), to36(rec.max_level), rec.region, rec.municipality,
-    encode_enum(CATEGORY_CODES, rec.category), encode_enum(PRIORITY_CODES, rec.priority), rec.thread,
-    rec.page, compact_url(rec.url), rec.excerpt }, SEP)
+  return pack_head(rec.kind, rec.level, rec.next_at, rec.posted_at) .. rec.body
 end
 
--- Splits the first `count` fields off `s`; the rest (the excerpt, which may hold anything) is the last.
+-- Splits the first `count` fields off `s`; the rest (the tail, which may hold anything) is the last.
 local function split_fields(s, count)
   local f, pos = {}, 1
   for i = 1, count do
@@ -84,7 +69,7 @@ local function split_fields(s, count)
   return f
 end
 
--- The scheduling part only (first five fields), which always sits in chunk 0.
+-- The scheduling part only (first four fields), which always sits in chunk 0.
 local function unpack_head(s)
   local f = split_fields(s, 4)
   local head = f[1]
@@ -98,15 +83,18 @@ local function unpack_head(s)
   return rec
 end
 
+-- Adds interval, max_level, region, category, priority, body and tail (opaque: municipality, thread,
+-- page, url, excerpt for TypeScript to decode).
 local function unpack_record(s)
-  local f = split_fields(s, 13)
+  local f = split_fields(s, 9)
   local rec = unpack_head(s)
+  rec.body = string.sub(s, #f[1] + #f[2] + 3)
   rec.interval = from36(f[5])
   rec.max_level = from36(f[6])
-  rec.region, rec.municipality = f[7], f[8]
-  rec.category = decode_enum(CATEGORY_NAMES, f[9])
-  rec.priority = decode_enum(PRIORITY_NAMES, f[10])
-  rec.thread, rec.page, rec.url, rec.excerpt = f[11], f[12], full_url(f[13] or ''), f[14] or ''
+  rec.region = f[7]
+  rec.category = decode_enum(CATEGORY_NAMES, f[8])
+  rec.priority = decode_enum(PRIORITY_NAMES, f[9])
+  rec.tail = f[10] or ''
   return rec
 end
 
@@ -125,15 +113,23 @@ local function bucket_of(member, buckets)
 end
 
 -- Writes the packed record; `old_count` (chunks of the previous version) lets a shorter one drop the rest.
-local function record_put(bucket, member, s, old_count)
+-- With `only_new`, writes nothing and returns nil when the member already has a record.
+local function record_put(bucket, member, s, old_count, only_new)
   local n = 1 + math.ceil(math.max(0, #s - FIRST_CHUNK_BYTES) / CHUNK_BYTES)
-  local args = { chunk_field(member, 0), to36(n) .. ':' .. string.sub(s, 1, FIRST_CHUNK_BYTES) }
+  local first = to36(n) .. ':' .. string.sub(s, 1, FIRST_CHUNK_BYTES)
+  local args = {}
   for i = 1, n - 1 do
     local from = FIRST_CHUNK_BYTES + (i - 1) * CHUNK_BYTES + 1
     args[#args + 1] = chunk_field(member, i)
     args[#args + 1] = string.sub(s, from, from + CHUNK_BYTES - 1)
   end
-  redis.call('HSET', bucket, unpack(args))
+  if only_new then
+    if redis.call('HSETNX', bucket, chunk_field(member, 0), first) == 0 then return nil end
+  else
+    args[#args + 1] = chunk_field(member, 0)
+    args[#args + 1] = first
+  end
+  if #args > 0 then redis.call('HSET', bucket, unpack(args)) end
   if old_count and old_count > n then
     local stale = {}
     for i = n, old_count - 1 do stale[#stale + 1] = chunk_field(member, i) end

@@ -1,0 +1,103 @@
+-- The comment transitions of the SLA state machine, one function each; apply_batch.lua runs them one
+-- after another. Each is idempotent: applied twice, the second time changes nothing and says
+-- 'DUPLICATE'. Every function gets the comment's record bucket and finished-marker keys (derived by
+-- the caller inside the shard's hash tag) and the shard's keys `k`: due, late, lease, cnt, daily.
+-- Needs clock, counters, record and wheel. A comment with an open record has no finished marker.
+
+-- open: a citizen's actionable comment arrives; open its first-reply SLA unless already known.
+--   OPENED (new SLA), ANSWERED_BEFORE (a reply came first; counted in time or late), DELETED_BEFORE
+--   (a delete came first; counted as cancelled), DUPLICATE (replay, redelivery, edit).
+-- dim: region|category|priority; body: the record from posted_at on (services/core/sla/record.ts).
+local function open_sla(k, bucket, finished_key, member, dim, priority, posted_at, warn_at, due_at, body,
+    retention)
+  local finished = redis.call('GET', finished_key)
+  local early = finished and string.sub(finished, 1, 1)
+  if finished and early ~= 'e' and early ~= 'd' then return 'DUPLICATE' end
+  if early == 'd' then
+    redis.call('SET', finished_key, 'c', 'PX', retention)
+    bump(k.cnt, k.daily, 'cancelled', dim, 1, true)
+    return 'DELETED_BEFORE'
+  end
+  if early == 'e' then
+    local answered_at = from36(string.sub(finished, 2))
+    redis.call('SET', finished_key, 'a', 'PX', retention)
+    bump(k.cnt, k.daily, 'opened', dim, 1, true)
+    count_answer(k.cnt, k.daily, dim, priority, posted_at, due_at, answered_at)
+    return 'ANSWERED_BEFORE'
+  end
+  -- No marker: the comment is new unless its record exists (HSETNX of chunk 0 says which).
+  -- A comment that arrives already overdue gets its BREACH at once; a stale WARNING is skipped.
+  local kind, next_at = 'BREACH', due_at
+  if now < due_at and warn_at < due_at then kind, next_at = 'WARNING', warn_at end
+  if not record_put(bucket, member, pack_head(kind, 0, next_at, posted_at) .. body, nil, true) then
+    return 'DUPLICATE'
+  end
+  wheel_add(k.due, member, next_at)
+  bump(k.cnt, k.daily, 'opened', dim, 1, true)
+  bump(k.cnt, k.daily, 'open', dim, 1, false)
+  return 'OPENED'
+end
+
+-- Removes an open comment's record and schedule; returns it unpacked, or nil when there is none.
+local function close_open(k, bucket, member)
+  local packed, chunks = record_get(bucket, member)
+  if not packed then return nil end
+  local rec = unpack_record(packed)
+  record_del(bucket, member, chunks)
+  if rec.kind then wheel_rem(k.due, member, rec.next_at) end
+  wheel_rem(k.late, member, rec.due_at)
+  redis.call('ZREM', k.lease, member)
+  rec.dim = rec.region .. '|' .. rec.category .. '|' .. rec.priority
+  bump(k.cnt, k.daily, 'open', rec.dim, -1, false)
+  return rec
+end
+
+-- answer: an official reply closes the SLA (ANSWERED), or is remembered for a comment not seen yet
+-- (ANSWERED_EARLY); DUPLICATE when already answered, cancelled or not actionable.
+local function answer_sla(k, bucket, finished_key, member, answered_at, retention)
+  local rec = close_open(k, bucket, member)
+  if rec then
+    redis.call('SET', finished_key, 'a', 'PX', retention)
+    count_answer(k.cnt, k.daily, rec.dim, rec.priority, rec.posted_at, rec.due_at, answered_at)
+    return 'ANSWERED'
+  end
+  local finished = redis.call('GET', finished_key)
+  if not finished then
+    redis.call('SET', finished_key, 'e' .. to36(answered_at), 'PX', retention)
+    return 'ANSWERED_EARLY'
+  end
+  if string.sub(finished, 1, 1) == 'e' and answered_at < from36(string.sub(finished, 2)) then
+    -- Several replies before the comment: the first one is the first reply.
+    redis.call('SET', finished_key, 'e' .. to36(answered_at), 'KEEPTTL')
+  end
+  return 'DUPLICATE'
+end
+
+-- cancel: a delete cancels the open SLA (CANCELLED) or is remembered for a comment not seen yet
+-- (DELETED_EARLY); DUPLICATE when already finished.
+local function cancel_sla(k, bucket, finished_key, member, retention)
+  local rec = close_open(k, bucket, member)
+  if rec then
+    redis.call('SET', finished_key, 'c', 'PX', retention)
+    bump(k.cnt, k.daily, 'cancelled', rec.dim, 1, true)
+    return 'CANCELLED'
+  end
+  local finished = redis.call('GET', finished_key)
+  if not finished or string.sub(finished, 1, 1) == 'e' then
+    redis.call('SET', finished_key, 'd', 'PX', retention)
+    return 'DELETED_EARLY'
+  end
+  return 'DUPLICATE'
+end
+
+-- not actionable: a comment that needs no official reply is counted once (RECORDED, also when a
+-- reply or a delete of it came first, which left a marker but counted nothing) or DUPLICATE.
+local function record_not_actionable(k, bucket, finished_key, member, dim, retention)
+  local finished = redis.call('GET', finished_key)
+  local early = finished and string.sub(finished, 1, 1)
+  if finished and early ~= 'e' and early ~= 'd' then return 'DUPLICATE' end
+  if not finished and record_exists(bucket, member) then return 'DUPLICATE' end
+  redis.call('SET', finished_key, 'n', 'PX', retention)
+  bump(k.cnt, k.daily, 'not_actionable', dim, 1, true)
+  return 'RECORDED'
+end

@@ -1,0 +1,107 @@
+import type { OpenSlaCommand } from './commands.js';
+import { decodeExcerpt, encodeExcerpt } from './excerpt-code.js';
+
+/**
+ * The open SLA record as stored in Redis (services/adapters/redis/lua/_README.md, "Open record"),
+ * packed here rather than in Lua: Lua only prepends the alert state and reads the scheduling and
+ * counter fields; the tail (municipality, thread, page, url, excerpt) is opaque to it.
+ *
+ * Body (what `encodeRecordBody` returns), fields separated by U+001F:
+ * `posted_at` `due_at-posted_at` `escalation interval` `max level` `region` `category code`
+ * `priority code` `tail`; numbers in base 36.
+ * Tail: `municipality` `thread_id` `page_id` `url` `excerpt code` (excerpt-code.ts, last: any bytes).
+ */
+export const FIELD_SEPARATOR = '\u001f';
+const HTTPS_MARK = '\u001e';
+const COMMENT_ID_MARK = '\u0001';
+const THREAD_ID_MARK = '\u0002';
+
+/** One-letter codes; lua/includes/record.lua decodes them (test/unit/sla/record-codes.test.ts). */
+export const CATEGORY_CODES: Record<string, string> = {
+  housing_utilities: 'h',
+  urban_improvement: 'u',
+  roads_transport: 'r',
+  healthcare: 'm',
+  education: 'e',
+  social_protection: 's',
+  ecology: 'g',
+  safety_emergency: 'x',
+  economy_labor: 'j',
+  culture_sport: 'c',
+  other: 'o',
+};
+export const PRIORITY_CODES: Record<string, string> = { critical: 'c', high: 'h', normal: 'n', low: 'l' };
+
+/** A field before the tail may not hold the separator; the tail's text fields not U+001F either. */
+const field = (value: string): string => value.replaceAll(FIELD_SEPARATOR, ' ');
+/** A url never holds raw control characters (they are percent-encoded); the marks below rely on it. */
+// eslint-disable-next-line no-control-regex
+const urlText = (value: string): string => value.replace(/[\u0000-\u001f]/g, ' ');
+
+/** Shortens a url by the parts the record holds anyway: `https://`, the thread id and the comment id. */
+export function compactUrl(url: string, threadId: string, commentId: string): string {
+  let out = urlText(url);
+  if (out.startsWith('https://')) out = HTTPS_MARK + out.slice('https://'.length);
+  if (threadId.length >= 2) out = out.replaceAll(urlText(threadId), THREAD_ID_MARK);
+  if (commentId.length >= 2) out = out.replaceAll(urlText(commentId), COMMENT_ID_MARK);
+  return out;
+}
+
+export function expandUrl(stored: string, threadId: string, commentId: string): string {
+  let out = stored
+    .replaceAll(COMMENT_ID_MARK, urlText(commentId))
+    .replaceAll(THREAD_ID_MARK, urlText(threadId));
+  if (out.startsWith(HTTPS_MARK)) out = `https://${out.slice(1)}`;
+  return out;
+}
+
+const to36 = (n: number): string => Math.floor(n).toString(36);
+
+/** The record body of an opening comment (Lua prepends the alert kind, level and next alert time). */
+export function encodeRecordBody(command: OpenSlaCommand): Buffer {
+  const threadId = field(command.threadId);
+  const head = [
+    to36(command.postedAt),
+    to36(command.dueAt - command.postedAt),
+    to36(command.escalationIntervalMs),
+    to36(command.maxEscalationLevel),
+    field(command.region),
+    CATEGORY_CODES[command.category] ?? field(command.category),
+    PRIORITY_CODES[command.priority] ?? field(command.priority),
+    field(command.municipality ?? ''),
+    threadId,
+    field(command.pageId),
+    command.url === null ? '' : compactUrl(command.url, threadId, command.commentId),
+    '',
+  ].join(FIELD_SEPARATOR);
+  return Buffer.concat([Buffer.from(head, 'utf8'), encodeExcerpt(command.excerpt)]);
+}
+
+export interface RecordTail {
+  municipality: string | null;
+  threadId: string;
+  pageId: string;
+  url: string | null;
+  excerpt: string;
+}
+
+/** Decodes the tail that a Lua reader returns as it is stored. */
+export function decodeRecordTail(tail: Uint8Array, commentId: string): RecordTail {
+  const bytes = Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength);
+  const fields: string[] = [];
+  let pos = 0;
+  for (let i = 0; i < 4; i++) {
+    const end = bytes.indexOf(0x1f, pos);
+    if (end < 0) throw new Error('open record: tail has too few fields');
+    fields.push(bytes.toString('utf8', pos, end));
+    pos = end + 1;
+  }
+  const [municipality = '', threadId = '', pageId = '', url = ''] = fields;
+  return {
+    municipality: municipality || null,
+    threadId,
+    pageId,
+    url: url ? expandUrl(url, threadId, commentId) : null,
+    excerpt: decodeExcerpt(bytes.subarray(pos)),
+  };
+}
