@@ -4,7 +4,8 @@
  * accuracy, macro-F1, per-label precision/recall/F1 and the confusion matrix; for toxicity files,
  * precision, recall and F1 of `toxic`. Defaults to the shared dev folder (OTKLIK_EVAL_DATA overrides).
  * `--errors N` also prints N misclassified texts per file, to study on screen: never paste them into
- * the repository.
+ * the repository. `--half even|odd` keeps only the rows on even or odd positions (0-based), so rules
+ * tuned while looking at one half can be checked on the other.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -23,15 +24,20 @@ interface Options {
   paths: string[];
   errors: number;
   json: boolean;
+  half: 'even' | 'odd' | undefined;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { paths: [], errors: 0, json: false };
+  const opts: Options = { paths: [], errors: 0, json: false, half: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--errors') opts.errors = Number(argv[++i] ?? '0');
     else if (a === '--json') opts.json = true;
-    else opts.paths.push(a);
+    else if (a === '--half') {
+      const h = argv[++i];
+      if (h !== 'even' && h !== 'odd') throw new Error('EVALUATE_BAD_ARGS: --half takes even or odd');
+      opts.half = h;
+    } else opts.paths.push(a);
   }
   if (opts.paths.length === 0) opts.paths.push(DEFAULT_DATA);
   return opts;
@@ -64,9 +70,20 @@ function readRows(file: string): Row[] {
 const pct = (x: number): string => x.toFixed(3);
 const short = (l: string): string => l.slice(0, 6);
 
+/** Labels predicted but absent from the gold file: each adds a zero to the scikit-learn macro-F1. */
+function strayLabels(r: Report): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of r.perLabel) if (s.support === 0 && s.predicted > 0) out[s.label] = s.predicted;
+  return out;
+}
+
 function printCategoryReport(r: Report): void {
   console.log(
-    `  accuracy ${pct(r.accuracy)}   macro-F1 ${pct(r.macroF1)} (labels in gold or predicted)   macro-F1 over gold labels ${pct(r.macroF1GoldLabels)}`,
+    `  accuracy ${pct(r.accuracy)}   macro-F1 ${pct(r.macroF1)} (scikit-learn: labels in gold or predicted)   macro-F1 over gold labels ${pct(r.macroF1GoldLabels)}`,
+  );
+  const stray = Object.entries(strayLabels(r));
+  console.log(
+    `  predicted labels absent from gold: ${stray.length === 0 ? 'none' : stray.map(([l, n]) => `${l} ${n}`).join(', ')}`,
   );
   console.log('  label               precision  recall     F1  support  predicted');
   for (const s of r.perLabel) {
@@ -88,13 +105,16 @@ function main(): void {
   const summary: Record<string, unknown> = { version: CLASSIFIER_VERSION };
   console.log(`classifier ${CLASSIFIER_VERSION}`);
   for (const file of filesOf(opts.paths)) {
-    const rows = readRows(file);
+    const all = readRows(file);
+    const rows =
+      opts.half === undefined ? all : all.filter((_, i) => i % 2 === (opts.half === 'even' ? 0 : 1));
     const name = basename(file);
     const isToxicity = rows.every((r) => r.label === 'toxic' || r.label === 'non_toxic');
     const started = performance.now();
     const results = rows.map((r) => classify({ text: r.text }));
     const ms = performance.now() - started;
-    console.log(`\n== ${name}: ${rows.length} rows (${ms.toFixed(0)} ms)`);
+    const part = opts.half === undefined ? '' : `, ${opts.half} half`;
+    console.log(`\n== ${name}: ${rows.length} rows${part} (${ms.toFixed(0)} ms)`);
     const errors: string[] = [];
     if (isToxicity) {
       const gold = rows.map((r) => r.label === 'toxic');
@@ -121,6 +141,7 @@ function main(): void {
         accuracy: r.accuracy,
         macroF1: r.macroF1,
         macroF1GoldLabels: r.macroF1GoldLabels,
+        strayLabels: strayLabels(r),
       };
       rows.forEach((x, i) => {
         const c = results[i];

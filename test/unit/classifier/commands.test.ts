@@ -87,6 +87,34 @@ describe('evaluate command', () => {
     >;
     expect(summary['categories.jsonl']?.accuracy).toBe(1);
   }, 60_000);
+
+  it('evaluates one half of the rows with --half, and names predicted labels absent from gold', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otklik-eval-'));
+    const file = join(dir, 'halves.jsonl');
+    writeFileSync(
+      file,
+      [
+        { text: 'Нет горячей воды в квартире', label: 'housing_utilities' },
+        { text: 'В поликлинике нет талонов к терапевту', label: 'housing_utilities' },
+        { text: 'Течёт крыша над последним этажом', label: 'housing_utilities' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    const even = run('services/tools/evaluate.ts', [file, '--half', 'even', '--json']);
+    expect(even.status).toBe(0);
+    expect(even.stdout).toContain('2 rows, even half');
+    expect(even.stdout).toContain('predicted labels absent from gold: none');
+    const odd = run('services/tools/evaluate.ts', [file, '--half', 'odd', '--json']);
+    expect(odd.stdout).toContain('1 rows, odd half');
+    expect(odd.stdout).toContain('predicted labels absent from gold: healthcare 1');
+    const summary = JSON.parse(odd.stdout.trimEnd().split('\n').pop() ?? '{}') as Record<
+      string,
+      { macroF1: number; macroF1GoldLabels: number; strayLabels: Record<string, number> }
+    >;
+    expect(summary['halves.jsonl']?.strayLabels).toEqual({ healthcare: 1 });
+    expect(summary['halves.jsonl']?.macroF1).toBe(0);
+  }, 60_000);
 });
 
 describe('metrics', () => {
