@@ -51,7 +51,10 @@ export const envSchema = z
     REDIS_TLS_CA_FILE: z.string().min(1).optional(),
     OTKLIK_SHARDS: z.coerce.number().int().min(1).max(1024).default(16),
     OTKLIK_BATCH_SIZE: positiveInt(1000),
-    OTKLIK_PARTITIONS_CONCURRENCY: positiveInt(3),
+    // Partitions handled at once; their chunks share one Redis call, produce and commit (worker.ts).
+    OTKLIK_PARTITIONS_CONCURRENCY: positiveInt(16),
+    // Longest time the broker holds a fetch with nothing to read; bounds how long a stop waits.
+    OTKLIK_FETCH_MAX_WAIT_MS: positiveInt(500),
     OTKLIK_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
     OTKLIK_CONFIG: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

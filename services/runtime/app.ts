@@ -104,6 +104,8 @@ export async function startApp(
       onChunkCommitted: options.onChunkCommitted,
       chunkSize: env.OTKLIK_BATCH_SIZE,
       partitionsConsumedConcurrently: env.OTKLIK_PARTITIONS_CONCURRENCY,
+      maxWaitTimeMs: env.OTKLIK_FETCH_MAX_WAIT_MS,
+      pingRedis: () => redis.ping(),
       metrics,
     });
     await app.worker.start();

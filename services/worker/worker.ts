@@ -9,6 +9,27 @@ import { SlaStoreError } from '../adapters/redis/sla-status.js';
 import { prepareBatch, type OutputMessage } from './prepare-batch.js';
 import { retryWhileRetriable } from './retry.js';
 import type { Metrics } from '../observability/metrics.js';
+import { ChunkGroups, type PendingChunk } from './chunk-group.js';
+import { recordGroupMetrics } from './group-metrics.js';
+
+/** Messages per chunk: one partition's share of a Redis call and a produce request. */
+const DEFAULT_CHUNK_SIZE = 1000;
+/**
+ * kafkajs runs this many partitions' handlers at once; their chunks are confirmed together, so it
+ * should cover every partition a worker may be assigned.
+ */
+export const DEFAULT_PARTITIONS_CONCURRENCY = 16;
+/**
+ * How long the broker may hold a fetch when there is nothing to read. Data is returned as soon as
+ * there is any (minBytes 1), so this does not delay events; it bounds how long stopping the consumer
+ * waits for the fetch in flight.
+ */
+export const DEFAULT_MAX_WAIT_MS = 500;
+
+interface RetryContext {
+  shouldStop: () => boolean;
+  heartbeat: () => Promise<void>;
+}
 
 export interface WorkerTopics {
   comments: string;
@@ -28,6 +49,10 @@ export interface WorkerOptions {
   /** Messages handled per Redis pipeline and produce call. */
   chunkSize?: number;
   partitionsConsumedConcurrently?: number;
+  /** Longest time the broker holds an empty fetch (kafkajs maxWaitTimeInMs). */
+  maxWaitTimeMs?: number;
+  /** A cheap health probe sent before a failed Redis call is retried (PING). */
+  pingRedis?: () => Promise<unknown>;
   fromBeginning?: boolean;
   /** Called after each committed chunk (tests and the demo watch progress with it). */
   onChunkCommitted?: (info: { partition: number; lastOffset: string; processed: number }) => void;
@@ -56,6 +81,7 @@ export class CommentWorker {
   private failing = 0;
   private readonly log: Logger;
   private readonly decode: ReturnType<typeof createCommentDecoder>;
+  private readonly groups = new ChunkGroups((chunks) => this.confirmGroup(chunks));
 
   constructor(private readonly options: WorkerOptions) {
     this.log = options.logger.child({ component: 'worker' });
@@ -66,7 +92,13 @@ export class CommentWorker {
     const { kafka, groupId, topics } = this.options;
     this.producer = createReliableProducer(kafka);
     await this.producer.connect();
-    this.consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    this.consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      minBytes: 1,
+      maxWaitTimeInMs: this.options.maxWaitTimeMs ?? DEFAULT_MAX_WAIT_MS,
+    });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.joined = true;
     });
@@ -81,7 +113,8 @@ export class CommentWorker {
     await this.consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      partitionsConsumedConcurrently:
+        this.options.partitionsConsumedConcurrently ?? DEFAULT_PARTITIONS_CONCURRENCY,
       eachBatch: (payload) => this.handleBatch(payload),
     });
     this.log.info({ groupId, topic: topics.comments }, 'worker started');
@@ -94,14 +127,12 @@ export class CommentWorker {
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
-    const chunkSize = this.options.chunkSize ?? 1000;
-    const metrics = this.options.metrics;
-    const log = this.log.child({ topic: batch.topic, partition: batch.partition });
-    for (let start = 0; start < batch.messages.length; start += chunkSize) {
+    const { batch, isRunning, isStale } = payload;
+    const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    const messages = batch.messages;
+    for (let start = 0; start < messages.length; start += chunkSize) {
       if (!isRunning() || isStale() || this.stopping) break;
-      const endTimer = metrics?.batchDuration.startTimer();
-      const chunk = batch.messages.slice(start, start + chunkSize);
+      const chunk = messages.length <= chunkSize ? messages : messages.slice(start, start + chunkSize);
       const prepared = prepareBatch(chunk, {
         topic: batch.topic,
         partition: batch.partition,
@@ -111,89 +142,112 @@ export class CommentWorker {
         nowMs: Date.now(),
       });
       for (const dead of prepared.deadLetterCodes) {
-        log.warn({ offset: dead.offset, code: dead.code }, 'message sent to the dead-letter topic');
+        this.log.warn(
+          { topic: batch.topic, partition: batch.partition, offset: dead.offset, code: dead.code },
+          'message sent to the dead-letter topic',
+        );
       }
-
-      const outcomes = await this.withRetry('redis', payload, log, () =>
-        timed(metrics?.redisLatency.startTimer({ operation: 'apply' }), () =>
-          this.options.store.apply(prepared.slaCommands),
-        ),
-      );
-      await this.withRetry('kafka', payload, log, () =>
-        timed(metrics?.produceLatency.startTimer({ role: 'worker' }), () =>
-          this.send([
-            { topic: this.options.topics.classified, messages: prepared.classified },
-            { topic: this.options.topics.dlq, messages: prepared.deadLetters },
-          ]),
-        ),
-      );
-
       const lastOffset = (chunk[chunk.length - 1] as { offset: string }).offset;
-      resolveOffset(lastOffset);
-      await heartbeat();
-      await commitOffsetsIfNecessary();
-      endTimer?.();
-      if (metrics) {
-        metrics.messagesIn.inc({ topic: batch.topic }, chunk.length);
-        for (const [category, n] of Object.entries(prepared.stats.categories))
-          metrics.classified.inc({ category }, n);
-        for (const { code } of prepared.deadLetterCodes) metrics.deadLettered.inc({ code });
-        for (const outcome of outcomes) metrics.slaTransitions.inc({ outcome });
-      }
-      log.debug(
-        { lastOffset, processed: chunk.length, deadLettered: prepared.stats.deadLettered },
-        'chunk committed',
-      );
+      await this.groups.submit({ prepared, payload, lastOffset });
       this.options.onChunkCommitted?.({ partition: batch.partition, lastOffset, processed: chunk.length });
     }
-    metrics?.consumerLag.set(
+    this.options.metrics?.consumerLag.set(
       { topic: batch.topic, partition: String(batch.partition) },
       Number(batch.offsetLag()),
     );
   }
 
   /**
+   * Makes a group of chunks durable: the Redis scripts of all its chunks in one call, then their output
+   * messages in one produce request, and only when both are confirmed are the offsets resolved and
+   * committed, in one request for every partition of the group.
+   */
+  private async confirmGroup(chunks: PendingChunk[]): Promise<void> {
+    const metrics = this.options.metrics;
+    const endTimer = metrics?.batchDuration.startTimer();
+    const first = (chunks[0] as PendingChunk).payload;
+    const single = chunks.length === 1 ? (chunks[0] as PendingChunk).prepared : undefined;
+    const commands = single ? single.slaCommands : chunks.flatMap((c) => c.prepared.slaCommands);
+    const classified = single ? single.classified : chunks.flatMap((c) => c.prepared.classified);
+    const deadLetters = single ? single.deadLetters : chunks.flatMap((c) => c.prepared.deadLetters);
+    const retry: RetryContext = {
+      // Retrying stops only when no chunk of the group can still be committed.
+      shouldStop: () => chunks.every((c) => !c.payload.isRunning() || c.payload.isStale()),
+      heartbeat: () => first.heartbeat(),
+    };
+
+    let redisAttempts = 0;
+    const outcomes = await this.withRetry('redis', retry, async () => {
+      // After a failure (a command timeout, say), a cheap PING must pass before the whole pipeline is
+      // sent again: a struggling Redis gets one small command, not a storm of large ones.
+      if (redisAttempts++ > 0 && this.options.pingRedis) await this.options.pingRedis();
+      return timed(metrics?.redisLatency.startTimer({ operation: 'apply' }), () =>
+        this.options.store.apply(commands),
+      );
+    });
+    // Outputs only after their SLA transitions: a published classification is always registered.
+    await this.withRetry('kafka', retry, () =>
+      timed(metrics?.produceLatency.startTimer({ role: 'worker' }), () => this.send(classified, deadLetters)),
+    );
+
+    for (const chunk of chunks) chunk.payload.resolveOffset(chunk.lastOffset);
+    await first.commitOffsetsIfNecessary(first.uncommittedOffsets());
+    endTimer?.();
+    if (metrics) recordGroupMetrics(metrics, this.options.topics.comments, chunks, outcomes);
+    if (this.log.isLevelEnabled('debug')) {
+      this.log.debug(
+        { chunks: chunks.length, events: commands.length, outputs: classified.length + deadLetters.length },
+        'chunk group committed',
+      );
+    }
+  }
+
+  /**
    * Back-pressure: while Redis or the broker fails, fetching pauses (nothing more is read into memory),
-   * the chunk is retried with capped backoff (every step is idempotent), and fetching resumes after.
+   * the call is retried with capped backoff (every step is idempotent), and fetching resumes after.
    */
   private async withRetry<T>(
     target: 'redis' | 'kafka',
-    payload: EachBatchPayload,
-    log: Logger,
+    context: RetryContext,
     operation: () => Promise<T>,
   ): Promise<T> {
     let pausedHere = false;
     try {
       return await retryWhileRetriable(operation, {
         isRetriable: (e) => (e instanceof SlaStoreError ? e.retriable : true),
-        shouldStop: () => !payload.isRunning() || payload.isStale(),
+        shouldStop: context.shouldStop,
         onRetry: async (e, attempt, delayMs) => {
           if (!pausedHere) {
             pausedHere = true;
             if (this.failing++ === 0) {
               this.consumer?.pause([{ topic: this.options.topics.comments }]);
               this.options.metrics?.paused.set(1);
-              log.warn('fetching paused while retrying');
+              this.log.warn('fetching paused while retrying');
             }
           }
           this.options.metrics?.retries.inc({ target });
-          log.warn({ err: (e as Error).message, attempt, delayMs }, `${target} call failed; retrying`);
-          await payload.heartbeat().catch(() => undefined);
+          this.log.warn({ err: (e as Error).message, attempt, delayMs }, `${target} call failed; retrying`);
+          await context.heartbeat().catch(() => undefined);
         },
       });
     } finally {
       if (pausedHere && --this.failing === 0) {
         this.consumer?.resume([{ topic: this.options.topics.comments }]);
         this.options.metrics?.paused.set(0);
-        log.info('fetching resumed');
+        this.log.info('fetching resumed');
       }
     }
   }
 
-  private async send(topicMessages: { topic: string; messages: OutputMessage[] }[]): Promise<void> {
-    const nonEmpty = topicMessages.filter((t) => t.messages.length > 0);
-    if (nonEmpty.length === 0 || !this.producer) return;
-    await this.producer.sendBatch({ topicMessages: nonEmpty, acks: -1 });
+  /** One produce request for the whole group, whatever partitions its outputs go to. */
+  private async send(classified: OutputMessage[], deadLetters: OutputMessage[]): Promise<void> {
+    if (!this.producer) return;
+    const topicMessages = [];
+    if (classified.length > 0)
+      topicMessages.push({ topic: this.options.topics.classified, messages: classified });
+    if (deadLetters.length > 0) topicMessages.push({ topic: this.options.topics.dlq, messages: deadLetters });
+    if (topicMessages.length === 0) return;
+    await this.producer.sendBatch({ topicMessages, acks: -1 });
   }
 
   /** Idempotent: stop fetching, let the chunk in flight finish and commit, then disconnect. */

@@ -7,13 +7,41 @@ export interface TopicSpec {
   configEntries?: { name: string; value: string }[];
 }
 
-/** Creates the topics that are missing; existing topics are left as they are. */
+/**
+ * Right after a topic is created, the broker may answer the leader wait with "This server does not
+ * host this topic-partition" for a moment (kafkajs retries only LEADER_NOT_AVAILABLE): that is worth
+ * another try, as is a leader not elected yet.
+ */
+const NOT_READY_YET = /does not host this topic-partition|leader not available|no leader/i;
+const ATTEMPTS = 10;
+const RETRY_DELAY_MS = 500;
+
+/** Creates the topics that are missing and waits for their leaders; existing topics are left as they are. */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<string[]> {
+  let created: string[] | undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // A retry finds the topics of a failed leader wait already there: report the first attempt's list.
+      const missing = await createMissing(kafka, specs, (topics) => (created ??= topics));
+      return created ?? missing;
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !NOT_READY_YET.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+    }
+  }
+}
+
+async function createMissing(
+  kafka: Kafka,
+  specs: TopicSpec[],
+  onMissing: (topics: string[]) => void,
+): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
+    onMissing(missing.map((s) => s.topic));
     if (missing.length > 0) {
       // Several workers may start at once: a topic created by another one meanwhile is not an error.
       await admin.createTopics({ topics: missing, waitForLeaders: true }).catch((e: Error) => {
