@@ -61,6 +61,25 @@ describe('words that only look like a rare topic', () => {
   });
 });
 
+describe('common objects that used to fall through', () => {
+  const cases: Array<[string, string]> = [
+    ['Водонапорная башня протекает', 'housing_utilities'],
+    ['Третий месяц ждём технологического присоединения к сетям', 'housing_utilities'],
+    ['Подоконник на лестнице разбит', 'housing_utilities'],
+    ['На доме нет таблички с номером', 'housing_utilities'],
+    ['Разбит тратуар у магазина', 'urban_improvement'],
+    ['Световая опора наклонилась', 'urban_improvement'],
+    ['Во дворе полная антисанитария', 'urban_improvement'],
+    ['Горят одновременно зелёный и красный', 'roads_transport'],
+    ['Не дают направление на лечебный массаж', 'healthcare'],
+    ['Положена ли выплата детям войны?', 'social_protection'],
+    ['Разрыто дорожное полотно', 'roads_transport'],
+  ];
+  it.each(cases)('%s → %s', (text, expected) => {
+    expect(categoryOf(text)).toBe(expected);
+  });
+});
+
 describe('weak evidence and no evidence', () => {
   it('a single weak housing word is enough when nothing else scored', () => {
     expect(categoryOf('Проблема с краном')).toBe('housing_utilities');
