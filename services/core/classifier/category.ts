@@ -21,14 +21,15 @@ const TEMPERATURE = 1.6;
 /**
  * The category with the highest total weight, with two rules that keep rare topics from firing on a
  * word that also occurs in ordinary municipal complaints:
- * - a non-core label (ecology, healthcare, other...) needs minScore and must beat the best core label
- *   (housing, yards, roads) by specialistMargin ("вонь в подъезде" stays housing);
+ * - a non-core label (ecology, healthcare...) needs minScore, and 'other' needs otherMinScore (a word
+ *   that names its topic, not a hint), and either must beat the best core label (housing, yards,
+ *   roads) by specialistMargin ("вонь в подъезде" stays housing);
  * - a core label wins on any evidence when nothing else is decisive ("Кран капает" is housing).
  * With no decisive evidence the category is 'other' and `undecided` is set.
  */
 export function decideCategory(matches: readonly Match[]): CategoryDecision {
   const scores = scoreByLabel(matches);
-  const { minScore, specialistMargin } = categoryLexicon;
+  const { minScore, otherMinScore, specialistMargin } = categoryLexicon;
   let core = 'other';
   let coreScore = 0;
   let special = 'other';
@@ -47,7 +48,8 @@ export function decideCategory(matches: readonly Match[]): CategoryDecision {
   }
   let best = 'other';
   let bestScore = 0;
-  if (specialScore >= minScore && specialScore > coreScore && specialScore >= coreScore + specialistMargin) {
+  const needed = special === 'other' ? otherMinScore : minScore;
+  if (specialScore >= needed && specialScore > coreScore && specialScore >= coreScore + specialistMargin) {
     best = special;
     bestScore = specialScore;
   } else if (coreScore > 0) {

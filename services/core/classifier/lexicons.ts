@@ -69,6 +69,7 @@ export const categoryLexicon = {
   coreLabels: Array.isArray(categoriesJson.coreLabels)
     ? categoriesJson.coreLabels.map((l, i) => category('categories.json', l, `coreLabels[${i}]`))
     : fail('categories.json', 'coreLabels must be an array'),
+  otherMinScore: num('categories.json', categoriesJson.otherMinScore, 'otherMinScore'),
   specialistMargin: num('categories.json', categoriesJson.specialistMargin, 'specialistMargin'),
   fallback: category('categories.json', categoriesJson.fallback, 'fallback'),
   fallbackConfidence: num('categories.json', categoriesJson.fallbackConfidence, 'fallbackConfidence'),

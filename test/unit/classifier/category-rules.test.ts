@@ -145,6 +145,14 @@ describe('decideCategory on given scores', () => {
     expect(d.category).toBe('roads_transport');
   });
 
+  it("'other' needs a word that names its topic, not a hint", () => {
+    const hint = categoryLexicon.otherMinScore - 0.5;
+    expect(decideCategory([match('other', hint)]).undecided).toBe(true);
+    expect(decideCategory([match('other', categoryLexicon.otherMinScore)]).category).toBe('other');
+    expect(categoryOf('Не вывешен паспорт объекта')).not.toBe('other');
+    expect(categoryOf('Пропал мобильный интернет во всём районе')).toBe('other');
+  });
+
   it('a rare label below minScore is not decisive; a core one is', () => {
     const weak = categoryLexicon.minScore / 2;
     expect(decideCategory([match('culture_sport', weak)])).toMatchObject({
