@@ -2,8 +2,9 @@
  * SLA engine figures on the local stack (`npm run stack:up` first): `npm run bench:sla [-- --items 200000]`.
  *
  *  1. registration: open commands in pipelined batches through SlaStore.apply (comments/s);
- *  2. memory per open item: INFO used_memory delta / items, for records with no excerpt and again with an
- *     excerpt of `--excerpt-chars` (Russian text made up here), plus the keyspace's MEMORY USAGE sum;
+ *  2. memory per open item: INFO used_memory delta / items, for records with the shipped default excerpt
+ *     (`--excerpt-chars`, default: the config's default) cut from synthetic Russian comments
+ *     (scripts/bench/texts.ts), and again with no excerpt, plus the keyspace's MEMORY USAGE sum;
  *  3. alert lateness: with `--items` open items, `--due` of them fall due within the next minute; one real
  *     Sweeper (default options) claims, publishes to a Kafka topic and acks them; lateness is
  *     fired_at - due_at (fired_at is the Redis time of the claim) and, separately, the time the broker
@@ -23,6 +24,8 @@ import { ensureTopics } from '../../services/adapters/kafka/topics.js';
 import { SlaStore } from '../../services/adapters/redis/sla-store.js';
 import type { OpenSlaCommand } from '../../services/core/sla/commands.js';
 import { excerptOf } from '../../services/core/sla/plan.js';
+import { DEFAULT_EXCERPT_CHARS } from '../../services/config/load.js';
+import { createTextGenerator } from './texts.js';
 import { commentKeyOf, shardOf } from '../../services/core/sla/shard.js';
 import { Sweeper } from '../../services/sweeper/sweeper.js';
 import {
@@ -36,7 +39,7 @@ const { values: args } = parseArgs({
     items: { type: 'string', default: '1000000' },
     due: { type: 'string', default: '10000' },
     shards: { type: 'string', default: '16' },
-    'excerpt-chars': { type: 'string', default: '140' },
+    'excerpt-chars': { type: 'string', default: String(DEFAULT_EXCERPT_CHARS) },
     batch: { type: 'string', default: '1000' },
     'in-flight': { type: 'string', default: '4' },
     'skip-excerpt': { type: 'boolean', default: false },
@@ -69,11 +72,14 @@ const RUN = `bench-sla-${randomBytes(4).toString('hex')}`;
 const log = (msg: string) => process.stderr.write(`[bench:sla] ${msg}\n`);
 
 // ---- realistic comments, made up here -------------------------------------------------------------
-const WORDS = (
-  'дом двор улица подъезд вода отопление свет мусор дорога яма автобус школа садик больница врач запись ' +
-  'управляющая компания неделю месяц опять снова никто не отвечает когда починят просим помочь срочно ' +
-  'жители квартира крыша лифт тротуар остановка фонарь площадка снег лёд трубы холодно батареи'
-).split(' ');
+const texts = createTextGenerator(42);
+/** The text of a comment that opens an SLA (complaints, questions, suggestions; no thanks or spam). */
+function actionableText(): string {
+  for (;;) {
+    const { text, intent } = texts.next();
+    if (intent === 'complaint' || intent === 'question' || intent === 'suggestion') return text;
+  }
+}
 const PLATFORMS: [Platform, number][] = [
   ['VK', 0.6],
   ['OK', 0.15],
@@ -97,7 +103,6 @@ const pick = <T>(weighted: [T, number, ...unknown[]][]): [T, number, ...unknown[
 const id12 = () =>
   (rand() * 36 ** 6).toString(36).slice(0, 6).padStart(6, '0') +
   (rand() * 36 ** 6).toString(36).slice(0, 6).padStart(6, '0');
-const sentence = () => Array.from({ length: 40 }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(' ');
 
 /**
  * An open command posted within its target under the default policy, so that warn_at (75 %) or due_at
@@ -109,6 +114,8 @@ function openCommand(now: number, excerptChars: number, dueAt?: number): OpenSla
   const commentId = id12();
   const key = commentKeyOf(platform, commentId);
   const page = 100_000 + Math.floor(rand() * 900_000);
+  // A VK-style wall post thread and the comment's link to it.
+  const threadId = `-${page}_${Math.floor(rand() * 100_000)}`;
   // Background items fall due 30 minutes after `now` at the earliest, so none does during the run.
   const postedAt = dueAt === undefined ? now - Math.floor(rand() * (target - 1_800_000)) : now - 1_000;
   const due = dueAt ?? postedAt + target;
@@ -118,7 +125,7 @@ function openCommand(now: number, excerptChars: number, dueAt?: number): OpenSla
     shard: shardOf(key, SHARDS),
     platform,
     commentId,
-    threadId: id12(),
+    threadId,
     pageId: `club${page}`,
     region: String(1 + Math.floor(rand() * 89)).padStart(2, '0'),
     municipality: String(50_701_000 + Math.floor(rand() * 400) * 1000),
@@ -135,8 +142,8 @@ function openCommand(now: number, excerptChars: number, dueAt?: number): OpenSla
     policyId: `default/${priority}`,
     escalationIntervalMs: dueAt === undefined ? 3_600_000 : 0,
     maxEscalationLevel: dueAt === undefined ? 3 : 0,
-    excerpt: excerptChars > 0 ? excerptOf(sentence(), excerptChars) : '',
-    url: `https://vk.com/wall-${page}_${Math.floor(rand() * 100_000)}?reply=${commentId}`,
+    excerpt: excerptChars > 0 ? excerptOf(actionableText(), excerptChars) : '',
+    url: `https://vk.com/wall${threadId}?reply=${commentId}`,
   };
 }
 
@@ -213,8 +220,10 @@ async function measureMemory(redis: Redis, excerptChars: number, prefix: string)
   return {
     store,
     perSecond,
-    // Redis time per open script (wall time inside Redis; other scripts on the server add in too).
-    redisUsPerOpen: (statsAfter.usec - statsBefore.usec) / Math.max(1, statsAfter.calls - statsBefore.calls),
+    // Redis time per open (wall time inside Redis of the apply_batch calls, each carrying many opens;
+    // other scripts on the server add in too).
+    redisUsPerOpen: (statsAfter.usec - statsBefore.usec) / ITEMS,
+    callsPerOpen: (statsAfter.calls - statsBefore.calls) / ITEMS,
     bytesPerItem: (after - before) / ITEMS,
     keyspaceBytesPerItem: keyspace.bytes / ITEMS,
     keys: keyspace.keys,
@@ -248,16 +257,22 @@ async function main() {
       `  ${Math.round(plain.perSecond)} /s, ${plain.bytesPerItem.toFixed(1)} bytes/item (INFO), ${plain.keyspaceBytesPerItem.toFixed(1)} (MEMORY USAGE, ${plain.keys} keys)`,
     );
     Object.assign(result, {
+      // The shipped configuration (with its default excerpt) is the headline; no excerpt alongside.
       register_per_s: Math.round(Math.min(plain.perSecond, withExcerpt?.perSecond ?? Infinity)),
       register_per_s_no_excerpt: Math.round(plain.perSecond),
       register_per_s_with_excerpt: withExcerpt ? Math.round(withExcerpt.perSecond) : null,
       redis_us_per_open: Math.round(plain.redisUsPerOpen * 10) / 10,
+      redis_us_per_open_with_excerpt: withExcerpt ? Math.round(withExcerpt.redisUsPerOpen * 10) / 10 : null,
+      script_calls_per_open: Math.round(plain.callsPerOpen * 1000) / 1000,
       load_average: os.loadavg().map((l) => Math.round(l * 10) / 10),
       cpus: os.cpus().length,
-      bytes_per_open_item: Math.round(plain.bytesPerItem * 10) / 10,
-      bytes_per_open_item_keyspace: Math.round(plain.keyspaceBytesPerItem * 10) / 10,
+      bytes_per_open_item: Math.round((withExcerpt ?? plain).bytesPerItem * 10) / 10,
+      bytes_per_open_item_keyspace: Math.round((withExcerpt ?? plain).keyspaceBytesPerItem * 10) / 10,
+      bytes_per_open_item_no_excerpt: Math.round(plain.bytesPerItem * 10) / 10,
+      bytes_per_open_item_no_excerpt_keyspace: Math.round(plain.keyspaceBytesPerItem * 10) / 10,
       bytes_per_open_item_with_excerpt: withExcerpt ? Math.round(withExcerpt.bytesPerItem * 10) / 10 : null,
-      excerpt_chars: EXCERPT_CHARS,
+      excerpt_chars: withExcerpt ? EXCERPT_CHARS : 0,
+      excerpt_chars_shipped_default: DEFAULT_EXCERPT_CHARS,
     });
 
     // Lateness: the plain items stay open (none falls due within ten minutes); DUE more fall due soon.

@@ -5,6 +5,9 @@ import { envSchema, type EnvConfig } from './env.js';
 import { parsePolicyConfig, PolicyConfigError, type PolicyConfig } from '../core/sla/policy.js';
 
 /** Tunables of the runtime that live in the config file next to the SLA policy. */
+/** Characters of comment text kept with an open SLA for alerts and the board: a board line's worth. */
+export const DEFAULT_EXCERPT_CHARS = 60;
+
 const runtimeSchema = z
   .object({
     limits: z
@@ -28,7 +31,9 @@ const runtimeSchema = z
       .strict()
       .default({ leaseMs: 30_000, maxSleepMs: 250, claimBatch: 500 }),
     retentionDays: z.number().positive().default(7),
-    excerptChars: z.number().int().positive().max(500).default(140),
+    // 0 stores and sends no excerpt. Each character costs ~0.6 byte of Redis per open comment
+    // (docs/sla-engine.md, memory): the default keeps an open comment within its 250-byte budget.
+    excerptChars: z.number().int().nonnegative().max(500).default(DEFAULT_EXCERPT_CHARS),
   })
   .strict();
 

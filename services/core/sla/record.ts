@@ -1,5 +1,6 @@
 import type { OpenSlaCommand } from './commands.js';
-import { decodeExcerpt, encodeExcerpt } from './excerpt-code.js';
+import { BitReader, BitWriter } from './huffman.js';
+import { IDENTIFIERS, RUSSIAN_TEXT } from './text-codes.js';
 
 /**
  * The open SLA record as stored in Redis (services/adapters/redis/lua/_README.md, "Open record"),
@@ -9,7 +10,9 @@ import { decodeExcerpt, encodeExcerpt } from './excerpt-code.js';
  * Body (what `encodeRecordBody` returns), fields separated by U+001F:
  * `posted_at` `due_at-posted_at` `escalation interval` `max level` `region` `category code`
  * `priority code` `tail`; numbers in base 36.
- * Tail: `municipality` `thread_id` `page_id` `url` `excerpt code` (excerpt-code.ts, last: any bytes).
+ * Tail (bytes to the end of the record): one bit stream of `municipality` `thread_id` `page_id` `url`
+ * in the IDENTIFIERS code and then `excerpt` in the RUSSIAN_TEXT code (text-codes.ts), each string
+ * ended by the code's END symbol, padded to a whole byte.
  */
 export const FIELD_SEPARATOR = '\u001f';
 const HTTPS_MARK = '\u001e';
@@ -32,7 +35,7 @@ export const CATEGORY_CODES: Record<string, string> = {
 };
 export const PRIORITY_CODES: Record<string, string> = { critical: 'c', high: 'h', normal: 'n', low: 'l' };
 
-/** A field before the tail may not hold the separator; the tail's text fields not U+001F either. */
+/** A field before the tail may not hold the separator. */
 const field = (value: string): string => value.replaceAll(FIELD_SEPARATOR, ' ');
 /** A url never holds raw control characters (they are percent-encoded); the marks below rely on it. */
 // eslint-disable-next-line no-control-regex
@@ -59,7 +62,6 @@ const to36 = (n: number): string => Math.floor(n).toString(36);
 
 /** The record body of an opening comment (Lua prepends the alert kind, level and next alert time). */
 export function encodeRecordBody(command: OpenSlaCommand): Buffer {
-  const threadId = field(command.threadId);
   const head = [
     to36(command.postedAt),
     to36(command.dueAt - command.postedAt),
@@ -68,13 +70,18 @@ export function encodeRecordBody(command: OpenSlaCommand): Buffer {
     field(command.region),
     CATEGORY_CODES[command.category] ?? field(command.category),
     PRIORITY_CODES[command.priority] ?? field(command.priority),
-    field(command.municipality ?? ''),
-    threadId,
-    field(command.pageId),
-    command.url === null ? '' : compactUrl(command.url, threadId, command.commentId),
     '',
   ].join(FIELD_SEPARATOR);
-  return Buffer.concat([Buffer.from(head, 'utf8'), encodeExcerpt(command.excerpt)]);
+  const tail = new BitWriter();
+  IDENTIFIERS.write(tail, command.municipality ?? '');
+  IDENTIFIERS.write(tail, command.threadId);
+  IDENTIFIERS.write(tail, command.pageId);
+  IDENTIFIERS.write(
+    tail,
+    command.url === null ? '' : compactUrl(command.url, command.threadId, command.commentId),
+  );
+  RUSSIAN_TEXT.write(tail, command.excerpt);
+  return Buffer.concat([Buffer.from(head, 'utf8'), tail.toBuffer()]);
 }
 
 export interface RecordTail {
@@ -87,21 +94,16 @@ export interface RecordTail {
 
 /** Decodes the tail that a Lua reader returns as it is stored. */
 export function decodeRecordTail(tail: Uint8Array, commentId: string): RecordTail {
-  const bytes = Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength);
-  const fields: string[] = [];
-  let pos = 0;
-  for (let i = 0; i < 4; i++) {
-    const end = bytes.indexOf(0x1f, pos);
-    if (end < 0) throw new Error('open record: tail has too few fields');
-    fields.push(bytes.toString('utf8', pos, end));
-    pos = end + 1;
-  }
-  const [municipality = '', threadId = '', pageId = '', url = ''] = fields;
+  const reader = new BitReader(tail);
+  const municipality = IDENTIFIERS.read(reader);
+  const threadId = IDENTIFIERS.read(reader);
+  const pageId = IDENTIFIERS.read(reader);
+  const url = IDENTIFIERS.read(reader);
   return {
     municipality: municipality || null,
     threadId,
     pageId,
     url: url ? expandUrl(url, threadId, commentId) : null,
-    excerpt: decodeExcerpt(bytes.subarray(pos)),
+    excerpt: RUSSIAN_TEXT.read(reader),
   };
 }
