@@ -36,6 +36,8 @@ export interface TrialResult {
   sent: number;
   acked: number;
   failedSends: number;
+  /** The last error a send threw, if any. */
+  lastError?: string;
   stored: number;
   ackedMissing: number;
   duplicates: number;
@@ -124,6 +126,7 @@ export async function runTrial(cluster: Cluster, options: TrialOptions): Promise
 
     const acked = new Set<number>();
     let failedSends = 0;
+    let lastError: string | undefined;
     let next = 0;
     const sendStarted = Date.now();
     // Like the chaos driver: batches in order, a batch sent again after its `send` threw.
@@ -141,7 +144,10 @@ export async function runTrial(cluster: Cluster, options: TrialOptions): Promise
             break;
           } catch (error) {
             failedSends++;
-            if (attempt > 60) throw error;
+            // A producer stuck on one error (kafkajs's idempotent one after OUT_OF_ORDER_SEQUENCE_NUMBER)
+            // leaves the batch unacknowledged; the trial goes on.
+            lastError = (error as Error).message;
+            if (attempt >= 15) break;
             await sleep(1_000);
           }
         }
@@ -175,6 +181,7 @@ export async function runTrial(cluster: Cluster, options: TrialOptions): Promise
       sent: options.messages,
       acked: acked.size,
       failedSends,
+      lastError,
       stored: stored.length,
       ackedMissing: missing.length,
       duplicates: stored.length - seen.size,
