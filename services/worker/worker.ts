@@ -6,7 +6,7 @@ import type { PlanOptions } from '../core/sla/plan.js';
 import type { PolicyConfig } from '../core/sla/policy.js';
 import type { SlaStore } from '../adapters/redis/sla-store.js';
 import { SlaStoreError } from '../adapters/redis/sla-status.js';
-import { prepareBatch, type OutputMessage } from './prepare-batch.js';
+import { prepareBatch, type InputMessage, type OutputMessage, type PreparedBatch } from './prepare-batch.js';
 import { retryWhileRetriable } from './retry.js';
 import type { Metrics } from '../observability/metrics.js';
 import { ChunkGroups, type PendingChunk } from './chunk-group.js';
@@ -126,35 +126,65 @@ export class CommentWorker {
     return this.joined ? [] : ['worker has not joined its consumer group'];
   }
 
+  /**
+   * A fetched batch is cut into chunks. While one chunk's group is in Redis and the broker, the next
+   * chunk is decoded, classified and encoded, so CPU and I/O overlap; it is submitted only once the one
+   * before it is confirmed (a later chunk's commit must never cover an earlier chunk that failed).
+   */
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, isRunning, isStale } = payload;
     const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     const messages = batch.messages;
-    for (let start = 0; start < messages.length; start += chunkSize) {
-      if (!isRunning() || isStale() || this.stopping) break;
+    const canGoOn = () => isRunning() && !isStale() && !this.stopping;
+    let inFlight: { confirmed: Promise<void>; lastOffset: string; size: number } | undefined;
+    for (let start = 0; start < messages.length && canGoOn(); start += chunkSize) {
       const chunk = messages.length <= chunkSize ? messages : messages.slice(start, start + chunkSize);
-      const prepared = prepareBatch(chunk, {
-        topic: batch.topic,
-        partition: batch.partition,
-        decode: this.decode,
-        policies: this.options.policies,
-        plan: this.options.plan,
-        nowMs: Date.now(),
-      });
-      for (const dead of prepared.deadLetterCodes) {
-        this.log.warn(
-          { topic: batch.topic, partition: batch.partition, offset: dead.offset, code: dead.code },
-          'message sent to the dead-letter topic',
-        );
+      const prepared = this.prepare(batch.topic, batch.partition, chunk);
+      if (inFlight) {
+        await inFlight.confirmed;
+        this.chunkCommitted(batch.partition, inFlight);
+        inFlight = undefined;
+        if (!canGoOn()) break;
       }
       const lastOffset = (chunk[chunk.length - 1] as { offset: string }).offset;
-      await this.groups.submit({ prepared, payload, lastOffset });
-      this.options.onChunkCommitted?.({ partition: batch.partition, lastOffset, processed: chunk.length });
+      const confirmed = this.groups.submit({ prepared, payload, lastOffset });
+      // Awaited below; until then a failure must not count as an unhandled rejection.
+      confirmed.catch(() => undefined);
+      inFlight = { confirmed, lastOffset, size: chunk.length };
+      // Let the other partitions' handlers add their chunks and the group go out before this handler
+      // prepares its next chunk.
+      if (start + chunkSize < messages.length) await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (inFlight) {
+      await inFlight.confirmed;
+      this.chunkCommitted(batch.partition, inFlight);
     }
     this.options.metrics?.consumerLag.set(
       { topic: batch.topic, partition: String(batch.partition) },
       Number(batch.offsetLag()),
     );
+  }
+
+  private prepare(topic: string, partition: number, chunk: InputMessage[]): PreparedBatch {
+    const prepared = prepareBatch(chunk, {
+      topic,
+      partition,
+      decode: this.decode,
+      policies: this.options.policies,
+      plan: this.options.plan,
+      nowMs: Date.now(),
+    });
+    for (const dead of prepared.deadLetterCodes) {
+      this.log.warn(
+        { topic, partition, offset: dead.offset, code: dead.code },
+        'message sent to the dead-letter topic',
+      );
+    }
+    return prepared;
+  }
+
+  private chunkCommitted(partition: number, chunk: { lastOffset: string; size: number }): void {
+    this.options.onChunkCommitted?.({ partition, lastOffset: chunk.lastOffset, processed: chunk.size });
   }
 
   /**
