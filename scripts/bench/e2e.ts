@@ -270,6 +270,7 @@ interface Latency {
   /** Produce call to the worker's output timestamp (no downstream fetch). */
   workerP50: number;
   workerP99: number;
+  worstBySecond: number[];
 }
 
 /** Feeds `rate` events per second for `seconds` and times each until a consumer reads its output. */
@@ -281,9 +282,14 @@ async function measureLatency(kafka: Kafka, role: Role, runId: string, o: Option
     return { key: commentKeyOf(event.platform, event.comment_id), value: encodeCommentEvent(event) };
   });
   const sentAt = new Map<string, number>();
+  let started = Date.now();
   const e2e: number[] = [];
+  /** Worst latency of the events sent in each second of the run: shows whether slow ones cluster. */
+  const worstBySecond: number[] = [];
   const worker: number[] = [];
 
+  // The reader only times arrivals: no offset commits (a commit after every batch would hold the next
+  // fetch back by a round trip and count against the worker), every partition handled at once.
   const reader = kafka.consumer({ groupId: `${role.group}-latency-reader`, maxWaitTimeInMs: 100 });
   let joined = false;
   reader.on(reader.events.GROUP_JOIN, () => {
@@ -292,10 +298,15 @@ async function measureLatency(kafka: Kafka, role: Role, runId: string, o: Option
   await reader.connect();
   await reader.subscribe({ topic: role.topics.classified, fromBeginning: false });
   await reader.run({
+    autoCommit: false,
+    partitionsConsumedConcurrently: o.partitions,
     eachMessage: async ({ message }) => {
       const sent = sentAt.get(message.key?.toString() ?? '');
       if (sent === undefined) return;
-      e2e.push(Date.now() - sent);
+      const ms = Date.now() - sent;
+      e2e.push(ms);
+      const second = Math.floor((sent - started) / 1000);
+      worstBySecond[second] = Math.max(worstBySecond[second] ?? 0, ms);
       worker.push(Number(message.timestamp) - sent);
     },
   });
@@ -304,7 +315,7 @@ async function measureLatency(kafka: Kafka, role: Role, runId: string, o: Option
 
   const producer = createPlainProducer(kafka);
   await producer.connect();
-  const started = Date.now();
+  started = Date.now();
   let sent = 0;
   const inFlight: Promise<unknown>[] = [];
   while (sent < total) {
@@ -335,26 +346,16 @@ async function measureLatency(kafka: Kafka, role: Role, runId: string, o: Option
     sent: total,
     workerP50: percentile(worker, 0.5),
     workerP99: percentile(worker, 0.99),
+    worstBySecond: Array.from(worstBySecond, (ms) => ms ?? 0),
   };
 }
 
-/**
- * Creates the run's topics. Right after creation Kafka 4.4 may answer the leader wait with "This server
- * does not host this topic-partition" (kafkajs retries only LEADER_NOT_AVAILABLE), so try again.
- */
+/** Creates the run's topics (ensureTopics waits out a new topic's missing leader itself). */
 async function createTopics(kafka: Kafka, topics: string[], partitions: number): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await ensureTopics(
-        kafka,
-        topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
-      );
-      return;
-    } catch (error) {
-      if (attempt >= 10) throw error;
-      await sleep(500);
-    }
-  }
+  await ensureTopics(
+    kafka,
+    topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+  );
 }
 
 /** CPU seconds the Redis server has used (all clients: on a shared server, an upper bound for ours). */
@@ -461,6 +462,7 @@ async function main(): Promise<void> {
     log(
       `latency at ${round(latency.achievedRate)}/s: p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms (${latency.received}/${latency.sent} received; worker output stamped at p50 ${latency.workerP50} ms, p99 ${latency.workerP99} ms)`,
     );
+    log(`worst latency of the events sent in each second: ${latency.worstBySecond.join(' ')} ms`);
     const warnings = worker.output();
     if (warnings) log(`the real worker logged (last lines):\n${warnings}`);
     t = performance.now();
