@@ -17,25 +17,40 @@ interface Node {
 }
 
 export class BitWriter {
-  private readonly bytes: number[] = [];
-  private current = 0;
-  private used = 0;
+  private bytes = new Uint8Array(64);
+  private size = 0;
+  /** Bits not yet in `bytes`: fewer than 8 between calls. */
+  private pending = 0;
+  private pendingBits = 0;
 
+  /** Appends the low `length` bits of `bits`, most significant first. */
   write(bits: number, length: number): void {
-    for (let i = length - 1; i >= 0; i--) {
-      this.current = (this.current << 1) | (Math.floor(bits / 2 ** i) & 1);
-      if (++this.used === 8) {
-        this.bytes.push(this.current);
-        this.current = 0;
-        this.used = 0;
+    if (length > 16) {
+      // Keeps `pending << length` within 31 bits.
+      this.write(Math.floor(bits / 0x10000), length - 16);
+      this.write(bits & 0xffff, 16);
+      return;
+    }
+    this.pending = (this.pending << length) | bits;
+    this.pendingBits += length;
+    while (this.pendingBits >= 8) {
+      this.pendingBits -= 8;
+      if (this.size === this.bytes.length) {
+        const grown = new Uint8Array(this.bytes.length * 2);
+        grown.set(this.bytes);
+        this.bytes = grown;
       }
+      this.bytes[this.size++] = this.pending >>> this.pendingBits;
+      this.pending &= (1 << this.pendingBits) - 1;
     }
   }
 
   /** The bits written, padded with zero bits to a whole byte. */
   toBuffer(): Buffer {
-    const last = this.used > 0 ? [this.current << (8 - this.used)] : [];
-    return Buffer.from([...this.bytes, ...last]);
+    const out = Buffer.allocUnsafe(this.size + (this.pendingBits > 0 ? 1 : 0));
+    out.set(this.bytes.subarray(0, this.size));
+    if (this.pendingBits > 0) out[this.size] = this.pending << (8 - this.pendingBits);
+    return out;
   }
 }
 
@@ -53,6 +68,9 @@ export class BitReader {
 export class StaticHuffman {
   private readonly tree: Node;
   private readonly codes = new Map<string, { bits: number; length: number }>();
+  /** The codes of single UTF-16 units by char code (0: none), for a fast write. */
+  private readonly unitBits = new Float64Array(0x10000);
+  private readonly unitLength = new Uint8Array(0x10000);
 
   /** `weights`: character -> relative frequency; ESCAPE and END are added with the weights given. */
   constructor(weights: ReadonlyMap<string, number>, escapeWeight: number, endWeight: number) {
@@ -77,6 +95,12 @@ export class StaticHuffman {
       }
     };
     assign(this.tree, 0, 0);
+    for (const [symbol, code] of this.codes) {
+      if (symbol.length === 1) {
+        this.unitBits[symbol.charCodeAt(0)] = code.bits;
+        this.unitLength[symbol.charCodeAt(0)] = code.length;
+      }
+    }
   }
 
   private put(writer: BitWriter, symbol: string): boolean {
@@ -87,10 +111,16 @@ export class StaticHuffman {
 
   /** Writes `text` and an END symbol. */
   write(writer: BitWriter, text: string): void {
-    for (const char of text) {
-      if (!this.put(writer, char)) {
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      const length = this.unitLength[unit] as number;
+      if (length > 0) {
+        writer.write(this.unitBits[unit] as number, length);
+      } else {
+        const codePoint = text.codePointAt(i) as number;
+        if (codePoint > 0xffff) i++;
         this.put(writer, ESCAPE);
-        writer.write(char.codePointAt(0) as number, CODE_POINT_BITS);
+        writer.write(codePoint, CODE_POINT_BITS);
       }
     }
     this.put(writer, END);
