@@ -78,6 +78,16 @@ describe('common objects that used to fall through', () => {
   it.each(cases)('%s → %s', (text, expected) => {
     expect(categoryOf(text)).toBe(expected);
   });
+
+  it('«подъезд к» is an access road, «в подъезде» the stairwell', () => {
+    expect(categoryOf('Подъезд к больнице не расчищен')).toBe('roads_transport');
+    expect(categoryOf('Подъездная дорога к посёлку разбита')).toBe('roads_transport');
+    expect(categoryOf('В подъезде к квартире грязно')).toBe('housing_utilities');
+  });
+
+  it('a medical board is healthcare', () => {
+    expect(categoryOf('Очередь на медкомиссию на три недели')).toBe('healthcare');
+  });
 });
 
 describe('weak evidence and no evidence', () => {
