@@ -3,6 +3,7 @@ import { CATEGORY_SYMBOLS } from '../contracts/schema-types.generated.js';
 import { evidenceOf } from './evidence.js';
 import { categoryLexicon } from './lexicons.js';
 import type { Match } from './matcher.js';
+import type { Token } from './text.js';
 import { scoreByLabel } from './matcher.js';
 
 export interface CategoryDecision {
@@ -78,7 +79,8 @@ export function decideCategory(matches: readonly Match[]): CategoryDecision {
 /**
  * An appeal that names no topic we know is most often about the shared space of the city (an object we
  * have no word for: «Роллет», «камни»), so it gets the lexicon's fallback label with a low confidence.
- * Gratitude, spam and texts without Cyrillic letters stay 'other': they are not appeals.
+ * Gratitude, spam and texts whose only words are chat (greetings, assent, pronouns: «Привет», «Ну да»)
+ * or not Cyrillic stay 'other': they are not appeals.
  */
 export function withFallback(
   decision: CategoryDecision,
@@ -90,4 +92,14 @@ export function withFallback(
     confidence: categoryLexicon.fallbackConfidence,
     evidence: [{ concern: 'category', feature: `${categoryLexicon.fallback}:no_topic_word`, weight: 0 }],
   };
+}
+
+/** Whether the text has a Cyrillic word of two letters or more that is not a chat word. */
+export function hasContentWord(tokens: readonly Token[]): boolean {
+  for (const t of tokens) {
+    const first = t.norm.charCodeAt(0);
+    if (t.norm.length < 2 || first < 0x430 || first > 0x44f) continue;
+    if (!categoryLexicon.chatWords.has(t.norm)) return true;
+  }
+  return false;
 }

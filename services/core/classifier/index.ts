@@ -1,5 +1,5 @@
 import type { Classification } from '../contracts/schema-types.generated.js';
-import { decideCategory, withFallback } from './category.js';
+import { decideCategory, hasContentWord, withFallback } from './category.js';
 import { CONCERN, CONCERN_COUNT, LEXICON_HASH, matcher } from './lexicons.js';
 import type { Match } from './matcher.js';
 import { markNegated } from './negation.js';
@@ -50,10 +50,7 @@ export function classify(input: ClassifierInput): Classification {
     postedAt: input.postedAt,
     region: input.region,
   });
-  const category = withFallback(
-    decided,
-    !spam.flag && type.type !== 'gratitude' && signals.cyrillicLetters >= 2,
-  );
+  const category = withFallback(decided, !spam.flag && type.type !== 'gratitude' && hasContentWord(tokens));
   const actionable =
     !spam.flag && (type.type === 'complaint' || type.type === 'question' || type.type === 'suggestion');
 

@@ -71,6 +71,11 @@ export const categoryLexicon = {
     : fail('categories.json', 'coreLabels must be an array'),
   otherMinScore: num('categories.json', categoriesJson.otherMinScore, 'otherMinScore'),
   specialistMargin: num('categories.json', categoriesJson.specialistMargin, 'specialistMargin'),
+  chatWords: new Set<string>(
+    Array.isArray(categoriesJson.chatWords) && categoriesJson.chatWords.every((w) => typeof w === 'string')
+      ? categoriesJson.chatWords
+      : fail('categories.json', 'chatWords must be an array of words'),
+  ),
   fallback: category('categories.json', categoriesJson.fallback, 'fallback'),
   fallbackConfidence: num('categories.json', categoriesJson.fallbackConfidence, 'fallbackConfidence'),
 };

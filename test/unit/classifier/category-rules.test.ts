@@ -114,6 +114,13 @@ describe('weak evidence and no evidence', () => {
     expect(categoryOf('Какая погода будет на выходных?')).toBe('other');
   });
 
+  it('chat with no content word (greetings, assent) is not an appeal and stays other', () => {
+    expect(categoryOf('Привет всем, как дела?')).toBe('other');
+    expect(categoryOf('Ну да, как же')).toBe('other');
+    expect(categoryOf('Добрый вечер')).toBe('other');
+    expect(categoryOf('Добрый вечер, верните скамейку')).toBe('urban_improvement');
+  });
+
   it('"почти" is not the post office', () => {
     expect(categoryOf('Почти неделю не вывозят мусор')).toBe('urban_improvement');
     expect(categoryOf('На почте очередь на два часа')).toBe('other');
