@@ -85,6 +85,10 @@ describe('common objects that used to fall through', () => {
     expect(categoryOf('В подъезде к квартире грязно')).toBe('housing_utilities');
   });
 
+  it('a damaged monument is culture even in a square with benches', () => {
+    expect(categoryOf('Треснул постамент памятника в сквере')).toBe('culture_sport');
+  });
+
   it('a medical board is healthcare', () => {
     expect(categoryOf('Очередь на медкомиссию на три недели')).toBe('healthcare');
   });
