@@ -7,23 +7,37 @@ local WHEEL_SLOT_MAX = 120
 
 local function wheel_minute_start(score) return math.floor(score / WHEEL_SLOT_MS) * WHEEL_SLOT_MS end
 
+-- What this call learned of a minute's slots ('index|start' -> { ids = slot ids, cards = id -> size }),
+-- so a batch that schedules many comments in the same minute looks its slots up once. Any removal from
+-- the minute forgets it (a slot may have emptied and left the index).
+local wheel_minutes = {}
+
 -- `maybe_present`: the member may already be in this minute (a BREACH claimed again after its lease
 -- expired); then only its score is updated.
 local function wheel_add(index, member, score, maybe_present)
   local start = wheel_minute_start(score)
-  local ids = redis.call('ZRANGEBYSCORE', index, start, start)
   if maybe_present then
-    for _, id in ipairs(ids) do
+    for _, id in ipairs(redis.call('ZRANGEBYSCORE', index, start, start)) do
       if redis.call('ZSCORE', index .. ':' .. id, member) then
         redis.call('ZADD', index .. ':' .. id, score, member)
         return
       end
     end
   end
+  local cache_key = index .. '|' .. start
+  local minute = wheel_minutes[cache_key]
+  if not minute then
+    minute = { ids = redis.call('ZRANGEBYSCORE', index, start, start), cards = {} }
+    wheel_minutes[cache_key] = minute
+  end
+  local ids, cards = minute.ids, minute.cards
   -- The newest slots are the likeliest to have room: look from the end.
   for i = #ids, 1, -1 do
-    if redis.call('ZCARD', index .. ':' .. ids[i]) < WHEEL_SLOT_MAX then
-      redis.call('ZADD', index .. ':' .. ids[i], score, member)
+    local id = ids[i]
+    local card = cards[id] or redis.call('ZCARD', index .. ':' .. id)
+    cards[id] = card
+    if card < WHEEL_SLOT_MAX then
+      cards[id] = card + redis.call('ZADD', index .. ':' .. id, score, member)
       return
     end
   end
@@ -37,10 +51,13 @@ local function wheel_add(index, member, score, maybe_present)
   end
   redis.call('ZADD', index .. ':' .. id, score, member)
   redis.call('ZADD', index, start, id)
+  ids[#ids + 1] = id
+  cards[id] = 1
 end
 
 local function wheel_rem(index, member, score)
   local start = wheel_minute_start(score)
+  wheel_minutes[index .. '|' .. start] = nil
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', index, start, start)) do
     local key = index .. ':' .. id
     if redis.call('ZREM', key, member) == 1 then
