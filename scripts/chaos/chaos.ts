@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -58,7 +58,14 @@ export interface ChaosReport {
 interface Broker {
   brokers: string;
   restart(): Promise<void>;
+  /** Cluster mode: SIGKILLs one broker at once, so that it can land while a request is in flight. */
+  killOneNow?: () => void;
   stop(): Promise<void>;
+}
+
+/** A broker fault waiting for the driver's next send: it strikes right after the send is issued. */
+interface Strike {
+  next?: () => void;
 }
 
 async function startBroker(stateDir: string, cluster: boolean, log: (s: string) => void): Promise<Broker> {
@@ -74,6 +81,11 @@ async function startBroker(stateDir: string, cluster: boolean, log: (s: string) 
       brokers,
       // The cluster mode kills one broker for good (SIGKILL) and leaves the other two running.
       restart: async () => void (await run('bash', [CLUSTER_SH, 'kill-one'], { env })),
+      // What `cluster.sh kill-one` does, without a shell's start-up delay.
+      killOneNow: () => {
+        const pid = Number(readFileSync(join(stateDir, 'kafka-cluster', 'node3', 'pid'), 'utf8'));
+        process.kill(pid, 'SIGKILL');
+      },
       stop: async () => void (await run('bash', [CLUSTER_SH, 'stop'], { env }).catch(() => undefined)),
     };
   }
@@ -98,14 +110,24 @@ async function startBroker(stateDir: string, cluster: boolean, log: (s: string) 
 }
 
 /** Sends every message, retrying a batch while the broker is away (a re-sent batch only adds duplicates). */
-async function produceAll(producer: Producer, topic: string, workload: ChaosWorkload, perSecond: number) {
+async function produceAll(
+  producer: Producer,
+  topic: string,
+  workload: ChaosWorkload,
+  perSecond: number,
+  strike: Strike,
+) {
   const batch = 200;
   const started = Date.now();
   for (let i = 0; i < workload.messages.length; i += batch) {
     const messages = workload.messages.slice(i, i + batch);
     for (let attempt = 0; ; attempt++) {
       try {
-        await producer.send({ topic, acks: -1, messages });
+        const sending = producer.send({ topic, acks: -1, messages });
+        const fault = strike.next;
+        strike.next = undefined;
+        fault?.();
+        await sending;
         break;
       } catch (error) {
         if (attempt > 200) throw error;
@@ -211,7 +233,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     // The stream goes out at a pace the workers keep up with, so faults land mid-stream.
     const perSecond = Math.max(500, Math.min(3_000, workload.messages.length / 40));
-    const production = produceAll(producer, env.OTKLIK_TOPIC_COMMENTS as string, workload, perSecond);
+    const strike: Strike = {};
+    const production = produceAll(producer, env.OTKLIK_TOPIC_COMMENTS as string, workload, perSecond, strike);
     const streamMs = (workload.messages.length / perSecond) * 1000;
 
     // Chaos: SIGKILL a random worker or sweeper every few seconds and start it again; restart the
@@ -233,8 +256,30 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         restartsDetail.processes++;
         if (!brokerDone && Date.now() - productionStart > streamMs / 3) {
           brokerDone = true;
-          log(options.cluster ? 'killing one broker of three (SIGKILL)' : 'restarting the broker');
-          await (broker as Broker).restart();
+          const target = broker as Broker;
+          if (target.killOneNow) {
+            // The kill lands with the driver's batch in flight to every leader: the moment at which
+            // kafkajs's own retries lost acknowledged messages (docs/faults.md section 3).
+            log('killing one broker of three (SIGKILL) with a send in flight');
+            const killOneNow = target.killOneNow;
+            const struck = new Promise<void>((resolve) => {
+              strike.next = () => {
+                killOneNow();
+                resolve();
+              };
+            });
+            const streamOver = production
+              .catch(() => undefined)
+              .then(async () => {
+                if (!strike.next) return;
+                strike.next = undefined;
+                await target.restart();
+              });
+            await Promise.race([struck, streamOver]);
+          } else {
+            log('restarting the broker');
+            await target.restart();
+          }
           restartsDetail.broker++;
           log('broker fault done');
         } else if (!redisDone && Date.now() - productionStart > (2 * streamMs) / 3) {
