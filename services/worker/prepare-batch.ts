@@ -1,6 +1,7 @@
 import type { IHeaders } from 'kafkajs';
 import { classify } from '../core/classifier/index.js';
 import {
+  commentBodyOf,
   ContractError,
   deadLetterHeaders,
   encodeClassifiedComment,
@@ -99,7 +100,9 @@ export function prepareBatch(messages: readonly InputMessage[], ctx: PrepareCont
       sla: plan.sla,
       classified_at: ctx.nowMs,
     };
-    out.classified.push({ key, value: encodeClassifiedComment(classified) });
+    // The input's Avro body is reused for the embedded comment when it was written with our schema.
+    const commentBody = message.value ? commentBodyOf(message.value) : undefined;
+    out.classified.push({ key, value: encodeClassifiedComment(classified, commentBody) });
   }
   return out;
 }

@@ -6,6 +6,7 @@
 import { SUBJECTS } from './catalogue.js';
 import { getDefaultCatalogue } from './catalogue-files.js';
 import { createSubjectCodec, type SubjectCodec } from './codec.js';
+import { createClassifiedEncoder, type ClassifiedEncoder } from './classified-encoder.js';
 import { createCommentDecoderWith, type CommentDecoder, type ContractLimits } from './comment-decoder.js';
 import type { ClassifiedComment, CommentEvent, SlaAlert } from './schema-types.generated.js';
 
@@ -19,6 +20,7 @@ export {
 } from './catalogue.js';
 export { getDefaultCatalogue, loadCatalogue, readCatalogueRecords, SCHEMAS_DIR } from './catalogue-files.js';
 export { createSubjectCodec, type SubjectCodec, type SubjectCodecOptions } from './codec.js';
+export { createClassifiedEncoder, type ClassifiedEncoder } from './classified-encoder.js';
 export {
   checkEvent,
   createCommentDecoderWith,
@@ -55,6 +57,12 @@ let codecs:
       slaAlert: SubjectCodec<SlaAlert>;
     }
   | undefined;
+let classifiedEncoder: ClassifiedEncoder | undefined;
+
+function defaultClassifiedEncoder(): ClassifiedEncoder {
+  const { commentEvent, classifiedComment } = defaultCodecs();
+  return (classifiedEncoder ??= createClassifiedEncoder(commentEvent, classifiedComment));
+}
 
 /** The process-wide codecs over the shipped catalogue, built on first use. */
 export function defaultCodecs(): NonNullable<typeof codecs> {
@@ -81,8 +89,17 @@ export function encodeCommentEvent(event: CommentEvent): Buffer {
   return defaultCodecs().commentEvent.encode(event);
 }
 
-export function encodeClassifiedComment(classified: ClassifiedComment): Buffer {
-  return defaultCodecs().classifiedComment.encode(classified);
+/**
+ * `commentBody`, from `commentBodyOf(message)`: the Avro body the comment was decoded from, copied into
+ * the output instead of encoding the comment again (same bytes on the wire).
+ */
+export function encodeClassifiedComment(classified: ClassifiedComment, commentBody?: Buffer): Buffer {
+  return defaultClassifiedEncoder().encode(classified, commentBody);
+}
+
+/** The Avro body of a comments-topic message written with the current CommentEvent schema, else undefined. */
+export function commentBodyOf(message: Buffer): Buffer | undefined {
+  return defaultClassifiedEncoder().commentBodyOf(message);
 }
 
 export function encodeSlaAlert(alert: SlaAlert): Buffer {
