@@ -96,6 +96,8 @@ export class SlaStore {
           command.postedAt,
           command.warnAt,
           command.dueAt,
+          Math.floor(command.warnAt - command.postedAt).toString(36),
+          Math.floor(command.dueAt - command.postedAt).toString(36),
           encodeRecordBody(command),
         ];
       case 'answer':

@@ -9,7 +9,8 @@
           (both carry the shard's hash tag: every key derived from them is in the slot of KEYS)
   ARGV[3] retention ms of finished markers
   then the transitions, each an op letter, the member (comment key), its record bucket number, then:
-    'o' open            dim (region|category|priority), priority, posted_at, warn_at, due_at, record body
+    'o' open            dim (region|category|priority), priority, posted_at, warn_at, due_at,
+                        warn_at - posted_at and due_at - posted_at in base 36, record body
     'a' answer          answered_at (the reply's event time)
     'c' cancel          (nothing more)
     'n' not actionable  dim
@@ -23,7 +24,7 @@
 --- @include "wheel"
 --- @include "transitions"
 
-local ARG_COUNTS = { o = 9, a = 4, c = 3, n = 4 }
+local ARG_COUNTS = { o = 11, a = 4, c = 3, n = 4 }
 -- Checked whole before anything changes: a malformed batch is refused, not applied halfway.
 local i = 4
 while i <= #ARGV do
@@ -43,8 +44,8 @@ local function apply_one(at)
   local bucket = record_prefix .. ARGV[at + 2]
   local finished_key = finished_prefix .. member
   if op == 'o' then
-    return open_sla(k, bucket, finished_key, member, ARGV[at + 3], ARGV[at + 4], tonumber(ARGV[at + 5]),
-      tonumber(ARGV[at + 6]), tonumber(ARGV[at + 7]), ARGV[at + 8], retention)
+    return open_sla(k, bucket, finished_key, member, ARGV[at + 3], ARGV[at + 4], ARGV[at + 5],
+      tonumber(ARGV[at + 6]), tonumber(ARGV[at + 7]), ARGV[at + 8], ARGV[at + 9], ARGV[at + 10], retention)
   elseif op == 'a' then
     return answer_sla(k, bucket, finished_key, member, tonumber(ARGV[at + 3]), retention)
   elseif op == 'c' then

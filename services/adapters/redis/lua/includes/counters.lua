@@ -2,27 +2,40 @@
 -- `daily_key` its daily-bucket hash; a dimension is region|category|priority. Increments are summed
 -- in `pending` and written by `flush_counters` at the end of the script: one HINCRBY per distinct field
 -- however many transitions a batch applies (no transition reads a counter).
+-- pending[key][metric][dim] = summed delta: the field strings are built once, at the flush.
 local pending, pending_keys = {}, {}
-local function add_pending(key, field, delta)
-  local fields = pending[key]
-  if not fields then
-    fields = {}
-    pending[key] = fields
+local daily_keys = {}
+local function add_pending(key, metric, dim, delta)
+  local metrics = pending[key]
+  if not metrics then
+    metrics = {}
+    pending[key] = metrics
     pending_keys[#pending_keys + 1] = key
   end
-  fields[field] = (fields[field] or 0) + delta
+  local dims = metrics[metric]
+  if not dims then
+    dims = {}
+    metrics[metric] = dims
+  end
+  dims[dim] = (dims[dim] or 0) + delta
 end
 
 local function bump(counters_key, daily_key, metric, dim, delta, daily)
-  add_pending(counters_key, metric .. '|' .. dim, delta)
-  if daily then add_pending(daily_key, today .. '|' .. metric .. '|' .. dim, delta) end
+  add_pending(counters_key, metric, dim, delta)
+  if daily then
+    daily_keys[daily_key] = true
+    add_pending(daily_key, metric, dim, delta)
+  end
 end
 
 -- Writes the summed increments; a field whose increments cancel out is not touched.
 local function flush_counters()
   for _, key in ipairs(pending_keys) do
-    for field, delta in pairs(pending[key]) do
-      if delta ~= 0 then redis.call('HINCRBY', key, field, delta) end
+    local prefix = daily_keys[key] and (today .. '|') or ''
+    for metric, dims in pairs(pending[key]) do
+      for dim, delta in pairs(dims) do
+        if delta ~= 0 then redis.call('HINCRBY', key, prefix .. metric .. '|' .. dim, delta) end
+      end
     end
   end
   pending, pending_keys = {}, {}
@@ -38,8 +51,8 @@ local function record_response(counters_key, priority, elapsed_ms)
       break
     end
   end
-  add_pending(counters_key, 'rt|' .. priority .. '|' .. bucket, 1)
-  add_pending(counters_key, 'rt_sum_ms|' .. priority, elapsed_ms)
+  add_pending(counters_key, 'rt', priority .. '|' .. bucket, 1)
+  add_pending(counters_key, 'rt_sum_ms', priority, elapsed_ms)
 end
 
 -- Closes an SLA as answered: in time when the reply's event time is not after due_at.

@@ -98,7 +98,10 @@ local function unpack_record(s)
   return rec
 end
 
-local function chunk_field(member, i) return member .. string.char(48 + i) end
+local CHUNK_SUFFIX = { [0] = '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' }
+local function chunk_field(member, i) return member .. (CHUNK_SUFFIX[i] or string.char(48 + i)) end
+-- Chunk 0's prefix: the chunk count in base 36 and ':'.
+local CHUNK_COUNT = { '1:', '2:', '3:', '4:', '5:', '6:', '7:', '8:', '9:' }
 
 -- The bucket hash of `member` among `buckets` (a power of two up to 65536): bits 16-31 of the 32-bit
 -- FNV-1a of its bytes; recordBucketOf in keys.ts computes the same. 0x01000193 = 2^24 + 403, and every
@@ -116,7 +119,7 @@ end
 -- With `only_new`, writes nothing and returns nil when the member already has a record.
 local function record_put(bucket, member, s, old_count, only_new)
   local n = 1 + math.ceil(math.max(0, #s - FIRST_CHUNK_BYTES) / CHUNK_BYTES)
-  local first = to36(n) .. ':' .. string.sub(s, 1, FIRST_CHUNK_BYTES)
+  local first = (CHUNK_COUNT[n] or (to36(n) .. ':')) .. string.sub(s, 1, FIRST_CHUNK_BYTES)
   local args = {}
   for i = 1, n - 1 do
     local from = FIRST_CHUNK_BYTES + (i - 1) * CHUNK_BYTES + 1

@@ -7,9 +7,11 @@
 -- open: a citizen's actionable comment arrives; open its first-reply SLA unless already known.
 --   OPENED (new SLA), ANSWERED_BEFORE (a reply came first; counted in time or late), DELETED_BEFORE
 --   (a delete came first; counted as cancelled), DUPLICATE (replay, redelivery, edit).
--- dim: region|category|priority; body: the record from posted_at on (services/core/sla/record.ts).
-local function open_sla(k, bucket, finished_key, member, dim, priority, posted_at, warn_at, due_at, body,
-    retention)
+-- dim: region|category|priority; posted_at: as sent (a string, read only when a reply came first);
+-- warn36, due36: warn_at and due_at - posted_at in base 36 (the record's next-alert field for either
+-- first alert); body: the record from posted_at on (services/core/sla/record.ts).
+local function open_sla(k, bucket, finished_key, member, dim, priority, posted_at, warn_at, due_at, warn36,
+    due36, body, retention)
   local finished = redis.call('GET', finished_key)
   local early = finished and string.sub(finished, 1, 1)
   if finished and early ~= 'e' and early ~= 'd' then return 'DUPLICATE' end
@@ -22,16 +24,18 @@ local function open_sla(k, bucket, finished_key, member, dim, priority, posted_a
     local answered_at = from36(string.sub(finished, 2))
     redis.call('SET', finished_key, 'a', 'PX', retention)
     bump(k.cnt, k.daily, 'opened', dim, 1, true)
-    count_answer(k.cnt, k.daily, dim, priority, posted_at, due_at, answered_at)
+    count_answer(k.cnt, k.daily, dim, priority, tonumber(posted_at), due_at, answered_at)
     return 'ANSWERED_BEFORE'
   end
   -- No marker: the comment is new unless its record exists (HSETNX of chunk 0 says which).
   -- A comment that arrives already overdue gets its BREACH at once; a stale WARNING is skipped.
-  local kind, next_at = 'BREACH', due_at
-  if now < due_at and warn_at < due_at then kind, next_at = 'WARNING', warn_at end
-  if not record_put(bucket, member, pack_head(kind, 0, next_at, posted_at) .. body, nil, true) then
-    return 'DUPLICATE'
+  local record, next_at
+  if now < due_at and warn_at < due_at then
+    record, next_at = 'W0' .. SEP .. warn36 .. SEP .. body, warn_at
+  else
+    record, next_at = 'B0' .. SEP .. due36 .. SEP .. body, due_at
   end
+  if not record_put(bucket, member, record, nil, true) then return 'DUPLICATE' end
   wheel_add(k.due, member, next_at)
   bump(k.cnt, k.daily, 'opened', dim, 1, true)
   bump(k.cnt, k.daily, 'open', dim, 1, false)
