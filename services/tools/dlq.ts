@@ -10,9 +10,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { Partitioners, type IHeaders, type Kafka } from 'kafkajs';
+import type { IHeaders, Kafka } from 'kafkajs';
 import { destination, pino } from 'pino';
 import { createKafka } from '../adapters/kafka/client.js';
+import { createPlainProducer } from '../adapters/kafka/producer.js';
 import { kafkaSecurityOf } from '../adapters/kafka/security.js';
 import { envSchema } from '../config/env.js';
 import { DEAD_LETTER_CODES, withoutDeadLetterHeaders } from '../core/contracts/index.js';
@@ -171,7 +172,8 @@ async function replay(
       io.err(`topic ${target} does not exist`);
       return 1;
     }
-    const producer = ctx.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    // Our producer, not kafkajs's retries: those can lose acked messages at a leader change (docs/faults.md).
+    const producer = createPlainProducer(ctx.kafka);
     await producer.connect();
     try {
       await producer.send({

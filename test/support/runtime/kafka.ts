@@ -39,8 +39,9 @@ export interface Message {
 }
 
 /**
- * Sends `messages` in order, `perSecond` on average (all at once when omitted), in small batches. The
- * producer should be idempotent so that a retry cannot reorder a partition.
+ * Sends `messages` in order, `perSecond` on average (all at once when omitted), in small batches, each
+ * awaited. Use `createReliableProducer` (one request in flight, whole re-sends) so that a retry cannot
+ * reorder a partition.
  */
 export async function produce(
   producer: Producer,
