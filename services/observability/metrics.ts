@@ -41,7 +41,7 @@ export function createMetrics(
     }),
     batchDuration: new Histogram({
       name: 'otklik_batch_duration_seconds',
-      help: 'Time to process one chunk: decode, classify, Redis, produce, commit',
+      help: 'Time to confirm one group of chunks: Redis, produce, offset commit',
       buckets: LATENCY_BUCKETS,
       registers,
     }),
