@@ -225,18 +225,21 @@ export class SlaReader {
   }
 }
 
-function toOverdue(f: (Buffer | number)[], now: number): OverdueComment {
+/**
+ * One overdue row as `read_deadlines.lua` and the board's `board_scan.lua` return it: member, due_at,
+ * posted_at, region, category, priority, next alert kind and level, the record's opaque tail.
+ */
+export function overdueRowOf(f: (Buffer | number)[]): Omit<OverdueComment, 'lateMs'> {
   const commentKey = String(f[0]);
   const colon = commentKey.indexOf(':');
   const commentId = commentKey.slice(colon + 1);
-  const dueAt = Number(f[1]);
   const kind = String(f[6] ?? '');
   const tail = decodeRecordTail(f[8] as Buffer, commentId);
   return {
     commentKey,
     platform: commentKey.slice(0, colon),
     commentId,
-    dueAt,
+    dueAt: Number(f[1]),
     postedAt: Number(f[2]),
     region: String(f[3]),
     municipality: tail.municipality,
@@ -246,7 +249,11 @@ function toOverdue(f: (Buffer | number)[], now: number): OverdueComment {
     pageId: tail.pageId,
     url: tail.url,
     excerpt: tail.excerpt,
-    lateMs: now - dueAt,
     nextAlert: kind ? { kind: kind as AlertKind, level: Number(f[7]) } : null,
   };
+}
+
+function toOverdue(f: (Buffer | number)[], now: number): OverdueComment {
+  const row = overdueRowOf(f);
+  return { ...row, lateMs: now - row.dueAt };
 }

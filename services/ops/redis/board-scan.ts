@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Cluster, Redis } from 'ioredis';
 import { RECORD_BUCKETS, SlaKeys } from '../../adapters/redis/keys.js';
-import { decodeRecordTail } from '../../core/sla/record.js';
+import { overdueRowOf } from '../../adapters/redis/sla-read.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const STORE_INCLUDES = join(HERE, '..', '..', 'adapters', 'redis', 'lua', 'includes');
@@ -139,26 +139,4 @@ export class BoardScanner {
   }
 }
 
-function toOverdueItem(f: (Buffer | number)[]): OverdueItem {
-  const commentKey = String(f[0]);
-  const colon = commentKey.indexOf(':');
-  const commentId = commentKey.slice(colon + 1);
-  const kind = String(f[6] ?? '');
-  const tail = decodeRecordTail(f[8] as Buffer, commentId);
-  return {
-    commentKey,
-    platform: commentKey.slice(0, colon),
-    commentId,
-    dueAt: Number(f[1]),
-    postedAt: Number(f[2]),
-    region: String(f[3]),
-    municipality: tail.municipality,
-    category: String(f[4]),
-    priority: String(f[5]),
-    threadId: tail.threadId,
-    pageId: tail.pageId,
-    url: tail.url,
-    excerpt: tail.excerpt,
-    nextAlert: kind ? { kind, level: Number(f[7]) } : null,
-  };
-}
+const toOverdueItem = (f: (Buffer | number)[]): OverdueItem => overdueRowOf(f);
