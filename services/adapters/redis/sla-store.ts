@@ -13,7 +13,7 @@ type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
 
 const SCRIPTS = {
   applyBatch: { file: 'apply_batch', keys: 5 },
-  claimDue: { file: 'claim_due', keys: 3 },
+  claimDue: { file: 'claim_due', keys: 4 },
   ackAlert: { file: 'ack_alert', keys: 5 },
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
@@ -217,6 +217,7 @@ export class SlaStore {
         this.keys.due(shard),
         this.keys.lease(shard),
         this.keys.late(shard),
+        this.keys.counters(shard),
         this.keys.recordPrefix(shard),
         RECORD_BUCKETS,
         limit,

@@ -16,6 +16,7 @@ interface StatsOptions {
 const COLUMNS = [
   ['opened', 'opened'],
   ['open', 'open'],
+  ['overdue', 'overdue'],
   ['warned', 'warned'],
   ['breached', 'breached'],
   ['escalated', 'escalated'],

@@ -1,7 +1,12 @@
-/** The SLA counters Redis keeps per shard (see services/adapters/redis/lua/_README.md). */
+/**
+ * The SLA counters Redis keeps per shard (see services/adapters/redis/lua/_README.md). `open` and
+ * `overdue` are gauges (open comments; open comments in the late wheel, i.e. whose BREACH was claimed),
+ * the others only grow.
+ */
 export const COUNTER_METRICS = [
   'opened',
   'open',
+  'overdue',
   'warned',
   'breached',
   'escalated',

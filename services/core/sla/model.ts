@@ -20,6 +20,8 @@ interface Open {
   priority: string;
   /** Set while the alert is claimed and not yet acknowledged (in the lease set). */
   leaseUntil: number | null;
+  /** In the late wheel: its BREACH was claimed. Counted by the `overdue` gauge while open. */
+  late: boolean;
 }
 /** A finished comment ('a' answered, 'c' cancelled, 'n' not actionable) or a reply/delete seen first. */
 export type Marker = { m: 'a' | 'c' | 'n' | 'd' } | { m: 'e'; answeredAt: number };
@@ -56,6 +58,7 @@ export class SlaModel {
     this.open.delete(key);
     this.markers.set(key, marker);
     this.bump(`open|${rec.dim}`, -1);
+    if (rec.late) this.bump(`overdue|${rec.dim}`, -1);
     return rec;
   }
 
@@ -90,6 +93,7 @@ export class SlaModel {
           dim,
           priority: c.priority,
           leaseUntil: null,
+          late: false,
         });
         this.bump(`open|${dim}`);
         return 'OPENED';
@@ -131,6 +135,11 @@ export class SlaModel {
       if (!due || rec.kind === null) continue;
       // A sweeper that was away past due_at skips the stale WARNING and goes straight to the BREACH.
       if (rec.kind === 'WARNING' && now >= rec.dueAt) [rec.kind, rec.nextAt] = ['BREACH', rec.dueAt];
+      // A claimed BREACH enters the late wheel once (claimed again after its lease expired, it is there).
+      if (rec.kind === 'BREACH' && !rec.late) {
+        rec.late = true;
+        this.bump(`overdue|${rec.dim}`);
+      }
       rec.leaseUntil = now + leaseMs;
       out.push({ commentKey, kind: rec.kind, level: rec.level });
     }

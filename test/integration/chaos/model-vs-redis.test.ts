@@ -30,7 +30,7 @@ const MIN = 60_000;
 
 const SCRIPTS = {
   applyBatch: ['apply_batch', 5],
-  claimDue: ['claim_due', 3],
+  claimDue: ['claim_due', 4],
   ackAlert: ['ack_alert', 5],
 } as const;
 const CLOCK_INCLUDE = readFileSync(
@@ -255,6 +255,15 @@ async function runHistory(
     expect(Object.fromEntries([...counters].sort()), `${label}: counters`).toEqual(
       Object.fromEntries(modelCounters.sort()),
     );
+    // The `overdue` gauge counts the late wheels' members: they must be the model's late comments.
+    const late: string[] = [];
+    for (let shard = 0; shard < SHARDS; shard++) {
+      const index = store.keys.late(shard);
+      for (const slot of await redis.zrange(index, 0, -1))
+        late.push(...(await redis.zrange(`${index}:${slot}`, 0, -1)));
+    }
+    const modelLate = [...model.open].filter(([, rec]) => rec.late).map(([key]) => key);
+    expect(late.sort(), `${label}: late wheels`).toEqual(modelLate.sort());
     for (let i = 0; i < specs.length; i++) {
       const key = keyOf(i);
       const shard = shardOf(key, SHARDS);

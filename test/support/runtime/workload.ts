@@ -155,6 +155,7 @@ export function buildWorkload(options: WorkloadOptions): Workload {
     expected: {
       opened,
       open,
+      overdue: 0,
       warned: 0,
       breached: 0,
       escalated: 0,

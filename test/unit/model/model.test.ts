@@ -75,6 +75,28 @@ describe('reference SLA model', () => {
     expect(model.ack(first!)).toBe(false);
   });
 
+  it('the overdue gauge counts a comment once from its BREACH claim until it is answered or deleted', () => {
+    const model = new SlaModel();
+    model.apply(open(1), 0);
+    model.apply(open(2), 0);
+    model.apply(open(3), 0);
+    expect(model.claim(50 * MIN, MIN)).toHaveLength(3); // WARNINGs: not overdue yet
+    expect(model.counters.get(`overdue|${DIM}`)).toBeUndefined();
+    expect(model.claim(61 * MIN, MIN)).toHaveLength(3); // WARNING leases expired, past due: BREACHes
+    expect(model.counters.get(`overdue|${DIM}`)).toBe(3);
+    const again = model.claim(63 * MIN, MIN); // the sweeper died: the same BREACHes again
+    expect(again).toHaveLength(3);
+    expect(model.counters.get(`overdue|${DIM}`)).toBe(3);
+    for (const a of again) model.ack(a);
+    expect(sweepAll(model, 10 * 60 * MIN)).toHaveLength(6); // escalations: still overdue, once each
+    expect(model.counters.get(`overdue|${DIM}`)).toBe(3);
+    model.apply(answer(1, 70 * MIN), 10 * 60 * MIN);
+    model.apply(cancel(2), 10 * 60 * MIN);
+    model.apply(answer(1, 70 * MIN), 10 * 60 * MIN);
+    model.apply(cancel(2), 10 * 60 * MIN);
+    expect(model.counters.get(`overdue|${DIM}`)).toBe(1);
+  });
+
   it('delivering every transition twice changes nothing (idempotence)', () => {
     const command = fc.oneof(
       fc

@@ -2,9 +2,11 @@
   claim_due: claim the shard's alerts that are due, by the Redis server's clock, under a lease.
   Claimed items move from the due wheel to the lease set; a sweeper that dies before ack_alert leaves
   them there, and once the lease expires the next claim hands them out again (at-least-once).
-  A claimed BREACH also enters the late wheel (by due_at), which lists overdue comments for the board.
+  A claimed BREACH also enters the late wheel (by due_at), which lists overdue comments for the board;
+  the `overdue` gauge of its region, category and priority counts it once, when it enters (a BREACH
+  claimed again after its lease expired is in the late wheel already).
 
-  KEYS[1] due wheel index   KEYS[2] lease zset   KEYS[3] late wheel index
+  KEYS[1] due wheel index   KEYS[2] lease zset   KEYS[3] late wheel index   KEYS[4] counters hash
   ARGV[1] record bucket key prefix of this shard (same hash tag)  ARGV[2] record buckets per shard
   ARGV[3] max items  ARGV[4] lease ms
 
@@ -15,6 +17,7 @@
               due_at, record tail (municipality, thread, page, url, excerpt: services/core/sla/record.ts)
 ]]
 --- @include "clock"
+--- @include "counters"
 --- @include "record"
 --- @include "wheel"
 
@@ -37,7 +40,9 @@ local function claim(member, from_lease)
     rec.kind, rec.next_at = 'BREACH', rec.due_at
     record_put(bucket, member, pack_record(rec), chunks)
   end
-  if rec.kind == 'BREACH' then wheel_add(KEYS[3], member, rec.due_at, from_lease) end
+  if rec.kind == 'BREACH' and wheel_add(KEYS[3], member, rec.due_at, from_lease) then
+    bump(KEYS[4], nil, 'overdue', rec.region .. '|' .. rec.category .. '|' .. rec.priority, 1, false)
+  end
   redis.call('ZADD', KEYS[2], lease_until, member)
   items[#items + 1] = { member, rec.kind, rec.level, rec.region, rec.category, rec.priority, rec.posted_at,
     rec.due_at, rec.tail }
@@ -54,4 +59,5 @@ local lease_first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
 if lease_first[2] and (earliest < 0 or tonumber(lease_first[2]) < earliest) then
   earliest = tonumber(lease_first[2])
 end
+flush_counters()
 return { now, earliest, items }

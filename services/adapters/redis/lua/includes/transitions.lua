@@ -49,9 +49,10 @@ local function close_open(k, bucket, member)
   local rec = unpack_record(packed)
   record_del(bucket, member, chunks)
   if rec.kind then wheel_rem(k.due, member, rec.next_at) end
-  wheel_rem(k.late, member, rec.due_at)
-  redis.call('ZREM', k.lease, member)
   rec.dim = rec.region .. '|' .. rec.category .. '|' .. rec.priority
+  -- The `overdue` gauge counts the late wheel's members: it falls exactly when one leaves.
+  if wheel_rem(k.late, member, rec.due_at) then bump(k.cnt, k.daily, 'overdue', rec.dim, -1, false) end
+  redis.call('ZREM', k.lease, member)
   bump(k.cnt, k.daily, 'open', rec.dim, -1, false)
   return rec
 end

@@ -13,14 +13,15 @@ local function wheel_minute_start(score) return math.floor(score / WHEEL_SLOT_MS
 local wheel_minutes = {}
 
 -- `maybe_present`: the member may already be in this minute (a BREACH claimed again after its lease
--- expired); then only its score is updated.
+-- expired); then only its score is updated. Returns true when the member was added, false when it was
+-- there already (the late wheel's `overdue` gauge counts additions).
 local function wheel_add(index, member, score, maybe_present)
   local start = wheel_minute_start(score)
   if maybe_present then
     for _, id in ipairs(redis.call('ZRANGEBYSCORE', index, start, start)) do
       if redis.call('ZSCORE', index .. ':' .. id, member) then
         redis.call('ZADD', index .. ':' .. id, score, member)
-        return
+        return false
       end
     end
   end
@@ -37,8 +38,9 @@ local function wheel_add(index, member, score, maybe_present)
     local card = cards[id] or redis.call('ZCARD', index .. ':' .. id)
     cards[id] = card
     if card < WHEEL_SLOT_MAX then
-      cards[id] = card + redis.call('ZADD', index .. ':' .. id, score, member)
-      return
+      local added = redis.call('ZADD', index .. ':' .. id, score, member)
+      cards[id] = card + added
+      return added == 1
     end
   end
   local base = to36(start / WHEEL_SLOT_MS)
@@ -53,8 +55,10 @@ local function wheel_add(index, member, score, maybe_present)
   redis.call('ZADD', index, start, id)
   ids[#ids + 1] = id
   cards[id] = 1
+  return true
 end
 
+-- Returns true when the member was there (and is removed), false when it was not.
 local function wheel_rem(index, member, score)
   local start = wheel_minute_start(score)
   wheel_minutes[index .. '|' .. start] = nil
@@ -62,9 +66,10 @@ local function wheel_rem(index, member, score)
     local key = index .. ':' .. id
     if redis.call('ZREM', key, member) == 1 then
       if redis.call('EXISTS', key) == 0 then redis.call('ZREM', index, id) end
-      return
+      return true
     end
   end
+  return false
 end
 
 -- Takes up to `limit` members with score <= max out of the wheel (slots in minute order) and returns
