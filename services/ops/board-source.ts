@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { SlaKeys } from '../adapters/redis/keys.js';
 import { epochDayOf, type CounterRow } from '../core/sla/counters.js';
-import { readDayRows, readOpenRows } from './redis/board-counters.js';
+import { readDayRows, readGaugeRows } from './redis/board-counters.js';
 import { BoardScanner, type BoardFilter, type BoardScan } from './redis/board-scan.js';
 import { timedRead, type OpsMetrics } from './metrics.js';
 import { buildSnapshot, type BoardSnapshot } from './snapshot.js';
@@ -29,9 +29,9 @@ export function filterKey(filter: BoardFilter): string {
 const TODAY_MS = 10_000;
 
 /**
- * Reads what the board shows from Redis, and nothing else: the `open` gauges of the per-shard counter
- * hashes (summed), today's daily buckets, and the board scan (overdue and due-soon comments, which the
- * timing wheels hold in order). Reads are shared: counters by every filter for `cacheMs`, today's
+ * Reads what the board shows from Redis, and nothing else: the `open` and `overdue` gauges of the
+ * per-shard counter hashes (summed), today's daily buckets, and the board scan (due-soon comments and
+ * the overdue ones not yet in the late wheel, which the timing wheels hold in order). Reads are shared: counters by every filter for `cacheMs`, today's
  * buckets for 10 s, a scan by the reads of one filter for `scanIntervalMs` (it costs a record read per
  * comment visited).
  */
@@ -83,7 +83,7 @@ export class BoardSource {
     const value = timedRead(
       this.options.metrics,
       'open',
-      readOpenRows(this.redis, this.keys, this.options.shards),
+      readGaugeRows(this.redis, this.keys, this.options.shards),
     );
     const entry = { at: Date.now(), value };
     this.counters = entry;

@@ -50,7 +50,11 @@ export interface BoardSnapshot {
   categories: BoardLine[];
   cells: BoardCell[];
   overdue: BoardOverdue[];
-  /** True when a read stopped at its cap: per-cell overdue and due-soon figures are lower bounds. */
+  /**
+   * True when a read stopped at its cap: due-soon figures are lower bounds (and a filtered list of the
+   * oldest overdue may be short). Overdue figures are not: the `overdue` gauges count every comment in
+   * the late wheel, and the scan every one outside it, exactly unless `totals.overdueExact` is false.
+   */
   partial: boolean;
 }
 
@@ -115,20 +119,28 @@ export function buildSnapshot(input: SnapshotInput): BoardSnapshot {
     apply(tally(regions, region));
     apply(tally(categories, category));
   };
+  const addOverdue = (row: { region: string; category: string; priority: string }, count: number) => {
+    overdue += count;
+    each(row.region, row.category, (t) => {
+      t.overdue += count;
+      if (row.priority === 'critical') t.criticalOverdue += count;
+    });
+  };
+  // Overdue per cell = the `overdue` gauge (every comment in the late wheel: its BREACH was claimed)
+  // + the overdue comments the sweepers have not claimed yet, which the scan finds in the due wheel.
   for (const row of input.counters) {
-    if (row.metric !== 'open' || row.value === 0 || !matches(filter, row)) continue;
-    open += row.value;
-    each(row.region, row.category, (t) => (t.open += row.value));
+    if (row.value === 0 || !matches(filter, row)) continue;
+    if (row.metric === 'open') {
+      open += row.value;
+      each(row.region, row.category, (t) => (t.open += row.value));
+    } else if (row.metric === 'overdue') {
+      addOverdue(row, row.value);
+    }
   }
   for (const cell of scan.cells) {
     if (!matches(filter, cell)) continue;
-    overdue += cell.overdue;
     dueWithinHour += cell.dueSoon;
-    if (cell.overdue === 0) continue;
-    each(cell.region, cell.category, (t) => {
-      t.overdue += cell.overdue;
-      if (cell.priority === 'critical') t.criticalOverdue += cell.overdue;
-    });
+    if (cell.overdueUnclaimed > 0) addOverdue(cell, cell.overdueUnclaimed);
   }
   const today = { answered_in_time: 0, answered_late: 0, opened: 0, breached: 0 };
   for (const row of input.today) {
@@ -149,9 +161,10 @@ export function buildSnapshot(input: SnapshotInput): BoardSnapshot {
     totals: {
       open,
       dueWithinHour,
-      // Unfiltered, the late wheels' sizes give every overdue comment; a filter needs the records read.
+      // Unfiltered, the late wheels' sizes (read by the scan itself) give every overdue comment; filtered,
+      // the cells' gauges and unclaimed ones. Both are exact unless the sweepers are far behind.
       overdue: filtered ? overdue : scan.overdueTotal,
-      overdueExact: filtered ? !scan.truncated : scan.overdueTotalExact,
+      overdueExact: scan.overdueTotalExact,
       complianceToday: answeredToday ? today.answered_in_time / answeredToday : null,
       answeredInTimeToday: today.answered_in_time,
       answeredLateToday: today.answered_late,

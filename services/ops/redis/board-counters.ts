@@ -1,8 +1,8 @@
 /**
  * The board's counter reads. The SLA reader (services/adapters/redis/sla-read.ts) reads whole counter
- * hashes; the board needs only the `open` gauge and today's buckets, and reads them every second, so it
- * asks Redis for just those fields (HSCAN MATCH with a large COUNT: a few round trips per shard, a fifth
- * of the bytes) and parses nothing else. Field layout: services/adapters/redis/lua/_README.md "Counters".
+ * hashes; the board needs only the `open` and `overdue` gauges and today's buckets, and reads them every
+ * second, so it asks Redis for just those fields (HSCAN MATCH with a large COUNT: a few round trips per
+ * shard and gauge, a fraction of the bytes) and parses nothing else. Field layout: services/adapters/redis/lua/_README.md "Counters".
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { SlaKeys } from '../../adapters/redis/keys.js';
@@ -28,15 +28,20 @@ async function scanFields(
 const allShards = <T>(shards: number, read: (shard: number) => Promise<T>) =>
   Promise.all(Array.from({ length: shards }, (_, shard) => read(shard)));
 
-/** The `open` gauge per region, category and priority, summed over the shards. */
-export async function readOpenRows(
+/** The gauges the board shows per cell: open comments, and of them the ones in the late wheel. */
+const GAUGES = ['open', 'overdue'] as const;
+
+/** The `open` and `overdue` gauges per region, category and priority, summed over the shards. */
+export async function readGaugeRows(
   redis: Redis | Cluster,
   keys: SlaKeys,
   shards: number,
 ): Promise<CounterRow[]> {
-  return sumCounterHashes(
-    await allShards(shards, (shard) => scanFields(redis, keys.counters(shard), 'open|*')),
+  // One HSCAN per gauge: MATCH takes one pattern, and a wider one (`o*`) would bring `opened` too.
+  const hashes = await allShards(shards, (shard) =>
+    Promise.all(GAUGES.map((gauge) => scanFields(redis, keys.counters(shard), `${gauge}|*`))),
   );
+  return sumCounterHashes(hashes.flat());
 }
 
 /** One epoch day's daily buckets (every metric), summed over the shards. */

@@ -1,6 +1,7 @@
 /**
- * The ops board's own read script (board_scan.lua): overdue and due-soon counts by region, category and
- * priority, and the oldest overdue comments that match the board's filter. Read-only. The SLA reader in
+ * The ops board's own read script (board_scan.lua): due-soon counts and the overdue comments not yet in
+ * the late wheel by region, category and priority, and the oldest overdue comments that match the
+ * board's filter. Read-only. The SLA reader in
  * services/adapters/redis/sla-read.ts has the unfiltered list and totals; the board also needs them per
  * cell and per filter.
  */
@@ -50,13 +51,18 @@ export interface DeadlineCell {
   region: string;
   category: string;
   priority: string;
-  overdue: number;
+  /**
+   * Overdue comments whose BREACH is not claimed yet (outside the late wheel, whose members the
+   * `overdue` counter gauge counts): exact when `overdueTotalExact`.
+   */
+  overdueUnclaimed: number;
+  /** A lower bound when `truncated`. */
   dueSoon: number;
 }
 
 export interface BoardScan {
   now: number;
-  /** The per-cell counts (and a filtered list) cover only the members visited: lower bounds. */
+  /** The due-soon counts (and a filtered list) cover only the members visited: lower bounds. */
   truncated: boolean;
   /** All overdue comments, whatever the filter and the cap... */
   overdueTotal: number;
@@ -118,9 +124,9 @@ export class BoardScanner {
         let cell = cells.get(dim);
         if (!cell) {
           const [region = '', category = '', priority = ''] = dim.split('|');
-          cells.set(dim, (cell = { region, category, priority, overdue: 0, dueSoon: 0 }));
+          cells.set(dim, (cell = { region, category, priority, overdueUnclaimed: 0, dueSoon: 0 }));
         }
-        cell.overdue += Number(flat[i + 1]);
+        cell.overdueUnclaimed += Number(flat[i + 1]);
         cell.dueSoon += Number(flat[i + 2]);
       }
     }

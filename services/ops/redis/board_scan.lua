@@ -9,10 +9,13 @@
 
   Returns { now, truncated, counts, items, overdue, exact }:
     now        the server time of the read
-    truncated  1 when a set had more members to visit than ARGV[5]: the counts (not `overdue`) are then
-               lower bounds, and a filtered list may be short
-    counts     flat: 'region|category|priority', overdue, due within the horizon, ... over the members
-               visited: the oldest breached ones, and the ones whose next alert falls before the horizon
+    truncated  1 when a set had more members to visit than ARGV[5]: the due-soon counts are then lower
+               bounds, and a filtered list may be short
+    counts     flat: 'region|category|priority', overdue not in the late wheel, due within the horizon, ...
+               over the members visited. Overdue comments in the late wheel are not counted here: the
+               `overdue` gauge of the counters hash counts them all, exactly (lua/_README.md); the ones
+               outside it (BREACH not claimed yet) come first in the due wheel, so these counts of them
+               are exact whenever `exact` is 1
     items      the overdue comments that match the filter, oldest due_at first, at most ARGV[3]: member,
                due_at, posted_at, region, category, priority, next alert kind ('' = none), level, record
                tail (municipality, thread, page, url, excerpt: services/core/sla/record.ts)
@@ -57,11 +60,11 @@ local function consider(member, from)
     c[2] = c[2] + 1
     return
   end
-  c[1] = c[1] + 1
   -- Not in the late wheel yet: its BREACH is not claimed (a claimed BREACH enters the late wheel).
   if (from == 'due' and (rec.kind == 'WARNING' or rec.kind == 'BREACH'))
     or (from == 'lease' and rec.kind == 'WARNING') then
     extra_overdue = extra_overdue + 1
+    c[1] = c[1] + 1
   end
   if (want_region == '' or want_region == rec.region) and (want_category == '' or want_category == rec.category)
     and (want_priority == '' or want_priority == rec.priority) then

@@ -27,9 +27,9 @@ const scan: BoardScan = {
   overdueTotal: 2,
   overdueTotalExact: true,
   cells: [
-    { region: '54', category: 'housing_utilities', priority: 'critical', overdue: 1, dueSoon: 0 },
-    { region: '54', category: 'housing_utilities', priority: 'normal', overdue: 0, dueSoon: 2 },
-    { region: '77', category: 'roads_transport', priority: 'normal', overdue: 1, dueSoon: 1 },
+    // 54's overdue critical comment is in the late wheel (the gauge below counts it); 77's is not yet.
+    { region: '54', category: 'housing_utilities', priority: 'normal', overdueUnclaimed: 0, dueSoon: 2 },
+    { region: '77', category: 'roads_transport', priority: 'normal', overdueUnclaimed: 1, dueSoon: 1 },
   ],
   overdue: [],
 };
@@ -38,6 +38,7 @@ const counters = [
   row('open', '54', 'housing_utilities', 'normal', 8),
   row('open', '77', 'roads_transport', 'normal', 20),
   row('open', '66', 'ecology', 'low', 0),
+  row('overdue', '54', 'housing_utilities', 'critical', 1),
   row('opened', '54', 'housing_utilities', 'normal', 50),
 ];
 const today = [
@@ -92,7 +93,36 @@ describe('board snapshot', () => {
       scan: { ...scan, truncated: true },
       filter: { region: '54' },
     });
-    expect(f.totals).toMatchObject({ overdue: 1, overdueExact: false });
+    // Per cell and filtered, overdue is the gauge plus the unclaimed ones: the cap does not shorten it.
+    expect(f.totals).toMatchObject({ overdue: 1, overdueExact: true });
+    const behind = buildSnapshot({
+      counters,
+      today,
+      scan: { ...scan, truncated: true, overdueTotalExact: false },
+      filter: { region: '54' },
+    });
+    expect(behind.totals).toMatchObject({ overdue: 1, overdueExact: false });
+  });
+  it('per cell, overdue is the overdue gauge plus the overdue comments whose BREACH is not claimed yet', () => {
+    const s = buildSnapshot({
+      counters: [
+        ...counters,
+        row('overdue', '77', 'roads_transport', 'normal', 5),
+        row('overdue', '77', 'roads_transport', 'high', 2),
+      ],
+      today,
+      scan: { ...scan, truncated: true, overdueTotal: 9 },
+      filter: {},
+    });
+    expect(s.cells).toContainEqual({
+      region: '77',
+      category: 'roads_transport',
+      open: 20,
+      overdue: 8,
+      severity: 'critical',
+    });
+    expect(s.cells.reduce((sum, c) => sum + c.overdue, 0)).toBe(9);
+    expect(s.totals).toMatchObject({ overdue: 9, overdueExact: true });
   });
   it('ignores the clock when telling whether anything changed', () => {
     const a = buildSnapshot({ counters, today, scan, filter: {} });
