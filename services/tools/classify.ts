@@ -1,7 +1,7 @@
 /**
  * Prediction command: `npm run --silent classify < in.jsonl > out.jsonl`.
- * Each input line is a JSON object with at least `text` (optionally `posted_at`/`postedAt` in epoch ms
- * and `region`); each output line, in the same order, holds category, type, priority, toxic, spam,
+ * Each input line is a JSON object with at least `text` (optionally `posted_at`/`postedAt` in epoch ms,
+ * `region`, and `author.kind` as in CommentEvent); each output line, in the same order, holds category, type, priority, toxic, spam,
  * actionable and confidence (and `id` when the input had one). A bad line still yields an output line,
  * with `error`, and a message on stderr. Only results go to stdout. `--evidence` adds evidence and version.
  * Needs no Kafka or Redis.
@@ -21,6 +21,8 @@ function toInput(value: unknown): ClassifierInput | string {
   else if (typeof posted === 'string' && !Number.isNaN(Date.parse(posted)))
     input.postedAt = Date.parse(posted);
   if (typeof o.region === 'string' || typeof o.region === 'number') input.region = String(o.region);
+  const author = o.author as { kind?: unknown } | null | undefined;
+  if (typeof author?.kind === 'string') input.authorKind = author.kind;
   return input;
 }
 

@@ -88,7 +88,12 @@ export function prepareBatch(messages: readonly InputMessage[], ctx: PrepareCont
       if (plan.command) out.slaCommands.push(plan.command);
       continue;
     }
-    const classification = classify({ text: event.text, postedAt: event.posted_at, region: event.region });
+    const classification = classify({
+      text: event.text,
+      postedAt: event.posted_at,
+      region: event.region,
+      authorKind: event.author.kind,
+    });
     const plan = planSla(event, classification, ctx.policies, ctx.plan);
     if (plan.command) out.slaCommands.push(plan.command);
     out.stats.categories[classification.category] = (out.stats.categories[classification.category] ?? 0) + 1;

@@ -20,7 +20,14 @@ export interface ClassifierInput {
   postedAt?: number;
   /** Federal subject code, e.g. "54". */
   region?: string;
+  /**
+   * CommentEvent author.kind. Only a citizen's (or an unknown author's) text can be an appeal that
+   * names no topic; an official's reply or a media post without a topic word stays 'other'.
+   */
+  authorKind?: string;
 }
+
+const APPEAL_AUTHORS = new Set(['CITIZEN', 'UNKNOWN']);
 
 /** Rules version plus a hash of the lexicon files. */
 export const CLASSIFIER_VERSION: string = `rules-1.0.0+lex.${LEXICON_HASH}`;
@@ -50,7 +57,11 @@ export function classify(input: ClassifierInput): Classification {
     postedAt: input.postedAt,
     region: input.region,
   });
-  const category = withFallback(decided, !spam.flag && type.type !== 'gratitude' && hasContentWord(tokens));
+  const byCitizen = input.authorKind === undefined || APPEAL_AUTHORS.has(input.authorKind);
+  const category = withFallback(
+    decided,
+    byCitizen && !spam.flag && type.type !== 'gratitude' && hasContentWord(tokens),
+  );
   const actionable =
     !spam.flag && (type.type === 'complaint' || type.type === 'question' || type.type === 'suggestion');
 

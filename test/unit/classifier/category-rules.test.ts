@@ -111,6 +111,19 @@ describe('weak evidence and no evidence', () => {
     expect(categoryFeatures('Уже месяц никто не реагирует')).toEqual(['urban_improvement:no_topic_word']);
   });
 
+  it('only a citizen (or an unknown author) can write an appeal that names no topic', () => {
+    const reply = 'Здравствуйте! Ваше сообщение передано специалистам, ответим в течение дня.';
+    expect(classify({ text: reply, authorKind: 'OFFICIAL' }).category).toBe('other');
+    expect(classify({ text: reply, authorKind: 'MEDIA' }).category).toBe('other');
+    const appeal = 'Уже месяц никто не реагирует, примите меры';
+    expect(classify({ text: appeal, authorKind: 'CITIZEN' }).category).toBe('urban_improvement');
+    expect(classify({ text: appeal, authorKind: 'UNKNOWN' }).category).toBe('urban_improvement');
+    // A topic word still decides for any author.
+    expect(classify({ text: 'Отключили горячую воду в доме', authorKind: 'OFFICIAL' }).category).toBe(
+      'housing_utilities',
+    );
+  });
+
   it('gratitude, texts without Cyrillic and positive other-topics stay other', () => {
     expect(categoryOf('Спасибо большое!')).toBe('other');
     expect(categoryOf('ok 👍')).toBe('other');

@@ -52,6 +52,21 @@ describe('classify command', () => {
     expect(r.stderr).toContain('line 2');
     expect(r.stderr).toContain('line 3');
   }, 60_000);
+
+  it("reads the author's kind as CommentEvent spells it: an official's reply without a topic stays other", () => {
+    const text = 'Здравствуйте! Ваше сообщение передано специалистам, ответим в течение дня.';
+    const input = [
+      JSON.stringify({ text, author: { kind: 'OFFICIAL' } }),
+      JSON.stringify({ text: 'Уже месяц никто не реагирует', author: { kind: 'CITIZEN' } }),
+    ].join('\n');
+    const r = run('services/tools/classify.ts', [], input + '\n');
+    expect(r.status).toBe(0);
+    const lines = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.category)).toEqual(['other', 'urban_improvement']);
+  }, 60_000);
 });
 
 describe('evaluate command', () => {
