@@ -120,6 +120,7 @@ export async function startApp(
       leaseMs: runtime.sweeper.leaseMs,
       maxSleepMs: runtime.sweeper.maxSleepMs,
       claimBatch: runtime.sweeper.claimBatch,
+      onResend: () => metrics.retries.inc({ target: 'kafka' }),
       onAlerts: (alerts) => {
         for (const alert of alerts) metrics.alertsPublished.inc({ kind: alert.kind });
         options.onAlerts?.(alerts);

@@ -17,6 +17,8 @@ export interface SweeperOptions {
   maxSleepMs: number;
   claimBatch: number;
   onAlerts?: (alerts: SlaAlert[]) => void;
+  /** Told when an alert send failed and is sent again whole (for the retry metric). */
+  onResend?: () => void;
 }
 
 /**
@@ -38,7 +40,12 @@ export class Sweeper {
   }
 
   async start(): Promise<void> {
-    this.producer = createReliableProducer(this.options.kafka);
+    this.producer = createReliableProducer(this.options.kafka, {
+      onResend: (err, attempt, delayMs) => {
+        this.options.onResend?.();
+        this.log.warn({ err: err.message, attempt, delayMs }, 'alert send failed; sending it again whole');
+      },
+    });
     await this.producer.connect();
     this.running = true;
     this.loop = this.run();

@@ -90,7 +90,12 @@ export class CommentWorker {
 
   async start(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
-    this.producer = createReliableProducer(kafka);
+    this.producer = createReliableProducer(kafka, {
+      onResend: (err, attempt, delayMs) => {
+        this.options.metrics?.retries.inc({ target: 'kafka' });
+        this.log.warn({ err: err.message, attempt, delayMs }, 'produce failed; sending it again whole');
+      },
+    });
     await this.producer.connect();
     this.consumer = kafka.consumer({
       groupId,

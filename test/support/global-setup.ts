@@ -49,7 +49,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const { RedisContainer } = await import('@testcontainers/redis');
     if (!brokers) {
       // The testcontainers Kafka module drives Confluent's image; 8.x is KRaft-only, Apache Kafka 4.x inside.
-      const kafka = await new KafkaContainer('confluentinc/cp-kafka:8.0.0').start();
+      // Topics are created by the services (ensureTopics), never by a producer's first send.
+      const kafka = await new KafkaContainer('confluentinc/cp-kafka:8.0.0')
+        .withEnvironment({ KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false' })
+        .start();
       brokers = `${kafka.getHost()}:${kafka.getMappedPort(9093)}`;
       cleanups.push(() => kafka.stop());
     }

@@ -5,6 +5,8 @@ export interface SendRetryOptions {
   giveUpAfterMs: number;
   initialDelayMs: number;
   maxDelayMs: number;
+  /** Told before each re-send (for a log line and a retry metric: a re-send may write duplicates). */
+  onResend?: (error: Error, attempt: number, delayMs: number) => void;
 }
 
 const DEFAULT_SEND_RETRY: SendRetryOptions = {
@@ -27,7 +29,7 @@ const DEFAULT_SEND_RETRY: SendRetryOptions = {
  * written before another failed is written twice; every consumer of our topics is idempotent (comments
  * and classified output by key and transition, alerts by `alert_id`, the DLQ by key).
  */
-export function createReliableProducer(kafka: Kafka, retry: SendRetryOptions = DEFAULT_SEND_RETRY): Producer {
+export function createReliableProducer(kafka: Kafka, retry: Partial<SendRetryOptions> = {}): Producer {
   return resendingWhole(
     kafka.producer({
       retry: { retries: 0 },
@@ -40,7 +42,7 @@ export function createReliableProducer(kafka: Kafka, retry: SendRetryOptions = D
 }
 
 /** A producer for tools, tests and the demo: the same whole-send retry, requests not limited. */
-export function createPlainProducer(kafka: Kafka, retry: SendRetryOptions = DEFAULT_SEND_RETRY): Producer {
+export function createPlainProducer(kafka: Kafka, retry: Partial<SendRetryOptions> = {}): Producer {
   return resendingWhole(
     kafka.producer({ retry: { retries: 0 }, createPartitioner: Partitioners.DefaultPartitioner }),
     retry,
@@ -52,15 +54,17 @@ const isRetriable = (error: unknown) =>
   error instanceof Error &&
   (error.name === 'KafkaJSNumberOfRetriesExceeded' || (error as { retriable?: boolean }).retriable === true);
 
-function resendingWhole(producer: Producer, options: SendRetryOptions): Producer {
+function resendingWhole(producer: Producer, retry: Partial<SendRetryOptions>): Producer {
+  const options = { ...DEFAULT_SEND_RETRY, ...retry };
   const withRetry = async <T>(operation: () => Promise<T>): Promise<T> => {
     const started = Date.now();
     let delay = options.initialDelayMs;
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       try {
         return await operation();
       } catch (error) {
         if (!isRetriable(error) || Date.now() - started + delay > options.giveUpAfterMs) throw error;
+        options.onResend?.(error as Error, attempt, delay);
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, options.maxDelayMs);
       }
