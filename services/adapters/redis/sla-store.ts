@@ -1,10 +1,11 @@
 import type { Cluster, Redis, ChainableCommander } from 'ioredis';
 import type { SlaCommand, SlaOutcome } from '../../core/sla/commands.js';
-import { decodeRecordTail, encodeRecordBody } from '../../core/sla/record.js';
+import { decodeRecordTail } from '../../core/sla/record.js';
 import type { AlertKind } from '../../core/contracts/schema-types.generated.js';
 import { loadLuaScript } from './lua-loader.js';
-import { RECORD_BUCKETS, recordBucketOf, SlaKeys } from './keys.js';
-import { SlaStoreError, toOutcome, toSlaStoreError } from './sla-status.js';
+import { RECORD_BUCKETS, SlaKeys } from './keys.js';
+import { SlaStoreError, toSlaStoreError } from './sla-status.js';
+import { packTransitions, unpackOutcomes } from './transition-packing.js';
 
 type RedisClient = Redis | Cluster;
 
@@ -82,37 +83,10 @@ export class SlaStore {
     return (target as unknown as Record<string, ScriptFn>)[name]?.(...args);
   }
 
-  /** One transition's arguments of apply_batch.lua (its header lists them). */
-  private transitionArgs(command: SlaCommand): ScriptArg[] {
-    const key = command.commentKey;
-    const head = [key, recordBucketOf(key)];
-    switch (command.kind) {
-      case 'open':
-        return [
-          'o',
-          ...head,
-          `${command.region}|${command.category}|${command.priority}`,
-          command.priority,
-          command.postedAt,
-          command.warnAt,
-          command.dueAt,
-          Math.floor(command.warnAt - command.postedAt).toString(36),
-          Math.floor(command.dueAt - command.postedAt).toString(36),
-          encodeRecordBody(command),
-        ];
-      case 'answer':
-        return ['a', ...head, command.answeredAt];
-      case 'cancel':
-        return ['c', ...head];
-      case 'notActionable':
-        return ['n', ...head, `${command.region}|${command.category}|${command.priority}`];
-    }
-  }
-
   /** The apply_batch call for some transitions of one shard, in their order. */
   private batchArgs(shard: number, commands: readonly SlaCommand[]): ScriptArg[] {
     const k = this.keys;
-    const args: ScriptArg[] = [
+    return [
       k.due(shard),
       k.late(shard),
       k.lease(shard),
@@ -120,10 +94,9 @@ export class SlaStore {
       k.daily(shard),
       k.recordPrefix(shard),
       k.finishedPrefix(shard),
-      this.options.retentionMs,
+      String(this.options.retentionMs),
+      packTransitions(commands),
     ];
-    for (const command of commands) args.push(...this.transitionArgs(command));
-    return args;
   }
 
   /**
@@ -196,15 +169,8 @@ export class SlaStore {
     );
     const outcomes: SlaOutcome[] = new Array(commands.length);
     calls.forEach((call, c) => {
-      const statuses = replies[c];
-      if (!Array.isArray(statuses) || statuses.length !== call.indexes.length) {
-        throw new SlaStoreError(
-          'UNEXPECTED_REPLY',
-          `apply: unexpected reply ${JSON.stringify(statuses)}`,
-          false,
-        );
-      }
-      call.indexes.forEach((i, j) => (outcomes[i] = toOutcome([statuses[j]], 'apply')));
+      const statuses = unpackOutcomes(replies[c], call.indexes.length);
+      call.indexes.forEach((i, j) => (outcomes[i] = statuses[j] as SlaOutcome));
     });
     return outcomes;
   }

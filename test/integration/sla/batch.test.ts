@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MAX_TRANSITIONS_PER_CALL, SlaStore } from '../../../services/adapters/redis/sla-store.js';
 import type { OpenSlaCommand, SlaCommand } from '../../../services/core/sla/commands.js';
 import { answerOf, cancelOf, openCommand, serverNow } from './helpers.js';
+import { packTransitions } from '../../../services/adapters/redis/transition-packing.js';
+import { loadLuaScript } from '../../../services/adapters/redis/lua-loader.js';
 
 /**
  * SlaStore.apply sends one apply_batch call per shard: a batch that opens, answers, cancels and repeats
@@ -14,8 +16,11 @@ const SHARDS = 3;
 let redis: Redis;
 const prefixes: string[] = [];
 
-beforeAll(() => {
+let sha: string;
+
+beforeAll(async () => {
   redis = new Redis(inject('redisUrl'));
+  sha = (await redis.script('LOAD', loadLuaScript('apply_batch'))) as string;
 });
 afterAll(async () => {
   for (const prefix of prefixes) {
@@ -186,5 +191,34 @@ describe('SlaStore.apply in batches', () => {
       priority: open.priority,
       region: open.region,
     });
+  });
+
+  it('refuses a malformed packed batch whole: nothing of it is applied', async () => {
+    const now = await serverNow(redis);
+    const store = newStore();
+    const opens = [0, 1].map((i) => openCommand(now, 1, { commentId: `packed-${i}`, shard: 0 }));
+    const packed = packTransitions(opens);
+    const k = store.keys;
+    const call = (transitions: Buffer) =>
+      redis.evalsha(
+        sha,
+        5,
+        k.due(0),
+        k.late(0),
+        k.lease(0),
+        k.counters(0),
+        k.daily(0),
+        k.recordPrefix(0),
+        k.finishedPrefix(0),
+        '600000',
+        transitions,
+      );
+    // Cut inside the second transition's last field; then an unknown op letter after a whole one.
+    await expect(call(packed.subarray(0, packed.length - 3))).rejects.toThrow(/malformed transition/);
+    await expect(call(Buffer.concat([packed, Buffer.from('x')]))).rejects.toThrow(/malformed transition/);
+    expect(await redis.keys(`${store.options.prefix}:*`)).toEqual([]);
+    // The whole batch goes through and answers one letter per transition.
+    expect(await call(packed)).toBe('OO');
+    expect(await call(packed)).toBe('==');
   });
 });

@@ -1,22 +1,25 @@
 --[[
   apply_batch: applies comment transitions of ONE shard in order, atomically, each exactly as if it
   ran alone (includes/transitions.lua: open, answer, cancel, not actionable; each idempotent). Counter
-  increments are summed and written once per distinct field at the end.
+  increments are summed and written once per distinct field at the end; the batch's finished markers
+  are read with one MGET.
 
   KEYS[1] due wheel index   KEYS[2] late wheel index   KEYS[3] lease zset   KEYS[4] counters hash
   KEYS[5] daily counters hash
   ARGV[1] record bucket key prefix of this shard   ARGV[2] finished marker key prefix of this shard
           (both carry the shard's hash tag: every key derived from them is in the slot of KEYS)
   ARGV[3] retention ms of finished markers
-  then the transitions, each an op letter, the member (comment key), its record bucket number, then:
-    'o' open            dim (region|category|priority), priority, posted_at, warn_at, due_at,
+  ARGV[4] the transitions, packed (services/adapters/redis/transition-packing.ts): each is an op letter,
+          then its fields, each a 16-bit big-endian byte length and the bytes; the first two fields are
+          the member (comment key) and its record bucket number, then:
+    'o' open            dim (region|category|priority), posted_at, warn_at, due_at,
                         warn_at - posted_at and due_at - posted_at in base 36, record body
     'a' answer          answered_at (the reply's event time)
     'c' cancel          (nothing more)
     'n' not actionable  dim
 
-  Returns one status per transition, in order: 'OPENED' | 'ANSWERED_BEFORE' | 'DELETED_BEFORE' |
-  'ANSWERED' | 'ANSWERED_EARLY' | 'CANCELLED' | 'DELETED_EARLY' | 'RECORDED' | 'DUPLICATE'.
+  Returns one letter per transition, in order: O OPENED, B ANSWERED_BEFORE, D DELETED_BEFORE,
+  A ANSWERED, a ANSWERED_EARLY, C CANCELLED, d DELETED_EARLY, R RECORDED, = DUPLICATE.
 ]]
 --- @include "clock"
 --- @include "counters"
@@ -24,48 +27,55 @@
 --- @include "wheel"
 --- @include "transitions"
 
-local ARG_COUNTS = { o = 11, a = 4, c = 3, n = 4 }
--- Checked whole before anything changes: a malformed batch is refused, not applied halfway.
-local i = 4
-while i <= #ARGV do
-  local count = ARG_COUNTS[ARGV[i]]
-  if not count or i + count - 1 > #ARGV then
-    return redis.error_reply('apply_batch: malformed transition at ARGV[' .. i .. ']')
-  end
-  i = i + count
-end
+local FORMATS = { o = '>Hc0Hc0Hc0Hc0Hc0Hc0Hc0Hc0Hc0', a = '>Hc0Hc0Hc0', c = '>Hc0Hc0', n = '>Hc0Hc0Hc0' }
+local LETTERS = { OPENED = 'O', ANSWERED_BEFORE = 'B', DELETED_BEFORE = 'D', ANSWERED = 'A',
+  ANSWERED_EARLY = 'a', CANCELLED = 'C', DELETED_EARLY = 'd', RECORDED = 'R', DUPLICATE = '=' }
 
 local k = { due = KEYS[1], late = KEYS[2], lease = KEYS[3], cnt = KEYS[4], daily = KEYS[5] }
-local record_prefix, finished_prefix = ARGV[1], ARGV[2]
-local retention = tonumber(ARGV[3])
+local record_prefix, finished_prefix, retention = ARGV[1], ARGV[2], ARGV[3]
+local packed = ARGV[4] or ''
 
-local function apply_one(at)
-  local op, member = ARGV[at], ARGV[at + 1]
-  local bucket = record_prefix .. ARGV[at + 2]
-  local finished_key = finished_prefix .. member
-  if op == 'o' then
-    return open_sla(k, bucket, finished_key, member, ARGV[at + 3], ARGV[at + 4], ARGV[at + 5],
-      tonumber(ARGV[at + 6]), tonumber(ARGV[at + 7]), ARGV[at + 8], ARGV[at + 9], ARGV[at + 10], retention)
-  elseif op == 'a' then
-    return answer_sla(k, bucket, finished_key, member, tonumber(ARGV[at + 3]), retention)
-  elseif op == 'c' then
-    return cancel_sla(k, bucket, finished_key, member, retention)
+-- Unpacked whole before anything changes: a malformed batch is refused, not applied halfway.
+local ops, marker_keys = {}, {}
+local pos = 1
+while pos <= #packed do
+  local op = string.sub(packed, pos, pos)
+  local format = FORMATS[op]
+  local fields = format and { pcall(struct.unpack, format, packed, pos + 1) }
+  if not fields or not fields[1] then
+    return redis.error_reply('apply_batch: malformed transition at byte ' .. pos)
   end
-  return record_not_actionable(k, bucket, finished_key, member, ARGV[at + 3], retention)
+  pos = table.remove(fields)
+  fields[1] = op
+  ops[#ops + 1] = fields
+  marker_keys[#marker_keys + 1] = finished_prefix .. fields[2]
+end
+if #ops > 0 then prefetch_markers(marker_keys) end
+
+local function apply_one(f, marker_key)
+  local op, member = f[1], f[2]
+  local bucket = record_prefix .. f[3]
+  if op == 'o' then
+    return open_sla(k, bucket, marker_key, member, f[4], f[5], tonumber(f[6]), f[6], tonumber(f[7]), f[7],
+      f[8], f[9], f[10], retention)
+  elseif op == 'a' then
+    return answer_sla(k, bucket, marker_key, member, tonumber(f[4]), retention)
+  elseif op == 'c' then
+    return cancel_sla(k, bucket, marker_key, member, retention)
+  end
+  return record_not_actionable(k, bucket, marker_key, member, f[4], retention)
 end
 
-local statuses = {}
-i = 4
-while i <= #ARGV do
-  local ok, status = pcall(apply_one, i)
+local letters = {}
+for i = 1, #ops do
+  local ok, status = pcall(apply_one, ops[i], marker_keys[i])
   if not ok then
     -- The transitions before this one stay applied (Redis does not roll a script back): their counters
     -- must be written too, or a retry would find them done and never count them.
     flush_counters()
     return redis.error_reply('apply_batch: ' .. tostring(status))
   end
-  statuses[#statuses + 1] = status
-  i = i + ARG_COUNTS[ARGV[i]]
+  letters[i] = LETTERS[status]
 end
 flush_counters()
-return statuses
+return table.concat(letters)

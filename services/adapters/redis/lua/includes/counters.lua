@@ -28,13 +28,18 @@ local function bump(counters_key, daily_key, metric, dim, delta, daily)
   end
 end
 
+-- Small deltas as text: a number passed to redis.call is formatted with printf, once per field.
+local DELTA_TEXT = { [1] = '1', [2] = '2', [3] = '3', [4] = '4', [-1] = '-1', [-2] = '-2', [-3] = '-3' }
+
 -- Writes the summed increments; a field whose increments cancel out is not touched.
 local function flush_counters()
   for _, key in ipairs(pending_keys) do
     local prefix = daily_keys[key] and (today .. '|') or ''
     for metric, dims in pairs(pending[key]) do
       for dim, delta in pairs(dims) do
-        if delta ~= 0 then redis.call('HINCRBY', key, prefix .. metric .. '|' .. dim, delta) end
+        if delta ~= 0 then
+          redis.call('HINCRBY', key, prefix .. metric .. '|' .. dim, DELTA_TEXT[delta] or delta)
+        end
       end
     end
   end

@@ -4,39 +4,71 @@
 -- the caller inside the shard's hash tag) and the shard's keys `k`: due, late, lease, cnt, daily.
 -- Needs clock, counters, record and wheel. A comment with an open record has no finished marker.
 
+-- Finished markers, read for a whole batch with one MGET (prefetch_markers) and kept here as the
+-- transitions write them: nothing else runs while a script does and no key expires during one, so the
+-- table stays what Redis holds. false: no marker.
+local markers = {}
+local MGET_KEYS = 1000
+local function prefetch_markers(keys)
+  for from = 1, #keys, MGET_KEYS do
+    local to = math.min(#keys, from + MGET_KEYS - 1)
+    local values = redis.call('MGET', unpack(keys, from, to))
+    for i = from, to do markers[keys[i]] = values[i - from + 1] end
+  end
+end
+local function marker_get(key)
+  local value = markers[key]
+  if value == nil then
+    value = redis.call('GET', key)
+    markers[key] = value
+  end
+  return value
+end
+-- `retention` is the ms string as passed in (a number would be formatted with printf on every call).
+local function marker_set(key, value, retention)
+  redis.call('SET', key, value, 'PX', retention)
+  markers[key] = value
+end
+local function marker_replace(key, value)
+  redis.call('SET', key, value, 'KEEPTTL')
+  markers[key] = value
+end
+local function priority_of(dim) return string.match(dim, '[^|]*$') end
+
 -- open: a citizen's actionable comment arrives; open its first-reply SLA unless already known.
 --   OPENED (new SLA), ANSWERED_BEFORE (a reply came first; counted in time or late), DELETED_BEFORE
 --   (a delete came first; counted as cancelled), DUPLICATE (replay, redelivery, edit).
 -- dim: region|category|priority; posted_at: as sent (a string, read only when a reply came first);
+-- warn_at, due_at: numbers, with the strings they came as (a wheel score is passed on as sent);
 -- warn36, due36: warn_at and due_at - posted_at in base 36 (the record's next-alert field for either
 -- first alert); body: the record from posted_at on (services/core/sla/record.ts).
-local function open_sla(k, bucket, finished_key, member, dim, priority, posted_at, warn_at, due_at, warn36,
-    due36, body, retention)
-  local finished = redis.call('GET', finished_key)
+local function open_sla(k, bucket, finished_key, member, dim, posted_at, warn_at, warn_at_s, due_at, due_at_s,
+    warn36, due36, body, retention)
+  local finished = marker_get(finished_key)
   local early = finished and string.sub(finished, 1, 1)
   if finished and early ~= 'e' and early ~= 'd' then return 'DUPLICATE' end
   if early == 'd' then
-    redis.call('SET', finished_key, 'c', 'PX', retention)
+    marker_set(finished_key, 'c', retention)
     bump(k.cnt, k.daily, 'cancelled', dim, 1, true)
     return 'DELETED_BEFORE'
   end
   if early == 'e' then
     local answered_at = from36(string.sub(finished, 2))
-    redis.call('SET', finished_key, 'a', 'PX', retention)
+    marker_set(finished_key, 'a', retention)
     bump(k.cnt, k.daily, 'opened', dim, 1, true)
-    count_answer(k.cnt, k.daily, dim, priority, tonumber(posted_at), due_at, answered_at)
+    count_answer(k.cnt, k.daily, dim, priority_of(dim), tonumber(posted_at), due_at, answered_at)
     return 'ANSWERED_BEFORE'
   end
   -- No marker: the comment is new unless its record exists (HSETNX of chunk 0 says which).
   -- A comment that arrives already overdue gets its BREACH at once; a stale WARNING is skipped.
-  local record, next_at
+  local record, next_at, next_at_s
   if now < due_at and warn_at < due_at then
-    record, next_at = 'W0' .. SEP .. warn36 .. SEP .. body, warn_at
+    record, next_at, next_at_s = 'W0' .. SEP .. warn36 .. SEP .. body, warn_at, warn_at_s
   else
-    record, next_at = 'B0' .. SEP .. due36 .. SEP .. body, due_at
+    record, next_at, next_at_s = 'B0' .. SEP .. due36 .. SEP .. body, due_at, due_at_s
   end
   if not record_put(bucket, member, record, nil, true) then return 'DUPLICATE' end
-  wheel_add(k.due, member, next_at)
+  wheel_add(k.due, member, next_at, false, next_at_s)
   bump(k.cnt, k.daily, 'opened', dim, 1, true)
   bump(k.cnt, k.daily, 'open', dim, 1, false)
   return 'OPENED'
@@ -62,18 +94,18 @@ end
 local function answer_sla(k, bucket, finished_key, member, answered_at, retention)
   local rec = close_open(k, bucket, member)
   if rec then
-    redis.call('SET', finished_key, 'a', 'PX', retention)
+    marker_set(finished_key, 'a', retention)
     count_answer(k.cnt, k.daily, rec.dim, rec.priority, rec.posted_at, rec.due_at, answered_at)
     return 'ANSWERED'
   end
-  local finished = redis.call('GET', finished_key)
+  local finished = marker_get(finished_key)
   if not finished then
-    redis.call('SET', finished_key, 'e' .. to36(answered_at), 'PX', retention)
+    marker_set(finished_key, 'e' .. to36(answered_at), retention)
     return 'ANSWERED_EARLY'
   end
   if string.sub(finished, 1, 1) == 'e' and answered_at < from36(string.sub(finished, 2)) then
     -- Several replies before the comment: the first one is the first reply.
-    redis.call('SET', finished_key, 'e' .. to36(answered_at), 'KEEPTTL')
+    marker_replace(finished_key, 'e' .. to36(answered_at))
   end
   return 'DUPLICATE'
 end
@@ -83,13 +115,13 @@ end
 local function cancel_sla(k, bucket, finished_key, member, retention)
   local rec = close_open(k, bucket, member)
   if rec then
-    redis.call('SET', finished_key, 'c', 'PX', retention)
+    marker_set(finished_key, 'c', retention)
     bump(k.cnt, k.daily, 'cancelled', rec.dim, 1, true)
     return 'CANCELLED'
   end
-  local finished = redis.call('GET', finished_key)
+  local finished = marker_get(finished_key)
   if not finished or string.sub(finished, 1, 1) == 'e' then
-    redis.call('SET', finished_key, 'd', 'PX', retention)
+    marker_set(finished_key, 'd', retention)
     return 'DELETED_EARLY'
   end
   return 'DUPLICATE'
@@ -98,11 +130,11 @@ end
 -- not actionable: a comment that needs no official reply is counted once (RECORDED, also when a
 -- reply or a delete of it came first, which left a marker but counted nothing) or DUPLICATE.
 local function record_not_actionable(k, bucket, finished_key, member, dim, retention)
-  local finished = redis.call('GET', finished_key)
+  local finished = marker_get(finished_key)
   local early = finished and string.sub(finished, 1, 1)
   if finished and early ~= 'e' and early ~= 'd' then return 'DUPLICATE' end
   if not finished and record_exists(bucket, member) then return 'DUPLICATE' end
-  redis.call('SET', finished_key, 'n', 'PX', retention)
+  marker_set(finished_key, 'n', retention)
   bump(k.cnt, k.daily, 'not_actionable', dim, 1, true)
   return 'RECORDED'
 end

@@ -7,15 +7,16 @@ local WHEEL_SLOT_MAX = 120
 
 local function wheel_minute_start(score) return math.floor(score / WHEEL_SLOT_MS) * WHEEL_SLOT_MS end
 
--- What this call learned of a minute's slots ('index|start' -> { ids = slot ids, cards = id -> size }),
+-- What this call learned of a minute's slots (index -> start -> { ids = slot ids, cards = id -> size }),
 -- so a batch that schedules many comments in the same minute looks its slots up once. Any removal from
 -- the minute forgets it (a slot may have emptied and left the index).
 local wheel_minutes = {}
 
 -- `maybe_present`: the member may already be in this minute (a BREACH claimed again after its lease
--- expired); then only its score is updated. Returns true when the member was added, false when it was
--- there already (the late wheel's `overdue` gauge counts additions).
-local function wheel_add(index, member, score, maybe_present)
+-- expired); then only its score is updated. `score_s`: the score as a string when the caller has it (a
+-- number passed to redis.call is formatted with printf). Returns true when the member was added, false
+-- when it was there already (the late wheel's `overdue` gauge counts additions).
+local function wheel_add(index, member, score, maybe_present, score_s)
   local start = wheel_minute_start(score)
   if maybe_present then
     for _, id in ipairs(redis.call('ZRANGEBYSCORE', index, start, start)) do
@@ -25,11 +26,15 @@ local function wheel_add(index, member, score, maybe_present)
       end
     end
   end
-  local cache_key = index .. '|' .. start
-  local minute = wheel_minutes[cache_key]
+  local minutes = wheel_minutes[index]
+  if not minutes then
+    minutes = {}
+    wheel_minutes[index] = minutes
+  end
+  local minute = minutes[start]
   if not minute then
     minute = { ids = redis.call('ZRANGEBYSCORE', index, start, start), cards = {} }
-    wheel_minutes[cache_key] = minute
+    minutes[start] = minute
   end
   local ids, cards = minute.ids, minute.cards
   -- The newest slots are the likeliest to have room: look from the end.
@@ -38,7 +43,7 @@ local function wheel_add(index, member, score, maybe_present)
     local card = cards[id] or redis.call('ZCARD', index .. ':' .. id)
     cards[id] = card
     if card < WHEEL_SLOT_MAX then
-      local added = redis.call('ZADD', index .. ':' .. id, score, member)
+      local added = redis.call('ZADD', index .. ':' .. id, score_s or score, member)
       cards[id] = card + added
       return added == 1
     end
@@ -51,7 +56,7 @@ local function wheel_add(index, member, score, maybe_present)
     n = n + 1
     id = base .. '.' .. to36(n)
   end
-  redis.call('ZADD', index .. ':' .. id, score, member)
+  redis.call('ZADD', index .. ':' .. id, score_s or score, member)
   redis.call('ZADD', index, start, id)
   ids[#ids + 1] = id
   cards[id] = 1
@@ -61,7 +66,7 @@ end
 -- Returns true when the member was there (and is removed), false when it was not.
 local function wheel_rem(index, member, score)
   local start = wheel_minute_start(score)
-  wheel_minutes[index .. '|' .. start] = nil
+  if wheel_minutes[index] then wheel_minutes[index][start] = nil end
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', index, start, start)) do
     local key = index .. ':' .. id
     if redis.call('ZREM', key, member) == 1 then
