@@ -45,6 +45,25 @@ export class BitWriter {
     }
   }
 
+  /** Empties the writer for reuse (its storage is kept). */
+  reset(): void {
+    this.size = 0;
+    this.pending = 0;
+    this.pendingBits = 0;
+  }
+
+  /** Bytes that `toBuffer` or `copyTo` give: the bits written, padded to a whole byte. */
+  get byteLength(): number {
+    return this.size + (this.pendingBits > 0 ? 1 : 0);
+  }
+
+  /** Copies the padded bytes into `target` at `offset`; returns the offset after them. */
+  copyTo(target: Uint8Array, offset: number): number {
+    target.set(this.bytes.subarray(0, this.size), offset);
+    if (this.pendingBits > 0) target[offset + this.size] = this.pending << (8 - this.pendingBits);
+    return offset + this.byteLength;
+  }
+
   /** The bits written, padded with zero bits to a whole byte. */
   toBuffer(): Buffer {
     const out = Buffer.allocUnsafe(this.size + (this.pendingBits > 0 ? 1 : 0));

@@ -21,6 +21,12 @@ const ANSWERABLE_AUTHORS = new Set(['CITIZEN', 'UNKNOWN']);
 /** The start of a comment's text for alerts and the board, at most `chars` characters (0: none). */
 export function excerptOf(text: string, chars: number): string {
   if (chars <= 0) return '';
+  // A comment may be long and the excerpt is short: flatten a window of the text first, and the whole
+  // text only when that window flattens to no more than the excerpt (its end might be cut).
+  const window = text.length > chars * 2 + 16 ? text.slice(0, chars * 2 + 16) : text;
+  const flatWindow = window.replace(/\s+/g, ' ').trim();
+  if (flatWindow.length > chars) return `${flatWindow.slice(0, chars - 1)}…`;
+  if (window === text) return flatWindow;
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= chars ? flat : `${flat.slice(0, chars - 1)}…`;
 }

@@ -60,19 +60,28 @@ export function expandUrl(stored: string, threadId: string, commentId: string): 
 
 const to36 = (n: number): string => Math.floor(n).toString(36);
 
+/** One writer for every record: encoding is synchronous, so it is never shared by two at a time. */
+const tailWriter = new BitWriter();
+
 /** The record body of an opening comment (Lua prepends the alert kind, level and next alert time). */
 export function encodeRecordBody(command: OpenSlaCommand): Buffer {
-  const head = [
-    to36(command.postedAt),
-    to36(command.dueAt - command.postedAt),
-    to36(command.escalationIntervalMs),
-    to36(command.maxEscalationLevel),
-    field(command.region),
-    CATEGORY_CODES[command.category] ?? field(command.category),
-    PRIORITY_CODES[command.priority] ?? field(command.priority),
-    '',
-  ].join(FIELD_SEPARATOR);
-  const tail = new BitWriter();
+  const head =
+    to36(command.postedAt) +
+    FIELD_SEPARATOR +
+    to36(command.dueAt - command.postedAt) +
+    FIELD_SEPARATOR +
+    to36(command.escalationIntervalMs) +
+    FIELD_SEPARATOR +
+    to36(command.maxEscalationLevel) +
+    FIELD_SEPARATOR +
+    field(command.region) +
+    FIELD_SEPARATOR +
+    (CATEGORY_CODES[command.category] ?? field(command.category)) +
+    FIELD_SEPARATOR +
+    (PRIORITY_CODES[command.priority] ?? field(command.priority)) +
+    FIELD_SEPARATOR;
+  const tail = tailWriter;
+  tail.reset();
   IDENTIFIERS.write(tail, command.municipality ?? '');
   IDENTIFIERS.write(tail, command.threadId);
   IDENTIFIERS.write(tail, command.pageId);
@@ -81,7 +90,11 @@ export function encodeRecordBody(command: OpenSlaCommand): Buffer {
     command.url === null ? '' : compactUrl(command.url, command.threadId, command.commentId),
   );
   RUSSIAN_TEXT.write(tail, command.excerpt);
-  return Buffer.concat([Buffer.from(head, 'utf8'), tail.toBuffer()]);
+  const headBytes = Buffer.byteLength(head, 'utf8');
+  const body = Buffer.allocUnsafe(headBytes + tail.byteLength);
+  body.write(head, 0, 'utf8');
+  tail.copyTo(body, headBytes);
+  return body;
 }
 
 export interface RecordTail {

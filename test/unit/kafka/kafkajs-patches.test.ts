@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+/** patches/kafkajs+2.2.4.patch: applied by `npm ci`, and giving what the unpatched code gave. */
+const require = createRequire(import.meta.url);
+const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as (b: Buffer) => number;
+const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition.js') as (o: {
+  topic: string;
+  partitionMetadata: unknown[];
+  messages: { key: string }[];
+  partitioner: (o: { message: { key: string } }) => number;
+}) => Record<string, { key: string }[]>;
+const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => {
+  writeInt32(v: number): unknown;
+  writeVarIntString(v: string): unknown;
+  buffer: Buffer;
+};
+
+/** CRC-32C bit by bit, straight from the polynomial (reflected 0x82F63B78). */
+function crc32cBitwise(buffer: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of buffer) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+describe('kafkajs patches', () => {
+  it('are applied by the install', () => {
+    const source = (path: string) => readFileSync(require.resolve(`kafkajs/src/${path}`), 'utf8');
+    expect(source('protocol/recordBatch/crc32C/crc32C.js')).toContain('Slicing-by-8');
+    expect(source('producer/groupMessagesPerPartition.js')).toContain('appending in place');
+    expect(source('protocol/encoder.js')).toContain('Buffer.allocUnsafe(Encoder.nextPowerOfTwo');
+  });
+
+  it('CRC-32C: the check value and random buffers of every length equal the bitwise definition', () => {
+    expect(crc32C(Buffer.from('123456789'))).toBe(0xe3069283);
+    for (let length = 0; length < 70; length++) {
+      const buffer = randomBytes(length);
+      expect(crc32C(buffer)).toBe(crc32cBitwise(buffer));
+    }
+    const large = randomBytes(100_003);
+    expect(crc32C(large)).toBe(crc32cBitwise(large));
+  });
+
+  it('grouping keeps every message once, in its order, under its partition', () => {
+    const messages = Array.from({ length: 20_000 }, (_, i) => ({ key: String(i) }));
+    const grouped = groupMessagesPerPartition({
+      topic: 't',
+      partitionMetadata: [{}],
+      messages,
+      partitioner: ({ message }) => Number(message.key) % 7,
+    });
+    expect(Object.keys(grouped).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6']);
+    for (const [partition, list] of Object.entries(grouped)) {
+      expect(list.every((m) => Number(m.key) % 7 === Number(partition))).toBe(true);
+      expect(list.map((m) => Number(m.key))).toEqual(
+        [...list.map((m) => Number(m.key))].sort((a, b) => a - b),
+      );
+    }
+    expect(Object.values(grouped).reduce((n, list) => n + list.length, 0)).toBe(messages.length);
+  });
+
+  it('an encoder exposes only the bytes written (its storage is not zero-filled)', () => {
+    const encoder = new Encoder();
+    encoder.writeInt32(7);
+    encoder.writeVarIntString('ключ');
+    expect([...encoder.buffer]).toEqual([0, 0, 0, 7, 16, ...Buffer.from('ключ')]);
+  });
+});
