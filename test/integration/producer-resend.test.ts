@@ -75,4 +75,27 @@ describe('the reliable producer', () => {
       await producer.disconnect();
     }
   }, 60_000);
+
+  it('splits a send larger than the broker takes in one record batch, in order', async () => {
+    const big = `${topic}.large`;
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: big, numPartitions: 1 }] });
+    const producer = createReliableProducer(stack.kafka);
+    await producer.connect();
+    try {
+      // 3 MB to one partition: one record batch of it is over the broker's 1 MiB message.max.bytes.
+      const value = 'ж'.repeat(500);
+      const messages = Array.from({ length: 3_000 }, (_, i) => ({ key: String(i), value }));
+      const metadata = await producer.sendBatch({ acks: -1, topicMessages: [{ topic: big, messages }] });
+      expect(metadata.length).toBeGreaterThan(1);
+      const [offsets] = await admin.fetchTopicOffsets(big);
+      expect(Number(offsets?.high)).toBe(3_000);
+      // Stored in the order sent: each part's base offset follows the previous part's messages.
+      const bases = metadata.map((m) => Number(m.baseOffset));
+      expect(bases).toEqual([...bases].sort((a, b) => a - b));
+      expect(bases[0]).toBe(0);
+    } finally {
+      await producer.disconnect();
+      await admin.deleteTopics({ topics: [big] }).catch(() => undefined);
+    }
+  }, 60_000);
 });

@@ -1,4 +1,12 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import {
+  Partitioners,
+  type Kafka,
+  type Message,
+  type Producer,
+  type ProducerBatch,
+  type RecordMetadata,
+  type TopicMessages,
+} from 'kafkajs';
 
 export interface SendRetryOptions {
   /** Give up (throw the last error) once a send has failed for this long. */
@@ -7,7 +15,19 @@ export interface SendRetryOptions {
   maxDelayMs: number;
   /** Told before each re-send (for a log line and a retry metric: a re-send may write duplicates). */
   onResend?: (error: Error, attempt: number, delayMs: number) => void;
+  /** Bytes of messages per produce request at most (MAX_REQUEST_BYTES). */
+  maxRequestBytes?: number;
 }
+
+/**
+ * A send is split into produce requests of at most this many bytes of messages, sent one after another.
+ * The broker refuses a partition's record batch over `message.max.bytes` (1 MiB by default) for good,
+ * so a large send to a topic with few partitions would otherwise fail at every attempt; kafkajs does not
+ * split. Under the default whatever the partition count.
+ */
+export const MAX_REQUEST_BYTES = 900_000;
+/** Record framing per message, beyond its key, value and headers (an overestimate). */
+const RECORD_OVERHEAD_BYTES = 32;
 
 const DEFAULT_SEND_RETRY: SendRetryOptions = {
   giveUpAfterMs: 30_000,
@@ -54,8 +74,51 @@ const isRetriable = (error: unknown) =>
   error instanceof Error &&
   (error.name === 'KafkaJSNumberOfRetriesExceeded' || (error as { retriable?: boolean }).retriable === true);
 
+const bytesOf = (data: Buffer | string | null | undefined): number =>
+  data == null ? 0 : typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+
+function messageBytes(message: Message): number {
+  let bytes = RECORD_OVERHEAD_BYTES + bytesOf(message.key) + bytesOf(message.value);
+  for (const [key, value] of Object.entries(message.headers ?? {})) {
+    for (const one of Array.isArray(value) ? value : [value]) bytes += Buffer.byteLength(key) + bytesOf(one);
+  }
+  return bytes;
+}
+
+/**
+ * Splits the topics' messages, in order, into batches of at most `maxBytes` of messages each (a single
+ * larger message goes alone); the other fields of the batch are kept in each.
+ */
+export function splitByBytes(batch: ProducerBatch, maxBytes: number): ProducerBatch[] {
+  const parts: ProducerBatch[] = [];
+  let current: TopicMessages[] = [];
+  let currentBytes = 0;
+  const flush = () => {
+    if (current.length > 0) parts.push({ ...batch, topicMessages: current });
+    current = [];
+    currentBytes = 0;
+  };
+  for (const { topic, messages } of batch.topicMessages ?? []) {
+    let run: Message[] = [];
+    for (const message of messages) {
+      const bytes = messageBytes(message);
+      if (currentBytes + bytes > maxBytes && currentBytes > 0) {
+        if (run.length > 0) current.push({ topic, messages: run });
+        run = [];
+        flush();
+      }
+      run.push(message);
+      currentBytes += bytes;
+    }
+    if (run.length > 0) current.push({ topic, messages: run });
+  }
+  flush();
+  return parts;
+}
+
 function resendingWhole(producer: Producer, retry: Partial<SendRetryOptions>): Producer {
   const options = { ...DEFAULT_SEND_RETRY, ...retry };
+  const maxBytes = options.maxRequestBytes ?? MAX_REQUEST_BYTES;
   const withRetry = async <T>(operation: () => Promise<T>): Promise<T> => {
     const started = Date.now();
     let delay = options.initialDelayMs;
@@ -70,9 +133,17 @@ function resendingWhole(producer: Producer, retry: Partial<SendRetryOptions>): P
       }
     }
   };
+  // Parts go one after another, each retried whole: a partition's messages stay in their order.
+  const sendBatch = async (batch: ProducerBatch): Promise<RecordMetadata[]> => {
+    const parts = splitByBytes(batch, maxBytes);
+    if (parts.length === 1) return withRetry(() => producer.sendBatch(parts[0] as ProducerBatch));
+    const metadata: RecordMetadata[] = [];
+    for (const part of parts) metadata.push(...(await withRetry(() => producer.sendBatch(part))));
+    return metadata;
+  };
   return {
     ...producer,
-    send: (record) => withRetry(() => producer.send(record)),
-    sendBatch: (batch) => withRetry(() => producer.sendBatch(batch)),
+    send: ({ topic, messages, ...rest }) => sendBatch({ ...rest, topicMessages: [{ topic, messages }] }),
+    sendBatch,
   };
 }
