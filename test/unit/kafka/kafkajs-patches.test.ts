@@ -12,11 +12,28 @@ const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPer
   messages: { key: string }[];
   partitioner: (o: { message: { key: string } }) => number;
 }) => Record<string, { key: string }[]>;
-const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => {
-  writeInt32(v: number): unknown;
-  writeVarIntString(v: string): unknown;
+interface KafkaEncoder {
+  writeInt32(v: number): KafkaEncoder;
+  writeVarIntString(v: string): KafkaEncoder;
+  writeVarLong(v: number): KafkaEncoder;
   buffer: Buffer;
+}
+const Encoder = require('kafkajs/src/protocol/encoder.js') as {
+  new (): KafkaEncoder;
+  sizeOfVarLong(v: number): number;
 };
+
+/** Kafka's varlong: zigzag over 64 bits, then 7 bits per byte, low first. */
+function varlong(value: number): string {
+  let zigzag = BigInt.asUintN(64, (BigInt(value) << 1n) ^ (BigInt(value) >> 63n));
+  const bytes: number[] = [];
+  while (zigzag >= 0x80n) {
+    bytes.push(Number(zigzag & 0x7fn) | 0x80);
+    zigzag >>= 7n;
+  }
+  bytes.push(Number(zigzag));
+  return Buffer.from(bytes).toString('hex');
+}
 
 /** CRC-32C bit by bit, straight from the polynomial (reflected 0x82F63B78). */
 function crc32cBitwise(buffer: Buffer): number {
@@ -34,6 +51,8 @@ describe('kafkajs patches', () => {
     expect(source('protocol/recordBatch/crc32C/crc32C.js')).toContain('Slicing-by-8');
     expect(source('producer/groupMessagesPerPartition.js')).toContain('appending in place');
     expect(source('protocol/encoder.js')).toContain('Buffer.allocUnsafe(Encoder.nextPowerOfTwo');
+    expect(source('protocol/encoder.js')).toContain('isInt32(value)');
+    expect(source('protocol/requests/produce/v3/request.js')).toContain('own fields only');
   });
 
   it('CRC-32C: the check value and random buffers of every length equal the bitwise definition', () => {
@@ -69,5 +88,16 @@ describe('kafkajs patches', () => {
     encoder.writeInt32(7);
     encoder.writeVarIntString('ключ');
     expect([...encoder.buffer]).toEqual([0, 0, 0, 7, 16, ...Buffer.from('ключ')]);
+  });
+
+  it('varlongs (record timestamp deltas) are the bytes the protocol defines, 32-bit fast path or not', () => {
+    const values = [0, 1, -1, 63, 64, -64, -65, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, 2 ** 52];
+    for (let i = 0; i < 2_000; i++)
+      values.push(Math.trunc((Math.random() - 0.5) * 2 ** (Math.random() * 53)));
+    for (const value of values) {
+      const written = new Encoder().writeVarLong(value).buffer.toString('hex');
+      expect(written).toBe(varlong(value));
+      expect(Encoder.sizeOfVarLong(value)).toBe(written.length / 2);
+    }
   });
 });
