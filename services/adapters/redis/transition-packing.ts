@@ -74,7 +74,6 @@ export function packTransitions(commands: readonly SlaCommand[]): Buffer {
         writer.text(key);
         writer.text(String(recordBucketOf(key)));
         writer.text(dimOf(command));
-        writer.text(String(Math.floor(command.postedAt)));
         writer.text(String(Math.floor(command.warnAt)));
         writer.text(String(Math.floor(command.dueAt)));
         writer.text(Math.floor(command.warnAt - command.postedAt).toString(36));

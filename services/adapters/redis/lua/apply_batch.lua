@@ -12,8 +12,8 @@
   ARGV[4] the transitions, packed (services/adapters/redis/transition-packing.ts): each is an op letter,
           then its fields, each a 16-bit big-endian byte length and the bytes; the first two fields are
           the member (comment key) and its record bucket number, then:
-    'o' open            dim (region|category|priority), posted_at, warn_at, due_at,
-                        warn_at - posted_at and due_at - posted_at in base 36, record body
+    'o' open            dim (region|category|priority), warn_at, due_at, warn_at - posted_at and
+                        due_at - posted_at in base 36, record body (which starts with posted_at)
     'a' answer          answered_at (the reply's event time)
     'c' cancel          (nothing more)
     'n' not actionable  dim
@@ -27,7 +27,7 @@
 --- @include "wheel"
 --- @include "transitions"
 
-local FORMATS = { o = '>Hc0Hc0Hc0Hc0Hc0Hc0Hc0Hc0Hc0', a = '>Hc0Hc0Hc0', c = '>Hc0Hc0', n = '>Hc0Hc0Hc0' }
+local FORMATS = { o = '>Hc0Hc0Hc0Hc0Hc0Hc0Hc0Hc0', a = '>Hc0Hc0Hc0', c = '>Hc0Hc0', n = '>Hc0Hc0Hc0' }
 local LETTERS = { OPENED = 'O', ANSWERED_BEFORE = 'B', DELETED_BEFORE = 'D', ANSWERED = 'A',
   ANSWERED_EARLY = 'a', CANCELLED = 'C', DELETED_EARLY = 'd', RECORDED = 'R', DUPLICATE = '=' }
 
@@ -56,8 +56,8 @@ local function apply_one(f, marker_key)
   local op, member = f[1], f[2]
   local bucket = record_prefix .. f[3]
   if op == 'o' then
-    return open_sla(k, bucket, marker_key, member, f[4], f[5], tonumber(f[6]), f[6], tonumber(f[7]), f[7],
-      f[8], f[9], f[10], retention)
+    return open_sla(k, bucket, marker_key, member, f[4], tonumber(f[5]), f[5], tonumber(f[6]), f[6], f[7],
+      f[8], f[9], retention)
   elseif op == 'a' then
     return answer_sla(k, bucket, marker_key, member, tonumber(f[4]), retention)
   elseif op == 'c' then

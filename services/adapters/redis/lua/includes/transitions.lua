@@ -38,11 +38,11 @@ local function priority_of(dim) return string.match(dim, '[^|]*$') end
 -- open: a citizen's actionable comment arrives; open its first-reply SLA unless already known.
 --   OPENED (new SLA), ANSWERED_BEFORE (a reply came first; counted in time or late), DELETED_BEFORE
 --   (a delete came first; counted as cancelled), DUPLICATE (replay, redelivery, edit).
--- dim: region|category|priority; posted_at: as sent (a string, read only when a reply came first);
--- warn_at, due_at: numbers, with the strings they came as (a wheel score is passed on as sent);
--- warn36, due36: warn_at and due_at - posted_at in base 36 (the record's next-alert field for either
--- first alert); body: the record from posted_at on (services/core/sla/record.ts).
-local function open_sla(k, bucket, finished_key, member, dim, posted_at, warn_at, warn_at_s, due_at, due_at_s,
+-- dim: region|category|priority; warn_at, due_at: numbers, with the strings they came as (a wheel
+-- score is passed on as sent); warn36, due36: warn_at and due_at - posted_at in base 36 (the record's
+-- next-alert field for either first alert); body: the record from posted_at on
+-- (services/core/sla/record.ts), whose first field posted_at is read only when a reply came first.
+local function open_sla(k, bucket, finished_key, member, dim, warn_at, warn_at_s, due_at, due_at_s,
     warn36, due36, body, retention)
   local finished = marker_get(finished_key)
   local early = finished and string.sub(finished, 1, 1)
@@ -56,7 +56,8 @@ local function open_sla(k, bucket, finished_key, member, dim, posted_at, warn_at
     local answered_at = from36(string.sub(finished, 2))
     marker_set(finished_key, 'a', retention)
     bump(k.cnt, k.daily, 'opened', dim, 1, true)
-    count_answer(k.cnt, k.daily, dim, priority_of(dim), tonumber(posted_at), due_at, answered_at)
+    local posted_at = from36(string.sub(body, 1, string.find(body, SEP, 1, true) - 1))
+    count_answer(k.cnt, k.daily, dim, priority_of(dim), posted_at, due_at, answered_at)
     return 'ANSWERED_BEFORE'
   end
   -- No marker: the comment is new unless its record exists (HSETNX of chunk 0 says which).

@@ -6,6 +6,9 @@ local WHEEL_SLOT_MS = 60000
 local WHEEL_SLOT_MAX = 120
 
 local function wheel_minute_start(score) return math.floor(score / WHEEL_SLOT_MS) * WHEEL_SLOT_MS end
+-- A minute start as Redis reads it: '%d' formats an integer far cheaper than the '%.17g' that
+-- redis.call applies to a Lua number.
+local function int_text(n) return string.format('%d', n) end
 
 -- What this call learned of a minute's slots (index -> start -> { ids = slot ids, cards = id -> size }),
 -- so a batch that schedules many comments in the same minute looks its slots up once. Any removal from
@@ -33,7 +36,8 @@ local function wheel_add(index, member, score, maybe_present, score_s)
   end
   local minute = minutes[start]
   if not minute then
-    minute = { ids = redis.call('ZRANGEBYSCORE', index, start, start), cards = {} }
+    local start_s = int_text(start)
+    minute = { ids = redis.call('ZRANGEBYSCORE', index, start_s, start_s), cards = {}, start_s = start_s }
     minutes[start] = minute
   end
   local ids, cards = minute.ids, minute.cards
@@ -57,7 +61,7 @@ local function wheel_add(index, member, score, maybe_present, score_s)
     id = base .. '.' .. to36(n)
   end
   redis.call('ZADD', index .. ':' .. id, score_s or score, member)
-  redis.call('ZADD', index, start, id)
+  redis.call('ZADD', index, minute.start_s, id)
   ids[#ids + 1] = id
   cards[id] = 1
   return true
