@@ -24,6 +24,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/redis-cleanup.ts'],
         },
       },
     ],

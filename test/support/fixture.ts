@@ -5,8 +5,12 @@ import { Redis } from 'ioredis';
 import { createKafka } from '../../services/adapters/kafka/client.js';
 
 /** Each test gets its own topic names, consumer group and Redis key prefix on the shared stack. */
+/** Key prefixes handed out in this test file; test/support/redis-cleanup.ts deletes them after it. */
+export const createdKeyPrefixes = new Set<string>();
+
 export function isolatedStack(label: string, extraEnv: Record<string, string> = {}) {
   const id = `${label}-${randomBytes(4).toString('hex')}`;
+  createdKeyPrefixes.add(`test:${id}`);
   const brokers = inject('kafkaBrokers');
   const redisUrl = inject('redisUrl');
   const env: Record<string, string> = {
