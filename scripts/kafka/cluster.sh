@@ -117,7 +117,8 @@ cmd_start() {
     node_props "$id"
     [[ -n $(pid_of "$id") ]] && continue
     if [[ ! -f $STATE/node$id/data/meta.properties ]]; then
-      tool kafka.tools.StorageTool format -t "$cluster_id" -c "$STATE/node$id/server.properties" \
+      # --cluster-id=ID, not -t ID: an id may start with '-' (see kafka.sh).
+      tool kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$STATE/node$id/server.properties" \
         >"$STATE/node$id/logs/format.log" 2>&1 || die "formatting node $id failed ($STATE/node$id/logs/format.log)"
     fi
     nohup setsid "$JAVA" "${heap[@]}" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \

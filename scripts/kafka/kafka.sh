@@ -45,6 +45,7 @@ Environment (defaults in brackets):
   KAFKA_PORT [9092]  KAFKA_CONTROLLER_PORT [9093]  OTKLIK_STATE_DIR [<repo>/.otklik]
   OTKLIK_CACHE [\$HOME/.cache/otklik]  KAFKA_HEAP_OPTS [-Xms256m -Xmx512m]
   KAFKA_START_TIMEOUT [120 s]  KAFKA_STOP_TIMEOUT [30 s]  KAFKA_AUTO_CREATE_TOPICS [false]
+  KAFKA_CLUSTER_ID [random] (used when formatting new storage)
 
 Kafka $KAFKA_VERSION; jars in $LIBS; state in $STATE
 EOF
@@ -181,9 +182,11 @@ format_storage_once() {
   [[ -f $DATA/meta.properties ]] && return
   local cluster_id
   # A Kafka cluster id is 16 random bytes in URL-safe base64 without padding.
-  cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  # Passed as --cluster-id=ID: one id in 64 starts with '-', which the tool would take for an option.
+  # KAFKA_CLUSTER_ID chooses it (a test formats with one that starts with '-').
+  cluster_id=${KAFKA_CLUSTER_ID:-$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')}
   say "formatting new storage in $DATA (cluster id $cluster_id)"
-  if ! kafka_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" >"$LOGS/format.log" 2>&1; then
+  if ! kafka_tool kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$PROPS" >"$LOGS/format.log" 2>&1; then
     cat "$LOGS/format.log" >&2
     die "formatting the storage failed (see $LOGS/format.log)"
   fi

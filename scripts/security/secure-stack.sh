@@ -105,9 +105,10 @@ EOF
   chmod 600 "$dir/kafka/server.properties"
   bash "$KAFKA_DIR/kafka.sh" fetch >&2
   if [[ ! -f $dir/kafka/data/meta.properties ]]; then
+    # --cluster-id=ID, not -t ID: an id may start with '-' (see scripts/kafka/kafka.sh).
     "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
       -Dlog4j2.configurationFile="$KAFKA_DIR/log4j2-tools.properties" -cp "$LIBS/*" \
-      kafka.tools.StorageTool format -t "$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')" \
+      kafka.tools.StorageTool format --cluster-id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')" \
       -c "$dir/kafka/server.properties" \
       --add-scram "SCRAM-SHA-512=[name=admin,password=$KAFKA_ADMIN_PASSWORD]" \
       --add-scram "SCRAM-SHA-512=[name=otklik,password=$KAFKA_SASL_PASSWORD]" \

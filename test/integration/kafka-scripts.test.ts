@@ -59,6 +59,9 @@ describe('scripts/kafka/kafka.sh', () => {
       KAFKA_PORT: String(port),
       KAFKA_CONTROLLER_PORT: String(controllerPort),
       OTKLIK_STATE_DIR: stateDir,
+      // One random cluster id in 64 starts with '-': the format must still take it (it once read it
+      // as an option and failed).
+      KAFKA_CLUSTER_ID: '-L4BmfY9AqmvdFrlfHocyA',
     };
     brokers = `127.0.0.1:${port}`;
   });
