@@ -114,7 +114,8 @@ describe('ops board in headless Chromium', () => {
     expect(await page.textContent('h1')).toContain('Отклик');
 
     await otklik('produce', 'samples/comments.jsonl', '--rate', '0');
-    const filled = await expectPageToShowServer();
+    // The worker may not have registered the samples yet when the board is first asked: wait for them.
+    const filled = await expectPageToShowServer('', (s) => s.totals.open > 20 && s.totals.overdue > 5);
     expect(filled.totals.open).toBeGreaterThan(20);
     expect(filled.totals.overdue).toBeGreaterThan(5);
     await page.waitForSelector('#alerts li[data-kind="BREACH"]');
