@@ -43,7 +43,7 @@ const DAY = 86_400_000;
  * - not actionable: what the classifier and the policy say needs no reply.
  * A share of messages is sent twice (exact re-sends, later in the stream) and a share is malformed.
  * The expectation uses the pure core only for what the worker's own policy decides (actionable or not,
- * due_at and escalations); everything else follows from DESIGN.md.
+ * due_at and escalations); everything else follows from docs/design.md#sla-semantics.
  */
 export function buildChaosWorkload(options: {
   runId: string;

@@ -34,7 +34,7 @@ function maxOf(matches: readonly Match[], label: string): number {
 }
 
 /**
- * DESIGN.md priority: a threat to life or health, or an outage for many people, is critical; heating
+ * docs/design.md#taxonomy, priority: a threat to life or health, or an outage for many people, is critical; heating
  * counts as an outage only in the heating season of the comment's region (a missing date is treated as
  * in season: over-alerting on a cold flat is cheaper than missing one). Gratitude, chatter and spam are low.
  */

@@ -50,7 +50,7 @@ export interface CommentEvent {
   url: null | string;
 }
 
-/** Topic of the comment (DESIGN.md taxonomy). Unknown categories resolve to other. */
+/** Topic of the comment (docs/design.md#taxonomy). Unknown categories resolve to other. */
 export const CATEGORY_SYMBOLS = ['housing_utilities', 'urban_improvement', 'roads_transport', 'healthcare', 'education', 'social_protection', 'ecology', 'safety_emergency', 'economy_labor', 'culture_sport', 'other'] as const;
 export type Category = (typeof CATEGORY_SYMBOLS)[number];
 

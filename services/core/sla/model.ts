@@ -2,7 +2,7 @@ import type { AlertKind } from '../contracts/schema-types.generated.js';
 import type { SlaCommand } from './commands.js';
 
 /**
- * Reference model of the SLA state machine (DESIGN.md, SLA semantics; lua/_README.md): the same
+ * Reference model of the SLA state machine (docs/design.md#sla-semantics; lua/_README.md): the same
  * transitions as the Redis scripts, written as plainly as possible, with no layout, wheels or chunks.
  * Model-based tests apply one random history to both and compare counters, markers and alerts; the
  * model is the specification, the scripts are the fast implementation.

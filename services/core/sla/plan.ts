@@ -32,7 +32,7 @@ export function excerptOf(text: string, chars: number): string {
 }
 
 /**
- * The pure SLA decision for one event (DESIGN.md, SLA semantics): a DELETED event cancels, an OFFICIAL
+ * The pure SLA decision for one event (docs/design.md#sla-semantics): a DELETED event cancels, an OFFICIAL
  * reply answers its parent, an actionable citizen comment opens an SLA under its policy, anything else is
  * counted as not actionable. Redis makes each of these idempotent; this only decides which one applies.
  */

@@ -68,7 +68,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 /**
  * Validates the `sla:` section of the config file (already parsed from YAML) and fills in the defaults of
- * DESIGN.md; `{}` or `undefined` gives the defaults. Throws PolicyConfigError naming every bad path.
+ * docs/design.md#sla-semantics; `{}` or `undefined` gives the defaults. Throws PolicyConfigError naming every bad path.
  */
 export function parsePolicyConfig(raw: unknown): PolicyConfig {
   const result = policyConfigSchema.safeParse(raw ?? {});

@@ -12,7 +12,7 @@ export function shardOf(commentKey: string, shards: number): number {
   return (hash >>> 0) % shards;
 }
 
-/** DESIGN.md: a comment's key is `platform:comment_id`. */
+/** docs/design.md#topics: a comment's key is `platform:comment_id`. */
 export function commentKeyOf(platform: string, commentId: string): string {
   return `${platform}:${commentId}`;
 }

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md: an official reply may be processed before the comment it answers (they are keyed apart, so
+ * docs/design.md#sla-semantics: an official reply may be processed before the comment it answers (they are keyed apart, so
  * they travel on different partitions), and the counters must not depend on that order. One worker
  * (in process) gets the same comments twice: once in order, once with every reply processed first.
  */

@@ -50,7 +50,7 @@ const keyOf = (e: CommentEvent) => commentKeyOf(e.platform, e.comment_id);
 /**
  * A known mix of comments, replies, deletes, duplicates, edits and bad input whose final SLA counters are
  * known in advance. The expectation leans on the pure core only to tell actionable comments from the
- * rest (planSla of the worker's own policy); the rest follows from DESIGN.md: a reply closes in time, a
+ * rest (planSla of the worker's own policy); the rest follows from docs/design.md#sla-semantics: a reply closes in time, a
  * delete cancels, a duplicate or an edit changes nothing, bad input changes nothing. Follow-ups are
  * placed after their comment in production order, so a delete always meets its comment on the same
  * partition in order; replies, keyed by their own id, may overtake their comment on another partition.

@@ -23,7 +23,7 @@ function loadSla(path: string): unknown {
     .sla;
 }
 
-describe('policy defaults (DESIGN.md)', () => {
+describe('policy defaults (docs/design.md#sla-semantics)', () => {
   const config = parsePolicyConfig({});
 
   it('fills every default from an empty or absent section', () => {
