@@ -2,7 +2,8 @@
  * Evaluation command: `npm run evaluate -- [files or folders...] [--errors N] [--json]`.
  * Reads labelled JSONL (`text` and `label`: a category, or toxic/non_toxic) and prints, per file,
  * accuracy, macro-F1, per-label precision/recall/F1 and the confusion matrix; for toxicity files,
- * precision, recall and F1 of `toxic`. Defaults to the shared dev folder (OTKLIK_EVAL_DATA overrides).
+ * precision, recall and F1 of `toxic`. With no path it reads the folder named by OTKLIK_EVAL_DATA; with
+ * neither it says so and exits 2 (the labelled data is not part of the repository).
  * `--errors N` also prints N misclassified texts per file, to study on screen: never paste them into
  * the repository. `--half even|odd` keeps only the rows on even or odd positions (0-based), so rules
  * tuned while looking at one half can be checked on the other.
@@ -12,8 +13,6 @@ import { basename, join } from 'node:path';
 import { CATEGORY_SYMBOLS } from '../core/contracts/schema-types.generated.js';
 import { classify, CLASSIFIER_VERSION } from '../core/classifier/index.js';
 import { binary, report, type Report } from './evaluation/metrics.js';
-
-const DEFAULT_DATA = process.env.OTKLIK_EVAL_DATA ?? '/work/shared/data/dev';
 
 interface Row {
   text: string;
@@ -39,7 +38,15 @@ function parseArgs(argv: string[]): Options {
       opts.half = h;
     } else opts.paths.push(a);
   }
-  if (opts.paths.length === 0) opts.paths.push(DEFAULT_DATA);
+  if (opts.paths.length === 0) {
+    const folder = process.env.OTKLIK_EVAL_DATA;
+    if (!folder) {
+      throw new Error(
+        'EVALUATE_NO_DATA: name labelled JSONL files or folders as arguments, or set OTKLIK_EVAL_DATA to a folder of them',
+      );
+    }
+    opts.paths.push(folder);
+  }
   return opts;
 }
 
@@ -164,4 +171,11 @@ function main(): void {
   if (opts.json) console.log(JSON.stringify(summary));
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  const message = (error as Error).message;
+  if (!/^EVALUATE_/.test(message)) throw error;
+  process.stderr.write(`evaluate: ${message}\n`);
+  process.exitCode = 2;
+}

@@ -76,13 +76,7 @@ const RULES: Rule[] = [
  * References to outside files that are known and left for their owners to remove, each with why. The
  * test fails when one of them no longer occurs, so a fixed one is also dropped from this list.
  */
-const KNOWN_EXCEPTIONS: { file: string; text: string; why: string }[] = [
-  {
-    file: 'services/tools/evaluate.ts',
-    text: "'/work/shared/data/dev'",
-    why: 'default folder of the labelled evaluation data on the team machines (OTKLIK_EVAL_DATA overrides); a code change, not a comment',
-  },
-];
+const KNOWN_EXCEPTIONS: { file: string; text: string; why: string }[] = [];
 
 interface Finding {
   file: string;
