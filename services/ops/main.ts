@@ -51,12 +51,21 @@ export async function startOps(config: OpsConfig, logger: Logger): Promise<Runni
     onAlert: () => metrics.alertsReceived.inc(),
   });
   await feed.start();
-  const hub = new BoardHub(source, feed, { intervalMs: ops.OPS_PUSH_INTERVAL_MS, logger });
+  const hub = new BoardHub(source, feed, {
+    intervalMs: ops.OPS_PUSH_INTERVAL_MS,
+    logger,
+    maxClients: ops.OPS_SSE_MAX_CLIENTS,
+    maxClientsPerAddress: ops.OPS_SSE_MAX_CLIENTS_PER_ADDRESS,
+    maxBufferBytes: ops.OPS_SSE_MAX_BUFFER_BYTES,
+    drainTimeoutMs: ops.OPS_SSE_DRAIN_TIMEOUT_MS,
+    metrics,
+  });
   metrics.countBoardClientsWith(() => hub.size);
   const server = await startOpsServer({
     host: ops.OPS_HTTP_HOST,
     port: ops.OPS_HTTP_PORT,
     token: ops.OPS_TOKEN,
+    allowedHosts: ops.OPS_ALLOWED_HOSTS,
     source,
     feed,
     hub,
@@ -96,7 +105,10 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.env.LOG_LEVEL, { role: 'ops' });
   const ops = await startOps(config, logger);
-  process.stderr.write(`Otklik ops board: ${ops.url}${config.ops.OPS_TOKEN ? '/?token=…' : ''}\n`);
+  // The token itself is never printed: the page asks for it (or open /?token=… once; it sets a cookie).
+  process.stderr.write(
+    `Otklik ops board: ${ops.url}${config.ops.OPS_TOKEN ? ' (asks for OPS_TOKEN)' : ''}\n`,
+  );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'stopping the ops board');

@@ -40,6 +40,24 @@ export function createOpsMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['read'],
       registers,
     }),
+    requestsRejected: new Counter({
+      name: 'otklik_ops_requests_rejected_total',
+      help: 'Requests the board refused before reading anything, by reason (host, unauthorised, bad_filter)',
+      labelNames: ['reason'],
+      registers,
+    }),
+    boardClientsRejected: new Counter({
+      name: 'otklik_ops_board_clients_rejected_total',
+      help: 'Live boards refused with 503 because too many were open, by cap (total, per_address)',
+      labelNames: ['cap'],
+      registers,
+    }),
+    boardClientsDropped: new Counter({
+      name: 'otklik_ops_board_clients_dropped_total',
+      help: 'Live boards closed because their reader fell behind, by reason (buffer, drain_timeout)',
+      labelNames: ['reason'],
+      registers,
+    }),
     alertsReceived: new Counter({
       name: 'otklik_ops_alerts_received_total',
       help: 'Distinct alerts the board took from the alert topic',

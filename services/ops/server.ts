@@ -1,12 +1,13 @@
-import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { AlertFeed } from './alert-feed.js';
+import { authorised, sameSecret, sessionCookie } from './auth.js';
 import type { BoardSource } from './board-source.js';
 import { FilterError, parseFilter } from './filter.js';
+import { defaultAllowedHosts, hostAllowlist } from './host-check.js';
 import type { BoardHub } from './hub.js';
 import { boardMeta } from './labels.js';
 import type { OpsMetrics } from './metrics.js';
@@ -25,36 +26,24 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
-  // Everything comes from this server; the only way out is a link the operator clicks.
+  // Everything comes from this server; the only way out is a link the operator clicks. The login form
+  // submits to the page itself.
   'content-security-policy':
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 };
 
 export interface OpsServerOptions {
   host: string;
   port: number;
   token?: string;
-  source: BoardSource;
-  feed: AlertFeed;
-  hub: BoardHub;
+  /** Host headers answered (host-check.ts); default: the bound host and the loopback names, with the port. */
+  allowedHosts?: readonly string[];
+  source: Pick<BoardSource, 'snapshot'>;
+  feed: Pick<AlertFeed, 'recent'>;
+  hub: Pick<BoardHub, 'add'>;
   logger: Logger;
   notReady: () => string[];
   metrics: OpsMetrics;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** Bearer header, or ?token= for EventSource and links (browsers cannot set headers there). */
-export function authorised(req: IncomingMessage, url: URL, token: string | undefined): boolean {
-  if (!token) return true;
-  const header = req.headers.authorization ?? '';
-  const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1];
-  const given = bearer ?? url.searchParams.get('token') ?? '';
-  return sameSecret(given, token);
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -62,23 +51,63 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-export function startOpsServer(options: OpsServerOptions): Promise<Server> {
+function text(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+/**
+ * `/?token=…` (a link, or the page's login form): with the right token, a session cookie; either way a
+ * 303 to the same address without the token, so it stays out of the history, the address bar and any
+ * Referer. A wrong token comes back as `?login=failed` and the page asks again.
+ */
+function login(req: IncomingMessage, res: ServerResponse, url: URL, token: string | undefined): void {
+  const given = url.searchParams.get('token') ?? '';
+  const next = new URLSearchParams(url.searchParams);
+  next.delete('token');
+  next.delete('login');
+  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  if (token && sameSecret(given, token)) headers['set-cookie'] = sessionCookie(req, token);
+  else if (token) next.set('login', 'failed');
+  const query = next.toString();
+  headers.location = query ? `/?${query}` : '/';
+  res.writeHead(303, headers);
+  res.end();
+}
+
+export async function startOpsServer(options: OpsServerOptions): Promise<Server> {
   const log = options.logger.child({ component: 'ops-http' });
+  const { metrics } = options;
   const files = new Map(
     Object.entries(STATIC).map(([path, { file, type }]) => [
       path,
       { body: readFileSync(join(PUBLIC_DIR, file)), type },
     ]),
   );
+  // Known once the server listens (OPS_HTTP_PORT=0 picks a free port).
+  let hostAllowed: (host: string | undefined) => boolean = () => false;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    // Before anything else: a page of another site reaching this port through DNS rebinding sends its
+    // own name as Host. /healthz stays open to probes that address the pod or container by IP.
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/healthz' && !hostAllowed(req.headers.host)) {
+      metrics.requestsRejected.inc({ reason: 'host' });
+      const shown = JSON.stringify((req.headers.host ?? '').slice(0, 100));
+      return text(
+        res,
+        421,
+        `This board does not answer to the host name ${shown}. ` +
+          'Open it by an address listed in OPS_ALLOWED_HOSTS (docs/ops.md).\n',
+      );
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
       res.end('read-only\n');
       return;
     }
+    if (url.pathname === '/' && url.searchParams.has('token')) return login(req, res, url, options.token);
     const page = files.get(url.pathname);
     if (page) {
       res.writeHead(200, { 'content-type': page.type, 'cache-control': 'no-cache' });
@@ -88,8 +117,8 @@ export function startOpsServer(options: OpsServerOptions): Promise<Server> {
     if (url.pathname === '/healthz') return json(res, 200, { status: 'ok' });
     // Like /healthz, outside the token: counts and timings only, nothing about a comment.
     if (url.pathname === '/metrics') {
-      const body = await options.metrics.registry.metrics();
-      res.writeHead(200, { 'content-type': options.metrics.registry.contentType });
+      const body = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
@@ -101,7 +130,8 @@ export function startOpsServer(options: OpsServerOptions): Promise<Server> {
       });
     }
     if (!url.pathname.startsWith('/api/')) return json(res, 404, { error: 'not found' });
-    if (!authorised(req, url, options.token)) {
+    if (!authorised(req, options.token)) {
+      metrics.requestsRejected.inc({ reason: 'unauthorised' });
       res.setHeader('www-authenticate', 'Bearer realm="otklik-ops"');
       return json(res, 401, { error: 'unauthorised', code: 'OPS_UNAUTHORISED' });
     }
@@ -109,8 +139,9 @@ export function startOpsServer(options: OpsServerOptions): Promise<Server> {
     try {
       filter = parseFilter(url.searchParams);
     } catch (e) {
-      if (e instanceof FilterError) return json(res, 400, { error: e.message, code: e.code });
-      throw e;
+      if (!(e instanceof FilterError)) throw e;
+      metrics.requestsRejected.inc({ reason: 'bad_filter' });
+      return json(res, 400, { error: e.message, code: e.code });
     }
     switch (url.pathname) {
       case '/api/meta':
@@ -120,7 +151,7 @@ export function startOpsServer(options: OpsServerOptions): Promise<Server> {
       case '/api/alerts':
         return json(res, 200, options.feed.recent(filter));
       case '/api/events':
-        return options.hub.add(res, filter);
+        return options.hub.add(req, res, filter);
       default:
         return json(res, 404, { error: 'not found' });
     }
@@ -134,14 +165,19 @@ export function startOpsServer(options: OpsServerOptions): Promise<Server> {
       else res.end();
     });
   });
-  return new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      log.info(
-        { address: server.address(), auth: options.token ? 'bearer token' : 'none' },
-        'ops board listening',
-      );
-      resolve(server);
-    });
+    server.listen(options.port, options.host, () => resolve());
   });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const allowed = options.allowedHosts?.length
+    ? options.allowedHosts
+    : defaultAllowedHosts(options.host, port);
+  hostAllowed = hostAllowlist(allowed);
+  log.info(
+    { address, auth: options.token ? 'session cookie or bearer token' : 'none', allowedHosts: allowed },
+    'ops board listening',
+  );
+  return server;
 }

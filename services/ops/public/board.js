@@ -1,13 +1,12 @@
 // The ops board page: plain JavaScript, no build step, no third-party code. Data arrives over
 // server-sent events (/api/events); every value is put into the page as text, never as HTML.
-/* global document, location, history, URLSearchParams, EventSource, fetch, Node, setTimeout, setInterval */
+/* global document, location, history, URLSearchParams, EventSource, fetch, Node, setTimeout, clearTimeout, setInterval */
 'use strict';
 
 (() => {
   const MAX_ALERTS = 50;
   const MAX_ROWS = 40;
   const query = new URLSearchParams(location.search);
-  const token = query.get('token') || '';
   const $ = (id) => document.getElementById(id);
   const number = new Intl.NumberFormat('ru-RU');
   const percent = new Intl.NumberFormat('ru-RU', { style: 'percent', maximumFractionDigits: 1 });
@@ -15,6 +14,8 @@
 
   let meta = { categories: {}, priorities: {}, alertKinds: {}, platforms: {}, regions: [] };
   let source;
+  let retry;
+  const RETRY_MS = 30_000;
   let serverOffset = 0; // server clock minus this browser's clock
   let alerts = [];
 
@@ -27,7 +28,6 @@
   function apiUrl(path, params = {}) {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
-    if (token) q.set('token', token);
     const s = q.toString();
     return s ? `${path}?${s}` : path;
   }
@@ -88,7 +88,6 @@
   function writeFilterToUrl() {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(filter())) if (v) q.set(k, v);
-    if (token) q.set('token', token);
     const s = q.toString();
     history.replaceState(null, '', s ? `?${s}` : location.pathname);
   }
@@ -263,7 +262,14 @@
     setStatus('connecting', 'Подключение…');
     source = new EventSource(apiUrl('/api/events', filter()));
     source.addEventListener('open', () => setStatus('live', 'В реальном времени'));
-    source.addEventListener('error', () => setStatus('problem', 'Нет связи, переподключение…'));
+    source.addEventListener('error', () => {
+      setStatus('problem', 'Нет связи, переподключение…');
+      // Refused (too many boards open, or the session ended): EventSource gives up; try again later.
+      if (source.readyState === EventSource.CLOSED) {
+        clearTimeout(retry);
+        retry = setTimeout(connect, RETRY_MS);
+      }
+    });
     source.addEventListener('snapshot', (e) => {
       setStatus('live', 'В реальном времени');
       onSnapshot(JSON.parse(e.data));
@@ -282,13 +288,26 @@
     connect();
   }
 
+  /** The login form submits `/?token=…` with the filters; the server sets a cookie and drops the token. */
+  function askForToken() {
+    const failed = query.get('login') === 'failed';
+    setStatus('problem', failed ? 'Неверный токен доступа' : 'Нужен токен доступа');
+    const form = $('login');
+    for (const name of ['region', 'category', 'priority']) {
+      const value = query.get(name);
+      if (value) form.append(el('input', { type: 'hidden', name, value }));
+    }
+    $('login-failed').hidden = !failed;
+    form.hidden = false;
+    $('login-token').focus();
+  }
+
   async function start() {
     try {
-      const response = await fetch(apiUrl('/api/meta'), {
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-      });
+      // The session cookie (set by /?token=…) goes with same-origin requests, EventSource included.
+      const response = await fetch(apiUrl('/api/meta'));
       if (response.status === 401) {
-        setStatus('problem', 'Нужен токен доступа: откройте ссылку вида /?token=…');
+        askForToken();
         return;
       }
       meta = await response.json();

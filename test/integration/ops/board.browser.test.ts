@@ -1,6 +1,7 @@
 /**
  * The ops board in a real browser (Debian's chromium driven by playwright-core) on the real broker and
- * Redis: load the board, replay the sample comments through a worker and a sweeper, see the totals and
+ * Redis: log in (a wrong token is refused; the right one sets a cookie and leaves the address without
+ * it), load the board, replay the sample comments through a worker and a sweeper, see the totals and
  * the alert feed fill, produce a fresh comment and an overdue one and see the counts move, filter by
  * region, and keep a screenshot (test-artifacts/board.png; docs/board.png with OTKLIK_UPDATE_SCREENSHOT=1).
  */
@@ -19,6 +20,7 @@ import { startApp, type RunningApp } from '../../../services/runtime/app.js';
 import { isolatedStack } from '../../support/fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const TOKEN = 'board-browser-test-token-0123456789';
 const ARTIFACTS = 'test-artifacts';
 const stack = isolatedStack('board');
 let app: RunningApp | undefined;
@@ -34,7 +36,9 @@ async function otklik(...argv: string[]): Promise<void> {
 }
 
 async function snapshot(query = ''): Promise<BoardSnapshot> {
-  const response = await fetch(`${ops?.url}/api/snapshot${query}`);
+  const response = await fetch(`${ops?.url}/api/snapshot${query}`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
   return (await response.json()) as BoardSnapshot;
 }
 
@@ -80,6 +84,7 @@ beforeAll(async () => {
       OPS_HTTP_PORT: '0',
       OPS_PUSH_INTERVAL_MS: '500',
       OPS_SCAN_INTERVAL_MS: '500',
+      OPS_TOKEN: TOKEN,
     }),
     stack.logger,
   );
@@ -106,6 +111,28 @@ afterAll(async () => {
 });
 
 describe('ops board in headless Chromium', () => {
+  it('asks for the token; a wrong one is refused, the right one sets a cookie and leaves the address', async () => {
+    await page.goto(ops!.url);
+    await page.waitForSelector('#login:not([hidden])');
+    expect(await page.textContent('#status')).toBe('Нужен токен доступа');
+    await page.fill('#login-token', 'not-the-token-not-the-token');
+    await page.click('#login button[type="submit"]');
+    await page.waitForURL(`${ops!.url}/?login=failed`);
+    await page.waitForSelector('#login-failed:not([hidden])');
+    expect(await page.textContent('#status')).toBe('Неверный токен доступа');
+
+    // A link with the token (and a filter): 303 to the page without the token, which history keeps.
+    const login = await page.goto(`${ops!.url}/?token=${TOKEN}&priority=critical`);
+    expect(login?.request().redirectedFrom()?.url()).toContain('token=');
+    expect(page.url()).toBe(`${ops!.url}/?priority=critical`);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.evaluate('location.href')).not.toContain('token');
+    expect(await page.evaluate('document.cookie')).toBe(''); // HttpOnly
+    const [cookie] = await page.context().cookies();
+    expect(cookie).toMatchObject({ name: 'otklik_ops_session', httpOnly: true, sameSite: 'Strict' });
+    expect(cookie?.value).not.toContain(TOKEN);
+  });
+
   it('shows live totals, the table, the oldest overdue and alerts; filters by region', async () => {
     await page.goto(ops!.url);
     await page.waitForSelector('body[data-ready="true"]');

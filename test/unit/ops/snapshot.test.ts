@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { loadOpsConfig } from '../../../services/ops/config.js';
 import { FilterError, parseFilter } from '../../../services/ops/filter.js';
-import { authorised } from '../../../services/ops/server.js';
+import { authorised, sameSecret, sessionValue } from '../../../services/ops/auth.js';
 import { buildSnapshot, contentKey, severityOf } from '../../../services/ops/snapshot.js';
 import type { BoardScan } from '../../../services/ops/redis/board-scan.js';
 import type { CounterRow } from '../../../services/core/sla/counters.js';
@@ -139,26 +139,39 @@ describe('board snapshot', () => {
 });
 
 describe('filters, token, config', () => {
-  it('accepts known categories and priorities and region codes; rejects the rest', () => {
+  it('accepts known categories, priorities and federal subject codes; rejects the rest', () => {
     expect(parseFilter(new URLSearchParams('region=54&category=ecology&priority=high'))).toEqual({
       region: '54',
       category: 'ecology',
       priority: 'high',
     });
     expect(parseFilter(new URLSearchParams('region=&category='))).toEqual({});
+    expect(parseFilter(new URLSearchParams('region=102'))).toEqual({ region: '102' });
     expect(() => parseFilter(new URLSearchParams('category=weather'))).toThrow(FilterError);
     expect(() => parseFilter(new URLSearchParams('region=<script>'))).toThrow(FilterError);
+    // Sixteen characters of the old pattern, and codes that are not subjects, are refused.
+    expect(() => parseFilter(new URLSearchParams('region=abcdefghijklmnop'))).toThrow(
+      /not a federal subject/,
+    );
+    expect(() => parseFilter(new URLSearchParams('region=00'))).toThrow(FilterError);
+    expect(() => parseFilter(new URLSearchParams('region=100'))).toThrow(FilterError);
   });
-  it('needs the bearer token or ?token= only when one is configured', () => {
-    const req = (authorization?: string) =>
-      ({ headers: authorization ? { authorization } : {} }) as IncomingMessage;
-    const url = (q = '') => new URL(`http://x/api/snapshot${q}`);
+  it('needs the session cookie or the bearer token only when one is configured; never ?token=', () => {
+    const req = (headers: Record<string, string> = {}) => ({ headers }) as IncomingMessage;
     const token = 'a-long-enough-secret';
-    expect(authorised(req(), url(), undefined)).toBe(true);
-    expect(authorised(req(), url(), token)).toBe(false);
-    expect(authorised(req(`Bearer ${token}`), url(), token)).toBe(true);
-    expect(authorised(req('Bearer wrong'), url(), token)).toBe(false);
-    expect(authorised(req(), url(`?token=${token}`), token)).toBe(true);
+    expect(authorised(req(), undefined)).toBe(true);
+    expect(authorised(req(), token)).toBe(false);
+    expect(authorised(req({ authorization: `Bearer ${token}` }), token)).toBe(true);
+    expect(authorised(req({ authorization: 'Bearer wrong' }), token)).toBe(false);
+    expect(authorised(req({ cookie: `otklik_ops_session=${sessionValue(token)}` }), token)).toBe(true);
+    expect(authorised(req({ cookie: `otklik_ops_session=${token}` }), token)).toBe(false);
+    expect(authorised(req({ cookie: `other=${sessionValue(token)}` }), token)).toBe(false);
+  });
+  it('compares secrets by their SHA-256 digests: any lengths, no exception, equal only when equal', () => {
+    expect(sameSecret('a-long-enough-secret', 'a-long-enough-secret')).toBe(true);
+    expect(sameSecret('a-long-enough-secreT', 'a-long-enough-secret')).toBe(false);
+    expect(sameSecret('', 'a-long-enough-secret')).toBe(false);
+    expect(sameSecret('a-long-enough-secret-and-more', 'a-long-enough-secret')).toBe(false);
   });
   it('binds to loopback by default and lists every bad variable', () => {
     expect(loadOpsConfig({}).ops).toMatchObject({ OPS_HTTP_HOST: '127.0.0.1', OPS_HTTP_PORT: 8080 });
