@@ -15,6 +15,7 @@ import { destination, pino } from 'pino';
 import { createKafka } from '../adapters/kafka/client.js';
 import { createPlainProducer } from '../adapters/kafka/producer.js';
 import { kafkaSecurityOf } from '../adapters/kafka/security.js';
+import { terminalSafeJson } from '../cli/terminal-safe.js';
 import { envSchema } from '../config/env.js';
 import { DEAD_LETTER_CODES, withoutDeadLetterHeaders } from '../core/contracts/index.js';
 import {
@@ -136,7 +137,7 @@ async function list(
     .filter((v) => !options.code?.length || options.code.includes(v.code))
     .sort(newestFirst)
     .slice(0, options.limit);
-  if (options.json) io.out(JSON.stringify(views, null, 2));
+  if (options.json) io.out(terminalSafeJson(JSON.stringify(views, null, 2)));
   else if (views.length === 0) io.out(`no dead letters in ${ctx.dlqTopic}`);
   else io.out(formatTable(views));
 }
@@ -190,7 +191,9 @@ async function replay(
   }
   const views = selected.map((s) => s.view);
   if (options.json) {
-    io.out(JSON.stringify({ target, dryRun: Boolean(options.dryRun), replayed: views }, null, 2));
+    io.out(
+      terminalSafeJson(JSON.stringify({ target, dryRun: Boolean(options.dryRun), replayed: views }, null, 2)),
+    );
   } else {
     const verb = options.dryRun ? 'would replay' : 'replayed';
     io.out(`${verb} ${views.length} dead letter(s) to ${target}`);

@@ -11,7 +11,7 @@ import { classifiedComment, commentEvent } from './fixtures.js';
 
 /**
  * patches/avsc+5.7.9.patch: avsc allocated an array of the declared block count before reading a
- * single item, so a 58-byte ClassifiedComment declaring 16 million evidence items cost over a gigabyte
+ * single item, so a 58-byte ClassifiedComment declaring 16 million evidence items cost about 930 MB
  * in `otklik tail` and in any consumer of our schemas. A count larger than the bytes left now fails
  * the decoding first.
  */
