@@ -15,6 +15,7 @@ import { destination, pino } from 'pino';
 import { createKafka } from '../adapters/kafka/client.js';
 import { createPlainProducer } from '../adapters/kafka/producer.js';
 import { kafkaSecurityOf } from '../adapters/kafka/security.js';
+import { maskUrlCredentials } from '../cli/credentials.js';
 import { terminalSafeJson } from '../cli/terminal-safe.js';
 import { envSchema } from '../config/env.js';
 import { DEAD_LETTER_CODES, withoutDeadLetterHeaders } from '../core/contracts/index.js';
@@ -208,7 +209,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--brokers <host:port,...>', 'Kafka brokers (default: $KAFKA_BROKERS or 127.0.0.1:9092)')
     .option('--dlq-topic <topic>', 'dead-letter topic (default: $OTKLIK_TOPIC_DLQ or otklik.comments.dlq.v1)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    .configureOutput({
+      writeOut: (s) => io.out(s.trimEnd()),
+      writeErr: (s) => io.err(maskUrlCredentials(s.trimEnd())),
+    });
 
   program
     .command('list')
@@ -259,10 +263,10 @@ export async function runDlqCli(argv: string[], io: CliIo): Promise<number> {
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'dlq.option') io.err(`error: ${err.message}`);
+      if (err.code === 'dlq.option') io.err(`error: ${maskUrlCredentials(err.message)}`);
       return err.exitCode;
     }
-    io.err(`error: ${(err as Error).message}`);
+    io.err(`error: ${maskUrlCredentials((err as Error).message)}`);
     return 1;
   }
 }
