@@ -5,6 +5,7 @@ import { createKafka } from '../adapters/kafka/client.js';
 import { kafkaSecurityOf } from '../adapters/kafka/security.js';
 import { connectRedis } from '../adapters/redis/connect.js';
 import { envSchema, type EnvConfig } from '../config/env.js';
+import { readSecretFile, urlHasPassword, withPassword } from './credentials.js';
 
 /** Where a command writes; tests pass their own. */
 export interface CliIo {
@@ -20,6 +21,7 @@ export interface CliIo {
 export interface GlobalOptions {
   brokers?: string;
   redisUrl?: string;
+  redisPasswordFile?: string;
 }
 
 /** Thrown for a wrong argument or environment: the message is shown as is, the exit code is 2. */
@@ -31,12 +33,41 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * The Redis URL the options ask for, if they ask: `--redis-url` without a password (a command line is
+ * visible to every user of the machine), the password from `--redis-password-file`.
+ */
+function redisUrlOf(io: CliIo, globals: GlobalOptions): string | undefined {
+  if (globals.redisUrl && urlHasPassword(globals.redisUrl)) {
+    throw new UsageError(
+      '--redis-url must not contain a password: the command line is visible to every user of the ' +
+        'machine and stays in the shell history. Set REDIS_URL in the environment, or give the password ' +
+        'with --redis-password-file <file>.',
+    );
+  }
+  if (!globals.redisPasswordFile) return globals.redisUrl;
+  const password = (() => {
+    try {
+      return readSecretFile(globals.redisPasswordFile, '--redis-password-file');
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  })();
+  const base = globals.redisUrl ?? io.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  try {
+    return withPassword(base, password);
+  } catch {
+    throw new UsageError('REDIS_URL: not a valid URL');
+  }
+}
+
 /** The workers' environment schema and defaults, so the CLI reads the same topics and keys they do. */
 export function envOf(io: CliIo, globals: GlobalOptions): EnvConfig {
+  const redisUrl = redisUrlOf(io, globals);
   const parsed = envSchema.safeParse({
     ...io.env,
     ...(globals.brokers ? { KAFKA_BROKERS: globals.brokers } : {}),
-    ...(globals.redisUrl ? { REDIS_URL: globals.redisUrl } : {}),
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);

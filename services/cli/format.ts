@@ -1,5 +1,6 @@
 import type { ClassifiedComment, SlaAlert } from '../core/contracts/index.js';
 import { regionInfo } from '../core/regions/index.js';
+import { terminalSafe } from './terminal-safe.js';
 
 const EXCERPT_CHARS = 80;
 
@@ -33,13 +34,14 @@ export function excerptOf(text: string, chars = EXCERPT_CHARS): string {
   return flat.length > chars ? `${flat.slice(0, chars - 1)}…` : flat;
 }
 
+/** One line for a terminal: every field comes from a message, so the line goes through terminalSafe. */
 export function formatAlertLine(alert: SlaAlert): string {
   const kind = alert.kind === 'ESCALATION' ? `ESCALATION ${alert.level}` : alert.kind;
   const late =
     alert.overdue_ms >= 0
       ? `late ${formatDuration(alert.overdue_ms)}`
       : `due in ${formatDuration(-alert.overdue_ms)}`;
-  return [
+  const line = [
     formatTime(alert.fired_at),
     kind.padEnd(12),
     alert.comment_key,
@@ -51,15 +53,17 @@ export function formatAlertLine(alert: SlaAlert): string {
   ]
     .filter(Boolean)
     .join('  ');
+  return terminalSafe(line);
 }
 
+/** One line for a terminal, through terminalSafe like formatAlertLine. */
 export function formatClassifiedLine(classified: ClassifiedComment): string {
   const c = classified.classification;
   const flags = [c.toxic ? 'toxic' : '', c.spam ? 'spam' : '', c.actionable ? '' : 'no-reply-needed']
     .filter(Boolean)
     .map((f) => `[${f}]`)
     .join('');
-  return [
+  const line = [
     formatTime(classified.comment.posted_at),
     classified.comment.op,
     classified.key,
@@ -71,11 +75,12 @@ export function formatClassifiedLine(classified: ClassifiedComment): string {
   ]
     .filter(Boolean)
     .join('  ');
+  return terminalSafe(line);
 }
 
-/** A plain text table: left-aligned text, right-aligned numbers. */
+/** A plain text table: left-aligned text, right-aligned numbers; cells through terminalSafe. */
 export function formatTable(header: string[], rows: (string | number)[][]): string {
-  const cells = [header, ...rows.map((r) => r.map(String))];
+  const cells = [header, ...rows.map((r) => r.map(String))].map((r) => r.map(terminalSafe));
   const widths = header.map((_, i) => Math.max(...cells.map((r) => [...(r[i] ?? '')].length)));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   const pad = (text: string, i: number) => {

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { runDlqCli } from '../tools/dlq.js';
 import { UsageError, type CliIo, type GlobalOptions } from './context.js';
+import { maskUrlCredentials } from './credentials.js';
 import { produceCommand } from './commands/produce.js';
 import { statsCommand } from './commands/stats.js';
 import { tailCommand } from './commands/tail.js';
@@ -23,10 +24,17 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('otklik')
     .description("Otklik's command line: feed comments, follow alerts, read the SLA counters, manage topics.")
     .option('--brokers <host:port,...>', 'Kafka brokers (default: $KAFKA_BROKERS or 127.0.0.1:9092)')
-    .option('--redis-url <url>', 'Redis (default: $REDIS_URL or redis://127.0.0.1:6379)')
+    .option('--redis-url <url>', 'Redis, without a password (default: $REDIS_URL or redis://127.0.0.1:6379)')
+    .option(
+      '--redis-password-file <file>',
+      "Redis password, read from this file (the URL's password otherwise)",
+    )
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .configureOutput({
+      writeOut: (s) => io.out(s.trimEnd()),
+      writeErr: (s) => io.err(maskUrlCredentials(s.trimEnd())),
+    })
     .showHelpAfterError('(add --help for usage)');
 
   for (const command of [produceCommand(io), tailCommand(io), statsCommand(io), topicsCommand(io)]) {
@@ -49,7 +57,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({
       writeOut: (s) => io.out(s.trimEnd()),
-      writeErr: (s) => io.err(s.trimEnd()),
+      writeErr: (s) => io.err(maskUrlCredentials(s.trimEnd())),
     });
     command.commands.forEach(configure);
   };
@@ -66,11 +74,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
+    // No message shows a URL's password, whatever threw it.
     if (err instanceof UsageError) {
-      io.err(`error: ${err.message}`);
+      io.err(`error: ${maskUrlCredentials(err.message)}`);
       return err.exitCode;
     }
-    io.err(`error: ${(err as Error).message}`);
+    io.err(`error: ${maskUrlCredentials((err as Error).message)}`);
     return 1;
   }
 }

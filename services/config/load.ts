@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { envSchema, type EnvConfig } from './env.js';
+import { parseConfigYaml } from './yaml-text.js';
 import { parsePolicyConfig, PolicyConfigError, type PolicyConfig } from '../core/sla/policy.js';
 
 /** Tunables of the runtime that live in the config file next to the SLA policy. */
@@ -68,12 +68,14 @@ function readConfigFile(path: string): Record<string, unknown> {
   } catch (e) {
     throw new ConfigError([`OTKLIK_CONFIG: cannot read ${path}: ${(e as Error).message}`]);
   }
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(text);
-  } catch (e) {
-    throw new ConfigError([`${path}: not valid YAML: ${(e as Error).message}`]);
+  const yaml = parseConfigYaml(text);
+  if (!yaml.ok) {
+    // Where and what, never the line itself (it may hold a password): see yaml-text.ts.
+    throw new ConfigError(
+      yaml.problems.map((p) => `${path}${p.line ? `:${p.line}:${p.col}` : ''}: not valid YAML: ${p.problem}`),
+    );
   }
+  const parsed = yaml.value;
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConfigError([`${path}: the top level must be a mapping`]);

@@ -3,13 +3,28 @@
  * Each input line is a JSON object with at least `text` (optionally `posted_at`/`postedAt` in epoch ms,
  * `region`, and `author.kind` as in CommentEvent); each output line, in the same order, holds category, type, priority, toxic, spam,
  * actionable and confidence (and `id` when the input had one). A bad line still yields an output line,
- * with `error`, and a message on stderr. Only results go to stdout. `--evidence` adds evidence and version.
- * Needs no Kafka or Redis.
+ * with `error`, and a message on stderr: a line that is not JSON, not an object with `text`, not UTF-8,
+ * or longer than `--max-line-bytes` (1 MiB by default; the rest of such a line is read and dropped, never
+ * held). Only results go to stdout. `--evidence` adds evidence and version. Needs no Kafka or Redis.
  */
-import { createInterface } from 'node:readline';
 import { classify, type ClassifierInput } from '../core/classifier/index.js';
+import { boundedLines } from './bounded-lines.js';
 
+const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 const withEvidence = process.argv.includes('--evidence');
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function maxLineBytes(argv: string[]): number {
+  const at = argv.findIndex((a) => a === '--max-line-bytes' || a.startsWith('--max-line-bytes='));
+  if (at === -1) return DEFAULT_MAX_LINE_BYTES;
+  const value = argv[at]!.includes('=') ? argv[at]!.slice(argv[at]!.indexOf('=') + 1) : argv[at + 1];
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    process.stderr.write(`classify: --max-line-bytes needs a positive integer, not ${String(value)}\n`);
+    process.exit(2);
+  }
+  return n;
+}
 
 function toInput(value: unknown): ClassifierInput | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'line is not a JSON object';
@@ -24,6 +39,11 @@ function toInput(value: unknown): ClassifierInput | string {
   const author = o.author as { kind?: unknown } | null | undefined;
   if (typeof author?.kind === 'string') input.authorKind = author.kind;
   return input;
+}
+
+function lineError(code: string, lineNo: number, why: string): string {
+  process.stderr.write(`classify: line ${lineNo}: ${code}: ${why}\n`);
+  return JSON.stringify({ error: code, line: lineNo });
 }
 
 function outputFor(line: string, lineNo: number): string {
@@ -57,7 +77,7 @@ function outputFor(line: string, lineNo: number): string {
 }
 
 async function main(): Promise<void> {
-  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  const limit = maxLineBytes(process.argv);
   let lineNo = 0;
   let buffer: string[] = [];
   const flush = async (): Promise<void> => {
@@ -67,9 +87,20 @@ async function main(): Promise<void> {
     if (!process.stdout.write(chunk))
       await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
   };
-  for await (const line of rl) {
+  for await (const line of boundedLines(process.stdin, limit)) {
     lineNo++;
-    buffer.push(outputFor(line, lineNo));
+    if (line.tooLong) {
+      buffer.push(lineError('CLASSIFY_LINE_TOO_LONG', lineNo, `${line.bytes} bytes, over ${limit}`));
+      continue;
+    }
+    let text: string;
+    try {
+      text = utf8.decode(line.bytes);
+    } catch {
+      buffer.push(lineError('CLASSIFY_BAD_UTF8', lineNo, 'not valid UTF-8'));
+      continue;
+    }
+    buffer.push(outputFor(text, lineNo));
     if (buffer.length >= 512) await flush();
   }
   await flush();

@@ -15,6 +15,8 @@ import { destination, pino } from 'pino';
 import { createKafka } from '../adapters/kafka/client.js';
 import { createPlainProducer } from '../adapters/kafka/producer.js';
 import { kafkaSecurityOf } from '../adapters/kafka/security.js';
+import { maskUrlCredentials } from '../cli/credentials.js';
+import { terminalSafeJson } from '../cli/terminal-safe.js';
 import { envSchema } from '../config/env.js';
 import { DEAD_LETTER_CODES, withoutDeadLetterHeaders } from '../core/contracts/index.js';
 import {
@@ -136,7 +138,7 @@ async function list(
     .filter((v) => !options.code?.length || options.code.includes(v.code))
     .sort(newestFirst)
     .slice(0, options.limit);
-  if (options.json) io.out(JSON.stringify(views, null, 2));
+  if (options.json) io.out(terminalSafeJson(JSON.stringify(views, null, 2)));
   else if (views.length === 0) io.out(`no dead letters in ${ctx.dlqTopic}`);
   else io.out(formatTable(views));
 }
@@ -190,7 +192,9 @@ async function replay(
   }
   const views = selected.map((s) => s.view);
   if (options.json) {
-    io.out(JSON.stringify({ target, dryRun: Boolean(options.dryRun), replayed: views }, null, 2));
+    io.out(
+      terminalSafeJson(JSON.stringify({ target, dryRun: Boolean(options.dryRun), replayed: views }, null, 2)),
+    );
   } else {
     const verb = options.dryRun ? 'would replay' : 'replayed';
     io.out(`${verb} ${views.length} dead letter(s) to ${target}`);
@@ -205,7 +209,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--brokers <host:port,...>', 'Kafka brokers (default: $KAFKA_BROKERS or 127.0.0.1:9092)')
     .option('--dlq-topic <topic>', 'dead-letter topic (default: $OTKLIK_TOPIC_DLQ or otklik.comments.dlq.v1)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    .configureOutput({
+      writeOut: (s) => io.out(s.trimEnd()),
+      writeErr: (s) => io.err(maskUrlCredentials(s.trimEnd())),
+    });
 
   program
     .command('list')
@@ -256,10 +263,10 @@ export async function runDlqCli(argv: string[], io: CliIo): Promise<number> {
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'dlq.option') io.err(`error: ${err.message}`);
+      if (err.code === 'dlq.option') io.err(`error: ${maskUrlCredentials(err.message)}`);
       return err.exitCode;
     }
-    io.err(`error: ${(err as Error).message}`);
+    io.err(`error: ${maskUrlCredentials((err as Error).message)}`);
     return 1;
   }
 }

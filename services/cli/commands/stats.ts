@@ -3,6 +3,7 @@ import { readCounterRows } from '../../adapters/redis/sla-read.js';
 import { SlaKeys } from '../../adapters/redis/keys.js';
 import { envOf, redisOf, UsageError, type CliIo, type GlobalOptions } from '../context.js';
 import { formatTable, regionLabel } from '../format.js';
+import { terminalSafeJson } from '../terminal-safe.js';
 import { DIMENSIONS, groupCounters, type Dimension, type StatsGroup } from '../stats-table.js';
 
 interface StatsOptions {
@@ -53,7 +54,7 @@ async function stats(io: CliIo, globals: GlobalOptions, options: StatsOptions) {
     const rows = await readCounterRows(redis, new SlaKeys(env.OTKLIK_KEY_PREFIX), env.OTKLIK_SHARDS);
     const { groups, total } = groupCounters(rows, options.by, options);
     if (options.json) {
-      io.out(JSON.stringify({ by: options.by, groups, total }));
+      io.out(terminalSafeJson(JSON.stringify({ by: options.by, groups, total })));
       return;
     }
     const label = (g: StatsGroup) =>

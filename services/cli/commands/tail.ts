@@ -3,6 +3,7 @@ import { decodeClassifiedComment, decodeSlaAlert } from '../../core/contracts/in
 import { envOf, kafkaOf, positiveInt, UsageError, type CliIo, type GlobalOptions } from '../context.js';
 import { formatAlertLine, formatClassifiedLine } from '../format.js';
 import { followTopic, type StartAt } from '../kafka/follow-topic.js';
+import { terminalSafe, terminalSafeJson } from '../terminal-safe.js';
 
 interface TailOptions {
   fromBeginning?: boolean;
@@ -16,9 +17,9 @@ interface TailOptions {
   topic?: string;
 }
 
-type Stream = 'alerts' | 'classified';
+export type Stream = 'alerts' | 'classified';
 
-interface Decoded {
+export interface Decoded {
   region: string;
   category: string;
   priority: string;
@@ -26,7 +27,7 @@ interface Decoded {
   line: string;
 }
 
-function decoderOf(stream: Stream): (value: Buffer) => Decoded {
+export function decoderOf(stream: Stream): (value: Buffer) => Decoded {
   if (stream === 'alerts') {
     return (value) => {
       const a = decodeSlaAlert(value);
@@ -74,14 +75,14 @@ async function tail(io: CliIo, globals: GlobalOptions, stream: Stream, options: 
       decoded = decode(message.value ?? Buffer.alloc(0));
     } catch (e) {
       undecodable++;
-      io.err(`skipped ${topic}[${partition}]@${message.offset}: ${(e as Error).message}`);
+      io.err(terminalSafe(`skipped ${topic}[${partition}]@${message.offset}: ${(e as Error).message}`));
       return;
     }
     if (options.region && decoded.region !== options.region) return;
     if (options.category && decoded.category !== options.category) return;
     if (options.priority && decoded.priority !== options.priority) return;
     shown++;
-    io.out(options.json ? JSON.stringify(decoded.json, bigintAsNumber) : decoded.line);
+    io.out(printedLine(decoded, Boolean(options.json)));
     if (options.limit !== undefined && shown >= options.limit) finish();
   });
   const timer = options.timeout ? setTimeout(finish, options.timeout * 1000) : undefined;
@@ -98,6 +99,11 @@ async function tail(io: CliIo, globals: GlobalOptions, stream: Stream, options: 
     await followed.stop();
   }
   if (!options.json) io.err(`${shown} shown${undecodable ? `, ${undecodable} undecodable skipped` : ''}`);
+}
+
+/** What tail prints for a message: nothing from it reaches the terminal raw (see terminal-safe.ts). */
+export function printedLine(decoded: Decoded, json: boolean): string {
+  return json ? terminalSafeJson(JSON.stringify(decoded.json, bigintAsNumber)) : terminalSafe(decoded.line);
 }
 
 /** Longs beyond the safe-integer range arrive as bigint; JSON has no such type. */

@@ -3,6 +3,7 @@
  * the table `list` prints. Never shows the value: it may hold a citizen's text.
  */
 import type { IHeaders, KafkaMessage } from 'kafkajs';
+import { terminalSafe } from '../../cli/terminal-safe.js';
 import { readDeadLetterHeaders } from '../../core/contracts/index.js';
 
 export interface DeadLetterView {
@@ -146,14 +147,16 @@ function clip(text: string, width: number): string {
 
 /** The human table of `list`: one line per dead letter, the reason last and unclipped. */
 export function formatTable(views: readonly DeadLetterView[]): string {
-  const rows = views.map((v) => [
-    v.at,
-    v.code,
-    `${v.sourceTopic}/${v.sourcePartition}@${v.sourceOffset}`,
-    v.key === null ? '(null)' : clip(v.key, 40),
-    `${v.dlqPartition}@${v.dlqOffset}`,
-    v.field ? `${v.field}: ${v.message}` : v.message,
-  ]);
+  const rows = views.map((v) =>
+    [
+      v.at,
+      v.code,
+      `${v.sourceTopic}/${v.sourcePartition}@${v.sourceOffset}`,
+      v.key === null ? '(null)' : clip(v.key, 40),
+      `${v.dlqPartition}@${v.dlqOffset}`,
+      v.field ? `${v.field}: ${v.message}` : v.message,
+    ].map(terminalSafe),
+  );
   const header = ['AT', 'CODE', 'SOURCE', 'KEY', 'DLQ', 'REASON'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>

@@ -43,6 +43,9 @@ export async function readTopic(
   const groupId = `otklik-dlq-tool-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 250 });
   const pending = new Map(ranges.map((r) => [r.partition, r]));
+  // The next offset wanted per partition: a batch kafkajs hands over again (after a seek or a retried
+  // fetch) adds nothing twice.
+  const nextOffset = new Map(ranges.map((r) => [r.partition, r.start]));
   const records: TopicRecord[] = [];
   let finish: () => void = () => {};
   const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -59,15 +62,21 @@ export async function readTopic(
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
         touch();
         const range = pending.get(batch.partition);
         if (!range) return;
         for (const message of batch.messages) {
           const offset = BigInt(message.offset);
-          if (offset >= range.start && offset < range.end)
+          if (offset >= nextOffset.get(batch.partition)! && offset < range.end) {
             records.push({ partition: batch.partition, message });
+            nextOffset.set(batch.partition, offset + 1n);
+          }
         }
+        // The next fetch starts after the last resolved offset: without this kafkajs fetched the
+        // partition's first MiB again and again and a longer range was never read to its end.
+        resolveOffset(batch.lastOffset());
+        await heartbeat();
         if (BigInt(batch.lastOffset()) >= range.end - 1n) pending.delete(batch.partition);
         if (pending.size === 0) finish();
       },
