@@ -21,6 +21,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createKafka } from '../../services/adapters/kafka/client.js';
 import { ensureTopics } from '../../services/adapters/kafka/topics.js';
+import { assertNoEviction } from '../../services/adapters/redis/eviction-policy.js';
 import { SlaStore } from '../../services/adapters/redis/sla-store.js';
 import type { OpenSlaCommand } from '../../services/core/sla/commands.js';
 import { excerptOf } from '../../services/core/sla/plan.js';
@@ -239,6 +240,8 @@ async function main() {
   const kafka = createKafka({ brokers: [BROKERS], clientId: RUN }, logger);
   const result: Record<string, unknown> = { items: ITEMS, due: DUE, shards: SHARDS, redis_url: REDIS_URL };
   try {
+    // Evicted keys would make the figures (and the alerts) wrong.
+    await assertNoEviction(redis);
     const [s, us] = await redis.time();
     const skew = Number(s) * 1000 + Math.floor(Number(us) / 1000) - Date.now();
     if (Math.abs(skew) > 50) log(`warning: Redis clock is ${skew} ms off this machine's`);
