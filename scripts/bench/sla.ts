@@ -293,7 +293,8 @@ async function main() {
     let otherAlerts = 0;
     let done: () => void = () => undefined;
     const finished = new Promise<void>((resolve) => (done = resolve));
-    const sweeper = new Sweeper({
+    log(`sweeping: ${DUE} alerts fall due over the next ~70 s`);
+    const sweeper = await Sweeper.start({
       kafka,
       store: plainStore,
       logger,
@@ -315,8 +316,6 @@ async function main() {
         }
       },
     });
-    log(`sweeping: ${DUE} alerts fall due over the next ~70 s`);
-    await sweeper.start();
     await Promise.race([finished, new Promise((r) => setTimeout(r, 120_000))]);
     await sweeper.close();
     lateness.sort((a, b) => a - b);

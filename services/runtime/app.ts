@@ -125,7 +125,7 @@ export async function startApp(
     await app.worker.start();
   }
   if (options.roles.includes('sweeper')) {
-    app.sweeper = new Sweeper({
+    app.sweeper = await Sweeper.start({
       kafka,
       store,
       logger,
@@ -140,7 +140,6 @@ export async function startApp(
         options.onAlerts?.(alerts);
       },
     });
-    await app.sweeper.start();
   }
   return app;
 }
