@@ -140,7 +140,7 @@ beforeAll(() => {
 afterAll(() => redis.disconnect());
 
 const probe = (keys: string[], ...args: (string | number | Buffer)[]) =>
-  redis.evalBuffer(PROBE, keys.length, ...keys, ...args) as Promise<unknown>;
+  redis.callBuffer('EVAL', PROBE, keys.length, ...keys, ...args);
 const text = (value: unknown) => (Buffer.isBuffer(value) ? value.toString('utf8') : value);
 
 interface LuaTables {
