@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
+import { destination, multistream, pino } from 'pino';
 import type { Kafka } from 'kafkajs';
 import { loadConfig } from '../config/load.js';
 import { createKafka } from '../adapters/kafka/client.js';
@@ -40,10 +40,10 @@ async function main(): Promise<void> {
   // first seconds among them) go to the log file only.
   const logger = pino(
     { level: 'info' },
-    pino.multistream([
+    multistream([
       {
         level: 'info',
-        stream: pino.destination({ dest: join(logDir, 'demo.log'), append: true, sync: true }),
+        stream: destination({ dest: join(logDir, 'demo.log'), append: true, sync: true }),
       },
       { level: 'warn', stream: process.stderr },
     ]),

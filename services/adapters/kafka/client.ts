@@ -72,7 +72,7 @@ const RESTARTING = /^Restarting the consumer in \d+ms$/;
 export function kafkaLogLevel(
   level: logLevel,
   message: string,
-  fields: { error?: unknown } = {},
+  fields: Record<string, unknown> = {},
 ): 'error' | 'warn' | 'info' | 'debug' {
   const pinoLevel = LEVELS[level] ?? 'debug';
   if (pinoLevel !== 'error') return pinoLevel;

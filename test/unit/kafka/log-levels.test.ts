@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { logLevel } from 'kafkajs';
-import { pino } from 'pino';
+import { levels, pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import {
   REJOIN_ERRORS,
@@ -87,7 +87,7 @@ describe('kafkajs log levels', () => {
     );
     kafka.logger().error('The group coordinator is not available', { retryCount: 1, retryTime: 300 });
     kafka.logger().error('Crash: KafkaJSNonRetriableError: Topic authorization failed', {});
-    expect(lines.map((l) => [pino.levels.labels[l.level], l.msg])).toEqual([
+    expect(lines.map((l) => [levels.labels[l.level], l.msg])).toEqual([
       ['info', 'The group coordinator is not available'],
       ['error', 'Crash: KafkaJSNonRetriableError: Topic authorization failed'],
     ]);
