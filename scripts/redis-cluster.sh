@@ -31,7 +31,7 @@ up() {
     rm -rf "$dir"; mkdir -p "$dir"
     redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --cluster-enabled yes \
       --cluster-config-file "$dir/nodes.conf" --cluster-node-timeout 5000 --save '' --appendonly no \
-      --dir "$dir" --logfile "$dir/redis.log" --pidfile "$dir/redis.pid" >/dev/null
+      --maxmemory-policy noeviction --dir "$dir" --logfile "$dir/redis.log" --pidfile "$dir/redis.pid" >/dev/null
   done
   for port in "${PORTS[@]}"; do
     for _ in $(seq 1 50); do answers "$port" && break; sleep 0.1; done

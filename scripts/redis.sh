@@ -31,8 +31,9 @@ up() {
   command -v redis-server >/dev/null || die "no Redis answers on 127.0.0.1:$REDIS_PORT and redis-server is not installed (apt-get install redis-server, or set REDIS_URL)"
   mkdir -p "$REDIS_DIR"
   log "starting redis-server on 127.0.0.1:$REDIS_PORT (logs: $REDIS_DIR/redis.log)"
+  # noeviction (Redis's default, said out loud): the roles refuse a Redis that may evict SLA state.
   redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
-    --dir "$REDIS_DIR" --logfile "$REDIS_DIR/redis.log" --pidfile "$PID_FILE" >/dev/null
+    --maxmemory-policy noeviction --dir "$REDIS_DIR" --logfile "$REDIS_DIR/redis.log" --pidfile "$PID_FILE" >/dev/null
   for _ in $(seq 1 50); do
     if answers 127.0.0.1 "$REDIS_PORT"; then echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT"; return; fi
     sleep 0.1

@@ -11,6 +11,7 @@ import { loadConfig } from '../../services/config/load.js';
 import { createKafka } from '../../services/adapters/kafka/client.js';
 import { createReliableProducer } from '../../services/adapters/kafka/producer.js';
 import { connectRedis } from '../../services/adapters/redis/connect.js';
+import { assertNoEviction } from '../../services/adapters/redis/eviction-policy.js';
 import { SlaStore } from '../../services/adapters/redis/sla-store.js';
 import { createCommentDecoder } from '../../services/core/contracts/index.js';
 import { createLogger } from '../../services/observability/logger.js';
@@ -21,6 +22,8 @@ const { env, runtime } = config;
 const logger = createLogger(env.LOG_LEVEL, { pid: process.pid, role: 'naive-worker' });
 const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID }, logger);
 const redis = connectRedis(env.REDIS_URL);
+// It writes SLA state as the worker does: the same refusal of a Redis that may evict it.
+await assertNoEviction(redis);
 const store = new SlaStore(redis, {
   prefix: env.OTKLIK_KEY_PREFIX,
   shards: env.OTKLIK_SHARDS,

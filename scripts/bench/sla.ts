@@ -21,6 +21,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createKafka } from '../../services/adapters/kafka/client.js';
 import { ensureTopics } from '../../services/adapters/kafka/topics.js';
+import { assertNoEviction } from '../../services/adapters/redis/eviction-policy.js';
 import { SlaStore } from '../../services/adapters/redis/sla-store.js';
 import type { OpenSlaCommand } from '../../services/core/sla/commands.js';
 import { excerptOf } from '../../services/core/sla/plan.js';
@@ -239,6 +240,8 @@ async function main() {
   const kafka = createKafka({ brokers: [BROKERS], clientId: RUN }, logger);
   const result: Record<string, unknown> = { items: ITEMS, due: DUE, shards: SHARDS, redis_url: REDIS_URL };
   try {
+    // Evicted keys would make the figures (and the alerts) wrong.
+    await assertNoEviction(redis);
     const [s, us] = await redis.time();
     const skew = Number(s) * 1000 + Math.floor(Number(us) / 1000) - Date.now();
     if (Math.abs(skew) > 50) log(`warning: Redis clock is ${skew} ms off this machine's`);
@@ -290,7 +293,8 @@ async function main() {
     let otherAlerts = 0;
     let done: () => void = () => undefined;
     const finished = new Promise<void>((resolve) => (done = resolve));
-    const sweeper = new Sweeper({
+    log(`sweeping: ${DUE} alerts fall due over the next ~70 s`);
+    const sweeper = await Sweeper.start({
       kafka,
       store: plainStore,
       logger,
@@ -312,8 +316,6 @@ async function main() {
         }
       },
     });
-    log(`sweeping: ${DUE} alerts fall due over the next ~70 s`);
-    await sweeper.start();
     await Promise.race([finished, new Promise((r) => setTimeout(r, 120_000))]);
     await sweeper.close();
     lateness.sort((a, b) => a - b);

@@ -143,6 +143,7 @@ tls-ca-cert-file $dir/ca.pem
 tls-auth-clients no
 save ""
 appendonly no
+maxmemory-policy noeviction
 dir $dir
 user default off
 user otklik on >$REDIS_PASSWORD ~* &* +@all

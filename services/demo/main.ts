@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
+import { destination, multistream, pino } from 'pino';
 import type { Kafka } from 'kafkajs';
 import { loadConfig } from '../config/load.js';
 import { createKafka } from '../adapters/kafka/client.js';
@@ -34,7 +34,20 @@ async function main(): Promise<void> {
   const config = loadConfig(env);
   const { env: e } = config;
   const runId = `demo${randomBytes(3).toString('hex')}`;
-  const logger = pino({ level: 'warn' });
+  const logDir = join(ROOT, '.otklik', 'demo');
+  mkdirSync(logDir, { recursive: true });
+  // The terminal is for what the demo has to say: kafkajs's own lines below warn (a fresh broker's
+  // first seconds among them) go to the log file only.
+  const logger = pino(
+    { level: 'info' },
+    multistream([
+      {
+        level: 'info',
+        stream: destination({ dest: join(logDir, 'demo.log'), append: true, sync: true }),
+      },
+      { level: 'warn', stream: process.stderr },
+    ]),
+  );
   const kafka = createKafka({ brokers: e.KAFKA_BROKERS, clientId: `otklik-demo-${runId}` }, logger);
   const topics = [
     e.OTKLIK_TOPIC_COMMENTS,
@@ -52,9 +65,9 @@ async function main(): Promise<void> {
   const countersBefore = totalsOf(await readCounterRows(redis, keys, e.OTKLIK_SHARDS));
 
   print.info(`Otklik demo ${runId}: Kafka ${e.KAFKA_BROKERS.join(',')}, Redis ${new URL(e.REDIS_URL).host}`);
-  print.info(`policy file ${config.configFile}; workers' JSON logs in .otklik/demo/*.log`);
-  const logDir = join(ROOT, '.otklik', 'demo');
-  mkdirSync(logDir, { recursive: true });
+  print.info(
+    `policy file ${config.configFile}; JSON logs (workers', sweeper's, Kafka client's) in .otklik/demo/*.log`,
+  );
   const children: ChildProcess[] = (['worker', 'worker', 'sweeper'] as const).map((role, i) => {
     const log = openSync(join(logDir, `${role}-${i + 1}.log`), 'a');
     return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/runtime/main.ts'), role], {

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/load.js';
 import { createKafka } from '../adapters/kafka/client.js';
 import { ensureTopics } from '../adapters/kafka/topics.js';
 import { connectRedis } from '../adapters/redis/connect.js';
+import { assertNoEviction } from '../adapters/redis/eviction-policy.js';
 import { SlaStore } from '../adapters/redis/sla-store.js';
 import { CommentWorker } from '../worker/worker.js';
 import { Sweeper } from '../sweeper/sweeper.js';
@@ -31,7 +32,10 @@ export interface StartOptions {
   onChunkCommitted?: (info: { partition: number; lastOffset: string; processed: number }) => void;
 }
 
-/** Wires config to adapters and starts the requested roles; `close()` drains them in order. */
+/**
+ * Wires config to adapters and starts the requested roles; `close()` drains them in order. Both roles
+ * write SLA state, so it refuses to start (EvictionPolicyError) on a Redis that may evict keys.
+ */
 export async function startApp(
   config: AppConfig,
   logger: Logger,
@@ -42,22 +46,32 @@ export async function startApp(
     { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, ...kafkaSecurityOf(env) },
     logger,
   );
-  const created = await ensureTopics(
-    kafka,
-    [
-      env.OTKLIK_TOPIC_COMMENTS,
-      env.OTKLIK_TOPIC_CLASSIFIED,
-      env.OTKLIK_TOPIC_ALERTS,
-      env.OTKLIK_TOPIC_DLQ,
-    ].map((topic) => ({
-      topic,
-      numPartitions: env.OTKLIK_TOPIC_PARTITIONS,
-      replicationFactor: env.OTKLIK_TOPIC_REPLICATION,
-    })),
-  );
+  const redis = connectRedis(env.REDIS_URL, { tlsCaFile: env.REDIS_TLS_CA_FILE });
+  let created: string[];
+  try {
+    // Checked first: a role that would refuse creates no topics.
+    await assertNoEviction(redis, {
+      onWait: (error) => logger.warn({ err: error.message }, 'Redis does not answer yet; waiting for it'),
+    });
+    created = await ensureTopics(
+      kafka,
+      [
+        env.OTKLIK_TOPIC_COMMENTS,
+        env.OTKLIK_TOPIC_CLASSIFIED,
+        env.OTKLIK_TOPIC_ALERTS,
+        env.OTKLIK_TOPIC_DLQ,
+      ].map((topic) => ({
+        topic,
+        numPartitions: env.OTKLIK_TOPIC_PARTITIONS,
+        replicationFactor: env.OTKLIK_TOPIC_REPLICATION,
+      })),
+    );
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
   if (created.length > 0) logger.info({ topics: created }, 'created missing topics');
 
-  const redis = connectRedis(env.REDIS_URL, { tlsCaFile: env.REDIS_TLS_CA_FILE });
   const store = new SlaStore(redis, {
     prefix: env.OTKLIK_KEY_PREFIX,
     shards: env.OTKLIK_SHARDS,
@@ -111,7 +125,7 @@ export async function startApp(
     await app.worker.start();
   }
   if (options.roles.includes('sweeper')) {
-    app.sweeper = new Sweeper({
+    app.sweeper = await Sweeper.start({
       kafka,
       store,
       logger,
@@ -126,7 +140,6 @@ export async function startApp(
         options.onAlerts?.(alerts);
       },
     });
-    await app.sweeper.start();
   }
   return app;
 }

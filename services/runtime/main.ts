@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../observability/logger.js';
 import { startApp, type Role } from './app.js';
 import { startHttpServer } from '../observability/http-server.js';
+import { EvictionPolicyError } from '../adapters/redis/eviction-policy.js';
 
 const roles = process.argv.slice(2).filter((a): a is Role => a === 'worker' || a === 'sweeper');
 
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: Error) => {
-  process.stderr.write(`otklik: ${error.stack ?? error.message}\n`);
+  // A refusal is a statement for the operator, not a crash: no stack.
+  const text = error instanceof EvictionPolicyError ? error.message : (error.stack ?? error.message);
+  process.stderr.write(`otklik: ${text}\n`);
   process.exit(1);
 });

@@ -24,32 +24,39 @@ export interface SweeperOptions {
 /**
  * Publishes WARNING / BREACH / ESCALATION alerts when deadlines fall due. Claims are atomic and leased,
  * so any number of sweepers may run; an alert is acknowledged only after the broker confirmed it.
+ *
+ * A Sweeper exists only with a connected producer (`Sweeper.start` connects it before constructing one)
+ * and refuses to sweep once closed, so it can never claim and ack alerts it did not publish.
  */
 export class Sweeper {
-  private producer: Producer | undefined;
-  private running = false;
-  private loop: Promise<void> | undefined;
+  private running = true;
+  private closed = false;
+  private readonly loop: Promise<void>;
   private closing: Promise<void> | undefined;
   private wake: (() => void) | undefined;
-  private readonly log: Logger;
   private readonly shardList: number[];
 
-  constructor(private readonly options: SweeperOptions) {
-    this.log = options.logger.child({ component: 'sweeper' });
-    this.shardList = Array.from({ length: options.shards }, (_, shard) => shard);
-  }
-
-  async start(): Promise<void> {
-    this.producer = createReliableProducer(this.options.kafka, {
+  /** Connects the alert producer, then starts sweeping in the background until `close()`. */
+  static async start(options: SweeperOptions): Promise<Sweeper> {
+    const log = options.logger.child({ component: 'sweeper' });
+    const producer = createReliableProducer(options.kafka, {
       onResend: (err, attempt, delayMs) => {
-        this.options.onResend?.();
-        this.log.warn({ err: err.message, attempt, delayMs }, 'alert send failed; sending it again whole');
+        options.onResend?.();
+        log.warn({ err: err.message, attempt, delayMs }, 'alert send failed; sending it again whole');
       },
     });
-    await this.producer.connect();
-    this.running = true;
+    await producer.connect();
+    return new Sweeper(options, producer, log);
+  }
+
+  private constructor(
+    private readonly options: SweeperOptions,
+    private readonly producer: Producer,
+    private readonly log: Logger,
+  ) {
+    this.shardList = Array.from({ length: options.shards }, (_, shard) => shard);
     this.loop = this.run();
-    this.log.info({ topic: this.options.alertsTopic }, 'sweeper started');
+    this.log.info({ topic: options.alertsTopic }, 'sweeper started');
   }
 
   private async run(): Promise<void> {
@@ -68,9 +75,10 @@ export class Sweeper {
   /**
    * One pass over every shard; returns how long to sleep before the next pass. The shards' claims go out
    * together and their alerts are published in one send, so a pass costs a few round trips however many
-   * shards there are.
+   * shards there are. The background loop calls it; a caller may too, until `close()` has finished.
    */
   async sweepOnce(): Promise<number> {
+    if (this.closed) throw new Error('sweeper is closed: its alert producer is disconnected');
     const { store, claimBatch, leaseMs, maxSleepMs } = this.options;
     let sleepMs = maxSleepMs;
     let full = false;
@@ -86,7 +94,7 @@ export class Sweeper {
 
   private async publish(claimed: { alert: ClaimedAlert; firedAt: number }[]): Promise<void> {
     const alerts = claimed.map(({ alert, firedAt }) => toSlaAlert(alert, firedAt));
-    await this.producer?.send({
+    await this.producer.send({
       topic: this.options.alertsTopic,
       acks: -1,
       messages: alerts.map((a) => ({ key: a.comment_key, value: encodeSlaAlert(a) })),
@@ -117,7 +125,8 @@ export class Sweeper {
       this.running = false;
       this.wake?.();
       await this.loop;
-      await this.producer?.disconnect();
+      this.closed = true;
+      await this.producer.disconnect();
       this.log.info('sweeper stopped');
     })();
     return this.closing;

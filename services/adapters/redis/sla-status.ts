@@ -1,17 +1,3 @@
-import type { SlaOutcome } from '../../core/sla/commands.js';
-
-const OUTCOMES = new Set<SlaOutcome>([
-  'OPENED',
-  'ANSWERED_BEFORE',
-  'DELETED_BEFORE',
-  'ANSWERED',
-  'ANSWERED_EARLY',
-  'CANCELLED',
-  'DELETED_EARLY',
-  'RECORDED',
-  'DUPLICATE',
-]);
-
 /** A failed SLA operation. `retriable` says whether trying the same idempotent call again can help. */
 export class SlaStoreError extends Error {
   constructor(
@@ -37,15 +23,4 @@ export function toSlaStoreError(error: unknown, operation: string): SlaStoreErro
   return new SlaStoreError('REDIS_UNAVAILABLE', `${operation}: Redis unavailable: ${message}`, true, {
     cause: error,
   });
-}
-
-/** The one place that turns a script's reply into a typed outcome. */
-export function toOutcome(reply: unknown, operation: string): SlaOutcome {
-  const status = Array.isArray(reply) ? reply[0] : undefined;
-  if (typeof status === 'string' && OUTCOMES.has(status as SlaOutcome)) return status as SlaOutcome;
-  throw new SlaStoreError(
-    'UNEXPECTED_REPLY',
-    `${operation}: unexpected reply ${JSON.stringify(reply)}`,
-    false,
-  );
 }

@@ -49,13 +49,16 @@ export interface NotActionableCommand {
 /** One atomic, idempotent SLA transition, decided by the pure core and applied by a Redis script. */
 export type SlaCommand = OpenSlaCommand | AnswerSlaCommand | CancelSlaCommand | NotActionableCommand;
 
-export type SlaOutcome =
-  | 'OPENED'
-  | 'ANSWERED_BEFORE'
-  | 'DELETED_BEFORE'
-  | 'ANSWERED'
-  | 'ANSWERED_EARLY'
-  | 'CANCELLED'
-  | 'DELETED_EARLY'
-  | 'RECORDED'
-  | 'DUPLICATE';
+/** What a transition did: apply_batch.lua answers one letter per transition for one of these. */
+export const SLA_OUTCOMES = [
+  'OPENED',
+  'ANSWERED_BEFORE',
+  'DELETED_BEFORE',
+  'ANSWERED',
+  'ANSWERED_EARLY',
+  'CANCELLED',
+  'DELETED_EARLY',
+  'RECORDED',
+  'DUPLICATE',
+] as const;
+export type SlaOutcome = (typeof SLA_OUTCOMES)[number];

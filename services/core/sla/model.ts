@@ -1,5 +1,6 @@
 import type { AlertKind } from '../contracts/schema-types.generated.js';
 import type { SlaCommand } from './commands.js';
+import { RESPONSE_BOUNDS_MIN } from './counters.js';
 
 /**
  * Reference model of the SLA state machine (docs/design.md#sla-semantics; lua/_README.md): the same
@@ -30,8 +31,6 @@ export interface ModelAlert {
   kind: AlertKind;
   level: number;
 }
-
-const RESPONSE_BOUNDS_MIN = [15, 30, 60, 120, 240, 480, 1440];
 
 export class SlaModel {
   readonly open = new Map<string, Open>();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from 'ioredis';
 import { SlaStore } from '../../../services/adapters/redis/sla-store.js';
 import { SlaReader } from '../../../services/adapters/redis/sla-read.js';
+import { assertNoEviction, readEvictionPolicies } from '../../../services/adapters/redis/eviction-policy.js';
 import type { SlaCommand } from '../../../services/core/sla/commands.js';
 import { answerOf, cancelOf, openCommand, serverNow } from './helpers.js';
 
@@ -49,6 +50,17 @@ describe('SLA scripts on a real Redis Cluster', () => {
       ports.add(portOfSlot(slot));
     }
     expect(ports.size).toBe(3);
+  });
+
+  it('the noeviction check at start reads the policy of every master', async () => {
+    const nodes = await readEvictionPolicies(cluster);
+    expect(nodes.map((n) => ('policy' in n ? n.policy : n.unreadable))).toEqual([
+      'noeviction',
+      'noeviction',
+      'noeviction',
+    ]);
+    expect(new Set(nodes.map((n) => n.node)).size).toBe(3);
+    await expect(assertNoEviction(cluster)).resolves.toBeUndefined();
   });
 
   it('opens, answers, cancels, records, claims, acks and reads across every shard', async () => {

@@ -32,7 +32,7 @@ afterAll(async () => {
 function startSweeper(topic: string, overrides: { leaseMs?: number; claimBatch?: number } = {}) {
   const client = stack.redis();
   clients.push(client);
-  const sweeper = new Sweeper({
+  return Sweeper.start({
     kafka: stack.kafka,
     store: new SlaStore(client, { prefix, shards: SHARDS, retentionMs: 600_000 }),
     logger: stack.logger,
@@ -41,9 +41,10 @@ function startSweeper(topic: string, overrides: { leaseMs?: number; claimBatch?:
     leaseMs: overrides.leaseMs ?? 60_000,
     maxSleepMs: 100,
     claimBatch: overrides.claimBatch ?? 200,
+  }).then((sweeper) => {
+    sweepers.push(sweeper);
+    return sweeper;
   });
-  sweepers.push(sweeper);
-  return sweeper.start().then(() => sweeper);
 }
 
 async function openDue(count: number): Promise<OpenSlaCommand[]> {

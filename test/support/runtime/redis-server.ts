@@ -37,8 +37,11 @@ export interface OwnRedis {
  * A private `redis-server` on a free loopback port, for tests that must stop Redis without touching
  * the machine's shared one. With `persistent`, every write goes to an append-only file fsync'ed before
  * the reply, so a shutdown and restart keeps the data (as a production Redis with AOF would).
+ * `extraArgs` are further redis-server options (e.g. `--maxmemory-policy allkeys-lru`).
  */
-export async function startOwnRedis(options: { persistent?: boolean } = {}): Promise<OwnRedis> {
+export async function startOwnRedis(
+  options: { persistent?: boolean; extraArgs?: string[] } = {},
+): Promise<OwnRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'otklik-redis-'));
   const args = [
@@ -55,6 +58,7 @@ export async function startOwnRedis(options: { persistent?: boolean } = {}): Pro
   ];
   args.push(
     ...(options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    ...(options.extraArgs ?? []),
   );
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
