@@ -40,21 +40,26 @@ const include = (name: string) => readFileSync(join(INCLUDES, `${name}.lua`), 'u
 const PRELUDE = [include('clock'), include('counters'), include('record'), include('wheel')].join('\n');
 
 // ARGV[1] the shard's key prefix (hash tag), ARGV[2] items: member \31 due \31 dim index \31 dim \31
-// record, separated by \30.
+// bucket of 1024 \31 bucket of 4096 \31 record, separated by \30. The client computes the buckets, as
+// SlaStore does today (FNV-1a in Lua costs ~3 us per member).
 const PARSE = `
 local P = ARGV[1]
 local items = {}
 for item in string.gmatch(ARGV[2], '[^\\30]+') do
-  local m, due, di, dim, rec = string.match(item, '^([^\\31]*)\\31([^\\31]*)\\31([^\\31]*)\\31([^\\31]*)\\31(.*)$')
-  items[#items + 1] = { m, due, di, dim, rec }
+  local m, due, di, dim, b1, b4, rec =
+    string.match(item, '^([^\\31]*)\\31([^\\31]*)\\31([^\\31]*)\\31([^\\31]*)\\31([^\\31]*)\\31([^\\31]*)\\31(.*)$')
+  items[#items + 1] = { m, due, di, dim, rec, b1, b4 }
 end
 `;
 
 const RECORD_CHUNKS = `for _, it in ipairs(items) do
-  record_put(P .. 'r:' .. bucket_of(it[1], 1024), it[1], it[5], nil, true)
+  record_put(P .. 'r:' .. it[6], it[1], it[5], nil, true)
 end`;
 const RECORD_FIELD_BUCKETS = `for _, it in ipairs(items) do
-  redis.call('HSETNX', P .. 'r:' .. bucket_of(it[1], 1024), it[1], it[5])
+  redis.call('HSETNX', P .. 'r:' .. it[6], it[1], it[5])
+end`;
+const RECORD_FIELD_4096_BUCKETS = `for _, it in ipairs(items) do
+  redis.call('HSETNX', P .. 'r:' .. it[7], it[1], it[5])
 end`;
 const RECORD_SHARD_HASH = `for _, it in ipairs(items) do redis.call('HSETNX', P .. 'r', it[1], it[5]) end`;
 const RECORD_STRING = `for _, it in ipairs(items) do redis.call('SET', P .. 'o:' .. it[1], it[5], 'NX') end`;
@@ -144,6 +149,7 @@ const VARIANTS: Record<string, string> = {
   parse: '',
   record_chunks_today: RECORD_CHUNKS,
   record_field_1024_buckets: RECORD_FIELD_BUCKETS,
+  record_field_4096_buckets: RECORD_FIELD_4096_BUCKETS,
   record_field_shard_hash: RECORD_SHARD_HASH,
   record_string_per_item: RECORD_STRING,
   wheel_zset_slots_today: WHEEL_ZSET_SLOTS,
@@ -154,6 +160,11 @@ const VARIANTS: Record<string, string> = {
   all_today: [RECORD_CHUNKS, WHEEL_ZSET_SLOTS, COUNTERS_HINCRBY].join('\n'),
   all_field_buckets_lists_bitfield: [RECORD_FIELD_BUCKETS, WHEEL_MINUTE_LISTS, COUNTERS_BITFIELD].join('\n'),
   all_shard_hash_lists_bitfield: [RECORD_SHARD_HASH, WHEEL_MINUTE_LISTS, COUNTERS_BITFIELD].join('\n'),
+  all_field4096_counted_slots_bitfield: [
+    RECORD_FIELD_4096_BUCKETS,
+    WHEEL_ZSET_COUNTED,
+    COUNTERS_BITFIELD,
+  ].join('\n'),
   all_shard_hash_counted_slots_bitfield: [RECORD_SHARD_HASH, WHEEL_ZSET_COUNTED, COUNTERS_BITFIELD].join(
     '\n',
   ),
@@ -183,6 +194,14 @@ interface Item {
   dimIndex: number;
   dim: string;
   record: string;
+  bucket1024: number;
+  bucket4096: number;
+}
+/** Bits 16-31 of the 32-bit FNV-1a of the member's bytes (ASCII here), as keys.ts recordBucketOf. */
+function bucketHash(member: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < member.length; i++) h = Math.imul(h ^ member.charCodeAt(i), 0x01000193);
+  return (h >>> 0) >>> 16;
 }
 function items(mode: string): Item[] {
   seed = 7;
@@ -204,10 +223,13 @@ function items(mode: string): Item[] {
       mode === 'realtime'
         ? now + Math.floor((i * 1000) / 100_000) + target
         : now + 1_800_000 + Math.floor(rand() * (target - 1_800_000));
+    const member = `VK:${Math.floor(rand() * 36 ** 6)
+      .toString(36)
+      .padStart(6, '0')}${i.toString(36).padStart(6, '0')}`;
     return {
-      member: `VK:${Math.floor(rand() * 36 ** 6)
-        .toString(36)
-        .padStart(6, '0')}${i.toString(36).padStart(6, '0')}`,
+      bucket1024: bucketHash(member) % 1024,
+      bucket4096: bucketHash(member) % 4096,
+      member,
       due,
       dimIndex: (region * 11 + category) * 4 + Math.min(p, 3),
       dim: `${region}|${category}|${Math.min(p, 3)}`,
@@ -235,7 +257,10 @@ async function runVariant(redis: Redis, name: string, body: string, all: Item[])
     calls.push([
       `m:{${shard}}:`,
       batch
-        .map((it) => `${it.member}\x1f${it.due}\x1f${it.dimIndex}\x1f${it.dim}\x1f${it.record}`)
+        .map(
+          (it) =>
+            `${it.member}\x1f${it.due}\x1f${it.dimIndex}\x1f${it.dim}\x1f${it.bucket1024}\x1f${it.bucket4096}\x1f${it.record}`,
+        )
         .join('\x1e'),
     ]);
     pending[shard] = [];
