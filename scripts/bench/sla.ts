@@ -1,7 +1,13 @@
 /**
  * SLA engine figures on the local stack (`npm run stack:up` first): `npm run bench:sla [-- --items 200000]`.
  *
- *  1. registration: open commands in pipelined batches through SlaStore.apply (comments/s);
+ *  1. registration, per arrival mode (`--modes spread,realtime`, or one with `--arrivals`): open commands
+ *     in pipelined batches through SlaStore.apply (comments/s), and Redis CPU per open (INFO cpu of the
+ *     server's main thread) per `--segment` items while the keyspace fills, with `growth` = the last
+ *     segment's figure over the first's. `spread`: due times spread evenly over each priority's target
+ *     (the state of a keyspace that has been running for a day); `realtime`: comments arrive on a
+ *     simulated clock at `--rate` per second from now and each is due at posted_at + its policy's target,
+ *     as in production, so the due times of many opens fall into the same minutes;
  *  2. memory per open item: INFO used_memory delta / items, for records with the shipped default excerpt
  *     (`--excerpt-chars`, default: the config's default) cut from synthetic Russian comments
  *     (scripts/bench/texts.ts), and again with no excerpt, plus the keyspace's MEMORY USAGE sum;
@@ -10,7 +16,12 @@
  *     fired_at - due_at (fired_at is the Redis time of the claim) and, separately, the time the broker
  *     had confirmed the alert minus due_at.
  *
- * Everything lives under a unique key prefix and topic, deleted at the end. The last stdout line is JSON.
+ * By default Redis is a private `redis-server` (the machine's binary, default settings, no persistence)
+ * on a free port, stopped at the end: the shared Redis has other clients whose load would count in INFO
+ * cpu. `--redis shared` uses REDIS_URL / .otklik/stack.env instead (keys under a unique prefix, deleted
+ * at the end). Kafka is the shared broker, with a topic of the run's own, deleted at the end. A machine
+ * reference (CPU time of a fixed loop) is printed beside the absolute figures. The last stdout line is
+ * JSON.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -27,6 +38,7 @@ import type { OpenSlaCommand } from '../../services/core/sla/commands.js';
 import { excerptOf } from '../../services/core/sla/plan.js';
 import { DEFAULT_EXCERPT_CHARS } from '../../services/config/load.js';
 import { createTextGenerator } from './texts.js';
+import { startOwnRedis, type OwnRedis } from '../../test/support/runtime/redis-server.js';
 import { commentKeyOf, shardOf } from '../../services/core/sla/shard.js';
 import { Sweeper } from '../../services/sweeper/sweeper.js';
 import {
@@ -44,8 +56,23 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '1000' },
     'in-flight': { type: 'string', default: '4' },
     'skip-excerpt': { type: 'boolean', default: false },
+    arrivals: { type: 'string' },
+    modes: { type: 'string' },
+    rate: { type: 'string', default: '100000' },
+    segment: { type: 'string', default: '200000' },
+    redis: { type: 'string', default: 'private' },
+    'skip-lateness': { type: 'boolean', default: false },
   },
 });
+type Arrivals = 'spread' | 'realtime';
+const MODES = (args.modes ?? args.arrivals ?? 'spread').split(',').map((m) => m.trim());
+for (const m of MODES)
+  if (m !== 'spread' && m !== 'realtime') throw new Error(`unknown arrival mode ${m} (spread, realtime)`);
+if (args.redis !== 'private' && args.redis !== 'shared')
+  throw new Error(`--redis ${args.redis}: private or shared`);
+/** Arrivals per second of the realtime mode's simulated clock. */
+const RATE = Number(args.rate);
+const SEGMENT = Number(args.segment);
 const ITEMS = Number(args.items);
 const DUE = Math.min(Number(args.due), ITEMS);
 const SHARDS = Number(args.shards);
@@ -107,9 +134,10 @@ const id12 = () =>
 
 /**
  * An open command posted within its target under the default policy, so that warn_at (75 %) or due_at
- * is its next alert; with `dueAt`, a comment whose BREACH (no WARNING, no escalation) falls at `dueAt`.
+ * is its next alert; with `dueAt`, a comment whose BREACH (no WARNING, no escalation) falls at `dueAt`;
+ * with `postedAt` (the realtime mode's arrival clock), one posted then, due at postedAt + its target.
  */
-function openCommand(now: number, excerptChars: number, dueAt?: number): OpenSlaCommand {
+function openCommand(now: number, excerptChars: number, dueAt?: number, arrivedAt?: number): OpenSlaCommand {
   const platform = pick(PLATFORMS)[0];
   const [priority, , target] = pick(PRIORITIES) as [Priority, number, number];
   const commentId = id12();
@@ -118,7 +146,8 @@ function openCommand(now: number, excerptChars: number, dueAt?: number): OpenSla
   // A VK-style wall post thread and the comment's link to it.
   const threadId = `-${page}_${Math.floor(rand() * 100_000)}`;
   // Background items fall due 30 minutes after `now` at the earliest, so none does during the run.
-  const postedAt = dueAt === undefined ? now - Math.floor(rand() * (target - 1_800_000)) : now - 1_000;
+  const postedAt =
+    arrivedAt ?? (dueAt === undefined ? now - Math.floor(rand() * (target - 1_800_000)) : now - 1_000);
   const due = dueAt ?? postedAt + target;
   return {
     kind: 'open',
@@ -208,22 +237,61 @@ function percentile(sorted: number[], p: number): number {
 }
 
 // ---- the run --------------------------------------------------------------------------------------
-async function measureMemory(redis: Redis, excerptChars: number, prefix: string) {
-  const store = new SlaStore(redis, { prefix, shards: SHARDS, retentionMs: 86_400_000 });
+/** CPU seconds of the Redis server's main thread (the one that runs scripts), from INFO cpu. */
+async function redisMainThreadCpu(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => {
+    const m = new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info);
+    return m ? Number(m[1]) : undefined;
+  };
+  const sys = field('used_cpu_sys_main_thread');
+  const user = field('used_cpu_user_main_thread');
+  // Redis before 6.2 has no per-thread figures: the process's (its background threads add in).
+  if (sys === undefined || user === undefined)
+    return (field('used_cpu_sys') ?? 0) + (field('used_cpu_user') ?? 0);
+  return sys + user;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** The commands of one registration run: `arrivals` decides their due times. */
+function registrationCommands(arrivals: Arrivals, excerptChars: number): OpenSlaCommand[] {
   const now = Date.now();
-  const commands = Array.from({ length: ITEMS }, () => openCommand(now, excerptChars));
+  return Array.from({ length: ITEMS }, (_, i) =>
+    arrivals === 'spread'
+      ? openCommand(now, excerptChars)
+      : openCommand(now, excerptChars, undefined, now + Math.floor((i * 1000) / RATE)),
+  );
+}
+
+async function measureRegistration(redis: Redis, excerptChars: number, prefix: string, arrivals: Arrivals) {
+  const store = new SlaStore(redis, { prefix, shards: SHARDS, retentionMs: 86_400_000 });
+  const commands = registrationCommands(arrivals, excerptChars);
   const before = await settledMemory(redis);
   const statsBefore = await evalshaStats(redis);
-  const perSecond = await register(store, commands);
+  const segments: number[] = [];
+  let seconds = 0;
+  for (let from = 0; from < ITEMS; from += SEGMENT) {
+    const segment = commands.slice(from, from + SEGMENT);
+    const cpuBefore = await redisMainThreadCpu(redis);
+    seconds += segment.length / (await register(store, segment));
+    const cpuAfter = await redisMainThreadCpu(redis);
+    segments.push(((cpuAfter - cpuBefore) * 1e6) / segment.length);
+  }
   const statsAfter = await evalshaStats(redis);
   const after = await settledMemory(redis);
   const keyspace = await keyspaceBytes(redis, prefix);
+  const cpuUs = segments.reduce((sum, us, i) => sum + us * Math.min(SEGMENT, ITEMS - i * SEGMENT), 0);
   return {
     store,
-    perSecond,
-    // Redis time per open (wall time inside Redis of the apply_batch calls, each carrying many opens;
-    // other scripts on the server add in too).
-    redisUsPerOpen: (statsAfter.usec - statsBefore.usec) / ITEMS,
+    perSecond: ITEMS / seconds,
+    // Redis CPU per open: the main thread's CPU over the registration (every command on the server
+    // counts, so a private server is the clean measure), per segment while the keyspace fills.
+    redisUsPerOpen: cpuUs / ITEMS,
+    segments,
+    growth: (segments[segments.length - 1] ?? NaN) / (segments[0] ?? NaN),
+    // Wall time inside Redis of the apply_batch calls (INFO commandstats), for comparison with earlier runs.
+    evalshaUsPerOpen: (statsAfter.usec - statsBefore.usec) / ITEMS,
     callsPerOpen: (statsAfter.calls - statsBefore.calls) / ITEMS,
     bytesPerItem: (after - before) / ITEMS,
     keyspaceBytesPerItem: keyspace.bytes / ITEMS,
@@ -231,114 +299,197 @@ async function measureMemory(redis: Redis, excerptChars: number, prefix: string)
   };
 }
 
+/**
+ * CPU milliseconds of a fixed integer loop, printed beside the absolute figures so runs on different or
+ * busy machines can be compared (as bench:classifier does; a quiet modern core takes about 100–150 ms).
+ */
+function referenceMs(): number {
+  const c0 = process.cpuUsage();
+  let x = 0;
+  for (let i = 0; i < 300_000_000; i++) x = (x + i * 7) | 0;
+  const c = process.cpuUsage(c0);
+  return x === 1 ? -1 : Math.round((c.user + c.system) / 1000);
+}
+
+type Registration = Awaited<ReturnType<typeof measureRegistration>>;
+
+function logRegistration(label: string, r: Registration) {
+  log(
+    `  ${label}: ${Math.round(r.perSecond)} /s, ${r.bytesPerItem.toFixed(1)} bytes/item (INFO), ${r.keyspaceBytesPerItem.toFixed(1)} (MEMORY USAGE, ${r.keys} keys)`,
+  );
+  log(
+    `  ${label}: Redis main-thread CPU per open ${r.redisUsPerOpen.toFixed(1)} us; per ${SEGMENT}-item segment ${r.segments.map((us) => us.toFixed(1)).join(' / ')} us; growth ${r.growth.toFixed(2)}`,
+  );
+}
+
 async function main() {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+  let own: OwnRedis | undefined;
+  if (args.redis === 'private') {
+    own = await startOwnRedis();
+    const server = own;
+    // Ctrl-C must not leave the private server running.
+    process.once('SIGINT', () => void server.dispose().then(() => process.exit(130)));
+    log(`private redis-server on port ${own.port} (default settings, no persistence)`);
+  }
+  const redisUrl = own?.url ?? REDIS_URL;
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
   const prefixPlain = `${RUN}:plain`;
-  const prefixExcerpt = `${RUN}:excerpt`;
   const topic = `${RUN}.alerts`;
   const logger = pino({ level: 'silent' });
   const kafka = createKafka({ brokers: [BROKERS], clientId: RUN }, logger);
-  const result: Record<string, unknown> = { items: ITEMS, due: DUE, shards: SHARDS, redis_url: REDIS_URL };
+  const withLateness = MODES.includes('spread') && !args['skip-lateness'];
+  const excerptChars = args['skip-excerpt'] ? 0 : EXCERPT_CHARS;
+  const result: Record<string, unknown> = {
+    items: ITEMS,
+    due: withLateness ? DUE : 0,
+    shards: SHARDS,
+    modes: MODES,
+    segment_items: SEGMENT,
+    realtime_rate_per_s: RATE,
+    redis: own ? 'private' : 'shared',
+    redis_url: redisUrl,
+  };
+  const reference = referenceMs();
+  log(
+    `machine reference: 300M-step integer loop took ${reference} ms of CPU (a quiet modern core: 100–150 ms)`,
+  );
   try {
     // Evicted keys would make the figures (and the alerts) wrong.
     await assertNoEviction(redis);
     const [s, us] = await redis.time();
     const skew = Number(s) * 1000 + Math.floor(Number(us) / 1000) - Date.now();
     if (Math.abs(skew) > 50) log(`warning: Redis clock is ${skew} ms off this machine's`);
+    result.redis_version = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? null;
 
-    let withExcerpt: Awaited<ReturnType<typeof measureMemory>> | undefined;
-    if (!args['skip-excerpt'] && EXCERPT_CHARS > 0) {
-      log(`registering ${ITEMS} open items with a ${EXCERPT_CHARS}-char excerpt`);
-      withExcerpt = await measureMemory(redis, EXCERPT_CHARS, prefixExcerpt);
-      log(`  ${Math.round(withExcerpt.perSecond)} /s, ${withExcerpt.bytesPerItem.toFixed(1)} bytes/item`);
-      await deletePrefix(redis, prefixExcerpt);
+    // One registration per arrival mode with the shipped default excerpt: the figures the modes compare.
+    const runs: Partial<Record<Arrivals, Registration>> = {};
+    for (const mode of MODES as Arrivals[]) {
+      log(
+        `registering ${ITEMS} open items with ${excerptChars ? `a ${excerptChars}-char` : 'no'} excerpt, ${mode} arrivals${mode === 'realtime' ? ` (${RATE}/s from now, due at posted_at + target)` : ''}`,
+      );
+      const run = await measureRegistration(redis, excerptChars, `${RUN}:${mode}`, mode);
+      runs[mode] = run;
+      logRegistration(mode, run);
+      await deletePrefix(redis, `${RUN}:${mode}`);
     }
-
-    log(`registering ${ITEMS - DUE} open items without excerpt, then ${DUE} falling due within a minute`);
-    const plain = await measureMemory(redis, 0, prefixPlain);
-    log(
-      `  ${Math.round(plain.perSecond)} /s, ${plain.bytesPerItem.toFixed(1)} bytes/item (INFO), ${plain.keyspaceBytesPerItem.toFixed(1)} (MEMORY USAGE, ${plain.keys} keys)`,
-    );
+    const spread = runs.spread;
+    const realtime = runs.realtime;
+    let plain: Registration | undefined;
+    if (withLateness) {
+      log(
+        `registering ${ITEMS} open items without excerpt (spread), then ${DUE} falling due within a minute`,
+      );
+      plain = await measureRegistration(redis, 0, prefixPlain, 'spread');
+      logRegistration('no excerpt', plain);
+    }
+    const withExcerpt = excerptChars > 0 ? spread : undefined;
+    const noExcerpt = plain ?? (excerptChars === 0 ? spread : undefined);
+    const r1 = (x: number | undefined) => (x === undefined ? null : round1(x));
+    const rounded = (x: number | undefined) => (x === undefined ? null : Math.round(x));
+    const shipped = withExcerpt ?? noExcerpt;
     Object.assign(result, {
       // The shipped configuration (with its default excerpt) is the headline; no excerpt alongside.
-      register_per_s: Math.round(Math.min(plain.perSecond, withExcerpt?.perSecond ?? Infinity)),
-      register_per_s_no_excerpt: Math.round(plain.perSecond),
-      register_per_s_with_excerpt: withExcerpt ? Math.round(withExcerpt.perSecond) : null,
-      redis_us_per_open: Math.round(plain.redisUsPerOpen * 10) / 10,
-      redis_us_per_open_with_excerpt: withExcerpt ? Math.round(withExcerpt.redisUsPerOpen * 10) / 10 : null,
-      script_calls_per_open: Math.round(plain.callsPerOpen * 1000) / 1000,
-      load_average: os.loadavg().map((l) => Math.round(l * 10) / 10),
+      register_per_s: rounded(
+        spread || noExcerpt
+          ? Math.min(noExcerpt?.perSecond ?? Infinity, spread?.perSecond ?? Infinity)
+          : undefined,
+      ),
+      register_per_s_no_excerpt: rounded(noExcerpt?.perSecond),
+      register_per_s_with_excerpt: rounded(withExcerpt?.perSecond),
+      register_per_s_realtime: rounded(realtime?.perSecond),
+      // Redis main-thread CPU (INFO cpu) per open, shipped excerpt, per arrival mode; growth = last
+      // segment over first.
+      redis_us_per_open: r1(spread?.redisUsPerOpen),
+      redis_us_per_open_segments: spread?.segments.map(round1) ?? null,
+      growth: spread ? Math.round(spread.growth * 100) / 100 : null,
+      redis_us_per_open_realtime: r1(realtime?.redisUsPerOpen),
+      redis_us_per_open_segments_realtime: realtime?.segments.map(round1) ?? null,
+      growth_realtime: realtime ? Math.round(realtime.growth * 100) / 100 : null,
+      redis_us_per_open_no_excerpt: r1(noExcerpt?.redisUsPerOpen),
+      // Wall time inside EVALSHA per open (INFO commandstats): the figure of earlier runs.
+      evalsha_us_per_open: r1(spread?.evalshaUsPerOpen),
+      evalsha_us_per_open_realtime: r1(realtime?.evalshaUsPerOpen),
+      evalsha_us_per_open_no_excerpt: r1(noExcerpt?.evalshaUsPerOpen),
+      script_calls_per_open: shipped ? Math.round(shipped.callsPerOpen * 1000) / 1000 : null,
+      load_average: os.loadavg().map(round1),
       cpus: os.cpus().length,
-      bytes_per_open_item: Math.round((withExcerpt ?? plain).bytesPerItem * 10) / 10,
-      bytes_per_open_item_keyspace: Math.round((withExcerpt ?? plain).keyspaceBytesPerItem * 10) / 10,
-      bytes_per_open_item_no_excerpt: Math.round(plain.bytesPerItem * 10) / 10,
-      bytes_per_open_item_no_excerpt_keyspace: Math.round(plain.keyspaceBytesPerItem * 10) / 10,
-      bytes_per_open_item_with_excerpt: withExcerpt ? Math.round(withExcerpt.bytesPerItem * 10) / 10 : null,
-      excerpt_chars: withExcerpt ? EXCERPT_CHARS : 0,
+      cpu_model: os.cpus()[0]?.model ?? null,
+      reference_loop_cpu_ms: reference,
+      bytes_per_open_item: r1(shipped?.bytesPerItem),
+      bytes_per_open_item_keyspace: r1(shipped?.keyspaceBytesPerItem),
+      bytes_per_open_item_realtime: r1(realtime?.bytesPerItem),
+      bytes_per_open_item_no_excerpt: r1(noExcerpt?.bytesPerItem),
+      bytes_per_open_item_no_excerpt_keyspace: r1(noExcerpt?.keyspaceBytesPerItem),
+      bytes_per_open_item_with_excerpt: r1(withExcerpt?.bytesPerItem),
+      excerpt_chars: excerptChars,
       excerpt_chars_shipped_default: DEFAULT_EXCERPT_CHARS,
     });
-
-    // Lateness: the plain items stay open (none falls due within ten minutes); DUE more fall due soon.
-    await ensureTopics(kafka, [{ topic, numPartitions: 3, replicationFactor: 1 }]);
-    const now = Date.now();
-    const dueCommands = Array.from({ length: DUE }, (_, i) =>
-      openCommand(now, 0, now + 10_000 + Math.floor((i / DUE) * 60_000)),
-    );
-    const plainStore = plain.store;
-    await plainStore.apply(dueCommands);
-    const lateness: number[] = [];
-    const confirmed: number[] = [];
-    const mine = new Set(dueCommands.map((c) => c.commentKey));
-    let seen = 0;
-    let otherAlerts = 0;
-    let done: () => void = () => undefined;
-    const finished = new Promise<void>((resolve) => (done = resolve));
-    log(`sweeping: ${DUE} alerts fall due over the next ~70 s`);
-    const sweeper = await Sweeper.start({
-      kafka,
-      store: plainStore,
-      logger,
-      alertsTopic: topic,
-      shards: SHARDS,
-      leaseMs: 30_000,
-      maxSleepMs: 250,
-      claimBatch: 500,
-      onAlerts: (alerts) => {
-        const at = Date.now() + skew;
-        for (const a of alerts) {
-          if (!mine.has(a.comment_key)) {
-            otherAlerts++;
-            continue;
+    // Lateness (spread mode only): the plain items stay open (none falls due within ten minutes); DUE more fall due soon.
+    if (plain) {
+      await ensureTopics(kafka, [{ topic, numPartitions: 3, replicationFactor: 1 }]);
+      const now = Date.now();
+      const dueCommands = Array.from({ length: DUE }, (_, i) =>
+        openCommand(now, 0, now + 10_000 + Math.floor((i / DUE) * 60_000)),
+      );
+      const plainStore = plain.store;
+      await plainStore.apply(dueCommands);
+      const lateness: number[] = [];
+      const confirmed: number[] = [];
+      const mine = new Set(dueCommands.map((c) => c.commentKey));
+      let seen = 0;
+      let otherAlerts = 0;
+      let done: () => void = () => undefined;
+      const finished = new Promise<void>((resolve) => (done = resolve));
+      log(`sweeping: ${DUE} alerts fall due over the next ~70 s`);
+      const sweeper = await Sweeper.start({
+        kafka,
+        store: plainStore,
+        logger,
+        alertsTopic: topic,
+        shards: SHARDS,
+        leaseMs: 30_000,
+        maxSleepMs: 250,
+        claimBatch: 500,
+        onAlerts: (alerts) => {
+          const at = Date.now() + skew;
+          for (const a of alerts) {
+            if (!mine.has(a.comment_key)) {
+              otherAlerts++;
+              continue;
+            }
+            lateness.push(a.fired_at - a.due_at);
+            confirmed.push(at - a.due_at);
+            if (++seen === DUE) done();
           }
-          lateness.push(a.fired_at - a.due_at);
-          confirmed.push(at - a.due_at);
-          if (++seen === DUE) done();
-        }
-      },
-    });
-    await Promise.race([finished, new Promise((r) => setTimeout(r, 120_000))]);
-    await sweeper.close();
-    lateness.sort((a, b) => a - b);
-    confirmed.sort((a, b) => a - b);
-    Object.assign(result, {
-      alerts_received: seen,
-      other_alerts: otherAlerts,
-      lateness_measured_through: 'Sweeper -> Kafka (acks=all) -> ack in Redis',
-      lateness_p50_ms: percentile(lateness, 50),
-      lateness_p99_ms: percentile(lateness, 99),
-      lateness_max_ms: lateness[lateness.length - 1] ?? null,
-      broker_confirmed_p50_ms: percentile(confirmed, 50),
-      broker_confirmed_p99_ms: percentile(confirmed, 99),
-    });
+        },
+      });
+      await Promise.race([finished, new Promise((r) => setTimeout(r, 120_000))]);
+      await sweeper.close();
+      lateness.sort((a, b) => a - b);
+      confirmed.sort((a, b) => a - b);
+      Object.assign(result, {
+        alerts_received: seen,
+        other_alerts: otherAlerts,
+        lateness_measured_through: 'Sweeper -> Kafka (acks=all) -> ack in Redis',
+        lateness_p50_ms: percentile(lateness, 50),
+        lateness_p99_ms: percentile(lateness, 99),
+        lateness_max_ms: lateness[lateness.length - 1] ?? null,
+        broker_confirmed_p50_ms: percentile(confirmed, 50),
+        broker_confirmed_p99_ms: percentile(confirmed, 99),
+      });
+    }
   } finally {
     log("deleting the run's keys and topic");
-    await deletePrefix(redis, prefixExcerpt);
+    for (const mode of MODES) await deletePrefix(redis, `${RUN}:${mode}`);
     await deletePrefix(redis, prefixPlain);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
+    if (withLateness) {
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+    }
     redis.disconnect();
+    await own?.dispose();
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
