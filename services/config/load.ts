@@ -3,10 +3,31 @@ import { z } from 'zod';
 import { envSchema, type EnvConfig } from './env.js';
 import { parseConfigYaml } from './yaml-text.js';
 import { parsePolicyConfig, PolicyConfigError, type PolicyConfig } from '../core/sla/policy.js';
+import {
+  DEFAULT_FIELD_BYTES,
+  EXTRA_REGION_PATTERN,
+  LIMITED_FIELDS,
+  MAX_FIELD_LIMIT_BYTES,
+  type LimitedField,
+} from '../core/contracts/field-rules.js';
+import { maxRecordBytes, RECORD_CAPACITY_BYTES } from '../core/sla/record-bound.js';
 
 /** Tunables of the runtime that live in the config file next to the SLA policy. */
 /** Characters of comment text kept with an open SLA for alerts and the board: a board line's worth. */
 export const DEFAULT_EXCERPT_CHARS = 60;
+
+/** `limits.maxFieldBytes`: one optional byte limit per string field, by its dotted path. */
+const fieldBytesSchema = z
+  .object(
+    Object.fromEntries(
+      LIMITED_FIELDS.map((field) => [
+        field,
+        z.number().int().positive().max(MAX_FIELD_LIMIT_BYTES).default(DEFAULT_FIELD_BYTES[field]),
+      ]),
+    ) as Record<LimitedField, z.ZodDefault<z.ZodNumber>>,
+  )
+  .strict()
+  .default({ ...DEFAULT_FIELD_BYTES });
 
 const runtimeSchema = z
   .object({
@@ -19,9 +40,20 @@ const runtimeSchema = z
           .default(64 * 1024),
         postedAtPastDays: z.number().positive().default(365),
         postedAtFutureMinutes: z.number().nonnegative().default(10),
+        maxFieldBytes: fieldBytesSchema,
+        // Region codes accepted besides the federal subjects' (a test region, a non-Russian one).
+        extraRegions: z
+          .array(z.string().regex(EXTRA_REGION_PATTERN, 'letters, digits and _ . - only, 1 to 64 of them'))
+          .default([]),
       })
       .strict()
-      .default({ maxTextBytes: 64 * 1024, postedAtPastDays: 365, postedAtFutureMinutes: 10 }),
+      .default({
+        maxTextBytes: 64 * 1024,
+        postedAtPastDays: 365,
+        postedAtFutureMinutes: 10,
+        maxFieldBytes: { ...DEFAULT_FIELD_BYTES },
+        extraRegions: [],
+      }),
     sweeper: z
       .object({
         leaseMs: z.number().int().positive().default(30_000),
@@ -35,7 +67,31 @@ const runtimeSchema = z
     // (docs/sla-engine.md, memory): the default keeps an open comment within its 250-byte budget.
     excerptChars: z.number().int().nonnegative().max(500).default(DEFAULT_EXCERPT_CHARS),
   })
-  .strict();
+  .strict()
+  .superRefine(({ limits, excerptChars }, ctx) => {
+    // Whatever passes the gate must fit in an open record (record-bound.ts): refuse limits that would
+    // let one comment make a record the Redis scripts cannot store, rather than fail on that comment.
+    const bound = maxRecordBytes(limits.maxFieldBytes, excerptChars);
+    if (bound > RECORD_CAPACITY_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['limits', 'maxFieldBytes'],
+        message:
+          `an open record could take ${bound} bytes with these limits (region, municipality, thread_id, ` +
+          `page_id, url) and excerptChars ${excerptChars}, over the ${RECORD_CAPACITY_BYTES} bytes one can ` +
+          `hold; lower some of them`,
+      });
+    }
+    limits.extraRegions.forEach((region, i) => {
+      if (Buffer.byteLength(region) > limits.maxFieldBytes.region) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['limits', 'extraRegions', i],
+          message: `longer than limits.maxFieldBytes.region (${limits.maxFieldBytes.region} bytes)`,
+        });
+      }
+    });
+  });
 
 export type RuntimeConfig = z.infer<typeof runtimeSchema>;
 

@@ -114,6 +114,8 @@ export async function startApp(
         maxTextBytes: runtime.limits.maxTextBytes,
         postedAtPastMs: runtime.limits.postedAtPastDays * 86_400_000,
         postedAtFutureMs: runtime.limits.postedAtFutureMinutes * 60_000,
+        maxFieldBytes: runtime.limits.maxFieldBytes,
+        extraRegions: runtime.limits.extraRegions,
       },
       onChunkCommitted: options.onChunkCommitted,
       chunkSize: env.OTKLIK_BATCH_SIZE,

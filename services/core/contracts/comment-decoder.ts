@@ -5,6 +5,14 @@
  */
 import type { SubjectCodec } from './codec.js';
 import { ContractError } from './errors.js';
+import {
+  checkStringFields,
+  DEFAULT_FIELD_BYTES,
+  EXTRA_REGION_PATTERN,
+  LIMITED_FIELDS,
+  MAX_FIELD_LIMIT_BYTES,
+  type FieldByteLimits,
+} from './field-rules.js';
 import { inputFormatOf, type IncomingHeaders } from './headers.js';
 import type { CommentEvent } from './schema-types.generated.js';
 
@@ -15,7 +23,16 @@ export interface ContractLimits {
   postedAtPastMs: number;
   /** How far after the time of processing `posted_at` may lie (producers' clock skew). */
   postedAtFutureMs: number;
+  /** Largest accepted value of every other string field, in UTF-8 bytes (field-rules.ts). */
+  maxFieldBytes: FieldByteLimits;
+  /** Region codes accepted besides the federal subjects' (services/core/regions). */
+  extraRegions: readonly string[];
 }
+
+/** What a caller may override: any of the limits, and any of the fields' byte limits. */
+export type ContractLimitsInput = Partial<Omit<ContractLimits, 'maxFieldBytes'>> & {
+  maxFieldBytes?: Partial<FieldByteLimits>;
+};
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -26,7 +43,11 @@ export const DEFAULT_CONTRACT_LIMITS: Readonly<ContractLimits> = Object.freeze({
   postedAtPastMs: 400 * DAY_MS,
   // Clock skew only. A producer that sends local time as UTC is hours ahead east of UTC+0 and is caught.
   postedAtFutureMs: 15 * 60 * 1000,
+  maxFieldBytes: DEFAULT_FIELD_BYTES,
+  extraRegions: Object.freeze([]),
 });
+
+const NUMERIC_LIMITS = ['maxTextBytes', 'postedAtPastMs', 'postedAtFutureMs'] as const;
 
 export type CommentDecoder = (
   value: Buffer | null | undefined,
@@ -34,9 +55,9 @@ export type CommentDecoder = (
   nowMs: number,
 ) => CommentEvent;
 
-export function resolveLimits(limits: Partial<ContractLimits> = {}): ContractLimits {
+export function resolveLimits(limits: ContractLimitsInput = {}): ContractLimits {
   const merged: ContractLimits = { ...DEFAULT_CONTRACT_LIMITS };
-  for (const key of Object.keys(DEFAULT_CONTRACT_LIMITS) as (keyof ContractLimits)[]) {
+  for (const key of NUMERIC_LIMITS) {
     const value = limits[key];
     if (value === undefined) continue;
     if (!Number.isSafeInteger(value) || value < 0) {
@@ -44,6 +65,26 @@ export function resolveLimits(limits: Partial<ContractLimits> = {}): ContractLim
     }
     merged[key] = value;
   }
+  const fieldBytes = { ...DEFAULT_FIELD_BYTES };
+  for (const field of LIMITED_FIELDS) {
+    const value = limits.maxFieldBytes?.[field];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value < 1 || value > MAX_FIELD_LIMIT_BYTES) {
+      throw new Error(
+        `contract limit maxFieldBytes.${field} must be an integer from 1 to ${MAX_FIELD_LIMIT_BYTES}, got ${String(value)}`,
+      );
+    }
+    fieldBytes[field] = value;
+  }
+  merged.maxFieldBytes = Object.freeze(fieldBytes);
+  for (const region of limits.extraRegions ?? []) {
+    if (!EXTRA_REGION_PATTERN.test(region) || Buffer.byteLength(region) > fieldBytes.region) {
+      throw new Error(
+        `extra region ${JSON.stringify(region)} must be 1 to ${fieldBytes.region} letters, digits, _ . or -`,
+      );
+    }
+  }
+  merged.extraRegions = Object.freeze([...(limits.extraRegions ?? [])]);
   return merged;
 }
 
@@ -51,9 +92,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function createCommentDecoderWith(
   codec: SubjectCodec<CommentEvent>,
-  limits: Partial<ContractLimits> = {},
+  limits: ContractLimitsInput = {},
 ): CommentDecoder {
   const resolved = resolveLimits(limits);
+  const extraRegions = new Set(resolved.extraRegions);
   return (value, headers, nowMs) => {
     if (!value || value.length === 0) {
       throw new ContractError(
@@ -62,7 +104,7 @@ export function createCommentDecoderWith(
       );
     }
     const event = inputFormatOf(headers) === 'json' ? codec.fromJson(parseJson(value)) : codec.decode(value);
-    checkEvent(event, resolved, nowMs);
+    checkEvent(event, resolved, nowMs, extraRegions);
     return event;
   };
 }
@@ -87,7 +129,13 @@ function parseJson(value: Buffer): unknown {
 }
 
 /** Rules the schema cannot express. Same for Avro and JSON input. */
-export function checkEvent(event: CommentEvent, limits: ContractLimits, nowMs: number): void {
+export function checkEvent(
+  event: CommentEvent,
+  limits: ContractLimits,
+  nowMs: number,
+  extraRegions: ReadonlySet<string> = new Set(limits.extraRegions),
+): void {
+  checkStringFields(event, limits.maxFieldBytes, extraRegions);
   for (const field of ['event_id', 'comment_id'] as const) {
     if (event[field].trim() === '') throw new ContractError('INVALID_FIELD', `${field} is empty`, field);
   }

@@ -22,7 +22,11 @@ export const DEAD_LETTER_CODES = {
   UNKNOWN_ENUM: 'An enum symbol the reader does not know, in an enum with no default to fall back to.',
   TEXT_TOO_LONG: 'The comment text is longer, in UTF-8 bytes, than the configured limit (default 64 KiB).',
   IMPLAUSIBLE_TIME: 'posted_at lies outside the plausible window around the time of processing.',
-  INVALID_FIELD: 'A value the schema allows but Otklik cannot use, such as an empty event_id or comment_id.',
+  INVALID_FIELD:
+    'A value the schema allows but Otklik cannot use: an empty event_id or comment_id, a control character in an identifier, a separator of the Redis layout in region.',
+  FIELD_TOO_LONG:
+    'A string field other than text is longer, in UTF-8 bytes, than its configured limit (identifiers 256 B, url 2 KiB by default).',
+  UNKNOWN_REGION: 'region is neither a federal subject code nor one of the configured extra regions.',
 } as const;
 
 export type DeadLetterCode = keyof typeof DEAD_LETTER_CODES;

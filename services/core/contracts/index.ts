@@ -7,7 +7,11 @@ import { SUBJECTS } from './catalogue.js';
 import { getDefaultCatalogue } from './catalogue-files.js';
 import { createSubjectCodec, type SubjectCodec } from './codec.js';
 import { createClassifiedEncoder, type ClassifiedEncoder } from './classified-encoder.js';
-import { createCommentDecoderWith, type CommentDecoder, type ContractLimits } from './comment-decoder.js';
+import {
+  createCommentDecoderWith,
+  type CommentDecoder,
+  type ContractLimitsInput,
+} from './comment-decoder.js';
 import type { ClassifiedComment, CommentEvent, SlaAlert } from './schema-types.generated.js';
 
 export * from './schema-types.generated.js';
@@ -28,7 +32,16 @@ export {
   resolveLimits,
   type CommentDecoder,
   type ContractLimits,
+  type ContractLimitsInput,
 } from './comment-decoder.js';
+export {
+  DEFAULT_FIELD_BYTES,
+  EXTRA_REGION_PATTERN,
+  LIMITED_FIELDS,
+  MAX_FIELD_LIMIT_BYTES,
+  type FieldByteLimits,
+  type LimitedField,
+} from './field-rules.js';
 export { checkCatalogue } from './compat.js';
 export * from './dead-letter.js';
 export {
@@ -81,7 +94,7 @@ export function defaultCodecs(): NonNullable<typeof codecs> {
  * The decoder for the comments topic: Avro in the wire format (any released CommentEvent version) or,
  * with content-type application/json, JSON under the same schema. Throws ContractError.
  */
-export function createCommentDecoder(limits?: Partial<ContractLimits>): CommentDecoder {
+export function createCommentDecoder(limits?: ContractLimitsInput): CommentDecoder {
   return createCommentDecoderWith(defaultCodecs().commentEvent, limits);
 }
 

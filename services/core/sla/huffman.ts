@@ -122,6 +122,33 @@ export class StaticHuffman {
     }
   }
 
+  /** Bits of the END symbol that closes every string. */
+  get endBits(): number {
+    return (this.codes.get(END) as { length: number }).length;
+  }
+
+  /** Bits of a character outside the alphabet: ESCAPE and the code point. */
+  get escapedBits(): number {
+    return (this.codes.get(ESCAPE) as { length: number }).length + CODE_POINT_BITS;
+  }
+
+  /** Most bits a character of the alphabet costs per UTF-8 byte it takes. */
+  get maxCodedBitsPerUtf8Byte(): number {
+    let max = 0;
+    for (const [symbol, code] of this.codes) {
+      if (symbol === END || symbol === ESCAPE) continue;
+      max = Math.max(max, code.length / Buffer.byteLength(symbol, 'utf8'));
+    }
+    return max;
+  }
+
+  /** Most bits a single UTF-16 unit costs, in the alphabet or escaped. */
+  get maxBitsPerUnit(): number {
+    let max = this.escapedBits;
+    for (const [symbol, code] of this.codes) if (symbol.length === 1) max = Math.max(max, code.length);
+    return max;
+  }
+
   private put(writer: BitWriter, symbol: string): boolean {
     const code = this.codes.get(symbol);
     if (code) writer.write(code.bits, code.length);
