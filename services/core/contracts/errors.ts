@@ -23,6 +23,8 @@ export const DEAD_LETTER_CODES = {
   TEXT_TOO_LONG: 'The comment text is longer, in UTF-8 bytes, than the configured limit (default 64 KiB).',
   IMPLAUSIBLE_TIME: 'posted_at lies outside the plausible window around the time of processing.',
   INVALID_FIELD: 'A value the schema allows but Otklik cannot use, such as an empty event_id or comment_id.',
+  PROCESSING_FAILED:
+    'The message passed the gate but processing it failed for good (an unexpected error while classifying, planning or encoding it, a Redis script or the broker refusing it): the error is in otklik.dlq.message.',
 } as const;
 
 export type DeadLetterCode = keyof typeof DEAD_LETTER_CODES;

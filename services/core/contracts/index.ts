@@ -31,6 +31,7 @@ export {
 } from './comment-decoder.js';
 export { checkCatalogue } from './compat.js';
 export * from './dead-letter.js';
+export * from './bounded-dead-letter.js';
 export {
   ContractEncodeError,
   ContractError,
