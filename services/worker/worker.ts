@@ -68,6 +68,16 @@ interface LateFailure {
   what: string;
 }
 
+/**
+ * A failure no message can be blamed for and no retry can mend. `retriable: false` tells kafkajs not to
+ * retry the batch nor restart the consumer (a plain Error would be retried and the consumer restarted
+ * in a loop): the consumer stops for good, and /healthz fails.
+ */
+class ConsumerStopError extends Error {
+  readonly retriable = false;
+  override readonly name = 'ConsumerStopError';
+}
+
 interface RetryContext {
   shouldStop: () => boolean;
   heartbeat: () => Promise<void>;
@@ -473,9 +483,12 @@ export class CommentWorker {
     const second = await isolateFailures(replacements, send, { isolates, onSplit });
     if (second.failed.length > 0) {
       const { error } = second.failed[0] as { error: unknown };
-      throw new Error(`the broker refused a dead letter even truncated: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new ConsumerStopError(
+        `the broker refused a dead letter even truncated: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     return late;
   }

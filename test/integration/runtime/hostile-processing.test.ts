@@ -44,8 +44,30 @@ afterEach(async () => {
   app = producer = server = ownRedis = undefined;
 });
 
-async function start(label: string, env: Record<string, string> = {}) {
+async function start(
+  label: string,
+  env: Record<string, string> = {},
+  /** Topic-level max.message.bytes, to make the broker refuse what it would take by default. */
+  maxMessageBytes: { classified?: number; dlq?: number } = {},
+) {
   const stack = isolatedStack(label, { OTKLIK_TOPIC_PARTITIONS: '1', ...env });
+  const limited = (
+    [
+      [stack.env.OTKLIK_TOPIC_CLASSIFIED, maxMessageBytes.classified],
+      [stack.env.OTKLIK_TOPIC_DLQ, maxMessageBytes.dlq],
+    ] as const
+  ).filter(([, bytes]) => bytes !== undefined);
+  if (limited.length > 0) {
+    const { admin } = await openAdmin(stack.kafka);
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: limited.map(([topic, bytes]) => ({
+        topic: topic as string,
+        numPartitions: 1,
+        configEntries: [{ name: 'max.message.bytes', value: String(bytes) }],
+      })),
+    });
+  }
   app = await startApp(loadConfig(stack.env), stack.logger, { roles: ['worker'] });
   producer = createPlainProducer(stack.kafka);
   await producer.connect();
@@ -120,6 +142,60 @@ async function openAdmin(kafka: ReturnType<typeof isolatedStack>['kafka']) {
   closers.push(() => admin.disconnect());
   return { admin };
 }
+
+describe('an output the broker refuses for good', () => {
+  it("a classified output over the topic's max.message.bytes (MESSAGE_TOO_LARGE) is found in its group and replaced by its input's dead letter; the rest of the group is published", async () => {
+    const w = await start('refused-output', {}, { classified: 12_000 });
+    const key = `VK:refused-${randomBytes(3).toString('hex')}`;
+    const good = [1, 2, 3, 4].map((i) => commentEvent({ comment_id: `good-${i}` }));
+    const long = commentEvent({ comment_id: 'long', text: 'Нет горячей воды в доме. '.repeat(800) });
+    await w.send(
+      [good[0], good[1], long, good[2], good[3]].map((event) => ({ key, value: encodeCommentEvent(event!) })),
+    );
+    await w.dlq.waitFor((m) => m.length >= 1, 60_000);
+    await w.classified.waitFor((m) => m.length >= 4, 60_000);
+    const [letter] = w.dlq.messages.map((m) => readDeadLetterHeaders(m.headers));
+    expect(letter?.code).toBe('PROCESSING_FAILED');
+    expect(letter?.sourceOffset).toBe('2');
+    expect(letter?.message).toMatch(/classified output refused by the broker/);
+    expect(w.dlq.messages).toHaveLength(1);
+    expect(new Set(w.classifiedIds())).toEqual(new Set(good.map((g) => g.comment_id)));
+    expect(app?.notReady()).toEqual([]);
+  });
+
+  it('a dead letter refused even cut to 16 KiB stops the consumer for good: nothing committed, /readyz says consumer_crashed and /healthz fails so the process is restarted', async () => {
+    const w = await start('refused-dlq', {}, { dlq: 8_000 });
+    await w.send([{ key: 'VK:x', value: Buffer.concat([Buffer.from([7]), randomBytes(30_000)]) }]);
+    await until(
+      'the consumer to stop for good',
+      async () => (app?.unhealthy().length ? true : undefined),
+      60_000,
+    );
+    expect(app?.unhealthy().join('\n')).toMatch(
+      /consumer stopped for good: the broker refused a dead letter/,
+    );
+    expect(app?.notReady().join('\n')).toMatch(/consumer crashed for good/);
+    server = await startHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      registry: (app as RunningApp).metrics.registry,
+      health: app as RunningApp,
+      logger: w.stack.logger,
+    });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(503);
+    expect((await fetch(`${base}/readyz`)).status).toBe(503);
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(
+      /otklik_worker_not_ready\{reason="consumer_crashed"\} 1/,
+    );
+    const { admin } = await openAdmin(w.stack.kafka);
+    const committed = await admin.fetchOffsets({
+      groupId: w.stack.env.OTKLIK_GROUP_ID as string,
+      topics: [w.topics.comments],
+    });
+    expect(committed[0]?.partitions[0]?.offset).toBe('-1');
+  });
+});
 
 describe('a dead letter larger than the broker takes', () => {
   it('a 1 MB undecodable value is dead-lettered truncated with its size and SHA-256, the next message is processed, and the dlq tool refuses to replay it', async () => {
