@@ -56,7 +56,9 @@ export type NotReadyReason = (typeof NOT_READY_REASONS)[number];
 interface GroupOutput {
   topic: string;
   message: OutputMessage;
-  source?: { message: InputMessage; topic: string; partition: number };
+  /** For a classified output: its input, and where that was read (shared by the chunk's outputs). */
+  input?: InputMessage;
+  from?: { topic: string; partition: number };
 }
 
 /** A message of the group whose SLA transition or output failed for good: it becomes a dead letter. */
@@ -408,11 +410,11 @@ export class CommentWorker {
     const { classified, dlq } = this.options.topics;
     const outputs: GroupOutput[] = [];
     for (const { prepared, payload } of chunks) {
-      const source = { topic: payload.batch.topic, partition: payload.batch.partition };
+      const from = { topic: payload.batch.topic, partition: payload.batch.partition };
       prepared.classified.forEach((message, i) => {
         const input = prepared.classifiedSources[i] as InputMessage;
-        if (!refused.has(input))
-          outputs.push({ topic: classified, message, source: { ...source, message: input } });
+        if (refused.size === 0 || !refused.has(input))
+          outputs.push({ topic: classified, message, input, from });
       });
     }
     for (const { prepared } of chunks) {
@@ -468,8 +470,13 @@ export class CommentWorker {
     const replacements: GroupOutput[] = [];
     for (const { index, error } of failed) {
       const output = outputs[index] as GroupOutput;
-      if (output.source) {
-        const failure = { ...output.source, error, what: 'classified output refused by the broker' };
+      if (output.input && output.from) {
+        const failure = {
+          message: output.input,
+          ...output.from,
+          error,
+          what: 'classified output refused by the broker',
+        };
         late.push(failure);
         replacements.push(this.lateDeadLetter(failure));
       } else {
