@@ -55,6 +55,11 @@ export const envSchema = z
     OTKLIK_PARTITIONS_CONCURRENCY: positiveInt(16),
     // Longest time the broker holds a fetch with nothing to read; bounds how long a stop waits.
     OTKLIK_FETCH_MAX_WAIT_MS: positiveInt(500),
+    // Largest record the worker writes (dead letters are truncated to it, larger classified outputs are
+    // dead-lettered): key, value, headers and framing. Keep it below the broker's message.max.bytes.
+    OTKLIK_MAX_MESSAGE_BYTES: z.coerce.number().int().min(16_384).max(100_000_000).default(1_000_000),
+    // /readyz fails once fetching has stayed paused (Redis or the broker failing) for longer than this.
+    OTKLIK_READY_MAX_PAUSE_MS: positiveInt(60_000),
     OTKLIK_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
     OTKLIK_CONFIG: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

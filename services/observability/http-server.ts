@@ -5,9 +5,14 @@ import type { Registry } from 'prom-client';
 export interface HealthSource {
   /** Names of the parts that are not ready yet; empty when ready. */
   notReady(): string[];
+  /** What is broken for good, so that only a restart of the process helps; empty when healthy. */
+  unhealthy?(): string[];
 }
 
-/** /metrics (Prometheus), /healthz (the process runs), /readyz (every part connected). */
+/**
+ * /metrics (Prometheus), /healthz (the process can still do its work: 503 once a part has stopped for
+ * good, for the orchestrator to restart it), /readyz (every part connected and working).
+ */
 export function startHttpServer(options: {
   host: string;
   port: number;
@@ -31,8 +36,9 @@ export function startHttpServer(options: {
       return;
     }
     if (path === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"status":"ok"}\n');
+      const broken = options.health.unhealthy?.() ?? [];
+      res.writeHead(broken.length ? 503 : 200, { 'content-type': 'application/json' });
+      res.end(broken.length ? `${JSON.stringify({ status: 'failed', broken })}\n` : '{"status":"ok"}\n');
       return;
     }
     if (path === '/readyz') {

@@ -7,7 +7,15 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * one test process do not collide). Names are a contract with the Grafana dashboard.
  */
 export function createMetrics(
-  options: { defaultMetrics?: boolean; readOpenSlas?: () => Promise<number> } = {},
+  options: {
+    defaultMetrics?: boolean;
+    readOpenSlas?: () => Promise<number>;
+    /**
+     * Every reason the worker may give for not being ready, and those that hold now (read at scrape
+     * time: "paused too long" becomes true with no event to set it).
+     */
+    workerReadiness?: { reasons: readonly string[]; current: () => readonly string[] };
+  } = {},
 ) {
   const registry = new Registry();
   if (options.defaultMetrics ?? true)
@@ -70,6 +78,18 @@ export function createMetrics(
       help: '1 while the worker has paused fetching because Redis or Kafka is failing',
       registers,
     }),
+    workerNotReady: new Gauge({
+      name: 'otklik_worker_not_ready',
+      help: '1 for each reason the worker is not ready (/readyz fails): not_joined, consumer_crashed, paused_too_long, stopping',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        const readiness = options.workerReadiness;
+        if (!readiness) return;
+        const current = new Set(readiness.current());
+        for (const reason of readiness.reasons) this.set({ reason }, current.has(reason) ? 1 : 0);
+      },
+    }),
     consumerLag: new Gauge({
       name: 'otklik_consumer_lag',
       help: 'Messages behind the high watermark, per partition, as of the last batch',
@@ -86,8 +106,15 @@ export function createMetrics(
       name: 'otklik_sla_open',
       help: 'Open first-reply SLAs (read from Redis at scrape time)',
       registers,
+      // A failed read keeps the last value: with Redis down, /metrics must still answer (it is where
+      // otklik_worker_not_ready says why the worker is not ready).
       async collect() {
-        if (options.readOpenSlas) this.set(await options.readOpenSlas());
+        if (!options.readOpenSlas) return;
+        try {
+          this.set(await options.readOpenSlas());
+        } catch {
+          // the last value stands; Redis failing shows in otklik_worker_not_ready and the retry counters
+        }
       },
     }),
   };

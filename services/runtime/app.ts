@@ -6,7 +6,7 @@ import { ensureTopics } from '../adapters/kafka/topics.js';
 import { connectRedis } from '../adapters/redis/connect.js';
 import { assertNoEviction } from '../adapters/redis/eviction-policy.js';
 import { SlaStore } from '../adapters/redis/sla-store.js';
-import { CommentWorker } from '../worker/worker.js';
+import { CommentWorker, NOT_READY_REASONS } from '../worker/worker.js';
 import { Sweeper } from '../sweeper/sweeper.js';
 import type { SlaAlert } from '../core/contracts/schema-types.generated.js';
 import { kafkaSecurityOf } from '../adapters/kafka/security.js';
@@ -23,6 +23,8 @@ export interface RunningApp {
   metrics: Metrics;
   /** Parts that are not ready yet (for /readyz); empty when ready. */
   notReady(): string[];
+  /** Parts stopped for good (for /healthz: only a restart helps); empty when healthy. */
+  unhealthy(): string[];
   close(): Promise<void>;
 }
 
@@ -80,6 +82,10 @@ export async function startApp(
 
   const metrics = createMetrics({
     readOpenSlas: async () => totalsOf(await readCounterRows(redis, store.keys, env.OTKLIK_SHARDS)).open,
+    workerReadiness: {
+      reasons: NOT_READY_REASONS,
+      current: () => app.worker?.notReadyReasons().map((r) => r.reason) ?? [],
+    },
   });
 
   const app: RunningApp = {
@@ -89,6 +95,7 @@ export async function startApp(
       ...(redis.status === 'ready' ? [] : [`redis ${redis.status}`]),
       ...(app.worker?.notReady() ?? []),
     ],
+    unhealthy: () => app.worker?.unhealthy() ?? [],
     close: async () => {
       // Worker first (it may still open SLAs), then the sweeper, then the shared connection.
       await app.worker?.close();
@@ -121,6 +128,8 @@ export async function startApp(
       chunkSize: env.OTKLIK_BATCH_SIZE,
       partitionsConsumedConcurrently: env.OTKLIK_PARTITIONS_CONCURRENCY,
       maxWaitTimeMs: env.OTKLIK_FETCH_MAX_WAIT_MS,
+      maxMessageBytes: env.OTKLIK_MAX_MESSAGE_BYTES,
+      readyMaxPauseMs: env.OTKLIK_READY_MAX_PAUSE_MS,
       pingRedis: () => redis.ping(),
       metrics,
     });

@@ -18,7 +18,11 @@ import { kafkaSecurityOf } from '../adapters/kafka/security.js';
 import { maskUrlCredentials } from '../cli/credentials.js';
 import { terminalSafeJson } from '../cli/terminal-safe.js';
 import { envSchema } from '../config/env.js';
-import { DEAD_LETTER_CODES, withoutDeadLetterHeaders } from '../core/contracts/index.js';
+import {
+  DEAD_LETTER_CODES,
+  readDeadLetterHeaders,
+  withoutDeadLetterHeaders,
+} from '../core/contracts/index.js';
 import {
   formatTable,
   isEmptySelection,
@@ -169,6 +173,25 @@ async function replay(
   const selected = latestPerSource(
     (await readDeadLetters(ctx, io, undefined)).filter((l) => matchesSelection(l.view, selection)),
   );
+  // A truncated dead letter's value is a prefix of the original: replaying it would feed the worker a
+  // message nobody sent. Refused whole (nothing is sent), naming each, so the operator can narrow the
+  // selection or fetch the original from its source.
+  const truncated = selected.filter(
+    ({ record }) => readDeadLetterHeaders(record.message.headers as IHeaders | undefined)?.truncated,
+  );
+  if (truncated.length > 0) {
+    for (const { record, view } of truncated) {
+      const info = readDeadLetterHeaders(record.message.headers as IHeaders | undefined)?.truncated;
+      io.err(
+        `dead letter ${view.dlqPartition}:${view.dlqOffset} (source ${view.sourceTopic}:${view.sourcePartition}:${view.sourceOffset}) ` +
+          `was written truncated (${info?.cut} cut; original value ${info?.originalSize} bytes, sha256 ${info?.originalSha256}): it cannot be replayed`,
+      );
+    }
+    io.err(
+      `refusing to replay: ${truncated.length} selected dead letter(s) were truncated; leave them out of the selection (e.g. --dlq-offset) and replay the rest`,
+    );
+    return 1;
+  }
   if (!options.dryRun && selected.length > 0) {
     if (!(await topicExists(ctx.kafka, target))) {
       io.err(`topic ${target} does not exist`);

@@ -11,12 +11,31 @@ export class SlaStoreError extends Error {
   }
 }
 
-/** Script errors come back as "ERR user_script..." replies; anything else is the connection failing. */
+/**
+ * Redis error replies that say "not now" rather than "never": loading a dataset, busy with a script,
+ * a cluster resharding or failing over, a replica's read-only mode, out of memory, persistence failing,
+ * and credentials or permissions that an operator must fix. Retrying (with the partition paused and
+ * /readyz failing after a while) is right for these; dead-lettering message after message is not.
+ */
+const TRANSIENT_REPLY =
+  /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|OOM|MISCONF|NOREPLICAS|NOAUTH|NOPERM|WRONGPASS|MOVED|ASK)\b|OOM command not allowed/;
+
+/**
+ * Connection failures (no reply at all: refused, closed, timed out) and the transient replies above
+ * are retriable; any other error reply (a script error, WRONGTYPE, ERR ...) is not: the same call fails
+ * the same way, and the worker pins it on the message responsible.
+ */
 export function toSlaStoreError(error: unknown, operation: string): SlaStoreError {
   if (error instanceof SlaStoreError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  if (/user_script|ERR Error running script|@user_script/.test(message)) {
-    return new SlaStoreError('SCRIPT_FAILED', `${operation}: Lua script failed: ${message}`, false, {
+  const isReply = error instanceof Error && error.name === 'ReplyError';
+  if (/user_script|ERR Error running script|@user_script/.test(message) || isReply) {
+    if (TRANSIENT_REPLY.test(message)) {
+      return new SlaStoreError('REDIS_UNAVAILABLE', `${operation}: Redis refused for now: ${message}`, true, {
+        cause: error,
+      });
+    }
+    return new SlaStoreError('SCRIPT_FAILED', `${operation}: Redis refused: ${message}`, false, {
       cause: error,
     });
   }

@@ -15,6 +15,15 @@ export const DLQ_SOURCE_PARTITION_HEADER = 'otklik.dlq.source.partition';
 export const DLQ_SOURCE_OFFSET_HEADER = 'otklik.dlq.source.offset';
 /** ISO 8601 UTC with milliseconds, e.g. 2025-01-31T09:15:00.000Z. */
 export const DLQ_AT_HEADER = 'otklik.dlq.at';
+/**
+ * Only on a dead letter too large for the broker, written truncated (bounded-dead-letter.ts): what was
+ * cut, comma-separated (`value`, then `headers`, then `key`).
+ */
+export const DLQ_TRUNCATED_HEADER = 'otklik.dlq.truncated';
+/** With DLQ_TRUNCATED_HEADER: the original value's length in bytes (decimal). */
+export const DLQ_ORIGINAL_SIZE_HEADER = 'otklik.dlq.original.size';
+/** With DLQ_TRUNCATED_HEADER: the SHA-256 of the original value, lowercase hex. */
+export const DLQ_ORIGINAL_SHA256_HEADER = 'otklik.dlq.original.sha256';
 
 const MAX_MESSAGE_CHARS = 1000;
 
@@ -86,6 +95,8 @@ export interface DeadLetterInfo {
   sourceOffset: string;
   /** As written in otklik.dlq.at. */
   at: string;
+  /** Set when the dead letter was written truncated: what was cut, and the original value's size and hash. */
+  truncated: { cut: string; originalSize: number; originalSha256: string } | undefined;
 }
 
 /** Reads the reason back from a dead letter's headers; undefined when it has no otklik.dlq.code. */
@@ -94,6 +105,9 @@ export function readDeadLetterHeaders(headers: IncomingHeaders | undefined): Dea
   const code = get(DLQ_CODE_HEADER);
   if (code === undefined) return undefined;
   const partition = Number(get(DLQ_SOURCE_PARTITION_HEADER));
+  const cut = get(DLQ_TRUNCATED_HEADER);
+  const originalSize = Number(get(DLQ_ORIGINAL_SIZE_HEADER) ?? -1);
+  const originalSha256 = get(DLQ_ORIGINAL_SHA256_HEADER) ?? '';
   return {
     code,
     message: get(DLQ_MESSAGE_HEADER) ?? '',
@@ -102,5 +116,6 @@ export function readDeadLetterHeaders(headers: IncomingHeaders | undefined): Dea
     sourcePartition: Number.isInteger(partition) ? partition : -1,
     sourceOffset: get(DLQ_SOURCE_OFFSET_HEADER) ?? '',
     at: get(DLQ_AT_HEADER) ?? '',
+    truncated: cut === undefined ? undefined : { cut, originalSize, originalSha256 },
   };
 }

@@ -27,6 +27,8 @@ export const DEAD_LETTER_CODES = {
   FIELD_TOO_LONG:
     'A string field other than text is longer, in UTF-8 bytes, than its configured limit (identifiers 256 B, url 2 KiB by default).',
   UNKNOWN_REGION: 'region is neither a federal subject code nor one of the configured extra regions.',
+  PROCESSING_FAILED:
+    'The message passed the gate but processing it failed for good (an unexpected error while classifying, planning or encoding it, a Redis script or the broker refusing it): the error is in otklik.dlq.message.',
 } as const;
 
 export type DeadLetterCode = keyof typeof DEAD_LETTER_CODES;

@@ -44,6 +44,7 @@ export {
 } from './field-rules.js';
 export { checkCatalogue } from './compat.js';
 export * from './dead-letter.js';
+export * from './bounded-dead-letter.js';
 export {
   ContractEncodeError,
   ContractError,

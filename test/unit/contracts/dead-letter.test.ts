@@ -1,5 +1,11 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  boundDeadLetter,
+  DLQ_ORIGINAL_SHA256_HEADER,
+  DLQ_ORIGINAL_SIZE_HEADER,
+  DLQ_TRUNCATED_HEADER,
+  recordBytes,
   ContractError,
   DEAD_LETTER_CODES,
   deadLetterHeaders,
@@ -80,5 +86,55 @@ describe('dead-letter headers', () => {
       expect(meaning.length).toBeGreaterThan(20);
       expect(doc, code).toContain(`\`${code}\``);
     }
+  });
+});
+
+describe('a dead letter too large for the broker', () => {
+  const LIMIT = 100_000;
+  const reason = deadLetterHeaders(new ContractError('BAD_MAGIC_BYTE', 'first byte is 0x7b'), source, NOW);
+
+  it('is kept whole when it fits', () => {
+    const record = { key: 'VK:1', value: Buffer.alloc(1000, 1), headers: { ...reason, trace: 'x' } };
+    expect(boundDeadLetter(record, LIMIT)).toBe(record);
+  });
+
+  it('is written with its value truncated to fit, the reason and original headers kept, the original size and SHA-256 in headers', () => {
+    const value = randomBytes(LIMIT + 5_000);
+    const record = { key: 'VK:1', value, headers: { ...reason, 'x-producer': 'collector-7' } };
+    const bounded = boundDeadLetter(record, LIMIT);
+    expect(recordBytes(bounded)).toBeLessThanOrEqual(LIMIT);
+    expect(bounded.key).toBe('VK:1');
+    expect(bounded.value?.length).toBeGreaterThan(LIMIT - 2_000);
+    expect(bounded.value?.equals(value.subarray(0, bounded.value.length))).toBe(true);
+    expect(bounded.headers).toMatchObject({
+      ...reason,
+      'x-producer': 'collector-7',
+      [DLQ_TRUNCATED_HEADER]: 'value',
+      [DLQ_ORIGINAL_SIZE_HEADER]: String(value.length),
+      [DLQ_ORIGINAL_SHA256_HEADER]: createHash('sha256').update(value).digest('hex'),
+    });
+    expect(readDeadLetterHeaders(bounded.headers)?.truncated).toEqual({
+      cut: 'value',
+      originalSize: value.length,
+      originalSha256: createHash('sha256').update(value).digest('hex'),
+    });
+  });
+
+  it('drops the original headers and cuts the key when they alone exceed the limit', () => {
+    const record = {
+      key: Buffer.alloc(LIMIT, 0x6b),
+      value: Buffer.alloc(10, 1),
+      headers: { ...reason, big: 'h'.repeat(LIMIT) },
+    };
+    const bounded = boundDeadLetter(record, LIMIT);
+    expect(recordBytes(bounded)).toBeLessThanOrEqual(LIMIT);
+    expect(bounded.headers.big).toBeUndefined();
+    expect(bounded.headers[DLQ_CODE_HEADER]).toBe('BAD_MAGIC_BYTE');
+    expect(bounded.headers[DLQ_TRUNCATED_HEADER]).toBe('value,headers,key');
+    expect(bounded.headers[DLQ_ORIGINAL_SIZE_HEADER]).toBe('10');
+  });
+
+  it('an untruncated dead letter reads back with no truncation', () => {
+    expect(readDeadLetterHeaders(reason)?.truncated).toBeUndefined();
   });
 });
