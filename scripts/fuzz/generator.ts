@@ -59,6 +59,8 @@ export interface MessageMeta {
   postedAt?: number;
   /** UTF-8 bytes of the largest string field and its name: stall suspects are the big ones. */
   largestField?: { name: string; bytes: number };
+  /** Fields over 16 KB. */
+  bigFields?: string[];
   bytes: number;
   /** Why the permissive local decode refused it (a dead-letter code). */
   localCode?: string;
@@ -79,8 +81,13 @@ export interface GeneratorOptions {
   normalShare?: number;
   /** Share of hostile events with one or more fields near or past a plausible limit (default 0.08). */
   bigShare?: number;
-  /** Case names to leave out (to look past a known defect). */
+  /**
+   * Case names to leave out (to look past a known defect); `big-<field>` leaves out events whose
+   * <field> is over 16 KB.
+   */
   without?: readonly string[];
+  /** Cap on every string field of a hostile event, in UTF-8 bytes (to look past a size cliff). */
+  maxFieldBytes?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -327,7 +334,13 @@ function fieldsOf(e: CommentEvent): [string, string][] {
 const unique = (id: { value: string; blank: boolean }, suffix: string) =>
   id.blank ? id.value : `${id.value}~${suffix}`;
 
-function hostileEvent(s: HostileShape, index: number, token: string, now: number): CommentEvent {
+function hostileEvent(
+  s: HostileShape,
+  index: number,
+  token: string,
+  now: number,
+  maxFieldBytes: number,
+): CommentEvent {
   const event: CommentEvent = {
     event_id: unique(s.eventId, `${token}.${index}`),
     op: s.op,
@@ -352,6 +365,9 @@ function hostileEvent(s: HostileShape, index: number, token: string, now: number
   }
   if (event.parent_comment_id !== null && !event.parent_comment_id.includes(token)) {
     event.parent_comment_id = `${event.parent_comment_id}~${token}.p${index}`;
+  }
+  for (const [name, value] of fieldsOf(event)) {
+    if (Buffer.byteLength(value, 'utf8') > maxFieldBytes) setField(event, name, fillTo(value, maxFieldBytes));
   }
   // Several big fields may add up past what the producer sends: shrink the largest until it fits.
   for (;;) {
@@ -728,9 +744,11 @@ function describe(
   const meta: MessageMeta = { index, kind, expect: 'dlq', bytes };
   try {
     const event = permissive(value, headers, Date.now());
-    const largest = fieldsOf(event)
+    const sizes = fieldsOf(event)
       .map(([name, v]) => ({ name, bytes: Buffer.byteLength(v, 'utf8') }))
-      .sort((a, b) => b.bytes - a.bytes)[0];
+      .sort((a, b) => b.bytes - a.bytes);
+    const largest = sizes[0];
+    const big = sizes.filter((f) => f.bytes > 16_384).map((f) => f.name);
     Object.assign(meta, {
       eventId: idOf(event.event_id),
       op: event.op,
@@ -740,6 +758,7 @@ function describe(
         event.parent_comment_id === null ? null : idOf(commentKeyOf(event.platform, event.parent_comment_id)),
       postedAt: event.posted_at,
       largestField: largest,
+      ...(big.length > 0 ? { bigFields: big } : {}),
     });
     const deleted = event.op === 'DELETED';
     meta.expect = normal ? (deleted ? 'silent' : 'classify') : deleted ? 'silent-or-dlq' : 'either';
@@ -749,7 +768,13 @@ function describe(
   return { key, value, headers: allHeaders, meta };
 }
 
-function hostileMessage(c: HostileCase, index: number, token: string, now: number): FuzzMessage {
+function hostileMessage(
+  c: HostileCase,
+  index: number,
+  token: string,
+  now: number,
+  maxFieldBytes: number,
+): FuzzMessage {
   if (c.type === 'garbage')
     return describe(
       index,
@@ -759,7 +784,7 @@ function hostileMessage(c: HostileCase, index: number, token: string, now: numbe
       c.headers,
       false,
     );
-  const event = hostileEvent(c.shape, index, token, now);
+  const event = hostileEvent(c.shape, index, token, now, maxFieldBytes);
   for (;;) {
     const key = hostileKey(c.shape, event);
     const { value, kind } =
@@ -795,6 +820,7 @@ export function createMessageSource(total: number, options: GeneratorOptions): M
   const normalShare = options.normalShare ?? 0.5;
   const without = new Set(options.without ?? []);
   const cases = hostileCase(options.bigShare ?? 0.08);
+  const maxFieldBytes = options.maxFieldBytes ?? Number.MAX_SAFE_INTEGER;
   const state: NormalState = {
     factory: createCommentFactory(`n${options.token}`, options.seed),
     rnd: seededRandom(options.seed ^ 0x2545f491),
@@ -841,12 +867,10 @@ export function createMessageSource(total: number, options: GeneratorOptions): M
           out.push(m);
           continue;
         }
-        const m = hostileMessage(c, index, options.token, now);
+        const m = hostileMessage(c, index, options.token, now, maxFieldBytes);
         if (
           without.has(m.meta.kind) ||
-          (m.meta.largestField &&
-            without.has(`big-${m.meta.largestField.name}`) &&
-            m.meta.largestField.bytes > 16_384)
+          (m.meta.bigFields ?? []).some((f) => without.has(`big-${f}`))
         ) {
           // Left out on request: an ordinary comment takes its place, so the count stays.
           const event = state.factory.comment(now - 30 * 60_000);

@@ -47,6 +47,8 @@ export interface FuzzOptions {
   normalShare?: number;
   /** Share of hostile events with fields near or past a plausible limit (default 0.08). */
   bigShare?: number;
+  /** Cap on hostile string fields, in bytes (to look past a size cliff). */
+  maxFieldBytes?: number;
   /** Case names the generator leaves out (`big-<field>` leaves out messages with that field > 16 KB). */
   without?: readonly string[];
   /** Keep topics and Redis keys afterwards. */
@@ -152,6 +154,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       without: options.without,
       normalShare: options.normalShare,
       bigShare: options.bigShare,
+      maxFieldBytes: options.maxFieldBytes,
     });
     let lastCommitted = -1;
     let lastProgressAt = Date.now();

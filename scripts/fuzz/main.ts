@@ -19,6 +19,7 @@ const USAGE = `usage: npm run fuzz -- [options]
   --big-share F       share of hostile events with fields near or past a limit (default 0.08)
   --normal-share F    share of ordinary traffic (default 0.5)
   --without A,B       case names to leave out (e.g. big-region: messages whose region is over 16 KB)
+  --max-field-bytes B cap on every string field of a hostile event (to look past a size cliff)
   --keep              keep the run's topics and Redis keys`;
 
 function share(raw: string | undefined, fallback: number): number {
@@ -51,6 +52,7 @@ function parse(argv: string[]) {
     'without',
     'big-share',
     'normal-share',
+    'max-field-bytes',
   ];
   for (const name of values.keys())
     if (!known.includes(name)) throw new Error(`unknown option --${name}\n${USAGE}`);
@@ -70,6 +72,7 @@ function parse(argv: string[]) {
     drainSeconds: num('drain-seconds', 900),
     bigShare: share(values.get('big-share'), 0.08),
     normalShare: share(values.get('normal-share'), 0.5),
+    maxFieldBytes: num('max-field-bytes', Number.MAX_SAFE_INTEGER),
     without: (values.get('without') ?? '').split(',').filter(Boolean),
     keep: flags.has('keep'),
   };
@@ -120,6 +123,7 @@ const report = await runFuzz({
   without: options.without,
   bigShare: options.bigShare,
   normalShare: options.normalShare,
+  maxFieldBytes: options.maxFieldBytes,
   keep: options.keep,
   log,
 });
