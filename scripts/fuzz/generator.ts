@@ -868,10 +868,7 @@ export function createMessageSource(total: number, options: GeneratorOptions): M
           continue;
         }
         const m = hostileMessage(c, index, options.token, now, maxFieldBytes);
-        if (
-          without.has(m.meta.kind) ||
-          (m.meta.bigFields ?? []).some((f) => without.has(`big-${f}`))
-        ) {
+        if (without.has(m.meta.kind) || (m.meta.bigFields ?? []).some((f) => without.has(`big-${f}`))) {
           // Left out on request: an ordinary comment takes its place, so the count stays.
           const event = state.factory.comment(now - 30 * 60_000);
           out.push(
