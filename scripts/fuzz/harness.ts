@@ -108,6 +108,16 @@ interface ClassifiedOutput {
 }
 
 const METRIC_ROWS = ['opened', 'not_actionable'] as const;
+/** Fields the worker hands to Redis (keys, dimensions, the open record). */
+const STORED_FIELDS = new Set([
+  'comment_id',
+  'parent_comment_id',
+  'region',
+  'thread_id',
+  'page_id',
+  'municipality',
+  'url',
+]);
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const started = Date.now();
@@ -294,14 +304,19 @@ async function describeStall(
       ? { at: `${m.partition}@${m.offset}`, meta: metas[Number(String(raw))] }
       : undefined;
   }).catch(() => []);
-  const weight = (m: MessageMeta) => (m.eventId === undefined ? 0 : (m.largestField?.bytes ?? 0));
+  // Fields that travel into Redis transitions rank first: text, event_id and author.id never do.
+  const weight = (m: MessageMeta) =>
+    m.eventId === undefined
+      ? 0
+      : (m.largestField?.bytes ?? 0) + ((m.bigFields ?? []).some((f) => STORED_FIELDS.has(f)) ? 1e7 : 0);
   const suspects = waiting
     .flatMap((w) => (w?.meta && weight(w.meta) > 16_384 ? [{ at: w.at, meta: w.meta }] : []))
     .sort((a, b) => weight(b.meta) - weight(a.meta))
     .slice(0, 8)
     .map(
       ({ at, meta: m }) =>
-        `${at} #${m.index} ${m.kind} ${m.op} ${m.authorKind} ${m.largestField?.name}=${m.largestField?.bytes}B`,
+        `${at} #${m.index} ${m.kind} ${m.op} ${m.authorKind} ${m.largestField?.name}=${m.largestField?.bytes}B` +
+        `${(m.bigFields?.length ?? 0) > 1 ? ` (over 16 KB: ${m.bigFields?.join(', ')})` : ''}`,
     );
   const readyz = await worker.probe('/readyz');
   const healthz = await worker.probe('/healthz');
