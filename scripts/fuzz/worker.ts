@@ -1,0 +1,111 @@
+/** One Otklik worker process for the fuzzer, started as production starts it, with its HTTP probes. */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const MAIN = join(ROOT, 'services', 'runtime', 'main.ts');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Probe {
+  status: number | 'unreachable';
+  body: string;
+}
+
+export interface FuzzWorker {
+  readonly pid: number;
+  readonly port: number;
+  /** The process is still running. */
+  alive(): boolean;
+  exitCode(): number | string | null;
+  probe(path: '/healthz' | '/readyz'): Promise<Probe>;
+  /**
+   * What the process logged at warn level or above, reduced to its message and error (pino JSON),
+   * counted by distinct line: the worker logs ids and codes only, never comment text.
+   */
+  problems(): Map<string, number>;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(env: Record<string, string>): Promise<FuzzWorker> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LOG_LEVEL: 'warn',
+      ...env,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(port),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const problems = new Map<string, number>();
+  let partial = '';
+  const keep = (chunk: Buffer) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      let summary: string;
+      try {
+        const entry = JSON.parse(line) as { level?: number; msg?: string; err?: unknown; code?: string };
+        if ((entry.level ?? 0) < 40) continue;
+        const err = typeof entry.err === 'string' ? entry.err : JSON.stringify(entry.err ?? '');
+        summary = `${entry.msg ?? ''}${entry.code ? ` [${entry.code}]` : ''}${err && err !== '""' ? `: ${err}` : ''}`;
+      } catch {
+        summary = line;
+      }
+      summary = summary.slice(0, 240);
+      problems.set(summary, (problems.get(summary) ?? 0) + 1);
+    }
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  return {
+    pid: child.pid as number,
+    port,
+    alive,
+    exitCode: () => child.exitCode ?? child.signalCode,
+    async probe(path) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(3_000) });
+        return { status: res.status, body: (await res.text()).trim() };
+      } catch (error) {
+        return { status: 'unreachable', body: (error as Error).message };
+      }
+    },
+    problems: () => problems,
+    async stop() {
+      if (alive()) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Waits until the worker answers /readyz with 200 (it has joined its group). */
+export async function untilReady(worker: FuzzWorker, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!worker.alive()) throw new Error(`the worker exited (${worker.exitCode()}) before it was ready`);
+    if ((await worker.probe('/readyz')).status === 200) return;
+    if (Date.now() > deadline) throw new Error(`the worker was not ready within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
