@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import SlowestFirstSequencer from './test/support/slowest-first-sequencer.js';
 
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // The slowest integration files start first, so none of them runs alone at the end.
+    sequence: { sequencer: SlowestFirstSequencer },
     projects: [
       {
         test: {

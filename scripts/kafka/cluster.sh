@@ -7,6 +7,9 @@
 #                         dir); the last stdout line is KAFKA_BROKERS=host:p1,host:p2,host:p3
 #   cluster.sh kill-one   SIGKILL the third broker (a crash, no clean shutdown)
 #   cluster.sh stop       stop every broker of this state dir (SIGTERM, SIGKILL after 30 s)
+#   cluster.sh discard    SIGKILL every broker at once, for a cluster whose state dir is deleted next
+#                         (after kill-one, a clean stop waits out the 30 s: the last broker standing
+#                         has no controller quorum to shut down with)
 #
 # Environment: OTKLIK_STATE_DIR [<repo>/.otklik] (the cluster lives in its kafka-cluster/ folder),
 # KAFKA_HEAP_OPTS [-Xms128m -Xmx384m] per broker, KAFKA_START_TIMEOUT [180 s], OTKLIK_CACHE.
@@ -166,12 +169,31 @@ cmd_stop() {
   say "stopped"
 }
 
+cmd_discard() {
+  for id in 1 2 3; do
+    local pid
+    pid=$(pid_of "$id")
+    [[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null || true
+  done
+  for id in 1 2 3; do
+    local pid n=0
+    pid=$(pid_of "$id")
+    while [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && ((n < 50)); do
+      sleep 0.2
+      n=$((n + 1))
+    done
+    rm -f "$STATE/node$id/pid"
+  done
+  say "discarded"
+}
+
 case ${1:-} in
   start) cmd_start ;;
   kill-one) cmd_kill_one ;;
   stop) cmd_stop ;;
+  discard) cmd_discard ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

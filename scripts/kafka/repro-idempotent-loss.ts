@@ -67,6 +67,8 @@ export interface Cluster {
   start(): Promise<void>;
   killOne(): Promise<void>;
   stop(): Promise<void>;
+  /** SIGKILLs every broker: for a cluster whose state dir is removed next (no clean stop to wait for). */
+  discard(): Promise<void>;
 }
 
 export async function startCluster(stateDir: string): Promise<Cluster> {
@@ -81,6 +83,7 @@ export async function startCluster(stateDir: string): Promise<Cluster> {
     start: async () => void (await start()),
     killOne: async () => void (await run('bash', [CLUSTER_SH, 'kill-one'], { env })),
     stop: async () => void (await run('bash', [CLUSTER_SH, 'stop'], { env }).catch(() => undefined)),
+    discard: async () => void (await run('bash', [CLUSTER_SH, 'discard'], { env }).catch(() => undefined)),
   };
 }
 
@@ -261,7 +264,7 @@ async function main() {
     }
   } finally {
     if (!args.includes('--keep-cluster')) {
-      await cluster.stop();
+      await cluster.discard();
       rmSync(dir, { recursive: true, force: true });
     }
   }
