@@ -8,4 +8,4 @@ cd "$OTKLIK_ROOT"
 ensure_node_modules
 bash scripts/stack.sh up >/dev/null
 load_stack_env
-exec node --import tsx services/demo/main.ts
+exec node --import tsx services/apps/demo/main.ts

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A real 3-master Redis Cluster on loopback, from the local redis-server binary (tests of the SLA scripts
-# on a cluster; see test/integration/sla/redis-cluster.test.ts).
+# on a cluster; see test/integration/adapters/redis/redis-cluster.test.ts).
 #   redis-cluster.sh up    starts (or reuses) the cluster; its last line is REDIS_CLUSTER_NODES=host:port,...
 #                          and STARTED=1 on the line before when this call started it (0 when it was reused)
 #   redis-cluster.sh down  stops the nodes this script started and removes their files

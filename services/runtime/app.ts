@@ -1,18 +1,18 @@
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import type { AppConfig } from '../config/load.js';
+import type { AppConfig } from './config/load.js';
 import { createKafka } from '../adapters/kafka/client.js';
 import { ensureTopics } from '../adapters/kafka/topics.js';
 import { connectRedis } from '../adapters/redis/connect.js';
 import { assertNoEviction } from '../adapters/redis/eviction-policy.js';
-import { SlaStore } from '../adapters/redis/sla-store.js';
-import { CommentWorker, NOT_READY_REASONS } from '../worker/worker.js';
-import { Sweeper } from '../sweeper/sweeper.js';
+import { SlaStore } from '../adapters/redis/store/sla-store.js';
+import { CommentWorker, NOT_READY_REASONS } from '../roles/worker/worker.js';
+import { Sweeper } from '../roles/sweeper/sweeper.js';
 import type { SlaAlert } from '../core/contracts/schema-types.generated.js';
 import { kafkaSecurityOf } from '../adapters/kafka/security.js';
-import { readCounterRows } from '../adapters/redis/sla-read.js';
+import { readCounterRows } from '../adapters/redis/reader/sla-reader.js';
 import { totalsOf } from '../core/sla/counters.js';
-import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 
 export type Role = 'worker' | 'sweeper';
 

@@ -2,10 +2,10 @@
  * Entry point of an Otklik process: `tsx services/runtime/main.ts [worker] [sweeper]` (both by default).
  * Configuration: environment variables and the file named by OTKLIK_CONFIG (see README).
  */
-import { ConfigError, loadConfig } from '../config/load.js';
-import { createLogger } from '../observability/logger.js';
+import { ConfigError, loadConfig } from './config/load.js';
+import { createLogger } from './observability/logger.js';
 import { startApp, type Role } from './app.js';
-import { startHttpServer } from '../observability/http-server.js';
+import { startHttpServer } from './observability/http-server.js';
 import { EvictionPolicyError } from '../adapters/redis/eviction-policy.js';
 
 const roles = process.argv.slice(2).filter((a): a is Role => a === 'worker' || a === 'sweeper');

@@ -42,7 +42,7 @@ const DEFAULT_SEND_RETRY: SendRetryOptions = {
  * They are deliberately not kafkajs-idempotent, and kafkajs itself never retries a send: kafkajs 2.2.4
  * keeps, across the retries of one `send`, the brokers that already answered, and after a leader change
  * it skips the partitions that moved to one of them, so `send` resolves although those messages were
- * never written (docs/faults.md section 3; `scripts/kafka/repro-idempotent-loss.ts` loses one batch's
+ * never written (docs/faults.md section 3; `tools/repro/idempotent-loss.ts` loses one batch's
  * share of the dead leader's partitions at every broker kill, idempotent or not). An idempotent producer
  * requires kafkajs retries, so it cannot avoid that. Instead a failed send is sent again whole, here:
  * every attempt is a fresh kafkajs send to the current leaders of every partition. A partition that was

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
-import type { EnvConfig } from '../../config/env.js';
+import type { EnvConfig } from '../../runtime/config/env.js';
 
 /** kafkajs TLS and SASL options from the validated environment. */
 export function kafkaSecurityOf(env: EnvConfig): Pick<KafkaConfig, 'ssl' | 'sasl'> {

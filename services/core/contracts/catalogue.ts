@@ -50,7 +50,7 @@ interface Tap {
  * Avro `long` as a JavaScript number, exact over ±(2^53 - 1), anything wider refused. avsc's built-in
  * long goes through floating point: it writes and reads negatives below -2^52 with the wrong sign (the
  * zigzag value's low bit, which carries the sign, does not fit a double), and Java's avro-tools agrees
- * with this codec, not with avsc's (test/integration/avro-interop.test.ts).
+ * with this codec, not with avsc's (test/integration/core/contracts/avro-interop.test.ts).
  *
  * Speed: avsc's float arithmetic is exact while the zigzag value fits 53 bits, which covers every long
  * Otklik writes (timestamps, durations, counts). So reads of varints up to 7 bytes (49 bits) and writes

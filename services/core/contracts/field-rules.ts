@@ -2,7 +2,7 @@
  * What the gate asks of CommentEvent's string fields besides `text` (which has TEXT_TOO_LONG): a size
  * limit each, no control characters, and a region Otklik knows. Every one of these values ends up in
  * Redis (keys, counter fields, the open record), in the classified output and in logs, so a bound here
- * bounds all of them: services/core/sla/record-bound.ts turns the limits into the largest open record.
+ * bounds all of them: services/adapters/redis/record/record-bound.ts turns the limits into the largest open record.
  */
 import { regionInfo } from '../regions/index.js';
 import { ContractError } from './errors.js';

@@ -10,13 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../../services/adapters/kafka/client.js';
 import { createReliableProducer } from '../../../services/adapters/kafka/producer.js';
 import { ensureTopics } from '../../../services/adapters/kafka/topics.js';
-import { readCounterRows } from '../../../services/adapters/redis/sla-read.js';
+import { readCounterRows } from '../../../services/adapters/redis/reader/sla-reader.js';
 import { SlaKeys } from '../../../services/adapters/redis/keys.js';
-import { loadConfig } from '../../../services/config/load.js';
+import { loadConfig } from '../../../services/runtime/config/load.js';
 import { COUNTER_METRICS, totalsOf } from '../../../services/core/sla/counters.js';
-import { buildChaosWorkload } from '../../../scripts/chaos/workload.js';
-import { until } from '../../support/runtime/kafka.js';
-import { killAllSpawned, spawnOtklik } from '../../support/runtime/worker-process.js';
+import { buildChaosWorkload } from '../../../tools/chaos/workload.js';
+import { until } from '../../../tools/harness/kafka.js';
+import { killAllSpawned, spawnOtklik } from '../../../tools/harness/worker-process.js';
 
 /**
  * The worker on a SASL_SSL broker (SCRAM-SHA-512, certificates made by scripts/security/secure-stack.sh)

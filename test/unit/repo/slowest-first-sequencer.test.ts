@@ -46,11 +46,11 @@ function sequencer(durations: Record<string, number> = {}): SlowestFirstSequence
 }
 
 const files = [
-  spec('integration', 'test/integration/sla/lua-tables.test.ts', 12_000),
-  spec('integration', 'test/integration/chaos/three-broker-producer.test.ts', 1_800),
-  spec('unit', 'test/unit/model/model.test.ts', 4_000),
-  spec('integration', 'test/integration/dlq-cli.test.ts', 11_000),
-  spec('integration', 'test/integration/runtime/redis-outage.test.ts', 7_000),
+  spec('integration', 'test/integration/adapters/redis/lua-tables.test.ts', 12_000),
+  spec('integration', 'test/integration/adapters/kafka/three-broker-producer.test.ts', 1_800),
+  spec('unit', 'test/unit/core/sla/model.test.ts', 4_000),
+  spec('integration', 'test/integration/apps/cli/dlq-cli.test.ts', 11_000),
+  spec('integration', 'test/integration/roles/worker/redis-outage.test.ts', 7_000),
 ];
 const names = (sorted: TestSpecification[]) => sorted.map((f) => f.moduleId.split('/').at(-1));
 
@@ -67,8 +67,8 @@ describe('slowest-first sequencer', () => {
 
   it('prefers the durations vitest recorded on this machine', async () => {
     const recorded = {
-      'integration:test/integration/dlq-cli.test.ts': 200_000,
-      'integration:test/integration/chaos/three-broker-producer.test.ts': 50_000,
+      'integration:test/integration/apps/cli/dlq-cli.test.ts': 200_000,
+      'integration:test/integration/adapters/kafka/three-broker-producer.test.ts': 50_000,
     };
     expect(names(await sequencer(recorded).sort(files)).slice(1, 3)).toEqual([
       'dlq-cli.test.ts',

@@ -9,7 +9,7 @@
   ARGV[1] record bucket key prefix of this shard   ARGV[2] finished marker key prefix of this shard
           (both carry the shard's hash tag: every key derived from them is in the slot of KEYS)
   ARGV[3] retention ms of finished markers
-  ARGV[4] the transitions, packed (services/adapters/redis/transition-packing.ts): each is an op letter,
+  ARGV[4] the transitions, packed (services/adapters/redis/store/transition-packing.ts): each is an op letter,
           then its fields, each a 16-bit big-endian byte length and the bytes; the first two fields are
           the member (comment key) and its record bucket number, then:
     'o' open            dim (region|category|priority), warn_at, due_at, warn_at - posted_at and

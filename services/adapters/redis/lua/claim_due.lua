@@ -14,7 +14,7 @@
     now       the server time of the claim (the alerts' fired_at)
     earliest  the earliest scheduled alert or lease expiry left in the shard, or -1 when there is none
     items     one array per claimed alert: member, kind, level, region, category, priority, posted_at,
-              due_at, record tail (municipality, thread, page, url, excerpt: services/core/sla/record.ts)
+              due_at, record tail (municipality, thread, page, url, excerpt: services/adapters/redis/record/record.ts)
 ]]
 --- @include "clock"
 --- @include "counters"

@@ -12,7 +12,7 @@
     truncated  1 when a scan stopped at ARGV[5] (counts and the list may then be short), else 0
     items      per overdue comment, oldest due_at first: member, due_at, posted_at, region, category,
                priority, next alert kind ('' = none), level, record tail (municipality, thread, page, url,
-               excerpt: services/core/sla/record.ts)
+               excerpt: services/adapters/redis/record/record.ts)
 ]]
 --- @include "clock"
 --- @include "record"

@@ -26,7 +26,7 @@ local function from36(s)
   return tonumber(s, 36)
 end
 
--- One-letter codes (services/core/sla/record.ts writes them); a value without a code (a category added
+-- One-letter codes (services/adapters/redis/record/record.ts writes them); a value without a code (a category added
 -- to the schema later) is stored as is. The CODES tables are kept for the test that checks both sides.
 local CATEGORY_CODES = { housing_utilities = 'h', urban_improvement = 'u', roads_transport = 'r',
   healthcare = 'm', education = 'e', social_protection = 's', ecology = 'g', safety_emergency = 'x',
@@ -42,7 +42,7 @@ local KIND_NAMES = { W = 'WARNING', B = 'BREACH', E = 'ESCALATION' }
 local function decode_enum(names, code) return names[code] or code end
 
 -- The record is `<kind><level>` SEP `next_at - posted_at` SEP body; the body (posted_at onwards) is
--- packed by services/core/sla/record.ts and only ever copied here. kind nil: no alert left.
+-- packed by services/adapters/redis/record/record.ts and only ever copied here. kind nil: no alert left.
 local function pack_head(kind, level, next_at, posted_at)
   if not kind then return '-' .. SEP .. SEP end
   return KIND_CODES[kind] .. to36(level) .. SEP .. to36(next_at - posted_at) .. SEP

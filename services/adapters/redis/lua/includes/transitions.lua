@@ -41,7 +41,7 @@ local function priority_of(dim) return string.match(dim, '[^|]*$') end
 -- dim: region|category|priority; warn_at, due_at: numbers, with the strings they came as (a wheel
 -- score is passed on as sent); warn36, due36: warn_at and due_at - posted_at in base 36 (the record's
 -- next-alert field for either first alert); body: the record from posted_at on
--- (services/core/sla/record.ts), whose first field posted_at is read only when a reply came first.
+-- (services/adapters/redis/record/record.ts), whose first field posted_at is read only when a reply came first.
 local function open_sla(k, bucket, finished_key, member, dim, warn_at, warn_at_s, due_at, due_at_s,
     warn36, due36, body, retention)
   local finished = marker_get(finished_key)

@@ -1,0 +1,116 @@
+--[[
+  board_scan (read-only): what the ops board needs beyond the counters, for one shard. Never changes
+  anything. Uses the SLA store's layout and includes (services/adapters/redis/lua/_README.md).
+
+  KEYS[1] due wheel index   KEYS[2] late wheel index   KEYS[3] lease zset
+  ARGV[1] record bucket key prefix of this shard (same hash tag)  ARGV[2] record buckets per shard
+  ARGV[3] max overdue items to return  ARGV[4] horizon ms  ARGV[5] max members visited per set
+  ARGV[6] region filter ('' = any)  ARGV[7] category filter ('' = any)  ARGV[8] priority filter ('' = any)
+
+  Returns { now, truncated, counts, items, overdue, exact }:
+    now        the server time of the read
+    truncated  1 when a set had more members to visit than ARGV[5]: the due-soon counts are then lower
+               bounds, and a filtered list may be short
+    counts     flat: 'region|category|priority', overdue not in the late wheel, due within the horizon, ...
+               over the members visited. Overdue comments in the late wheel are not counted here: the
+               `overdue` gauge of the counters hash counts them all, exactly (lua/_README.md); the ones
+               outside it (BREACH not claimed yet) come first in the due wheel, so these counts of them
+               are exact whenever `exact` is 1
+    items      the overdue comments that match the filter, oldest due_at first, at most ARGV[3]: member,
+               due_at, posted_at, region, category, priority, next alert kind ('' = none), level, record
+               tail (municipality, thread, page, url, excerpt: services/adapters/redis/record/record.ts)
+    overdue    every overdue comment of the shard: the late wheel's size (ZCARD per slot, no record
+               read) plus the overdue ones visited that the sweeper has not claimed yet
+    exact      1 when `overdue` is exact; 0 when more unclaimed overdue comments than ARGV[5] wait (the
+               sweepers are behind), and `overdue` is a lower bound
+
+  Cost: a ZCARD per late-wheel slot and at most ARGV[5] record reads per set, in the wheels' order.
+]]
+--- @include "clock"
+--- @include "record"
+--- @include "wheel"
+
+local buckets = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local horizon_end = now + tonumber(ARGV[4])
+local cap = tonumber(ARGV[5])
+local want_region, want_category, want_priority = ARGV[6], ARGV[7], ARGV[8]
+local truncated = 0
+local seen, counts, matches = {}, {}, {}
+
+local function bucket(member) return ARGV[1] .. bucket_of(member, buckets) end
+
+-- `from`: 'late' (claimed breach), 'due' (next alert not claimed yet) or 'lease' (alert in flight).
+local extra_overdue = 0
+local function consider(member, from)
+  if seen[member] then return end
+  seen[member] = true
+  local packed = record_get(bucket(member), member)
+  if not packed then return end
+  local rec = unpack_record(packed)
+  local overdue = rec.due_at <= now
+  if not overdue and rec.due_at > horizon_end then return end
+  local dim = rec.region .. '|' .. rec.category .. '|' .. rec.priority
+  local c = counts[dim]
+  if not c then
+    c = { 0, 0 }
+    counts[dim] = c
+  end
+  if not overdue then
+    c[2] = c[2] + 1
+    return
+  end
+  -- Not in the late wheel yet: its BREACH is not claimed (a claimed BREACH enters the late wheel).
+  if (from == 'due' and (rec.kind == 'WARNING' or rec.kind == 'BREACH'))
+    or (from == 'lease' and rec.kind == 'WARNING') then
+    extra_overdue = extra_overdue + 1
+    c[1] = c[1] + 1
+  end
+  if (want_region == '' or want_region == rec.region) and (want_category == '' or want_category == rec.category)
+    and (want_priority == '' or want_priority == rec.priority) then
+    matches[#matches + 1] = { member, rec.due_at }
+  end
+end
+
+local late_total = 0
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  late_total = late_total + redis.call('ZCARD', KEYS[2] .. ':' .. id)
+end
+
+-- Breached comments (by due_at); then the ones whose next alert falls before the horizon, which holds
+-- every comment due before it that the sweeper has not claimed yet; then alerts in flight.
+if wheel_scan(KEYS[2], now, cap, function(m) consider(m, 'late') end) < late_total then truncated = 1 end
+-- The due wheel in next-alert order: unclaimed overdue comments come before the ones due soon, so
+-- the overdue total stays exact unless the visit stops before it passes `now`.
+local last_due_score = -1
+local visited_due = wheel_scan(KEYS[1], horizon_end, cap, function(m, score)
+  last_due_score = score
+  consider(m, 'due')
+end)
+local overdue_exact = 1
+if visited_due >= cap then
+  truncated = 1
+  if last_due_score <= now then overdue_exact = 0 end
+end
+local leased = redis.call('ZRANGE', KEYS[3], 0, cap - 1)
+if #leased >= cap then truncated = 1 end
+for _, member in ipairs(leased) do consider(member, 'lease') end
+
+table.sort(matches, function(a, b)
+  if a[2] ~= b[2] then return a[2] < b[2] end
+  return a[1] < b[1]
+end)
+local items = {}
+for i = 1, math.min(limit, #matches) do
+  local member = matches[i][1]
+  local rec = unpack_record((record_get(bucket(member), member)))
+  items[i] = { member, rec.due_at, rec.posted_at, rec.region, rec.category, rec.priority, rec.kind or '',
+    rec.level or 0, rec.tail }
+end
+local flat = {}
+for dim, c in pairs(counts) do
+  flat[#flat + 1] = dim
+  flat[#flat + 1] = c[1]
+  flat[#flat + 1] = c[2]
+end
+return { now, truncated, flat, items, late_total + extra_overdue, overdue_exact }

@@ -1,0 +1,251 @@
+import type { Cluster, Redis, ChainableCommander } from 'ioredis';
+import type { SlaCommand, SlaOutcome } from '../../../core/sla/commands.js';
+import { decodeRecordTail } from '../record/record.js';
+import type { AlertKind } from '../../../core/contracts/schema-types.generated.js';
+import { loadLuaScript } from '../lua-loader.js';
+import { RECORD_BUCKETS, SlaKeys } from '../keys.js';
+import { SlaStoreError, toSlaStoreError } from '../sla-status.js';
+import { packTransitions, unpackOutcomes } from './transition-packing.js';
+
+type RedisClient = Redis | Cluster;
+
+type ScriptArg = string | number | Buffer;
+type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
+
+const SCRIPTS = {
+  applyBatch: { file: 'apply_batch', keys: 5 },
+  claimDue: { file: 'claim_due', keys: 4 },
+  ackAlert: { file: 'ack_alert', keys: 5 },
+} as const;
+type ScriptName = keyof typeof SCRIPTS;
+/** ioredis defines `<name>Buffer` for every script: its bulk replies come back as Buffers, not text. */
+type BufferScriptName = `${ScriptName}Buffer`;
+
+/**
+ * Transitions per `apply_batch` call: enough to amortise the call, few enough that one call does not
+ * hold Redis (single-threaded) for more than a few milliseconds while sweepers wait to claim.
+ */
+export const MAX_TRANSITIONS_PER_CALL = 200;
+
+/** A due alert handed out by `claimDue`, with what the alert message needs. */
+export interface ClaimedAlert {
+  shard: number;
+  commentKey: string;
+  kind: AlertKind;
+  level: number;
+  platform: string;
+  commentId: string;
+  threadId: string;
+  pageId: string;
+  region: string;
+  municipality: string | null;
+  category: string;
+  priority: string;
+  postedAt: number;
+  dueAt: number;
+  excerpt: string;
+  url: string | null;
+}
+
+export interface ClaimResult {
+  /** Redis server time of the claim: the alerts' fired_at. */
+  now: number;
+  /** Earliest scheduled alert (or lease expiry) left in the shard, or null when there is none. */
+  earliest: number | null;
+  alerts: ClaimedAlert[];
+}
+
+export interface SlaStoreOptions {
+  prefix: string;
+  shards: number;
+  retentionMs: number;
+}
+
+/** The Redis adapter of the SLA state machine: every transition is one idempotent Lua script. */
+export class SlaStore {
+  readonly keys: SlaKeys;
+
+  constructor(
+    readonly redis: RedisClient,
+    readonly options: SlaStoreOptions,
+  ) {
+    this.keys = new SlaKeys(options.prefix);
+    for (const [name, { file, keys }] of Object.entries(SCRIPTS)) {
+      if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: keys, lua: loadLuaScript(file) });
+    }
+  }
+
+  private call(
+    target: RedisClient | ChainableCommander,
+    name: ScriptName | BufferScriptName,
+    args: ScriptArg[],
+  ): unknown {
+    return (target as unknown as Record<string, ScriptFn>)[name]?.(...args);
+  }
+
+  /** The apply_batch call for some transitions of one shard, in their order. */
+  private batchArgs(shard: number, commands: readonly SlaCommand[]): ScriptArg[] {
+    const k = this.keys;
+    return [
+      k.due(shard),
+      k.late(shard),
+      k.lease(shard),
+      k.counters(shard),
+      k.daily(shard),
+      k.recordPrefix(shard),
+      k.finishedPrefix(shard),
+      String(this.options.retentionMs),
+      packTransitions(commands),
+    ];
+  }
+
+  /**
+   * Runs one script call per item in as few round trips as possible: one pipeline on a single Redis,
+   * one pipeline per shard on a cluster (a cluster pipeline must stay within one node's slots).
+   * Returns the replies in item order; throws SlaStoreError.
+   */
+  private async pipelined<T extends { shard: number }>(
+    items: readonly T[],
+    operation: string,
+    enqueue: (pipeline: ChainableCommander, item: T) => void,
+  ): Promise<unknown[]> {
+    const groups = new Map<number, number[]>();
+    items.forEach((item, i) => {
+      const group = this.redis.isCluster ? item.shard : 0;
+      const indexes = groups.get(group);
+      if (indexes) indexes.push(i);
+      else groups.set(group, [i]);
+    });
+    const replies: unknown[] = new Array(items.length);
+    await Promise.all(
+      [...groups.values()].map(async (indexes) => {
+        const pipeline = this.redis.pipeline();
+        for (const i of indexes) enqueue(pipeline, items[i] as T);
+        let results: [Error | null, unknown][] | null;
+        try {
+          results = await pipeline.exec();
+        } catch (e) {
+          throw toSlaStoreError(e, operation);
+        }
+        if (!results)
+          throw new SlaStoreError('REDIS_UNAVAILABLE', `${operation}: pipeline was discarded`, true);
+        results.forEach(([error, reply], j) => {
+          if (error) throw toSlaStoreError(error, operation);
+          replies[indexes[j] as number] = reply;
+        });
+      }),
+    );
+    return replies;
+  }
+
+  /**
+   * Applies a batch of transitions: grouped by shard (order kept within a shard: transitions of one
+   * comment always share its shard), one `apply_batch` call per shard and at most
+   * MAX_TRANSITIONS_PER_CALL transitions, all pipelined. Returns the outcomes in the commands' order.
+   * Every transition is idempotent, so a failed batch may be retried whole.
+   */
+  async apply(commands: readonly SlaCommand[]): Promise<SlaOutcome[]> {
+    const byShard = new Map<number, number[]>();
+    commands.forEach((command, i) => {
+      const indexes = byShard.get(command.shard);
+      if (indexes) indexes.push(i);
+      else byShard.set(command.shard, [i]);
+    });
+    const calls: { shard: number; indexes: number[] }[] = [];
+    for (const [shard, indexes] of byShard) {
+      for (let from = 0; from < indexes.length; from += MAX_TRANSITIONS_PER_CALL) {
+        calls.push({ shard, indexes: indexes.slice(from, from + MAX_TRANSITIONS_PER_CALL) });
+      }
+    }
+    const replies = await this.pipelined(calls, 'apply', (p, call) =>
+      this.call(
+        p,
+        'applyBatch',
+        this.batchArgs(
+          call.shard,
+          call.indexes.map((i) => commands[i] as SlaCommand),
+        ),
+      ),
+    );
+    const outcomes: SlaOutcome[] = new Array(commands.length);
+    calls.forEach((call, c) => {
+      const statuses = unpackOutcomes(replies[c], call.indexes.length);
+      call.indexes.forEach((i, j) => (outcomes[i] = statuses[j] as SlaOutcome));
+    });
+    return outcomes;
+  }
+
+  /** Claims up to `limit` due alerts of one shard under a lease of `leaseMs`. */
+  async claimDue(shard: number, limit: number, leaseMs: number): Promise<ClaimResult> {
+    let reply: unknown;
+    try {
+      reply = await this.call(this.redis, 'claimDueBuffer', [
+        this.keys.due(shard),
+        this.keys.lease(shard),
+        this.keys.late(shard),
+        this.keys.counters(shard),
+        this.keys.recordPrefix(shard),
+        RECORD_BUCKETS,
+        limit,
+        leaseMs,
+      ]);
+    } catch (e) {
+      throw toSlaStoreError(e, 'claimDue');
+    }
+    const [now, earliest, items] = reply as [number, number, (Buffer | number)[][]];
+    return {
+      now,
+      earliest: earliest < 0 ? null : earliest,
+      alerts: items.map((f) => {
+        const commentKey = String(f[0]);
+        const colon = commentKey.indexOf(':');
+        const commentId = commentKey.slice(colon + 1);
+        const tail = decodeRecordTail(f[8] as Buffer, commentId);
+        return {
+          shard,
+          commentKey,
+          kind: String(f[1]) as AlertKind,
+          level: Number(f[2]),
+          platform: commentKey.slice(0, colon),
+          commentId,
+          threadId: tail.threadId,
+          pageId: tail.pageId,
+          region: String(f[3]),
+          municipality: tail.municipality,
+          category: String(f[4]),
+          priority: String(f[5]),
+          postedAt: Number(f[6]),
+          dueAt: Number(f[7]),
+          excerpt: tail.excerpt,
+          url: tail.url,
+        };
+      }),
+    };
+  }
+
+  /**
+   * Claims due alerts of several shards at once: the calls go out together (one round trip on a single
+   * Redis, one per node on a cluster) instead of one shard after another.
+   */
+  claimDueMany(shards: readonly number[], limit: number, leaseMs: number): Promise<ClaimResult[]> {
+    return Promise.all(shards.map((shard) => this.claimDue(shard, limit, leaseMs)));
+  }
+
+  /** Acknowledges published alerts; returns per alert whether it advanced the SLA (false: stale). */
+  async ackAlerts(alerts: readonly ClaimedAlert[]): Promise<boolean[]> {
+    const k = this.keys;
+    const replies = await this.pipelined(alerts, 'ackAlerts', (p, a) =>
+      this.call(p, 'ackAlert', [
+        k.record(a.shard, a.commentKey),
+        k.due(a.shard),
+        k.lease(a.shard),
+        k.counters(a.shard),
+        k.daily(a.shard),
+        a.commentKey,
+        a.kind,
+        a.level,
+      ]),
+    );
+    return replies.map((reply) => Array.isArray(reply) && reply[0] === 'ACKED');
+  }
+}

@@ -1,0 +1,133 @@
+import type { SlaCommand, SlaOutcome } from '../../../core/sla/commands.js';
+import { encodeRecordBody } from '../record/record.js';
+import { recordBucketOf } from '../keys.js';
+import { SlaStoreError } from '../sla-status.js';
+
+/**
+ * The wire form of apply_batch.lua's transitions: one byte string per call instead of a dozen script
+ * arguments per transition. A Redis client spends most of a pipelined call on arguments (each one
+ * sized, framed and copied), and Redis turns each into a Lua string; one packed argument costs both
+ * sides a fraction of that. Lua reads it with `struct.unpack` (apply_batch.lua's header has the layout).
+ *
+ * Each transition is its op letter, then its fields, each a 16-bit big-endian byte length and the bytes.
+ */
+const FIELD_MAX_BYTES = 0xffff;
+
+class PackedWriter {
+  private buffer: Buffer;
+  private offset = 0;
+
+  constructor(capacity: number) {
+    this.buffer = Buffer.allocUnsafe(capacity);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.offset + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.offset + bytes));
+    this.buffer.copy(grown, 0, 0, this.offset);
+    this.buffer = grown;
+  }
+
+  op(letter: number): void {
+    this.reserve(1);
+    this.buffer[this.offset++] = letter;
+  }
+
+  text(value: string): void {
+    // UTF-8 takes at most three bytes per UTF-16 unit.
+    this.reserve(2 + value.length * 3);
+    const length = this.buffer.write(value, this.offset + 2, 'utf8');
+    if (length > FIELD_MAX_BYTES) throw new RangeError(`transition field of ${length} bytes`);
+    this.buffer.writeUInt16BE(length, this.offset);
+    this.offset += 2 + length;
+  }
+
+  bytes(value: Uint8Array): void {
+    if (value.length > FIELD_MAX_BYTES) throw new RangeError(`transition field of ${value.length} bytes`);
+    this.reserve(2 + value.length);
+    this.buffer.writeUInt16BE(value.length, this.offset);
+    this.buffer.set(value, this.offset + 2);
+    this.offset += 2 + value.length;
+  }
+
+  finish(): Buffer {
+    return this.buffer.subarray(0, this.offset);
+  }
+}
+
+const OP_OPEN = 0x6f; // 'o'
+const OP_ANSWER = 0x61; // 'a'
+const OP_CANCEL = 0x63; // 'c'
+const OP_NOT_ACTIONABLE = 0x6e; // 'n'
+
+const dimOf = (c: { region: string; category: string; priority: string }): string =>
+  `${c.region}|${c.category}|${c.priority}`;
+
+/** Packs transitions of one shard, in their order, into apply_batch.lua's transitions argument. */
+export function packTransitions(commands: readonly SlaCommand[]): Buffer {
+  const writer = new PackedWriter(commands.length * 160 + 64);
+  for (const command of commands) {
+    const key = command.commentKey;
+    switch (command.kind) {
+      case 'open':
+        writer.op(OP_OPEN);
+        writer.text(key);
+        writer.text(String(recordBucketOf(key)));
+        writer.text(dimOf(command));
+        writer.text(String(Math.floor(command.warnAt)));
+        writer.text(String(Math.floor(command.dueAt)));
+        writer.text(Math.floor(command.warnAt - command.postedAt).toString(36));
+        writer.text(Math.floor(command.dueAt - command.postedAt).toString(36));
+        writer.bytes(encodeRecordBody(command));
+        break;
+      case 'answer':
+        writer.op(OP_ANSWER);
+        writer.text(key);
+        writer.text(String(recordBucketOf(key)));
+        writer.text(String(Math.floor(command.answeredAt)));
+        break;
+      case 'cancel':
+        writer.op(OP_CANCEL);
+        writer.text(key);
+        writer.text(String(recordBucketOf(key)));
+        break;
+      case 'notActionable':
+        writer.op(OP_NOT_ACTIONABLE);
+        writer.text(key);
+        writer.text(String(recordBucketOf(key)));
+        writer.text(dimOf(command));
+        break;
+    }
+  }
+  return writer.finish();
+}
+
+/** apply_batch.lua answers with one letter per transition, in order. */
+const OUTCOME_OF_LETTER: Record<string, SlaOutcome> = {
+  O: 'OPENED',
+  B: 'ANSWERED_BEFORE',
+  D: 'DELETED_BEFORE',
+  A: 'ANSWERED',
+  a: 'ANSWERED_EARLY',
+  C: 'CANCELLED',
+  d: 'DELETED_EARLY',
+  R: 'RECORDED',
+  '=': 'DUPLICATE',
+};
+
+/** The outcomes of one apply_batch call of `count` transitions. */
+export function unpackOutcomes(reply: unknown, count: number): SlaOutcome[] {
+  const letters = Buffer.isBuffer(reply) ? reply.toString('latin1') : reply;
+  if (typeof letters !== 'string' || letters.length !== count) {
+    throw new SlaStoreError('UNEXPECTED_REPLY', `apply: unexpected reply ${JSON.stringify(reply)}`, false);
+  }
+  const outcomes: SlaOutcome[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const outcome = OUTCOME_OF_LETTER[letters[i] as string];
+    if (!outcome) {
+      throw new SlaStoreError('UNEXPECTED_REPLY', `apply: unknown outcome letter in ${letters}`, false);
+    }
+    outcomes[i] = outcome;
+  }
+  return outcomes;
+}

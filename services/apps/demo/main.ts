@@ -1,0 +1,206 @@
+/**
+ * The demo (`npm run demo`): two worker processes and a sweeper on the local stack, fed with sample
+ * comments under a policy whose targets are seconds, and a live view of what they decide.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { destination, multistream, pino } from 'pino';
+import type { Kafka } from 'kafkajs';
+import { loadConfig } from '../../runtime/config/load.js';
+import { createKafka } from '../../adapters/kafka/client.js';
+import { createPlainProducer } from '../../adapters/kafka/producer.js';
+import { ensureTopics } from '../../adapters/kafka/topics.js';
+import { connectRedis } from '../../adapters/redis/connect.js';
+import { SlaKeys } from '../../adapters/redis/keys.js';
+import { readCounterRows } from '../../adapters/redis/reader/sla-reader.js';
+import { complianceOf, totalsOf, type CounterTotals } from '../../core/sla/counters.js';
+import { decodeClassifiedComment, decodeSlaAlert, encodeCommentEvent } from '../../core/contracts/index.js';
+import { buildScenario } from './scenario.js';
+import { print } from './printer.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const durationSec = Number(process.env.DEMO_DURATION_SEC ?? 75);
+const env = {
+  ...process.env,
+  OTKLIK_CONFIG: process.env.OTKLIK_CONFIG ?? join(ROOT, 'config/demo.yaml'),
+  OTKLIK_KEY_PREFIX: process.env.OTKLIK_KEY_PREFIX ?? 'otklik-demo',
+  OTKLIK_GROUP_ID: process.env.OTKLIK_GROUP_ID ?? 'otklik-demo-workers',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+};
+
+async function main(): Promise<void> {
+  const config = loadConfig(env);
+  const { env: e } = config;
+  const runId = `demo${randomBytes(3).toString('hex')}`;
+  const logDir = join(ROOT, '.otklik', 'demo');
+  mkdirSync(logDir, { recursive: true });
+  // The terminal is for what the demo has to say: kafkajs's own lines below warn (a fresh broker's
+  // first seconds among them) go to the log file only.
+  const logger = pino(
+    { level: 'info' },
+    multistream([
+      {
+        level: 'info',
+        stream: destination({ dest: join(logDir, 'demo.log'), append: true, sync: true }),
+      },
+      { level: 'warn', stream: process.stderr },
+    ]),
+  );
+  const kafka = createKafka({ brokers: e.KAFKA_BROKERS, clientId: `otklik-demo-${runId}` }, logger);
+  const topics = [
+    e.OTKLIK_TOPIC_COMMENTS,
+    e.OTKLIK_TOPIC_CLASSIFIED,
+    e.OTKLIK_TOPIC_ALERTS,
+    e.OTKLIK_TOPIC_DLQ,
+  ];
+  await ensureTopics(
+    kafka,
+    topics.map((topic) => ({ topic, numPartitions: e.OTKLIK_TOPIC_PARTITIONS, replicationFactor: 1 })),
+  );
+
+  const redis = connectRedis(e.REDIS_URL);
+  const keys = new SlaKeys(e.OTKLIK_KEY_PREFIX);
+  const countersBefore = totalsOf(await readCounterRows(redis, keys, e.OTKLIK_SHARDS));
+
+  print.info(`Otklik demo ${runId}: Kafka ${e.KAFKA_BROKERS.join(',')}, Redis ${new URL(e.REDIS_URL).host}`);
+  print.info(
+    `policy file ${config.configFile}; JSON logs (workers', sweeper's, Kafka client's) in .otklik/demo/*.log`,
+  );
+  const children: ChildProcess[] = (['worker', 'worker', 'sweeper'] as const).map((role, i) => {
+    const log = openSync(join(logDir, `${role}-${i + 1}.log`), 'a');
+    return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/runtime/main.ts'), role], {
+      env: { ...env, KAFKA_CLIENT_ID: `otklik-demo-${role}-${i + 1}`, HTTP_PORT: String(9464 + i) },
+      stdio: ['ignore', log, log],
+    });
+  });
+  // The workers never outlive the demo: not on Ctrl-C, not when stdout closes (| head), not on a crash.
+  process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM')));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.once(signal, () => process.exit(130));
+  process.stdout.on('error', () => process.exit(0));
+  print.info(`started 2 worker processes and 1 sweeper (pids ${children.map((c) => c.pid).join(', ')})`);
+  await waitForWorkers(kafka, e.OTKLIK_GROUP_ID, 2);
+  print.info('both workers joined the consumer group; sending sample comments');
+
+  const viewer = kafka.consumer({ groupId: `otklik-demo-view-${runId}` });
+  await viewer.connect();
+  await viewer.subscribe({
+    topics: [e.OTKLIK_TOPIC_CLASSIFIED, e.OTKLIK_TOPIC_ALERTS, e.OTKLIK_TOPIC_DLQ],
+    fromBeginning: true,
+  });
+  const mine = (key: string | undefined) => key?.includes(runId) ?? false;
+  let alerts = 0;
+  await viewer.run({
+    eachMessage: async ({ topic, message }) => {
+      const key = message.key?.toString();
+      if (!mine(key) || !message.value) return;
+      if (topic === e.OTKLIK_TOPIC_CLASSIFIED) print.classified(decodeClassifiedComment(message.value));
+      else if (topic === e.OTKLIK_TOPIC_ALERTS) {
+        alerts++;
+        print.alert(decodeSlaAlert(message.value));
+      } else {
+        const header = (name: string) => message.headers?.[name]?.toString() ?? '';
+        print.deadLetter(key as string, header('otklik.dlq.code'), header('otklik.dlq.message'));
+      }
+    },
+  });
+
+  const producer = createPlainProducer(kafka);
+  await producer.connect();
+  const startMs = Date.now();
+  for (const send of buildScenario(runId, startMs)) {
+    const wait = startMs + send.atMs - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (send.kind === 'raw') {
+      await producer.send({
+        topic: e.OTKLIK_TOPIC_COMMENTS,
+        messages: [
+          {
+            key: send.key,
+            value: send.value,
+            headers: send.contentType ? { 'content-type': send.contentType } : {},
+          },
+        ],
+      });
+      print.sent(send.note, send.key, '');
+      continue;
+    }
+    const key = `${send.event.platform}:${send.event.comment_id}`;
+    const value =
+      send.kind === 'json' ? Buffer.from(JSON.stringify(send.event)) : encodeCommentEvent(send.event);
+    const headers = send.kind === 'json' ? { 'content-type': 'application/json' } : {};
+    await producer.send({ topic: e.OTKLIK_TOPIC_COMMENTS, messages: [{ key, value, headers }] });
+    const target = send.event.parent_comment_id
+      ? `→ answers ${send.event.platform}:${send.event.parent_comment_id}`
+      : '';
+    print.sent(send.kind === 'json' ? `${send.note} (JSON)` : send.note, key, target);
+  }
+
+  const remaining = startMs + durationSec * 1000 - Date.now();
+  if (remaining > 0) {
+    print.info(`all sample messages sent; watching for ${Math.round(remaining / 1000)} s more for alerts…`);
+    await new Promise((r) => setTimeout(r, remaining));
+  }
+
+  const after = totalsOf(await readCounterRows(redis, keys, e.OTKLIK_SHARDS));
+  printSummary(countersBefore, after, alerts);
+  print.info(
+    `read the alert topic with Kafka's own console consumer:\n  bash scripts/kafka/kafka.sh console-consumer ${e.OTKLIK_TOPIC_ALERTS} --from-beginning --max-messages 5`,
+  );
+  print.info('stop the stack with: npm run stack:down');
+
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(
+    children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
+  );
+  await viewer.disconnect();
+  await producer.disconnect();
+  redis.disconnect();
+}
+
+/** Sends nothing until the workers share the partitions, so the timeline is not eaten by start-up. */
+async function waitForWorkers(kafka: Kafka, groupId: string, members: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      const { groups } = await admin.describeGroups([groupId]);
+      const group = groups[0];
+      if (group && group.state === 'Stable' && group.members.length >= members) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(`workers did not join group ${groupId} within 90 s; see .otklik/demo/*.log`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function printSummary(before: CounterTotals, after: CounterTotals, alerts: number): void {
+  const delta = Object.fromEntries(
+    Object.entries(after).map(([k, v]) => [k, v - before[k as keyof CounterTotals]]),
+  ) as CounterTotals;
+  console.log('\nSLA counters for this run (from Redis):');
+  console.table({
+    'opened (needs a reply)': delta.opened,
+    'answered in time': delta.answered_in_time,
+    'answered late': delta.answered_late,
+    'still open': delta.open,
+    warned: delta.warned,
+    breached: delta.breached,
+    escalated: delta.escalated,
+    'cancelled (deleted)': delta.cancelled,
+    'no reply needed': delta.not_actionable,
+  });
+  const compliance = complianceOf(delta);
+  console.log(
+    `alerts seen on the alert topic: ${alerts}; compliance: ${compliance === null ? 'n/a' : `${Math.round(compliance * 100)}%`}\n`,
+  );
+}
+
+main().catch((error: Error) => {
+  console.error(`demo failed: ${error.stack ?? error.message}`);
+  process.exit(1);
+});

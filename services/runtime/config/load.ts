@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { envSchema, type EnvConfig } from './env.js';
+import { parseConfigYaml } from './yaml-text.js';
+import { parsePolicyConfig, PolicyConfigError, type PolicyConfig } from '../../core/sla/policy.js';
+import {
+  DEFAULT_FIELD_BYTES,
+  EXTRA_REGION_PATTERN,
+  LIMITED_FIELDS,
+  MAX_FIELD_LIMIT_BYTES,
+  type LimitedField,
+} from '../../core/contracts/field-rules.js';
+import { maxRecordBytes, RECORD_CAPACITY_BYTES } from '../../adapters/redis/record/record-bound.js';
+
+/** Tunables of the runtime that live in the config file next to the SLA policy. */
+/** Characters of comment text kept with an open SLA for alerts and the board: a board line's worth. */
+export const DEFAULT_EXCERPT_CHARS = 60;
+
+/** `limits.maxFieldBytes`: one optional byte limit per string field, by its dotted path. */
+const fieldBytesSchema = z
+  .object(
+    Object.fromEntries(
+      LIMITED_FIELDS.map((field) => [
+        field,
+        z.number().int().positive().max(MAX_FIELD_LIMIT_BYTES).default(DEFAULT_FIELD_BYTES[field]),
+      ]),
+    ) as Record<LimitedField, z.ZodDefault<z.ZodNumber>>,
+  )
+  .strict()
+  .default({ ...DEFAULT_FIELD_BYTES });
+
+const runtimeSchema = z
+  .object({
+    limits: z
+      .object({
+        maxTextBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(64 * 1024),
+        postedAtPastDays: z.number().positive().default(365),
+        postedAtFutureMinutes: z.number().nonnegative().default(10),
+        maxFieldBytes: fieldBytesSchema,
+        // Region codes accepted besides the federal subjects' (a test region, a non-Russian one).
+        extraRegions: z
+          .array(z.string().regex(EXTRA_REGION_PATTERN, 'letters, digits and _ . - only, 1 to 64 of them'))
+          .default([]),
+      })
+      .strict()
+      .default({
+        maxTextBytes: 64 * 1024,
+        postedAtPastDays: 365,
+        postedAtFutureMinutes: 10,
+        maxFieldBytes: { ...DEFAULT_FIELD_BYTES },
+        extraRegions: [],
+      }),
+    sweeper: z
+      .object({
+        leaseMs: z.number().int().positive().default(30_000),
+        maxSleepMs: z.number().int().positive().default(250),
+        claimBatch: z.number().int().positive().default(500),
+      })
+      .strict()
+      .default({ leaseMs: 30_000, maxSleepMs: 250, claimBatch: 500 }),
+    retentionDays: z.number().positive().default(7),
+    // 0 stores and sends no excerpt. Each character costs ~0.6 byte of Redis per open comment
+    // (docs/sla-engine.md, memory): the default keeps an open comment within its 250-byte budget.
+    excerptChars: z.number().int().nonnegative().max(500).default(DEFAULT_EXCERPT_CHARS),
+  })
+  .strict()
+  .superRefine(({ limits, excerptChars }, ctx) => {
+    // Whatever passes the gate must fit in an open record (record-bound.ts): refuse limits that would
+    // let one comment make a record the Redis scripts cannot store, rather than fail on that comment.
+    const bound = maxRecordBytes(limits.maxFieldBytes, excerptChars);
+    if (bound > RECORD_CAPACITY_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['limits', 'maxFieldBytes'],
+        message:
+          `an open record could take ${bound} bytes with these limits (region, municipality, thread_id, ` +
+          `page_id, url) and excerptChars ${excerptChars}, over the ${RECORD_CAPACITY_BYTES} bytes one can ` +
+          `hold; lower some of them`,
+      });
+    }
+    limits.extraRegions.forEach((region, i) => {
+      if (Buffer.byteLength(region) > limits.maxFieldBytes.region) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['limits', 'extraRegions', i],
+          message: `longer than limits.maxFieldBytes.region (${limits.maxFieldBytes.region} bytes)`,
+        });
+      }
+    });
+  });
+
+export type RuntimeConfig = z.infer<typeof runtimeSchema>;
+
+export interface AppConfig {
+  env: EnvConfig;
+  runtime: RuntimeConfig;
+  sla: PolicyConfig;
+  configFile: string | undefined;
+}
+
+/** Thrown when configuration is invalid; its message lists every problem by variable or path. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function zodProblems(error: z.ZodError, prefix: string): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.length ? issue.path.join('.') : '(root)';
+    return `${prefix}${path}: ${issue.message}`;
+  });
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError([`OTKLIK_CONFIG: cannot read ${path}: ${(e as Error).message}`]);
+  }
+  const yaml = parseConfigYaml(text);
+  if (!yaml.ok) {
+    // Where and what, never the line itself (it may hold a password): see yaml-text.ts.
+    throw new ConfigError(
+      yaml.problems.map((p) => `${path}${p.line ? `:${p.line}:${p.col}` : ''}: not valid YAML: ${p.problem}`),
+    );
+  }
+  const parsed = yaml.value;
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError([`${path}: the top level must be a mapping`]);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Validates the environment and the optional config file together, reporting all problems at once. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const env = envSchema.safeParse(environment);
+  if (!env.success) problems.push(...zodProblems(env.error, ''));
+
+  const configFile = environment.OTKLIK_CONFIG || undefined;
+  const { sla: rawSla, ...rawRuntime } = configFile ? readConfigFile(configFile) : {};
+  const where = configFile ? `${configFile}: ` : 'config: ';
+
+  const runtime = runtimeSchema.safeParse(rawRuntime);
+  if (!runtime.success) problems.push(...zodProblems(runtime.error, where));
+
+  let sla: PolicyConfig | undefined;
+  try {
+    sla = parsePolicyConfig(rawSla ?? {});
+  } catch (e) {
+    if (!(e instanceof PolicyConfigError)) throw e;
+    problems.push(...e.problems.map((p) => `${where}sla.${p}`));
+  }
+
+  if (problems.length || !env.success || !runtime.success || !sla) throw new ConfigError(problems);
+  return { env: env.data, runtime: runtime.data, sla, configFile };
+}

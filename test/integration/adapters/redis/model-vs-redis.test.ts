@@ -1,0 +1,333 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadLuaScript } from '../../../../services/adapters/redis/lua-loader.js';
+import { SlaStore, type ClaimedAlert } from '../../../../services/adapters/redis/store/sla-store.js';
+import type { OpenSlaCommand, SlaCommand } from '../../../../services/core/sla/commands.js';
+import { SlaModel, type Marker, type ModelAlert } from '../../../../services/core/sla/model.js';
+import { shardOf } from '../../../../services/core/sla/shard.js';
+
+/**
+ * Model-based test: one random history of comments, replies, edits, deletes, duplicate deliveries, clock
+ * advances, sweeps and sweepers dying between claim and ack, applied to the real Lua scripts on a real
+ * Redis and to the reference model (services/core/sla/model.ts). Every step must return the same status,
+ * claim exactly the same alerts (so the published alert set is the model's) and ack the same way; at the
+ * end, and again after draining every alert left, counters, finished markers and open records must be equal.
+ *
+ * The scripts read the Redis server clock (`TIME`), which a test cannot move; here only the `clock`
+ * include is replaced by one that reads a test key, so a clock advance is one SET. Everything else is the
+ * scripts as shipped, loaded under the names SlaStore uses (it keeps commands already defined).
+ */
+const RUNS = Number(process.env.MODEL_RUNS ?? 80);
+const SHARDS = 2;
+const LEASE_MS = 120_000;
+const RETENTION_MS = 30 * 86_400_000;
+const T0 = 1_800_000_000_000;
+const MIN = 60_000;
+
+const SCRIPTS = {
+  applyBatch: ['apply_batch', 5],
+  claimDue: ['claim_due', 4],
+  ackAlert: ['ack_alert', 5],
+} as const;
+const CLOCK_INCLUDE = readFileSync(
+  join(
+    import.meta.dirname,
+    '..',
+    '..',
+    '..',
+    '..',
+    'services',
+    'adapters',
+    'redis',
+    'lua',
+    'includes',
+    'clock.lua',
+  ),
+  'utf8',
+);
+
+function clockedRedis(url: string, clockKey: string): Redis {
+  const redis = new Redis(url);
+  const fakeClock =
+    `local now = tonumber(redis.call('GET', '${clockKey}'))\n` +
+    `local today = tostring(math.floor(now / 86400000))\n`;
+  for (const [name, [file, keys]] of Object.entries(SCRIPTS)) {
+    const lua = loadLuaScript(file);
+    if (!lua.includes(CLOCK_INCLUDE)) throw new Error(`${file}: clock include not found`);
+    redis.defineCommand(name, { numberOfKeys: keys, lua: lua.replace(CLOCK_INCLUDE, fakeClock) });
+  }
+  return redis;
+}
+
+interface CommentSpec {
+  postedOffset: number;
+  targetMin: number;
+  intervalMin: number;
+  maxLevel: number;
+  priority: 'critical' | 'high' | 'normal' | 'low';
+  actionable: boolean;
+}
+
+type Op =
+  | { t: 'comment'; i: number; edit: boolean; actionable: boolean }
+  | { t: 'reply'; i: number; afterMin: number }
+  | { t: 'delete'; i: number }
+  | { t: 'dup'; k: number }
+  | { t: 'advance'; min: number }
+  | { t: 'sweep' }
+  | { t: 'crash' };
+
+const commentSpec: fc.Arbitrary<CommentSpec> = fc.record({
+  postedOffset: fc.integer({ min: -180, max: 30 }).map((m) => m * MIN),
+  targetMin: fc.constantFrom(1, 10, 60),
+  intervalMin: fc.constantFrom(0, 5, 20),
+  maxLevel: fc.integer({ min: 0, max: 3 }),
+  priority: fc.constantFrom('critical', 'high', 'normal', 'low'),
+  actionable: fc.integer({ min: 0, max: 4 }).map((n) => n > 0),
+});
+
+const op = (n: number): fc.Arbitrary<Op> =>
+  fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        t: fc.constant('comment'),
+        i: fc.nat(n - 1),
+        edit: fc.boolean(),
+        actionable: fc.boolean(),
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        t: fc.constant('reply'),
+        i: fc.nat(n - 1),
+        afterMin: fc.integer({ min: 0, max: 200 }),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('delete'), i: fc.nat(n - 1) }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('dup'), k: fc.nat() }) },
+    { weight: 3, arbitrary: fc.record({ t: fc.constant('advance'), min: fc.integer({ min: 1, max: 45 }) }) },
+    { weight: 3, arbitrary: fc.constant({ t: 'sweep' as const }) },
+    { weight: 1, arbitrary: fc.constant({ t: 'crash' as const }) },
+  ) as fc.Arbitrary<Op>;
+
+// `batched`: the transitions between two clock advances or sweeps go to SlaStore.apply as one batch
+// (one apply_batch call per shard, duplicates of a comment within it), the model takes them one by one.
+const history = fc
+  .array(commentSpec, { minLength: 1, maxLength: 5 })
+  .chain((specs) =>
+    fc.tuple(fc.constant(specs), fc.array(op(specs.length), { minLength: 1, maxLength: 40 }), fc.boolean()),
+  );
+
+const alertId = (a: { commentKey: string; kind: string; level: number }) =>
+  `${a.commentKey}|${a.kind}|${a.level}`;
+
+function markerOf(raw: string | null): Marker | null {
+  if (raw === null) return null;
+  if (raw.startsWith('e')) return { m: 'e', answeredAt: parseInt(raw.slice(1), 36) };
+  return { m: raw as 'a' | 'c' | 'n' | 'd' };
+}
+
+const CLOCK_KEY = `test:model:${randomBytes(4).toString('hex')}:clock`;
+let redis: Redis;
+let cases = 0;
+
+beforeAll(() => {
+  redis = clockedRedis(inject('redisUrl'), CLOCK_KEY);
+});
+
+afterAll(async () => {
+  await redis.del(CLOCK_KEY);
+  redis.disconnect();
+  // Printed so the case count can be quoted (docs/faults.md).
+  console.log(`model-vs-redis: ${cases} generated histories`);
+});
+
+describe('SLA scripts against the reference model', () => {
+  // Generous: a history is a few dozen round trips, which a loaded 2-core machine can make slow.
+  const timeout = Math.max(300_000, RUNS * 3_000);
+  it('every random history ends in the same state, counters and alerts', { timeout }, async () => {
+    await fc.assert(
+      fc.asyncProperty(history, async ([specs, ops, batched]) => {
+        cases++;
+        const prefix = `test:model:${randomBytes(4).toString('hex')}`;
+        try {
+          await runHistory(redis, prefix, CLOCK_KEY, specs, ops, batched);
+        } finally {
+          const keys = await redis.keys(`${prefix}:*`);
+          if (keys.length) await redis.del(...keys);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+async function runHistory(
+  redis: Redis,
+  prefix: string,
+  clockKey: string,
+  specs: CommentSpec[],
+  ops: Op[],
+  batched: boolean,
+) {
+  const store = new SlaStore(redis, { prefix, shards: SHARDS, retentionMs: RETENTION_MS });
+  const model = new SlaModel();
+  let now = T0;
+  await redis.set(clockKey, now);
+  const applied: SlaCommand[] = [];
+  const keyOf = (i: number) => `VK:c${i}`;
+
+  const commentCommand = (i: number, actionable: boolean, edit: boolean): SlaCommand => {
+    const s = specs[i] as CommentSpec;
+    const commentKey = keyOf(i);
+    const shard = shardOf(commentKey, SHARDS);
+    if (!actionable) {
+      return {
+        kind: 'notActionable',
+        commentKey,
+        shard,
+        region: '54',
+        category: 'other',
+        priority: s.priority,
+      };
+    }
+    const postedAt = T0 + s.postedOffset;
+    const open: OpenSlaCommand = {
+      kind: 'open',
+      commentKey,
+      shard,
+      platform: 'VK',
+      commentId: `c${i}`,
+      threadId: 't',
+      pageId: 'p',
+      region: '54',
+      municipality: null,
+      category: 'housing_utilities',
+      priority: s.priority,
+      postedAt,
+      warnAt: postedAt + s.targetMin * 0.75 * MIN,
+      dueAt: postedAt + s.targetMin * MIN,
+      policyId: 'model',
+      escalationIntervalMs: s.intervalMin * MIN,
+      maxEscalationLevel: s.maxLevel,
+      excerpt: edit ? 'правка' : 'текст',
+      url: null,
+    };
+    return open;
+  };
+
+  let pending: SlaCommand[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    const statuses = await store.apply(batch);
+    const expected = batch.map((command) => model.apply(command, now));
+    expect(statuses, batch.map((c) => `${c.kind} ${c.commentKey}`).join(', ')).toEqual(expected);
+  };
+  const apply = async (command: SlaCommand) => {
+    applied.push(command);
+    pending.push(command);
+    if (!batched) await flush();
+  };
+
+  const claim = async (): Promise<ClaimedAlert[]> => {
+    const results = await store.claimDueMany([0, 1], 1_000, LEASE_MS);
+    const claimed = results.flatMap((r) => r.alerts);
+    const expected = model.claim(now, LEASE_MS);
+    expect(claimed.map(alertId).sort(), `claim at ${now - T0}`).toEqual(expected.map(alertId).sort());
+    return claimed;
+  };
+
+  const sweep = async () => {
+    const claimed = await claim();
+    const acked = await store.ackAlerts(claimed);
+    const modelAcked = claimed.map((a) =>
+      model.ack({ commentKey: a.commentKey, kind: a.kind, level: a.level } as ModelAlert),
+    );
+    expect(acked).toEqual(modelAcked);
+    return claimed.length;
+  };
+
+  const compare = async (label: string) => {
+    await flush();
+    const counters = new Map<string, number>();
+    for (let shard = 0; shard < SHARDS; shard++) {
+      for (const [field, value] of Object.entries(await redis.hgetall(store.keys.counters(shard)))) {
+        if (Number(value) !== 0) counters.set(field, (counters.get(field) ?? 0) + Number(value));
+      }
+    }
+    const modelCounters = [...model.counters].filter(([, v]) => v !== 0);
+    expect(Object.fromEntries([...counters].sort()), `${label}: counters`).toEqual(
+      Object.fromEntries(modelCounters.sort()),
+    );
+    // The `overdue` gauge counts the late wheels' members: they must be the model's late comments.
+    const late: string[] = [];
+    for (let shard = 0; shard < SHARDS; shard++) {
+      const index = store.keys.late(shard);
+      for (const slot of await redis.zrange(index, 0, -1))
+        late.push(...(await redis.zrange(`${index}:${slot}`, 0, -1)));
+    }
+    const modelLate = [...model.open].filter(([, rec]) => rec.late).map(([key]) => key);
+    expect(late.sort(), `${label}: late wheels`).toEqual(modelLate.sort());
+    for (let i = 0; i < specs.length; i++) {
+      const key = keyOf(i);
+      const shard = shardOf(key, SHARDS);
+      const marker = markerOf(await redis.get(store.keys.finished(shard, key)));
+      expect(marker, `${label}: marker of ${key}`).toEqual(model.markers.get(key) ?? null);
+      const open = (await redis.hexists(store.keys.record(shard, key), `${key}0`)) === 1;
+      expect(open, `${label}: open record of ${key}`).toBe(model.open.has(key));
+    }
+  };
+
+  for (const o of ops) {
+    switch (o.t) {
+      case 'comment':
+        await apply(
+          commentCommand(o.i, o.edit ? o.actionable : (specs[o.i] as CommentSpec).actionable, o.edit),
+        );
+        break;
+      case 'reply': {
+        const key = keyOf(o.i);
+        const answeredAt = T0 + (specs[o.i] as CommentSpec).postedOffset + o.afterMin * MIN;
+        await apply({ kind: 'answer', commentKey: key, shard: shardOf(key, SHARDS), answeredAt });
+        break;
+      }
+      case 'delete': {
+        const key = keyOf(o.i);
+        await apply({ kind: 'cancel', commentKey: key, shard: shardOf(key, SHARDS) });
+        break;
+      }
+      case 'dup':
+        if (applied.length) await apply(applied[o.k % applied.length] as SlaCommand);
+        break;
+      case 'advance':
+        await flush();
+        now += o.min * MIN;
+        await redis.set(clockKey, now);
+        break;
+      case 'sweep':
+        await flush();
+        await sweep();
+        break;
+      case 'crash': {
+        await flush();
+        // A sweeper claims and dies before its ack: the lease hands the same alerts out again later.
+        await claim();
+        break;
+      }
+    }
+  }
+  await compare('after the history');
+  // Drain: a week later every alert left (leases expired included) is published and acked.
+  now += 7 * 86_400_000;
+  await redis.set(clockKey, now);
+  for (let round = 0; round < 10 && (await sweep()) > 0; round++);
+  await compare('after draining');
+}

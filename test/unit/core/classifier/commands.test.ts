@@ -1,0 +1,156 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { binary, report } from '../../../../services/apps/classifier/evaluation/metrics.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
+// These start a Node process with the TypeScript loader: seconds on a busy machine.
+
+function run(
+  script: string,
+  args: string[],
+  input = '',
+): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
+    cwd: ROOT,
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+describe('classify command', () => {
+  it('answers every input line in order, with errors for bad lines and only JSON on stdout', () => {
+    const input = [
+      JSON.stringify({ id: 'a', text: 'Нет горячей воды', posted_at: Date.UTC(2025, 0, 10), region: '54' }),
+      'not json',
+      JSON.stringify({ id: 'c', body: 'no text field' }),
+      JSON.stringify({ text: 'Спасибо за ремонт дороги!' }),
+    ].join('\n');
+    const r = run('services/apps/classifier/classify.ts', [], input + '\n');
+    expect(r.status).toBe(0);
+    const lines = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatchObject({
+      id: 'a',
+      category: 'housing_utilities',
+      type: 'complaint',
+      actionable: true,
+    });
+    expect(Object.keys(lines[0] ?? {})).toEqual(
+      expect.arrayContaining(['category', 'type', 'priority', 'toxic', 'spam', 'actionable', 'confidence']),
+    );
+    expect(lines[1]).toMatchObject({ error: 'CLASSIFY_BAD_JSON', line: 2 });
+    expect(lines[2]).toMatchObject({ id: 'c', error: 'CLASSIFY_BAD_INPUT', line: 3 });
+    expect(lines[3]).toMatchObject({ type: 'gratitude', actionable: false });
+    expect(r.stderr).toContain('line 2');
+    expect(r.stderr).toContain('line 3');
+  }, 60_000);
+
+  it("reads the author's kind as CommentEvent spells it: an official's reply without a topic stays other", () => {
+    const text = 'Здравствуйте! Ваше сообщение передано специалистам, ответим в течение дня.';
+    const input = [
+      JSON.stringify({ text, author: { kind: 'OFFICIAL' } }),
+      JSON.stringify({ text: 'Уже месяц никто не реагирует', author: { kind: 'CITIZEN' } }),
+    ].join('\n');
+    const r = run('services/apps/classifier/classify.ts', [], input + '\n');
+    expect(r.status).toBe(0);
+    const lines = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.category)).toEqual(['other', 'urban_improvement']);
+  }, 60_000);
+});
+
+describe('evaluate command', () => {
+  it('prints accuracy, macro-F1 and the confusion matrix for a category file, and F1 of toxic for a toxicity file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otklik-eval-'));
+    writeFileSync(
+      join(dir, 'categories.jsonl'),
+      [
+        { text: 'Нет горячей воды в квартире', label: 'housing_utilities' },
+        { text: 'Яма на проезжей части', label: 'roads_transport' },
+        { text: 'Стая собак во дворе', label: 'other' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'toxicity.jsonl'),
+      [
+        { text: 'ты дебил', label: 'toxic' },
+        { text: 'спасибо за ответ', label: 'non_toxic' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    const r = run('services/apps/classifier/evaluate.ts', [dir, '--json']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('accuracy 1.000');
+    expect(r.stdout).toContain('confusion (rows gold, columns predicted)');
+    expect(r.stdout).toContain('toxic: precision 1.000  recall 1.000  F1 1.000');
+    const summary = JSON.parse(r.stdout.trimEnd().split('\n').pop() ?? '{}') as Record<
+      string,
+      { accuracy: number }
+    >;
+    expect(summary['categories.jsonl']?.accuracy).toBe(1);
+  }, 60_000);
+
+  it('evaluates one half of the rows with --half, and names predicted labels absent from gold', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otklik-eval-'));
+    const file = join(dir, 'halves.jsonl');
+    writeFileSync(
+      file,
+      [
+        { text: 'Нет горячей воды в квартире', label: 'housing_utilities' },
+        { text: 'В поликлинике нет талонов к терапевту', label: 'housing_utilities' },
+        { text: 'Течёт крыша над последним этажом', label: 'housing_utilities' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    const even = run('services/apps/classifier/evaluate.ts', [file, '--half', 'even', '--json']);
+    expect(even.status).toBe(0);
+    expect(even.stdout).toContain('2 rows, even half');
+    expect(even.stdout).toContain('predicted labels absent from gold: none');
+    const odd = run('services/apps/classifier/evaluate.ts', [file, '--half', 'odd', '--json']);
+    expect(odd.stdout).toContain('1 rows, odd half');
+    expect(odd.stdout).toContain('predicted labels absent from gold: healthcare 1');
+    const summary = JSON.parse(odd.stdout.trimEnd().split('\n').pop() ?? '{}') as Record<
+      string,
+      { macroF1: number; macroF1GoldLabels: number; strayLabels: Record<string, number> }
+    >;
+    expect(summary['halves.jsonl']?.strayLabels).toEqual({ healthcare: 1 });
+    expect(summary['halves.jsonl']?.macroF1).toBe(0);
+  }, 60_000);
+});
+
+describe('metrics', () => {
+  it('computes macro-F1 over the union of gold and predicted labels, like scikit-learn', () => {
+    const r = report(['a', 'a', 'b', 'b'], ['a', 'b', 'b', 'c']);
+    expect(r.accuracy).toBe(0.5);
+    expect(r.labels).toEqual(['a', 'b', 'c']);
+    // a: P 1, R .5, F1 2/3; b: P .5, R .5, F1 .5; c: 0 → mean 0.3889
+    expect(r.macroF1).toBeCloseTo((2 / 3 + 0.5 + 0) / 3, 6);
+    expect(r.macroF1GoldLabels).toBeCloseTo((2 / 3 + 0.5) / 2, 6);
+    expect(r.confusion).toEqual([
+      [1, 1, 0],
+      [0, 1, 1],
+      [0, 0, 0],
+    ]);
+  });
+
+  it('computes precision, recall and F1 of the positive class', () => {
+    const b = binary([true, true, false, false], [true, false, true, false]);
+    expect(b.precision).toBe(0.5);
+    expect(b.recall).toBe(0.5);
+    expect(b.f1).toBe(0.5);
+  });
+});

@@ -1,0 +1,59 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../../services/runtime/config/load.js';
+
+function configFile(yaml: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'otklik-config-')), 'otklik.yaml');
+  writeFileSync(file, yaml);
+  return file;
+}
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('has working defaults with no environment and no file', () => {
+    const config = loadConfig({});
+    expect(config.env.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(config.env.OTKLIK_TOPIC_ALERTS).toBe('otklik.sla-alerts.v1');
+    expect(config.runtime.limits.maxTextBytes).toBe(65536);
+    expect(config.sla.targets.critical).toBe(3_600_000);
+  });
+
+  it('names every bad variable and says what is wrong, all at once', () => {
+    const problems = problemsOf({ KAFKA_BROKERS: 'localhost', REDIS_URL: 'http://x', OTKLIK_SHARDS: '0' });
+    expect(problems).toHaveLength(3);
+    expect(problems.find((p) => p.startsWith('KAFKA_BROKERS:'))).toMatch(/host:port/);
+    expect(problems.find((p) => p.startsWith('REDIS_URL:'))).toMatch(/redis:\/\//);
+    expect(problems.find((p) => p.startsWith('OTKLIK_SHARDS:'))).toBeDefined();
+  });
+
+  it('reports problems in the config file with its path and the key', () => {
+    const file = configFile('sla:\n  targets:\n    critical: soon\nsweeper:\n  leaseMs: -1\n  typo: 1\n');
+    const problems = problemsOf({ OTKLIK_CONFIG: file });
+    expect(problems.some((p) => p.startsWith(`${file}: sla.targets.critical`))).toBe(true);
+    expect(problems.some((p) => p.startsWith(`${file}: sweeper.leaseMs`))).toBe(true);
+    expect(problems.some((p) => p.includes('typo'))).toBe(true);
+  });
+
+  it('says so when the config file is missing or not YAML', () => {
+    expect(problemsOf({ OTKLIK_CONFIG: '/nonexistent/otklik.yaml' })[0]).toMatch(
+      /^OTKLIK_CONFIG: cannot read/,
+    );
+    expect(problemsOf({ OTKLIK_CONFIG: configFile('sla: [unclosed') })[0]).toMatch(/not valid YAML/);
+  });
+
+  it('loads the shipped example and demo files', () => {
+    expect(loadConfig({ OTKLIK_CONFIG: 'config/otklik.example.yaml' }).sla).toBeDefined();
+    expect(loadConfig({ OTKLIK_CONFIG: 'config/demo.yaml' }).sla.targets.critical).toBe(10_000);
+  });
+});

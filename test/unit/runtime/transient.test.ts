@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import {
+  KafkaJSConnectionError,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+} from 'kafkajs';
+import { toSlaStoreError } from '../../../services/adapters/redis/sla-status.js';
+import {
+  isGroupWideKafkaError,
+  isTransientKafkaError,
+  isTransientRedisError,
+} from '../../../services/runtime/transient.js';
+
+// kafkajs's typings lag its code: a protocol error is built from its table entry, and the wrappers
+// take a cause (node_modules/kafkajs/src/errors.js).
+const protocolError = (entry: { type: string; code: number; retriable: boolean; message: string }) =>
+  new KafkaJSProtocolError(entry as unknown as Error);
+const nonRetriable = (cause: Error) =>
+  new (KafkaJSNonRetriableError as unknown as new (e: Error, o: { cause: Error }) => Error)(cause, { cause });
+
+/** ioredis's ReplyError, as far as the classification looks: its name and message. */
+function replyError(message: string): Error {
+  const error = new Error(message);
+  error.name = 'ReplyError';
+  return error;
+}
+
+describe('which failures of a group are transient (pause and retry) and which are not (pin on a message)', () => {
+  it('Redis: no reply (connection refused, closed, timed out) and "not now" replies are transient', () => {
+    for (const error of [
+      new Error('connect ECONNREFUSED 127.0.0.1:6390'),
+      new Error('Connection is closed.'),
+      new Error('Command timed out'),
+      replyError('LOADING Redis is loading the dataset in memory'),
+      replyError('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSCRIPT.'),
+      replyError('TRYAGAIN Multiple keys request during rehashing of slot'),
+      replyError('CLUSTERDOWN The cluster is down'),
+      replyError("READONLY You can't write against a read only replica."),
+      replyError("OOM command not allowed when used memory > 'maxmemory'."),
+      replyError(
+        'MISCONF Redis is configured to save RDB snapshots, but it is currently not able to persist on disk.',
+      ),
+      replyError('NOAUTH Authentication required.'),
+    ]) {
+      expect(isTransientRedisError(toSlaStoreError(error, 'apply')), error.message).toBe(true);
+    }
+  });
+
+  it('Redis: a script error and other error replies are not; nor is an error of our own code', () => {
+    for (const error of [
+      replyError(
+        "ERR user_script:102: bad argument #1 to 'char' (invalid value) script: 5e3f..., on @user_script:102.",
+      ),
+      replyError('WRONGTYPE Operation against a key holding the wrong kind of value'),
+      replyError("ERR wrong number of arguments for 'hset' command"),
+    ]) {
+      expect(isTransientRedisError(toSlaStoreError(error, 'apply')), error.message).toBe(false);
+    }
+    expect(isTransientRedisError(new RangeError('transition field of 70000 bytes'))).toBe(false);
+  });
+
+  it('kafkajs: retriable errors and "retries exceeded" are transient; MESSAGE_TOO_LARGE is not, and is no group-wide error', () => {
+    const tooLarge = protocolError({
+      type: 'MESSAGE_TOO_LARGE',
+      code: 10,
+      retriable: false,
+      message: 'The request included a message larger than the max message size the server will accept',
+    });
+    expect(isTransientKafkaError(new KafkaJSConnectionError('Connection error: ECONNREFUSED'))).toBe(true);
+    expect(
+      isTransientKafkaError(
+        new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('x'), { retryCount: 0, retryTime: 1 }),
+      ),
+    ).toBe(true);
+    const wrapped = nonRetriable(tooLarge);
+    expect(isTransientKafkaError(wrapped)).toBe(false);
+    expect(isGroupWideKafkaError(wrapped)).toBe(false);
+    expect(isTransientKafkaError(new TypeError('bad header'))).toBe(false);
+  });
+
+  it('kafkajs: an authorisation failure is group-wide (no message is to blame)', () => {
+    const denied = protocolError({
+      type: 'TOPIC_AUTHORIZATION_FAILED',
+      code: 29,
+      retriable: false,
+      message: 'Not authorized to access topics',
+    });
+    expect(isTransientKafkaError(denied)).toBe(false);
+    expect(isGroupWideKafkaError(nonRetriable(denied))).toBe(true);
+  });
+});

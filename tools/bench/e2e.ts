@@ -1,0 +1,555 @@
+/**
+ * End-to-end benchmark of the worker on this machine's broker and Redis (`npm run stack:up` first):
+ *
+ *   npm run bench:e2e [-- --n 100000 --rate 2000 --latency-seconds 15 --naive-seconds 20 --profile]
+ *
+ * 1. Throughput: N comment events wait on the input topic; one worker process (the real CommentWorker,
+ *    started as production starts it) drains them. Timed from its first output until every event is
+ *    committed, which the worker does only after the event's Redis transition and output are durable.
+ * 2. Latency: the same process, fed at a fixed rate; each event is timed from the producer's send call
+ *    until a downstream consumer receives its classified output.
+ * 3. Baseline: the same work through tools/bench/naive-worker.ts (eachMessage, one awaited Redis call
+ *    and one awaited produce per message), timed in two windows, just before and just after the real
+ *    worker, so the ratio holds on a busy machine.
+ *
+ * Topics, group and key prefix are unique per run and removed afterwards. The last stdout line is JSON.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { Redis } from 'ioredis';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { createKafka } from '../../services/adapters/kafka/client.js';
+import { createPlainProducer } from '../../services/adapters/kafka/producer.js';
+import { ensureTopics } from '../../services/adapters/kafka/topics.js';
+import { readCounterRows } from '../../services/adapters/redis/reader/sla-reader.js';
+import { SlaKeys } from '../../services/adapters/redis/keys.js';
+import { totalsOf } from '../../services/core/sla/counters.js';
+import { spawnNode, ROOT, type BenchProcess } from '../harness/bench-process.js';
+import { benchWorkload, type BenchMessage } from './bench-workload.js';
+import { formatSummary, summariseProfile } from './cpu-profile.js';
+import { createCommentFactory } from '../harness/comment-texts.js';
+import { commentKeyOf } from '../../services/core/sla/shard.js';
+import { encodeCommentEvent } from '../../services/core/contracts/index.js';
+
+const USAGE = `usage: npm run bench:e2e -- [options]
+  --n N                  events for the throughput runs (default 100000)
+  --rate R               events per second in the latency run (default 2000)
+  --latency-seconds S    length of the latency run (default 15)
+  --naive-n N            events queued for the naive worker (default min(n, 30000))
+  --naive-seconds S      how long the naive worker is timed at most, in two windows (default 20)
+  --partitions P         partitions of the input topic (default 6)
+  --shards S             OTKLIK_SHARDS (default 16)
+  --batch-size B         OTKLIK_BATCH_SIZE for the real worker (default: the worker's own)
+  --concurrency C        OTKLIK_PARTITIONS_CONCURRENCY for the real worker (default: the worker's own)
+  --worker-node-options O  extra node flags for the real worker, e.g. "--max-semi-space-size=64"
+  --profile              CPU-profile the real worker and print where its time went
+  --keep                 keep the run's topics and Redis keys (for a look afterwards)
+  --seed S               generator seed (default 1)`;
+
+interface Options {
+  n: number;
+  rate: number;
+  latencySeconds: number;
+  naiveN: number;
+  naiveSeconds: number;
+  partitions: number;
+  shards: number;
+  batchSize: number | undefined;
+  concurrency: number | undefined;
+  workerNodeOptions: string[];
+  profile: boolean;
+  keep: boolean;
+  seed: number;
+}
+
+function parseOptions(argv: string[]): Options {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}\n${USAGE}`);
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
+    if (name === 'profile' || name === 'keep' || name === 'help') flags.add(name);
+    else values.set(name, inline ?? (argv[++i] as string));
+  }
+  if (flags.has('help')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const known = [
+    'n',
+    'rate',
+    'latency-seconds',
+    'naive-n',
+    'naive-seconds',
+    'partitions',
+    'shards',
+    'batch-size',
+    'concurrency',
+    'seed',
+    'worker-node-options',
+  ];
+  for (const name of values.keys())
+    if (!known.includes(name)) throw new Error(`unknown option --${name}\n${USAGE}`);
+  const num = (name: string, fallback: number | undefined) => {
+    const raw = values.get(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`--${name} must be a positive number, got ${raw}`);
+    return value;
+  };
+  const n = num('n', 100_000) as number;
+  return {
+    n,
+    rate: num('rate', 2_000) as number,
+    latencySeconds: num('latency-seconds', 15) as number,
+    naiveN: num('naive-n', Math.min(n, 30_000)) as number,
+    naiveSeconds: num('naive-seconds', 20) as number,
+    partitions: num('partitions', 6) as number,
+    shards: num('shards', 16) as number,
+    batchSize: num('batch-size', undefined),
+    concurrency: num('concurrency', undefined),
+    workerNodeOptions: (values.get('worker-node-options') ?? '').split(' ').filter(Boolean),
+    profile: flags.has('profile'),
+    keep: flags.has('keep'),
+    seed: num('seed', 1) as number,
+  };
+}
+
+/** KAFKA_BROKERS and REDIS_URL: from the environment, else from what `npm run stack:up` wrote. */
+function stackEnv(): { brokers: string; redisUrl: string } {
+  const file = join(process.env.OTKLIK_STATE_DIR ?? join(ROOT, '.otklik'), 'stack.env');
+  const fromFile: Record<string, string> = {};
+  if (existsSync(file)) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const eq = line.indexOf('=');
+      if (eq > 0 && !line.startsWith('#')) fromFile[line.slice(0, eq)] = line.slice(eq + 1);
+    }
+  }
+  const brokers = process.env.KAFKA_BROKERS ?? fromFile.KAFKA_BROKERS;
+  const redisUrl = process.env.REDIS_URL ?? fromFile.REDIS_URL;
+  if (!brokers || !redisUrl)
+    throw new Error(`no KAFKA_BROKERS / REDIS_URL: run \`npm run stack:up\` first (${file})`);
+  return { brokers, redisUrl };
+}
+
+const log = (message: string) => console.log(`[bench] ${message}`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const round = (x: number, digits = 0) => Number(x.toFixed(digits));
+
+function percentile(sorted: readonly number[], q: number): number {
+  return sorted.length
+    ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number)
+    : Number.NaN;
+}
+
+interface Role {
+  name: 'worker' | 'naive';
+  env: Record<string, string>;
+  topics: { comments: string; classified: string; alerts: string; dlq: string };
+  group: string;
+  prefix: string;
+}
+
+function roleOf(
+  name: Role['name'],
+  runId: string,
+  stack: { brokers: string; redisUrl: string },
+  o: Options,
+): Role {
+  const base = `bench.${runId}.${name}`;
+  const topics = {
+    comments: `${base}.comments`,
+    classified: `${base}.classified`,
+    alerts: `${base}.alerts`,
+    dlq: `${base}.dlq`,
+  };
+  const group = `bench-${runId}-${name}`;
+  const prefix = `bench:${runId}:${name}`;
+  const env: Record<string, string> = {
+    KAFKA_BROKERS: stack.brokers,
+    REDIS_URL: stack.redisUrl,
+    KAFKA_CLIENT_ID: group,
+    OTKLIK_GROUP_ID: group,
+    OTKLIK_TOPIC_COMMENTS: topics.comments,
+    OTKLIK_TOPIC_CLASSIFIED: topics.classified,
+    OTKLIK_TOPIC_ALERTS: topics.alerts,
+    OTKLIK_TOPIC_DLQ: topics.dlq,
+    OTKLIK_TOPIC_PARTITIONS: String(o.partitions),
+    OTKLIK_KEY_PREFIX: prefix,
+    OTKLIK_SHARDS: String(o.shards),
+    LOG_LEVEL: 'warn',
+    HTTP_PORT: '0',
+  };
+  if (name === 'worker' && o.batchSize) env.OTKLIK_BATCH_SIZE = String(o.batchSize);
+  if (name === 'worker' && o.concurrency) env.OTKLIK_PARTITIONS_CONCURRENCY = String(o.concurrency);
+  return { name, env, topics, group, prefix };
+}
+
+async function sumOffsets(admin: Admin, topic: string): Promise<number> {
+  return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+}
+
+async function sumCommitted(admin: Admin, group: string, topic: string): Promise<number> {
+  const [entry] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+  return (entry?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+}
+
+/**
+ * Sends a backlog in order, one request at a time: requests in flight side by side could land out of
+ * order on a partition, and an edit must not overtake the comment it edits.
+ */
+async function produceBacklog(producer: Producer, topic: string, messages: readonly BenchMessage[]) {
+  const started = performance.now();
+  for (let i = 0; i < messages.length; i += 2_000) {
+    await producer.send({ topic, acks: 1, messages: messages.slice(i, i + 2_000) });
+  }
+  return messages.length / ((performance.now() - started) / 1000);
+}
+
+interface Drain {
+  perSecond: number;
+  seconds: number;
+  processed: number;
+  perCpuSecond: number;
+}
+
+/**
+ * Times a worker draining a backlog of `total` events, each yielding one classified output: from its
+ * first output until `done` says it is finished (or `limitSeconds` after the first output).
+ */
+async function timeDrain(
+  admin: Admin,
+  proc: BenchProcess,
+  role: Role,
+  total: number,
+  options: { limitSeconds: number; untilCommitted: boolean; startTimeoutMs: number; baseline?: number },
+): Promise<Drain> {
+  const waitStart = performance.now();
+  let first: { at: number; outputs: number; cpu: number } | undefined;
+  for (;;) {
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited early:\n${proc.output()}`);
+    const outputs = await sumOffsets(admin, role.topics.classified);
+    const now = performance.now();
+    if (!first) {
+      if (outputs > (options.baseline ?? 0)) first = { at: now, outputs, cpu: proc.cpuSeconds() };
+      else if (now - waitStart > options.startTimeoutMs)
+        throw new Error(`${proc.name} produced nothing:\n${proc.output()}`);
+    } else {
+      const finished = options.untilCommitted
+        ? (await sumCommitted(admin, role.group, role.topics.comments)) >= total
+        : outputs >= total;
+      const seconds = (performance.now() - first.at) / 1000;
+      if (finished || seconds >= options.limitSeconds) {
+        const processed = outputs - first.outputs;
+        return {
+          perSecond: processed / seconds,
+          seconds,
+          processed,
+          perCpuSecond: processed / (proc.cpuSeconds() - first.cpu),
+        };
+      }
+    }
+    await sleep(50);
+  }
+}
+
+interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+  achievedRate: number;
+  received: number;
+  sent: number;
+  /** Produce call to the worker's output timestamp (no downstream fetch). */
+  workerP50: number;
+  workerP99: number;
+  worstBySecond: number[];
+}
+
+/** Feeds `rate` events per second for `seconds` and times each until a consumer reads its output. */
+async function measureLatency(kafka: Kafka, role: Role, runId: string, o: Options): Promise<Latency> {
+  const total = Math.round(o.rate * o.latencySeconds);
+  const factory = createCommentFactory(`${runId}-lat`, o.seed + 7);
+  const messages = Array.from({ length: total }, () => {
+    const event = factory.comment(Date.now() - 10 * 60_000);
+    return { key: commentKeyOf(event.platform, event.comment_id), value: encodeCommentEvent(event) };
+  });
+  const sentAt = new Map<string, number>();
+  let started = Date.now();
+  const e2e: number[] = [];
+  /** Worst latency of the events sent in each second of the run: shows whether slow ones cluster. */
+  const worstBySecond: number[] = [];
+  const worker: number[] = [];
+
+  // The reader only times arrivals: no offset commits (a commit after every batch would hold the next
+  // fetch back by a round trip and count against the worker), every partition handled at once.
+  const reader = kafka.consumer({ groupId: `${role.group}-latency-reader`, maxWaitTimeInMs: 100 });
+  let joined = false;
+  reader.on(reader.events.GROUP_JOIN, () => {
+    joined = true;
+  });
+  await reader.connect();
+  await reader.subscribe({ topic: role.topics.classified, fromBeginning: false });
+  await reader.run({
+    autoCommit: false,
+    partitionsConsumedConcurrently: o.partitions,
+    eachMessage: async ({ message }) => {
+      const sent = sentAt.get(message.key?.toString() ?? '');
+      if (sent === undefined) return;
+      const ms = Date.now() - sent;
+      e2e.push(ms);
+      const second = Math.floor((sent - started) / 1000);
+      worstBySecond[second] = Math.max(worstBySecond[second] ?? 0, ms);
+      worker.push(Number(message.timestamp) - sent);
+    },
+  });
+  while (!joined) await sleep(50);
+  await sleep(1_500); // the reader resolves "latest" on its first fetch
+
+  const producer = createPlainProducer(kafka);
+  await producer.connect();
+  started = Date.now();
+  let sent = 0;
+  const inFlight: Promise<unknown>[] = [];
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * o.rate));
+    if (due > sent) {
+      const batch = messages.slice(sent, due);
+      const now = Date.now();
+      for (const m of batch) sentAt.set(m.key, now);
+      inFlight.push(producer.send({ topic: role.topics.comments, messages: batch }));
+      sent = due;
+    }
+    await sleep(5);
+  }
+  const achievedRate = total / ((Date.now() - started) / 1000);
+  await Promise.all(inFlight);
+  const deadline = Date.now() + 30_000;
+  while (e2e.length < total && Date.now() < deadline) await sleep(100);
+  await producer.disconnect();
+  await reader.disconnect();
+  e2e.sort((a, b) => a - b);
+  worker.sort((a, b) => a - b);
+  return {
+    p50: percentile(e2e, 0.5),
+    p99: percentile(e2e, 0.99),
+    max: e2e[e2e.length - 1] ?? Number.NaN,
+    achievedRate,
+    received: e2e.length,
+    sent: total,
+    workerP50: percentile(worker, 0.5),
+    workerP99: percentile(worker, 0.99),
+    worstBySecond: Array.from(worstBySecond, (ms) => ms ?? 0),
+  };
+}
+
+/** Creates the run's topics (ensureTopics waits out a new topic's missing leader itself). */
+async function createTopics(kafka: Kafka, topics: string[], partitions: number): Promise<void> {
+  await ensureTopics(
+    kafka,
+    topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+  );
+}
+
+/** CPU seconds the Redis server has used (all clients: on a shared server, an upper bound for ours). */
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? NaN);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  const stack = stackEnv();
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const kafka = createKafka(
+    { brokers: stack.brokers.split(','), clientId: `bench-${runId}` },
+    pino({ level: 'silent' }),
+  );
+  const admin = kafka.admin();
+  await admin.connect();
+  const producer = createPlainProducer(kafka);
+  await producer.connect();
+  const redis = new Redis(stack.redisUrl);
+  const roles = [roleOf('worker', runId, stack, o), roleOf('naive', runId, stack, o)] as const;
+  const [real, naive] = roles;
+  const processes: BenchProcess[] = [];
+  const profileDir = o.profile ? mkdtempSync(join(tmpdir(), 'otklik-bench-prof-')) : undefined;
+  log(
+    `run ${runId}: n=${o.n}, rate=${o.rate}/s for ${o.latencySeconds} s, naive n=${o.naiveN}, ${o.partitions} partitions`,
+  );
+
+  try {
+    await createTopics(
+      kafka,
+      roles.flatMap((role) => Object.values(role.topics)),
+      o.partitions,
+    );
+
+    // The naive worker is timed in two windows, one before the real worker and one after it, so a
+    // neighbour's load that comes or goes during the run weighs on both sides of the ratio alike.
+    const naiveWorkload = benchWorkload(`${runId}n`, o.naiveN, o.seed + 1);
+    await produceBacklog(producer, naive.topics.comments, naiveWorkload.messages);
+    const naiveWindows: Drain[] = [];
+    const timeNaiveWindow = async () => {
+      const baseline = await sumOffsets(admin, naive.topics.classified);
+      const proc = spawnNode('naive', 'tools/bench/naive-worker.ts', [], naive.env);
+      processes.push(proc);
+      const window = await timeDrain(admin, proc, naive, o.naiveN, {
+        limitSeconds: o.naiveSeconds / 2,
+        untilCommitted: false,
+        startTimeoutMs: 60_000,
+        baseline,
+      });
+      await proc.stop();
+      naiveWindows.push(window);
+      log(
+        `naive worker, window ${naiveWindows.length}: ${window.processed} events in ${round(window.seconds, 2)} s = ${round(window.perSecond)}/s (${round(window.perCpuSecond)} per CPU-second)`,
+      );
+    };
+    await timeNaiveWindow();
+
+    // 1. Throughput of the real worker.
+    let t = performance.now();
+    const workload = benchWorkload(runId, o.n, o.seed);
+    log(
+      `generated ${o.n} events (${workload.comments} comments, ${workload.replies} replies, ${workload.edits} edits; median ${workload.medianChars} chars) in ${round(performance.now() - t)} ms`,
+    );
+    const produceRate = await produceBacklog(producer, real.topics.comments, workload.messages);
+    log(`queued them at ${round(produceRate)}/s`);
+    const redisCpuBefore = await redisCpuSeconds(redis);
+    const worker = spawnNode('worker', 'services/runtime/main.ts', ['worker'], real.env, [
+      ...o.workerNodeOptions,
+      ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+    ]);
+    processes.push(worker);
+    const drain = await timeDrain(admin, worker, real, o.n, {
+      limitSeconds: 600,
+      untilCommitted: true,
+      startTimeoutMs: 60_000,
+    });
+    const redisUsPerEvent = (((await redisCpuSeconds(redis)) - redisCpuBefore) / o.n) * 1e6;
+    log(
+      `real worker: ${drain.processed} events in ${round(drain.seconds, 2)} s = ${round(drain.perSecond)}/s (${round(drain.perCpuSecond)} per CPU-second of the worker; Redis server CPU ${round(redisUsPerEvent, 1)} us per event)`,
+    );
+    const totals = totalsOf(await readCounterRows(redis, new SlaKeys(real.prefix), o.shards));
+    const registered = totals.opened + totals.not_actionable;
+    const answered = totals.answered_in_time + totals.answered_late;
+    const outputs = await sumOffsets(admin, real.topics.classified);
+    const verified = registered === workload.comments && answered === workload.replies && outputs >= o.n;
+    log(
+      `check: ${registered}/${workload.comments} comments registered in Redis, ${answered}/${workload.replies} answered, ${outputs}/${o.n} outputs: ${verified ? 'ok' : 'MISMATCH'}`,
+    );
+
+    // 2. Latency at a fixed rate, same warm process.
+    const latency = await measureLatency(kafka, real, runId, o);
+    log(
+      `latency at ${round(latency.achievedRate)}/s: p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms (${latency.received}/${latency.sent} received; worker output stamped at p50 ${latency.workerP50} ms, p99 ${latency.workerP99} ms)`,
+    );
+    log(`worst latency of the events sent in each second: ${latency.worstBySecond.join(' ')} ms`);
+    const warnings = worker.output();
+    if (warnings) log(`the real worker logged (last lines):\n${warnings}`);
+    t = performance.now();
+    await worker.stop();
+    log(`real worker stopped in ${round(performance.now() - t)} ms`);
+
+    // 3. The naive worker's second window, then both windows together.
+    await timeNaiveWindow();
+    const naiveProcessed = naiveWindows.reduce((sum, w) => sum + w.processed, 0);
+    const naiveSeconds = naiveWindows.reduce((sum, w) => sum + w.seconds, 0);
+    const naiveCpu = naiveWindows.reduce((sum, w) => sum + w.processed / w.perCpuSecond, 0);
+    const naiveDrain = {
+      perSecond: naiveProcessed / naiveSeconds,
+      perCpuSecond: naiveProcessed / naiveCpu,
+      processed: naiveProcessed,
+      seconds: naiveSeconds,
+    };
+    log(
+      `naive worker: ${naiveProcessed} events in ${round(naiveSeconds, 2)} s = ${round(naiveDrain.perSecond)}/s (${round(naiveDrain.perCpuSecond)} per CPU-second)`,
+    );
+
+    let profile: ReturnType<typeof summariseProfile> | undefined;
+    if (profileDir) {
+      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) {
+        profile = summariseProfile(join(profileDir, file));
+        log(
+          `where the real worker's CPU went (whole life: startup, drain, latency run):\n${formatSummary(profile)}`,
+        );
+      } else log('no CPU profile was written');
+    }
+
+    const ratio = drain.perSecond / naiveDrain.perSecond;
+    const result = {
+      e2e_per_s: round(drain.perSecond),
+      naive_per_s: round(naiveDrain.perSecond),
+      ratio: round(ratio, 1),
+      latency_p50_ms: latency.p50,
+      latency_p99_ms: latency.p99,
+      latency_max_ms: latency.max,
+      latency_rate_per_s: round(latency.achievedRate),
+      latency_received: latency.received,
+      worker_output_p50_ms: latency.workerP50,
+      worker_output_p99_ms: latency.workerP99,
+      e2e_per_cpu_s: round(drain.perCpuSecond),
+      redis_cpu_us_per_event: round(redisUsPerEvent, 1),
+      naive_per_cpu_s: round(naiveDrain.perCpuSecond),
+      n: o.n,
+      naive_n: naiveDrain.processed,
+      partitions: o.partitions,
+      batch_size: o.batchSize ?? null,
+      concurrency: o.concurrency ?? null,
+      worker_node_options: o.workerNodeOptions.join(' ') || null,
+      median_chars: workload.medianChars,
+      verified,
+      check: { comments: workload.comments, registered, replies: workload.replies, answered, outputs },
+      targets: {
+        e2e_20k: drain.perSecond >= 20_000,
+        ratio_10x: ratio >= 10,
+        p99_100ms: latency.p99 <= 100 && latency.received === latency.sent,
+      },
+      ...(profile
+        ? { profile_shares: Object.fromEntries(profile.parts.map((p) => [p.part, round(p.share, 3)])) }
+        : {}),
+    };
+    console.log(JSON.stringify(result));
+    if (!verified) process.exitCode = 1;
+  } finally {
+    for (const p of processes) await p.stop(10_000).catch(() => undefined);
+    const topics = roles.flatMap((r) => Object.values(r.topics));
+    if (o.keep) {
+      log(`kept: topics ${topics.join(', ')}; key prefixes ${roles.map((r) => r.prefix).join(', ')}`);
+    } else {
+      await admin.deleteTopics({ topics }).catch(() => undefined);
+      await admin
+        .deleteGroups([real.group, naive.group, `${real.group}-latency-reader`])
+        .catch(() => undefined);
+      for (const role of roles) await deleteKeys(redis, role.prefix).catch(() => undefined);
+    }
+    redis.disconnect();
+    await producer.disconnect();
+    await admin.disconnect();
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench:e2e: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,500 @@
+/**
+ * SLA engine figures on the local stack (`npm run stack:up` first): `npm run bench:sla [-- --items 200000]`.
+ *
+ *  1. registration, per arrival mode (`--modes spread,realtime`, or one with `--arrivals`): open commands
+ *     in pipelined batches through SlaStore.apply (comments/s), and Redis CPU per open (INFO cpu of the
+ *     server's main thread) per `--segment` items while the keyspace fills, with `growth` = the last
+ *     segment's figure over the first's. `spread`: due times spread evenly over each priority's target
+ *     (the state of a keyspace that has been running for a day); `realtime`: comments arrive on a
+ *     simulated clock at `--rate` per second from now and each is due at posted_at + its policy's target,
+ *     as in production, so the due times of many opens fall into the same minutes;
+ *  2. memory per open item: INFO used_memory delta / items, for records with the shipped default excerpt
+ *     (`--excerpt-chars`, default: the config's default) cut from synthetic Russian comments
+ *     (tools/harness/comment-texts.ts), and again with no excerpt, plus the keyspace's MEMORY USAGE sum;
+ *  3. alert lateness: with `--items` open items, `--due` of them fall due within the next minute; one real
+ *     Sweeper (default options) claims, publishes to a Kafka topic and acks them; lateness is
+ *     fired_at - due_at (fired_at is the Redis time of the claim) and, separately, the time the broker
+ *     had confirmed the alert minus due_at.
+ *
+ * By default Redis is a private `redis-server` (the machine's binary, default settings, no persistence)
+ * on a free port, stopped at the end: the shared Redis has other clients whose load would count in INFO
+ * cpu. `--redis shared` uses REDIS_URL / .otklik/stack.env instead (keys under a unique prefix, deleted
+ * at the end). Kafka is the shared broker, with a topic of the run's own, deleted at the end. A machine
+ * reference (CPU time of a fixed loop) is printed beside the absolute figures. The last stdout line is
+ * JSON.
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { createKafka } from '../../services/adapters/kafka/client.js';
+import { ensureTopics } from '../../services/adapters/kafka/topics.js';
+import { assertNoEviction } from '../../services/adapters/redis/eviction-policy.js';
+import { SlaStore } from '../../services/adapters/redis/store/sla-store.js';
+import type { OpenSlaCommand } from '../../services/core/sla/commands.js';
+import { excerptOf } from '../../services/core/sla/plan.js';
+import { DEFAULT_EXCERPT_CHARS } from '../../services/runtime/config/load.js';
+import { createTextGenerator } from '../harness/comment-texts.js';
+import { startOwnRedis, type OwnRedis } from '../harness/redis-server.js';
+import { commentKeyOf, shardOf } from '../../services/core/sla/shard.js';
+import { Sweeper } from '../../services/roles/sweeper/sweeper.js';
+import {
+  CATEGORY_SYMBOLS,
+  type Platform,
+  type Priority,
+} from '../../services/core/contracts/schema-types.generated.js';
+
+const { values: args } = parseArgs({
+  options: {
+    items: { type: 'string', default: '1000000' },
+    due: { type: 'string', default: '10000' },
+    shards: { type: 'string', default: '16' },
+    'excerpt-chars': { type: 'string', default: String(DEFAULT_EXCERPT_CHARS) },
+    batch: { type: 'string', default: '1000' },
+    'in-flight': { type: 'string', default: '4' },
+    'skip-excerpt': { type: 'boolean', default: false },
+    arrivals: { type: 'string' },
+    modes: { type: 'string' },
+    rate: { type: 'string', default: '100000' },
+    segment: { type: 'string', default: '200000' },
+    redis: { type: 'string', default: 'private' },
+    'skip-lateness': { type: 'boolean', default: false },
+  },
+});
+type Arrivals = 'spread' | 'realtime';
+const MODES = (args.modes ?? args.arrivals ?? 'spread').split(',').map((m) => m.trim());
+for (const m of MODES)
+  if (m !== 'spread' && m !== 'realtime') throw new Error(`unknown arrival mode ${m} (spread, realtime)`);
+if (args.redis !== 'private' && args.redis !== 'shared')
+  throw new Error(`--redis ${args.redis}: private or shared`);
+/** Arrivals per second of the realtime mode's simulated clock. */
+const RATE = Number(args.rate);
+const SEGMENT = Number(args.segment);
+const ITEMS = Number(args.items);
+const DUE = Math.min(Number(args.due), ITEMS);
+const SHARDS = Number(args.shards);
+const EXCERPT_CHARS = Number(args['excerpt-chars']);
+const BATCH = Number(args.batch);
+const IN_FLIGHT = Number(args['in-flight']);
+
+function stackEnv(): Record<string, string> {
+  const file = join(
+    process.env.OTKLIK_STATE_DIR ?? join(import.meta.dirname, '..', '..', '.otklik'),
+    'stack.env',
+  );
+  if (!existsSync(file)) return {};
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('=') && !l.startsWith('#'))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+const env = stackEnv();
+const REDIS_URL = process.env.REDIS_URL ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const BROKERS = process.env.KAFKA_BROKERS ?? env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const RUN = `bench-sla-${randomBytes(4).toString('hex')}`;
+const log = (msg: string) => process.stderr.write(`[bench:sla] ${msg}\n`);
+
+// ---- realistic comments, made up here -------------------------------------------------------------
+const texts = createTextGenerator(42);
+/** The text of a comment that opens an SLA (complaints, questions, suggestions; no thanks or spam). */
+function actionableText(): string {
+  for (;;) {
+    const { text, intent } = texts.next();
+    if (intent === 'complaint' || intent === 'question' || intent === 'suggestion') return text;
+  }
+}
+const PLATFORMS: [Platform, number][] = [
+  ['VK', 0.6],
+  ['OK', 0.15],
+  ['TELEGRAM', 0.15],
+  ['MAX', 0.1],
+];
+const PRIORITIES: [Priority, number, number][] = [
+  // priority, share, target ms (the default policy)
+  ['critical', 0.05, 3_600_000],
+  ['high', 0.15, 7_200_000],
+  ['normal', 0.5, 14_400_000],
+  ['low', 0.3, 86_400_000],
+];
+let seed = 42;
+const rand = () => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
+const pick = <T>(weighted: [T, number, ...unknown[]][]): [T, number, ...unknown[]] => {
+  let r = rand();
+  for (const w of weighted) if ((r -= w[1]) < 0) return w;
+  return weighted[weighted.length - 1] as [T, number];
+};
+const id12 = () =>
+  (rand() * 36 ** 6).toString(36).slice(0, 6).padStart(6, '0') +
+  (rand() * 36 ** 6).toString(36).slice(0, 6).padStart(6, '0');
+
+/**
+ * An open command posted within its target under the default policy, so that warn_at (75 %) or due_at
+ * is its next alert; with `dueAt`, a comment whose BREACH (no WARNING, no escalation) falls at `dueAt`;
+ * with `postedAt` (the realtime mode's arrival clock), one posted then, due at postedAt + its target.
+ */
+function openCommand(now: number, excerptChars: number, dueAt?: number, arrivedAt?: number): OpenSlaCommand {
+  const platform = pick(PLATFORMS)[0];
+  const [priority, , target] = pick(PRIORITIES) as [Priority, number, number];
+  const commentId = id12();
+  const key = commentKeyOf(platform, commentId);
+  const page = 100_000 + Math.floor(rand() * 900_000);
+  // A VK-style wall post thread and the comment's link to it.
+  const threadId = `-${page}_${Math.floor(rand() * 100_000)}`;
+  // Background items fall due 30 minutes after `now` at the earliest, so none does during the run.
+  const postedAt =
+    arrivedAt ?? (dueAt === undefined ? now - Math.floor(rand() * (target - 1_800_000)) : now - 1_000);
+  const due = dueAt ?? postedAt + target;
+  return {
+    kind: 'open',
+    commentKey: key,
+    shard: shardOf(key, SHARDS),
+    platform,
+    commentId,
+    threadId,
+    pageId: `club${page}`,
+    region: String(1 + Math.floor(rand() * 89)).padStart(2, '0'),
+    municipality: String(50_701_000 + Math.floor(rand() * 400) * 1000),
+    category: CATEGORY_SYMBOLS[Math.floor(rand() * CATEGORY_SYMBOLS.length)] as OpenSlaCommand['category'],
+    priority,
+    postedAt,
+    // A WARNING time less than 30 minutes ahead is skipped (as if it had fired before the run): the next
+    // alert is then the BREACH, at least 30 minutes ahead too.
+    warnAt:
+      dueAt === undefined && postedAt + target * 0.75 > now + 1_800_000
+        ? postedAt + Math.floor(target * 0.75)
+        : due,
+    dueAt: due,
+    policyId: `default/${priority}`,
+    escalationIntervalMs: dueAt === undefined ? 3_600_000 : 0,
+    maxEscalationLevel: dueAt === undefined ? 3 : 0,
+    excerpt: excerptChars > 0 ? excerptOf(actionableText(), excerptChars) : '',
+    url: `https://vk.com/wall${threadId}?reply=${commentId}`,
+  };
+}
+
+// ---- Redis helpers --------------------------------------------------------------------------------
+async function usedMemory(redis: Redis): Promise<number> {
+  return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
+}
+async function settledMemory(redis: Redis): Promise<number> {
+  await new Promise((r) => setTimeout(r, 300));
+  return usedMemory(redis);
+}
+async function scanKeys(redis: Redis, prefix: string, each: (keys: string[]) => Promise<void>) {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 2000);
+    cursor = next;
+    if (keys.length) await each(keys);
+  } while (cursor !== '0');
+}
+async function keyspaceBytes(redis: Redis, prefix: string) {
+  let bytes = 0;
+  let keys = 0;
+  await scanKeys(redis, prefix, async (batch) => {
+    const p = redis.pipeline();
+    for (const k of batch) p.call('MEMORY', 'USAGE', k, 'SAMPLES', '0');
+    for (const [, v] of (await p.exec()) ?? []) bytes += Number(v);
+    keys += batch.length;
+  });
+  return { bytes, keys };
+}
+async function deletePrefix(redis: Redis, prefix: string) {
+  await scanKeys(redis, prefix, async (batch) => {
+    await redis.unlink(...batch);
+  });
+}
+
+/** Calls and microseconds Redis spent in EVALSHA so far (INFO commandstats). */
+async function evalshaStats(redis: Redis): Promise<{ calls: number; usec: number }> {
+  const line = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(await redis.info('commandstats'));
+  return { calls: Number(line?.[1] ?? 0), usec: Number(line?.[2] ?? 0) };
+}
+
+async function register(store: SlaStore, commands: OpenSlaCommand[]): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  const lane = async () => {
+    while (next < commands.length) {
+      const batch = commands.slice(next, (next += BATCH));
+      const outcomes = await store.apply(batch);
+      if (outcomes.some((o) => o !== 'OPENED'))
+        throw new Error(`unexpected outcome ${outcomes.find((o) => o !== 'OPENED')}`);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  return commands.length / ((performance.now() - started) / 1000);
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+// ---- the run --------------------------------------------------------------------------------------
+/** CPU seconds of the Redis server's main thread (the one that runs scripts), from INFO cpu. */
+async function redisMainThreadCpu(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => {
+    const m = new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info);
+    return m ? Number(m[1]) : undefined;
+  };
+  const sys = field('used_cpu_sys_main_thread');
+  const user = field('used_cpu_user_main_thread');
+  // Redis before 6.2 has no per-thread figures: the process's (its background threads add in).
+  if (sys === undefined || user === undefined)
+    return (field('used_cpu_sys') ?? 0) + (field('used_cpu_user') ?? 0);
+  return sys + user;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** The commands of one registration run: `arrivals` decides their due times. */
+function registrationCommands(arrivals: Arrivals, excerptChars: number): OpenSlaCommand[] {
+  const now = Date.now();
+  return Array.from({ length: ITEMS }, (_, i) =>
+    arrivals === 'spread'
+      ? openCommand(now, excerptChars)
+      : openCommand(now, excerptChars, undefined, now + Math.floor((i * 1000) / RATE)),
+  );
+}
+
+async function measureRegistration(redis: Redis, excerptChars: number, prefix: string, arrivals: Arrivals) {
+  const store = new SlaStore(redis, { prefix, shards: SHARDS, retentionMs: 86_400_000 });
+  const commands = registrationCommands(arrivals, excerptChars);
+  const before = await settledMemory(redis);
+  const statsBefore = await evalshaStats(redis);
+  const segments: number[] = [];
+  let seconds = 0;
+  for (let from = 0; from < ITEMS; from += SEGMENT) {
+    const segment = commands.slice(from, from + SEGMENT);
+    const cpuBefore = await redisMainThreadCpu(redis);
+    seconds += segment.length / (await register(store, segment));
+    const cpuAfter = await redisMainThreadCpu(redis);
+    segments.push(((cpuAfter - cpuBefore) * 1e6) / segment.length);
+  }
+  const statsAfter = await evalshaStats(redis);
+  const after = await settledMemory(redis);
+  const keyspace = await keyspaceBytes(redis, prefix);
+  const cpuUs = segments.reduce((sum, us, i) => sum + us * Math.min(SEGMENT, ITEMS - i * SEGMENT), 0);
+  return {
+    store,
+    perSecond: ITEMS / seconds,
+    // Redis CPU per open: the main thread's CPU over the registration (every command on the server
+    // counts, so a private server is the clean measure), per segment while the keyspace fills.
+    redisUsPerOpen: cpuUs / ITEMS,
+    segments,
+    growth: (segments[segments.length - 1] ?? NaN) / (segments[0] ?? NaN),
+    // Wall time inside Redis of the apply_batch calls (INFO commandstats), for comparison with earlier runs.
+    evalshaUsPerOpen: (statsAfter.usec - statsBefore.usec) / ITEMS,
+    callsPerOpen: (statsAfter.calls - statsBefore.calls) / ITEMS,
+    bytesPerItem: (after - before) / ITEMS,
+    keyspaceBytesPerItem: keyspace.bytes / ITEMS,
+    keys: keyspace.keys,
+  };
+}
+
+/**
+ * CPU milliseconds of a fixed integer loop, printed beside the absolute figures so runs on different or
+ * busy machines can be compared (as bench:classifier does; a quiet modern core takes about 100–150 ms).
+ */
+function referenceMs(): number {
+  const c0 = process.cpuUsage();
+  let x = 0;
+  for (let i = 0; i < 300_000_000; i++) x = (x + i * 7) | 0;
+  const c = process.cpuUsage(c0);
+  return x === 1 ? -1 : Math.round((c.user + c.system) / 1000);
+}
+
+type Registration = Awaited<ReturnType<typeof measureRegistration>>;
+
+function logRegistration(label: string, r: Registration) {
+  log(
+    `  ${label}: ${Math.round(r.perSecond)} /s, ${r.bytesPerItem.toFixed(1)} bytes/item (INFO), ${r.keyspaceBytesPerItem.toFixed(1)} (MEMORY USAGE, ${r.keys} keys)`,
+  );
+  log(
+    `  ${label}: Redis main-thread CPU per open ${r.redisUsPerOpen.toFixed(1)} us; per ${SEGMENT}-item segment ${r.segments.map((us) => us.toFixed(1)).join(' / ')} us; growth ${r.growth.toFixed(2)}`,
+  );
+}
+
+async function main() {
+  let own: OwnRedis | undefined;
+  if (args.redis === 'private') {
+    own = await startOwnRedis();
+    const server = own;
+    // Ctrl-C must not leave the private server running.
+    process.once('SIGINT', () => void server.dispose().then(() => process.exit(130)));
+    log(`private redis-server on port ${own.port} (default settings, no persistence)`);
+  }
+  const redisUrl = own?.url ?? REDIS_URL;
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+  const prefixPlain = `${RUN}:plain`;
+  const topic = `${RUN}.alerts`;
+  const logger = pino({ level: 'silent' });
+  const kafka = createKafka({ brokers: [BROKERS], clientId: RUN }, logger);
+  const withLateness = MODES.includes('spread') && !args['skip-lateness'];
+  const excerptChars = args['skip-excerpt'] ? 0 : EXCERPT_CHARS;
+  const result: Record<string, unknown> = {
+    items: ITEMS,
+    due: withLateness ? DUE : 0,
+    shards: SHARDS,
+    modes: MODES,
+    segment_items: SEGMENT,
+    realtime_rate_per_s: RATE,
+    redis: own ? 'private' : 'shared',
+    redis_url: redisUrl,
+  };
+  const reference = referenceMs();
+  log(
+    `machine reference: 300M-step integer loop took ${reference} ms of CPU (a quiet modern core: 100–150 ms)`,
+  );
+  try {
+    // Evicted keys would make the figures (and the alerts) wrong.
+    await assertNoEviction(redis);
+    const [s, us] = await redis.time();
+    const skew = Number(s) * 1000 + Math.floor(Number(us) / 1000) - Date.now();
+    if (Math.abs(skew) > 50) log(`warning: Redis clock is ${skew} ms off this machine's`);
+    result.redis_version = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? null;
+
+    // One registration per arrival mode with the shipped default excerpt: the figures the modes compare.
+    const runs: Partial<Record<Arrivals, Registration>> = {};
+    for (const mode of MODES as Arrivals[]) {
+      log(
+        `registering ${ITEMS} open items with ${excerptChars ? `a ${excerptChars}-char` : 'no'} excerpt, ${mode} arrivals${mode === 'realtime' ? ` (${RATE}/s from now, due at posted_at + target)` : ''}`,
+      );
+      const run = await measureRegistration(redis, excerptChars, `${RUN}:${mode}`, mode);
+      runs[mode] = run;
+      logRegistration(mode, run);
+      await deletePrefix(redis, `${RUN}:${mode}`);
+    }
+    const spread = runs.spread;
+    const realtime = runs.realtime;
+    let plain: Registration | undefined;
+    if (withLateness) {
+      log(
+        `registering ${ITEMS} open items without excerpt (spread), then ${DUE} falling due within a minute`,
+      );
+      plain = await measureRegistration(redis, 0, prefixPlain, 'spread');
+      logRegistration('no excerpt', plain);
+    }
+    const withExcerpt = excerptChars > 0 ? spread : undefined;
+    const noExcerpt = plain ?? (excerptChars === 0 ? spread : undefined);
+    const r1 = (x: number | undefined) => (x === undefined ? null : round1(x));
+    const rounded = (x: number | undefined) => (x === undefined ? null : Math.round(x));
+    const shipped = withExcerpt ?? noExcerpt;
+    Object.assign(result, {
+      // The shipped configuration (with its default excerpt) is the headline; no excerpt alongside.
+      register_per_s: rounded(
+        spread || noExcerpt
+          ? Math.min(noExcerpt?.perSecond ?? Infinity, spread?.perSecond ?? Infinity)
+          : undefined,
+      ),
+      register_per_s_no_excerpt: rounded(noExcerpt?.perSecond),
+      register_per_s_with_excerpt: rounded(withExcerpt?.perSecond),
+      register_per_s_realtime: rounded(realtime?.perSecond),
+      // Redis main-thread CPU (INFO cpu) per open, shipped excerpt, per arrival mode; growth = last
+      // segment over first.
+      redis_us_per_open: r1(spread?.redisUsPerOpen),
+      redis_us_per_open_segments: spread?.segments.map(round1) ?? null,
+      growth: spread ? Math.round(spread.growth * 100) / 100 : null,
+      redis_us_per_open_realtime: r1(realtime?.redisUsPerOpen),
+      redis_us_per_open_segments_realtime: realtime?.segments.map(round1) ?? null,
+      growth_realtime: realtime ? Math.round(realtime.growth * 100) / 100 : null,
+      redis_us_per_open_no_excerpt: r1(noExcerpt?.redisUsPerOpen),
+      // Wall time inside EVALSHA per open (INFO commandstats): the figure of earlier runs.
+      evalsha_us_per_open: r1(spread?.evalshaUsPerOpen),
+      evalsha_us_per_open_realtime: r1(realtime?.evalshaUsPerOpen),
+      evalsha_us_per_open_no_excerpt: r1(noExcerpt?.evalshaUsPerOpen),
+      script_calls_per_open: shipped ? Math.round(shipped.callsPerOpen * 1000) / 1000 : null,
+      load_average: os.loadavg().map(round1),
+      cpus: os.cpus().length,
+      cpu_model: os.cpus()[0]?.model ?? null,
+      reference_loop_cpu_ms: reference,
+      bytes_per_open_item: r1(shipped?.bytesPerItem),
+      bytes_per_open_item_keyspace: r1(shipped?.keyspaceBytesPerItem),
+      bytes_per_open_item_realtime: r1(realtime?.bytesPerItem),
+      bytes_per_open_item_no_excerpt: r1(noExcerpt?.bytesPerItem),
+      bytes_per_open_item_no_excerpt_keyspace: r1(noExcerpt?.keyspaceBytesPerItem),
+      bytes_per_open_item_with_excerpt: r1(withExcerpt?.bytesPerItem),
+      excerpt_chars: excerptChars,
+      excerpt_chars_shipped_default: DEFAULT_EXCERPT_CHARS,
+    });
+    // Lateness (spread mode only): the plain items stay open (none falls due within ten minutes); DUE more fall due soon.
+    if (plain) {
+      await ensureTopics(kafka, [{ topic, numPartitions: 3, replicationFactor: 1 }]);
+      const now = Date.now();
+      const dueCommands = Array.from({ length: DUE }, (_, i) =>
+        openCommand(now, 0, now + 10_000 + Math.floor((i / DUE) * 60_000)),
+      );
+      const plainStore = plain.store;
+      await plainStore.apply(dueCommands);
+      const lateness: number[] = [];
+      const confirmed: number[] = [];
+      const mine = new Set(dueCommands.map((c) => c.commentKey));
+      let seen = 0;
+      let otherAlerts = 0;
+      let done: () => void = () => undefined;
+      const finished = new Promise<void>((resolve) => (done = resolve));
+      log(`sweeping: ${DUE} alerts fall due over the next ~70 s`);
+      const sweeper = await Sweeper.start({
+        kafka,
+        store: plainStore,
+        logger,
+        alertsTopic: topic,
+        shards: SHARDS,
+        leaseMs: 30_000,
+        maxSleepMs: 250,
+        claimBatch: 500,
+        onAlerts: (alerts) => {
+          const at = Date.now() + skew;
+          for (const a of alerts) {
+            if (!mine.has(a.comment_key)) {
+              otherAlerts++;
+              continue;
+            }
+            lateness.push(a.fired_at - a.due_at);
+            confirmed.push(at - a.due_at);
+            if (++seen === DUE) done();
+          }
+        },
+      });
+      await Promise.race([finished, new Promise((r) => setTimeout(r, 120_000))]);
+      await sweeper.close();
+      lateness.sort((a, b) => a - b);
+      confirmed.sort((a, b) => a - b);
+      Object.assign(result, {
+        alerts_received: seen,
+        other_alerts: otherAlerts,
+        lateness_measured_through: 'Sweeper -> Kafka (acks=all) -> ack in Redis',
+        lateness_p50_ms: percentile(lateness, 50),
+        lateness_p99_ms: percentile(lateness, 99),
+        lateness_max_ms: lateness[lateness.length - 1] ?? null,
+        broker_confirmed_p50_ms: percentile(confirmed, 50),
+        broker_confirmed_p99_ms: percentile(confirmed, 99),
+      });
+    }
+  } finally {
+    log("deleting the run's keys and topic");
+    for (const mode of MODES) await deletePrefix(redis, `${RUN}:${mode}`);
+    await deletePrefix(redis, prefixPlain);
+    if (withLateness) {
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+    redis.disconnect();
+    await own?.dispose();
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`[bench:sla] failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});
