@@ -3,7 +3,7 @@ import { CATEGORY_SYMBOLS } from '../contracts/schema-types.generated.js';
 import { evidenceOf } from './evidence.js';
 import { categoryLexicon } from './lexicons.js';
 import type { Match } from './matcher.js';
-import type { Token } from './text.js';
+import type { Token } from './token.js';
 import { scoreByLabel } from './matcher.js';
 
 export interface CategoryDecision {

@@ -1,6 +1,6 @@
 import { stem } from './stem.js';
 import { normaliseWord } from './text.js';
-import type { Token } from './text.js';
+import type { Token } from './token.js';
 import { vocabulary } from './vocabulary.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Token } from './text.js';
+import type { Token } from './token.js';
 
 /**
  * Marks the words a negation or an absence word governs, so rules can say whether they need it

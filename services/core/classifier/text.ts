@@ -1,28 +1,5 @@
 import { stem } from './stem.js';
-import type { WordInfo } from './vocabulary.js';
-
-/** One word of a comment after normalisation. */
-export interface Token {
-  /** Lower case, ё→е, Latin/digit look-alikes mapped in Cyrillic words, letter runs collapsed. */
-  norm: string;
-  /** Snowball stem of `norm` (emoji and digits stem to themselves). */
-  stem: string;
-  /** Punctuation between the previous token and this one: 0 none, 1 clause (, ; : — brackets), 2 sentence. */
-  brk: number;
-  /** The word hid letters behind * % # @ $ (how people write swear words past a filter). */
-  masked: boolean;
-  /** Lexicon tests this word passes; filled in by the matcher on first use. */
-  info?: WordInfo;
-  /** Cache record of the word, where the matcher keeps `info` for the next comment that uses it. */
-  home?: WordHome;
-}
-
-/** Per-word cache record shared by every token of the same word. */
-export interface WordHome {
-  info?: WordInfo;
-  /** Vocabulary generation `info` was computed for. */
-  generation?: number;
-}
+import type { Token, WordHome } from './token.js';
 
 /** Counts the rules read besides the words. */
 export interface TextSignals {
@@ -133,17 +110,6 @@ function collapseRuns(word: string): string {
     const isDigit = ch >= '0' && ch <= '9';
     out += isDigit || j - i < 3 ? word.slice(i, j) : ch;
     i = j;
-  }
-  return out;
-}
-
-/** The word with every doubled letter written once ("отопленние" → "отопление"). */
-export function withoutDoubles(word: string): string {
-  let out = '';
-  let prev = '';
-  for (const ch of word) {
-    if (ch !== prev || (ch >= '0' && ch <= '9')) out += ch;
-    prev = ch;
   }
   return out;
 }

@@ -2,7 +2,8 @@ import type { Evidence } from '../contracts/schema-types.generated.js';
 import { evidenceOf } from './evidence.js';
 import { toxicityLexicon } from './lexicons.js';
 import type { Match } from './matcher.js';
-import type { TextSignals, Token } from './text.js';
+import type { TextSignals } from './text.js';
+import type { Token } from './token.js';
 
 export interface FlagDecision {
   flag: boolean;

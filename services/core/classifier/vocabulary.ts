@@ -1,6 +1,5 @@
 import { stem } from './stem.js';
-import { withoutDoubles } from './text.js';
-import type { Token } from './text.js';
+import type { Token, WordInfo } from './token.js';
 
 /**
  * Every word test of every lexicon (a set of stems, exact forms and prefixes that may stand at one
@@ -12,16 +11,6 @@ export interface WordTestSpec {
   stems: readonly string[];
   exact: readonly string[];
   prefixes: readonly string[];
-}
-
-export interface WordInfo {
-  /** Test id → length of the lexicon key that matched (longer is more specific). */
-  tests: Map<number, number>;
-  /** The same test ids as a plain array, for iteration on the hot path. */
-  testList: number[];
-  /** What this word can start, cached for the matcher in `hitsSlot` (one matcher serves all lexicons). */
-  hits: unknown;
-  hitsSlot: number;
 }
 
 interface TrieNode {
@@ -115,6 +104,17 @@ class Vocabulary {
     }
     return tests;
   }
+}
+
+/** The word with every doubled letter written once ("отопленние" → "отопление"). */
+function withoutDoubles(word: string): string {
+  let out = '';
+  let prev = '';
+  for (const ch of word) {
+    if (ch !== prev || (ch >= '0' && ch <= '9')) out += ch;
+    prev = ch;
+  }
+  return out;
 }
 
 function push(map: Map<string, number[]>, key: string, id: number): void {
