@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { envSchema, type EnvConfig } from './env.js';
+import { DEFAULT_MAX_TEXT_BYTES } from '../core/classifier/limits.js';
 import { parsePolicyConfig, PolicyConfigError, type PolicyConfig } from '../core/sla/policy.js';
 
 /** Tunables of the runtime that live in the config file next to the SLA policy. */
@@ -22,6 +23,19 @@ const runtimeSchema = z
       })
       .strict()
       .default({ maxTextBytes: 64 * 1024, postedAtPastDays: 365, postedAtFutureMinutes: 10 }),
+    classifier: z
+      .object({
+        // Bytes of UTF-8 read from the start of a text; the rest is ignored and flagged
+        // (classification.text_truncated). Classifying costs ~25 µs per KiB (docs/classifier.md).
+        maxTextBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(1024 * 1024)
+          .default(DEFAULT_MAX_TEXT_BYTES),
+      })
+      .strict()
+      .default({ maxTextBytes: DEFAULT_MAX_TEXT_BYTES }),
     sweeper: z
       .object({
         leaseMs: z.number().int().positive().default(30_000),

@@ -101,6 +101,7 @@ export async function startApp(
         postedAtPastMs: runtime.limits.postedAtPastDays * 86_400_000,
         postedAtFutureMs: runtime.limits.postedAtFutureMinutes * 60_000,
       },
+      classifierMaxTextBytes: runtime.classifier.maxTextBytes,
       onChunkCommitted: options.onChunkCommitted,
       chunkSize: env.OTKLIK_BATCH_SIZE,
       partitionsConsumedConcurrently: env.OTKLIK_PARTITIONS_CONCURRENCY,

@@ -42,6 +42,8 @@ export interface PrepareContext {
   decode: ReturnType<typeof createCommentDecoder>;
   policies: PolicyConfig;
   plan: PlanOptions;
+  /** Bytes of a text the classifier reads (classifier.maxTextBytes); its default when absent. */
+  classifierMaxTextBytes?: number;
   /** Worker clock, used only for plausibility checks and classified_at; never for deadlines. */
   nowMs: number;
 }
@@ -93,6 +95,7 @@ export function prepareBatch(messages: readonly InputMessage[], ctx: PrepareCont
       postedAt: event.posted_at,
       region: event.region,
       authorKind: event.author.kind,
+      maxTextBytes: ctx.classifierMaxTextBytes,
     });
     const plan = planSla(event, classification, ctx.policies, ctx.plan);
     if (plan.command) out.slaCommands.push(plan.command);
@@ -123,4 +126,5 @@ const ZERO_CLASSIFICATION: Classification = {
   confidence: 0,
   evidence: [],
   version: 'none',
+  text_truncated: false,
 };

@@ -46,6 +46,8 @@ export interface WorkerOptions {
   policies: PolicyConfig;
   plan: PlanOptions;
   limits?: Partial<ContractLimits>;
+  /** Bytes of a comment's text the classifier reads (classifier.maxTextBytes). */
+  classifierMaxTextBytes?: number;
   /** Messages handled per Redis pipeline and produce call. */
   chunkSize?: number;
   partitionsConsumedConcurrently?: number;
@@ -177,6 +179,7 @@ export class CommentWorker {
       decode: this.decode,
       policies: this.options.policies,
       plan: this.options.plan,
+      classifierMaxTextBytes: this.options.classifierMaxTextBytes,
       nowMs: Date.now(),
     });
     for (const dead of prepared.deadLetterCodes) {

@@ -1,5 +1,6 @@
 import { stem } from './stem.js';
 import type { Token, WordInfo } from './token.js';
+import { work } from './work.js';
 
 /**
  * Every word test of every lexicon (a set of stems, exact forms and prefixes that may stand at one
@@ -71,6 +72,8 @@ class Vocabulary {
     }
     let info = this.cache.get(token.norm);
     if (info === undefined) {
+      // A trie walk, a regex and a copy, each over the word once.
+      work.steps += 3 * token.norm.length;
       let tests = this.testsOf(token.norm, token.stem);
       // A word that matches nothing as written may carry a doubled-letter typo ("воддой", "ммусор").
       if (tests.size === 0 && /(\p{L})\1/u.test(token.norm)) {
