@@ -128,6 +128,7 @@ export async function startApp(
         maxFieldBytes: runtime.limits.maxFieldBytes,
         extraRegions: runtime.limits.extraRegions,
       },
+      classifierMaxTextBytes: runtime.classifier.maxTextBytes,
       onChunkCommitted: options.onChunkCommitted,
       chunkSize: env.OTKLIK_BATCH_SIZE,
       partitionsConsumedConcurrently: env.OTKLIK_PARTITIONS_CONCURRENCY,

@@ -1,9 +1,17 @@
 /**
- * Classifier throughput on one core: `npm run bench:classifier [-- --seconds 3 --texts 20000]`.
+ * Classifier throughput on one core: `npm run bench:classifier [-- --seconds 3 --texts 20000]`;
+ * `-- --adversarial` measures hostile texts instead (classifier-adversarial.ts).
  * Texts are generated here from our own phrase fragments (never from labelled data), with lengths
  * spread around a ~240-character median like real comments. The last line printed is JSON with per_s.
  */
 import { classify } from '../../services/core/classifier/index.js';
+import { referenceLine, referenceMs } from './machine-reference.js';
+
+if (process.argv.includes('--adversarial')) {
+  const { runAdversarialBench } = await import('./classifier-adversarial.js');
+  runAdversarialBench();
+  process.exit(0);
+}
 
 const OPENINGS = [
   'Здравствуйте!',
@@ -124,17 +132,6 @@ const texts = generate(arg('--texts', 20000), 42);
 const lengths = texts.map((t) => t.length).sort((a, b) => a - b);
 const medianChars = lengths[Math.floor(lengths.length / 2)] ?? 0;
 
-/**
- * CPU milliseconds of a fixed integer loop, printed beside the result so runs on different or busy
- * machines can be compared (a quiet modern core takes about 100–150 ms).
- */
-function referenceMs(): number {
-  const c0 = process.cpuUsage();
-  let x = 0;
-  for (let i = 0; i < 300_000_000; i++) x = (x + i * 7) | 0;
-  const c = process.cpuUsage(c0);
-  return x === 1 ? -1 : Math.round((c.user + c.system) / 1000);
-}
 const reference = referenceMs();
 
 // Warm-up: JIT and the stem cache, as in a long-running worker.
@@ -176,9 +173,7 @@ const unloaded = rateAt(0.1);
 console.log(
   `classified ${done} comments (median ${medianChars} chars) on one core: ${perS}/s by CPU time, ${perWallS}/s by wall clock, ${rateAt(0.5)}/s median batch, ${unloaded}/s fastest tenth of batches`,
 );
-console.log(
-  `machine reference: 300M-step integer loop took ${reference} ms of CPU (a quiet modern core: 100–150 ms)`,
-);
+console.log(referenceLine(reference));
 if (Number.isNaN(sink)) console.log('unreachable');
 console.log(
   JSON.stringify({

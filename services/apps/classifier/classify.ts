@@ -2,7 +2,8 @@
  * Prediction command: `npm run --silent classify < in.jsonl > out.jsonl`.
  * Each input line is a JSON object with at least `text` (optionally `posted_at`/`postedAt` in epoch ms,
  * `region`, and `author.kind` as in CommentEvent); each output line, in the same order, holds category, type, priority, toxic, spam,
- * actionable and confidence (and `id` when the input had one). A bad line still yields an output line,
+ * actionable and confidence (and `id` when the input had one; `text_truncated: true` when the text was
+ * longer than the classifier reads, 16 KiB as in the worker). A bad line still yields an output line,
  * with `error`, and a message on stderr: a line that is not JSON, not an object with `text`, not UTF-8,
  * or longer than `--max-line-bytes` (1 MiB by default; the rest of such a line is read and dropped, never
  * held). Only results go to stdout. `--evidence` adds evidence and version. Needs no Kafka or Redis.
@@ -71,6 +72,8 @@ function outputFor(line: string, lineNo: number): string {
     spam: c.spam,
     actionable: c.actionable,
     confidence: c.confidence,
+    // Only the first 16 KiB (DEFAULT_MAX_TEXT_BYTES) of a text are read, as in the worker.
+    ...(c.text_truncated ? { text_truncated: true } : {}),
     ...(withEvidence ? { evidence: c.evidence, version: c.version } : {}),
   };
   return JSON.stringify(out);

@@ -3,8 +3,9 @@ import { CATEGORY_SYMBOLS } from '../contracts/schema-types.generated.js';
 import { evidenceOf } from './evidence.js';
 import { categoryLexicon } from './lexicons.js';
 import type { Match } from './matcher.js';
-import type { Token } from './text.js';
+import type { Token } from './token.js';
 import { scoreByLabel } from './matcher.js';
+import { work } from './work.js';
 
 export interface CategoryDecision {
   category: Category;
@@ -68,6 +69,7 @@ export function decideCategory(matches: readonly Match[]): CategoryDecision {
   const confidence = scores.size === 0 ? 0.5 : Math.exp(bestScore / TEMPERATURE) / total;
   const decisive: Match[] = [];
   for (const m of matches) if (m.label === best) decisive.push(m);
+  work.steps += matches.length;
   return {
     category: best as Category,
     confidence: Math.round(confidence * 1000) / 1000,
@@ -96,6 +98,7 @@ export function withFallback(
 
 /** Whether the text has a Cyrillic word of two letters or more that is not a chat word. */
 export function hasContentWord(tokens: readonly Token[]): boolean {
+  work.steps += tokens.length;
   for (const t of tokens) {
     const first = t.norm.charCodeAt(0);
     if (t.norm.length < 2 || first < 0x430 || first > 0x44f) continue;

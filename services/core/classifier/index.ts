@@ -7,7 +7,12 @@ import { decidePriority } from './priority.js';
 import { decideSpam } from './spam.js';
 import { analyse } from './text.js';
 import { decideToxicity } from './toxicity.js';
+import { DEFAULT_MAX_TEXT_BYTES } from './limits.js';
+import { utf8Prefix } from './truncate.js';
 import { decideType } from './type.js';
+import { work } from './work.js';
+
+export { DEFAULT_MAX_TEXT_BYTES } from './limits.js';
 
 /**
  * Rule-based classifier of Russian comments: pure, no I/O at call time (lexicons are compiled once at
@@ -25,6 +30,11 @@ export interface ClassifierInput {
    * names no topic; an official's reply or a media post without a topic word stays 'other'.
    */
   authorKind?: string;
+  /**
+   * Bytes of UTF-8 read from the start of the text (default DEFAULT_MAX_TEXT_BYTES, 16 KiB); the rest
+   * is ignored and `text_truncated` set. What one comment costs is linear in this, not in the text.
+   */
+  maxTextBytes?: number;
 }
 
 const APPEAL_AUTHORS = new Set(['CITIZEN', 'UNKNOWN']);
@@ -33,13 +43,16 @@ const APPEAL_AUTHORS = new Set(['CITIZEN', 'UNKNOWN']);
 export const CLASSIFIER_VERSION: string = `rules-1.0.0+lex.${LEXICON_HASH}`;
 
 export function classify(input: ClassifierInput): Classification {
-  const text = typeof input.text === 'string' ? input.text : '';
+  const whole = typeof input.text === 'string' ? input.text : '';
+  const { text, truncated } = utf8Prefix(whole, input.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES);
   const { tokens, signals } = analyse(text);
   const negated = markNegated(tokens);
 
   const byConcern: Match[][] = [];
   for (let c = 0; c < CONCERN_COUNT; c++) byConcern.push([]);
-  for (const m of matcher.match(tokens, negated)) (byConcern[m.concern] as Match[]).push(m);
+  const matches = matcher.match(tokens, negated);
+  for (const m of matches) (byConcern[m.concern] as Match[]).push(m);
+  work.steps += matches.length;
 
   const topicMatches = byConcern[CONCERN.category] as Match[];
   const decided = decideCategory(topicMatches);
@@ -81,5 +94,6 @@ export function classify(input: ClassifierInput): Classification {
       ...spam.evidence,
     ],
     version: CLASSIFIER_VERSION,
+    text_truncated: truncated,
   };
 }

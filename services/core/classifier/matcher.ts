@@ -1,7 +1,8 @@
 import { stem } from './stem.js';
 import { normaliseWord } from './text.js';
-import type { Token } from './text.js';
+import type { Token } from './token.js';
 import { vocabulary } from './vocabulary.js';
+import { work } from './work.js';
 
 /**
  * Compiles lexicon entries into lookup tables and matches them against a tokenised comment.
@@ -147,10 +148,12 @@ export class Matcher {
     let result = NO_HITS;
     let phrasesBySecond: Map<number, Entry[]> | null = null;
     const singles: Array<{ entry: Entry; length: number }> = [];
+    let steps = info.testList.length;
     for (const testId of info.testList) {
       const entries = this.byFirstWord.get(testId);
       if (entries === undefined) continue;
       const length = info.tests.get(testId) ?? 0;
+      steps += entries.length;
       for (const entry of entries) {
         if (entry.words.length === 1) {
           singles.push({ entry, length });
@@ -173,6 +176,7 @@ export class Matcher {
         singles: singles.filter((s) => s.length === longest[s.entry.concern]).map((s) => s.entry),
       };
     }
+    work.steps += steps + singles.length;
     info.hits = result;
     info.hitsSlot = this.slot;
     return result;
@@ -181,6 +185,7 @@ export class Matcher {
   /** Where the phrase whose word `from - 1` stands at `pos` ends (exclusive), or -1 when it stops matching. */
   private extend(entry: Entry, tokens: readonly Token[], pos: number, from: number): number {
     path.length = 0;
+    work.steps += (entry.words.length - from) * (MAX_GAP + 1);
     for (let w = from; w < entry.words.length; w++) {
       const testId = entry.words[w] as number;
       let found = -1;
@@ -204,6 +209,9 @@ export class Matcher {
     // For each word and concern: 0, or 1 + the start of the phrase that consumed it.
     let covered: Int32Array | null = null;
     const coveredSize = tokens.length * this.concerns;
+    // Per word: a bounded number of following words, each with the few tests it passes and the phrases
+    // those can continue (both bounded by the lexicons, not by the text).
+    let steps = tokens.length;
     for (let i = 0; i < tokens.length; i++) {
       const hits = this.wordHits(tokens[i] as Token);
       if (hits === NO_HITS) continue;
@@ -213,9 +221,12 @@ export class Matcher {
         for (let j = i + 1; j <= i + 1 + MAX_GAP && j < tokens.length; j++) {
           const next = tokens[j] as Token;
           if (next.brk === 2) break;
-          for (const testId of vocabulary.infoOf(next).testList) {
+          const tests = vocabulary.infoOf(next).testList;
+          steps += 1 + tests.length;
+          for (const testId of tests) {
             const candidates = bySecond.get(testId);
             if (candidates === undefined) continue;
+            steps += candidates.length;
             for (const e of candidates) {
               if (e.stamp === stamp) continue;
               // A word inside an earlier phrase of this concern starts no other phrase of it (phrases
@@ -224,12 +235,16 @@ export class Matcher {
               if (by !== 0 && by !== i + 1) continue;
               const end = e.words.length === 2 ? j + 1 : this.extend(e, tokens, j, 2);
               if (end < 0) continue;
+              steps += end - i;
               const isNegated = anyNegated(negated, i, end);
               if (!negationAllows(e.mode, isNegated)) continue;
               e.stamp = stamp;
               pushStrongest(matches, e, i, end, isNegated);
               // Only the phrase's own words are consumed, not a word skipped between them.
-              covered ??= scratch(coveredSize);
+              if (covered === null) {
+                covered = scratch(coveredSize);
+                steps += coveredSize;
+              }
               covered[i * this.concerns + e.concern] = i + 1;
               covered[j * this.concerns + e.concern] = i + 1;
               if (e.words.length > 2) for (const k of path) covered[k * this.concerns + e.concern] = i + 1;
@@ -240,11 +255,13 @@ export class Matcher {
       // Phrases that start later never cover this word, so singles can be settled now.
       if (hits.singles.length === 0) continue;
       const isNegated = negated[i] === 1;
+      steps += hits.singles.length;
       for (const e of hits.singles) {
         if (covered !== null && covered[i * this.concerns + e.concern] !== 0) continue;
         if (negationAllows(e.mode, isNegated)) pushStrongest(matches, e, i, i + 1, isNegated);
       }
     }
+    work.steps += steps;
     return matches;
   }
 }
@@ -255,6 +272,7 @@ export class Matcher {
  */
 function pushStrongest(matches: Match[], e: Entry, start: number, end: number, negated: boolean): void {
   for (let k = matches.length - 1; k >= 0; k--) {
+    work.steps++;
     const prev = matches[k] as Match;
     if (prev.start !== start) break;
     if (prev.label !== e.label || prev.concern !== e.concern) continue;
@@ -304,27 +322,48 @@ function negationAllows(mode: NegationMode, isNegated: boolean): boolean {
   return mode === 'require' ? isNegated : !isNegated;
 }
 
+// Per group id: the scoreByLabel call that last saw the group, and how often it has seen it in that call.
+// Stamping by call number keeps the arrays valid without clearing them: one read per match, however
+// many matches and groups a comment has.
+let groupSeenIn = new Uint32Array(1024);
+let groupSeenCount = new Uint8Array(1024);
+let scoreCall = 0;
+
 /** Sums match weights per label; a key repeated adds a quarter of its weight each time, twice at most. */
 export function scoreByLabel(matches: readonly Match[]): Map<string, number> {
   const scores = new Map<string, number>();
-  // A comment has a handful of matches: parallel arrays scanned linearly beat a map per call.
-  const seenGroups: number[] = [];
-  const seenCounts: number[] = [];
+  if (++scoreCall === 0xffffffff) {
+    groupSeenIn.fill(0);
+    scoreCall = 1;
+  }
+  const call = scoreCall;
   for (const m of matches) {
+    const group = m.groupId;
+    if (group >= groupSeenIn.length) growGroups(group);
     let n = 0;
-    const at = seenGroups.indexOf(m.groupId);
-    if (at < 0) {
-      seenGroups.push(m.groupId);
-      seenCounts.push(1);
+    if (groupSeenIn[group] !== call) {
+      groupSeenIn[group] = call;
+      groupSeenCount[group] = 1;
     } else {
-      n = seenCounts[at] as number;
-      seenCounts[at] = n + 1;
+      n = groupSeenCount[group] as number;
       if (n > 2) continue;
+      groupSeenCount[group] = n + 1;
     }
     const w = n === 0 ? m.weight : m.weight * 0.25;
     scores.set(m.label, (scores.get(m.label) ?? 0) + w);
   }
+  work.steps += matches.length;
   return scores;
+}
+
+function growGroups(group: number): void {
+  const size = Math.max(2 * groupSeenIn.length, group + 1);
+  const seenIn = new Uint32Array(size);
+  seenIn.set(groupSeenIn);
+  const seenCount = new Uint8Array(size);
+  seenCount.set(groupSeenCount);
+  groupSeenIn = seenIn;
+  groupSeenCount = seenCount;
 }
 
 /** Turns `{ label: { key: weight } }` lexicon sections into matcher entries. */

@@ -1,4 +1,5 @@
-import type { Token } from './text.js';
+import type { Token } from './token.js';
+import { work } from './work.js';
 
 /**
  * Marks the words a negation or an absence word governs, so rules can say whether they need it
@@ -30,6 +31,7 @@ export function markNegated(tokens: readonly Token[]): Uint8Array {
   if (buffer.length < tokens.length) buffer = new Uint8Array(tokens.length * 2);
   const negated = buffer.subarray(0, tokens.length);
   negated.fill(0);
+  work.steps += 2 * tokens.length;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     // Every negator starts with н, б or о: most words are ruled out without a set lookup.
@@ -37,6 +39,7 @@ export function markNegated(tokens: readonly Token[]): Uint8Array {
     if (first !== 0x43d && first !== 0x431 && first !== 0x43e) continue;
     const forward = FORWARD_ONLY.has(t.norm);
     if (!forward && !BOTH_WAYS.has(t.norm)) continue;
+    work.steps += 2 * WINDOW;
     for (let j = i + 1; j <= i + WINDOW && j < tokens.length; j++) {
       if ((tokens[j] as Token).brk > 0) break;
       negated[j] = 1;

@@ -3,6 +3,7 @@ import { isHeatingSeason } from '../regions/index.js';
 import { evidenceOf } from './evidence.js';
 import { priorityLexicon } from './lexicons.js';
 import type { Match } from './matcher.js';
+import { work } from './work.js';
 
 export interface PriorityContext {
   type: CommentType;
@@ -60,6 +61,7 @@ export function decidePriority(matches: readonly Match[], ctx: PriorityContext):
   const outage = sumOf(matches, 'outage');
   const heating = maxOf(matches, 'heating');
   const urgent = sumOf(matches, 'urgent');
+  work.steps += 4 * matches.length;
   const inSeason = heating > 0 && (ctx.postedAt === undefined || inHeatingSeason(ctx.region, ctx.postedAt));
   const evidence = evidenceOf('priority', matches, true);
   if (heating > 0) {

@@ -3,6 +3,7 @@ import { spamLexicon } from './lexicons.js';
 import type { Match } from './matcher.js';
 import type { TextSignals } from './text.js';
 import type { FlagDecision } from './toxicity.js';
+import { work } from './work.js';
 
 /** Advertising, scams and link farms: sales words plus links and phone numbers. */
 export function decideSpam(matches: readonly Match[], signals: TextSignals): FlagDecision {
@@ -13,6 +14,7 @@ export function decideSpam(matches: readonly Match[], signals: TextSignals): Fla
     seen.add(m.groupId);
     score += m.weight;
   }
+  work.steps += matches.length;
   const evidence = evidenceOf('spam', matches, false);
   if (signals.links > 0) {
     const w = Math.min(spamLexicon.linkCap, signals.links * spamLexicon.link);

@@ -1,28 +1,6 @@
 import { stem } from './stem.js';
-import type { WordInfo } from './vocabulary.js';
-
-/** One word of a comment after normalisation. */
-export interface Token {
-  /** Lower case, ё→е, Latin/digit look-alikes mapped in Cyrillic words, letter runs collapsed. */
-  norm: string;
-  /** Snowball stem of `norm` (emoji and digits stem to themselves). */
-  stem: string;
-  /** Punctuation between the previous token and this one: 0 none, 1 clause (, ; : — brackets), 2 sentence. */
-  brk: number;
-  /** The word hid letters behind * % # @ $ (how people write swear words past a filter). */
-  masked: boolean;
-  /** Lexicon tests this word passes; filled in by the matcher on first use. */
-  info?: WordInfo;
-  /** Cache record of the word, where the matcher keeps `info` for the next comment that uses it. */
-  home?: WordHome;
-}
-
-/** Per-word cache record shared by every token of the same word. */
-export interface WordHome {
-  info?: WordInfo;
-  /** Vocabulary generation `info` was computed for. */
-  generation?: number;
-}
+import type { Token, WordHome } from './token.js';
+import { work } from './work.js';
 
 /** Counts the rules read besides the words. */
 export interface TextSignals {
@@ -69,6 +47,12 @@ for (let c = 0x30; c <= 0x39; c++) CLASS[c] = DIGIT;
 for (const ch of '*%#@$') CLASS[ch.charCodeAt(0)] = MASK;
 for (const ch of '.!?\n…') CLASS[ch.charCodeAt(0)] = SENTENCE;
 for (const ch of ',;:()[]"«»') CLASS[ch.charCodeAt(0)] = CLAUSE;
+
+/** Whether the code unit can stand inside a word (a letter, a digit or a mask character). */
+export function isWordUnit(c: number): boolean {
+  const cls = classOf(c);
+  return cls === CYR || cls === LAT || cls === DIGIT || cls === MASK;
+}
 
 function classOf(c: number): number {
   if (c < 0x500) return CLASS[c] ?? OTHER;
@@ -137,17 +121,6 @@ function collapseRuns(word: string): string {
   return out;
 }
 
-/** The word with every doubled letter written once ("отопленние" → "отопление"). */
-export function withoutDoubles(word: string): string {
-  let out = '';
-  let prev = '';
-  for (const ch of word) {
-    if (ch !== prev || (ch >= '0' && ch <= '9')) out += ch;
-    prev = ch;
-  }
-  return out;
-}
-
 function isEmoji(cp: number): boolean {
   return (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x2600 && cp <= 0x27bf);
 }
@@ -156,22 +129,30 @@ function isEmoji(cp: number): boolean {
 const MARKUP_TRIGGER = /[[@a-z]|\.рф|\+7|8|3[.,]14/i;
 
 function stripMarkup(text: string, signals: TextSignals): string {
+  // Each pass below reads the text once (no replacement makes it longer); the patterns' quantifiers are
+  // bounded or end at a character class, so no pass backtracks over more than a short stretch.
+  work.steps += text.length;
   if (!MARKUP_TRIGGER.test(text)) return text;
   let t = text;
+  let passes = 5;
   if (t.includes('[')) {
+    passes++;
     t = t.replace(VK_MENTION, () => {
       signals.mentions++;
       return ' ';
     });
   }
   if (t.includes('@')) {
+    passes++;
     t = t.replace(AT_MENTION, (_m, lead: string) => {
       signals.mentions++;
       return lead + ' ';
     });
   }
   if (t.includes('.')) {
+    passes += 3;
     if (HAS_LATIN.test(t) || t.includes('.рф')) {
+      passes++;
       t = t.replace(URL, () => {
         signals.links++;
         return ' . ';
@@ -180,9 +161,11 @@ function stripMarkup(text: string, signals: TextSignals): string {
     if (t.includes('3')) t = t.replace(PI_SYLLABLE, 'пи');
   }
   if (t.includes('8') || t.includes('+7')) {
+    passes++;
     PHONE.lastIndex = 0;
     while (PHONE.exec(t) !== null) signals.phones++;
   }
+  work.steps += passes * text.length;
   return t;
 }
 
@@ -197,6 +180,7 @@ const F_FOLD = 64; // ё or ъ, folded to е and ь
 /** The token for lower[start, end), or null when only mask characters were there. */
 function makeToken(lower: string, start: number, end: number, flags: number, brk: number): Token | null {
   // Mask characters at the edges are punctuation, not hidden letters.
+  work.steps += end - start;
   if (flags & F_MASK) {
     while (end > start && classOf(lower.charCodeAt(end - 1)) === MASK) end--;
     while (end > start && classOf(lower.charCodeAt(start)) === MASK) start++;
@@ -262,8 +246,12 @@ function knownWord(text: string, start: number, end: number, hash: number, fold:
       if (free < 0) free = slot;
       break;
     }
-    if (tableKeys[slot] === key && sameWord(word, text, start, end)) return word;
+    if (tableKeys[slot] === key) {
+      work.steps += end - start;
+      if (sameWord(word, text, start, end)) return word;
+    }
   }
+  work.steps += end - start;
   let norm = text.slice(start, end).toLowerCase();
   if (fold) norm = norm.replaceAll('ё', 'е').replaceAll('ъ', 'ь');
   const word: KnownWord = { norm, stem: stem(norm) };
@@ -271,6 +259,7 @@ function knownWord(text: string, start: number, end: number, hash: number, fold:
     // Full: start over rather than evict piecemeal; the hot vocabulary comes back within seconds.
     tableWords = new Array<KnownWord | undefined>(TABLE_SIZE);
     tableCount = 0;
+    work.steps += TABLE_SIZE;
     free = (hash ^ (hash >>> TABLE_BITS)) & (TABLE_SIZE - 1);
   }
   tableKeys[free] = key;
@@ -385,6 +374,7 @@ export function analyse(text: string): AnalysedText {
       if (token !== null) tokens.push(token);
     }
   }
+  work.steps += n;
   signals.cyrillicLetters = cyrillic;
   signals.latinLetters = latin;
   return { tokens, signals };

@@ -2,7 +2,9 @@ import type { Evidence } from '../contracts/schema-types.generated.js';
 import { evidenceOf } from './evidence.js';
 import { toxicityLexicon } from './lexicons.js';
 import type { Match } from './matcher.js';
-import type { TextSignals, Token } from './text.js';
+import type { TextSignals } from './text.js';
+import type { Token } from './token.js';
+import { work } from './work.js';
 
 export interface FlagDecision {
   flag: boolean;
@@ -29,6 +31,7 @@ export function decideToxicity(
     score += m.weight;
     scored.push(m);
   }
+  work.steps += matches.length + tokens.length;
   const evidence = evidenceOf('toxic', scored, false);
   let maskedCount = 0;
   for (const t of tokens) if (t.masked) maskedCount++;

@@ -4,6 +4,7 @@ import { typeLexicon } from './lexicons.js';
 import type { Match } from './matcher.js';
 import { scoreByLabel } from './matcher.js';
 import type { TextSignals } from './text.js';
+import { work } from './work.js';
 
 export interface TypeDecision {
   type: CommentType;
@@ -33,6 +34,7 @@ export function decideType(
     scores.set('question', (scores.get('question') ?? 0) + q);
     evidence.push({ concern: 'type', feature: 'question:?', weight: q });
   }
+  work.steps += topicMatches.length;
   let negatedTopic: Match | undefined;
   for (const m of topicMatches) {
     if (m.negated && m.weight > 0 && m.label !== 'other') {

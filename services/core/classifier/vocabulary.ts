@@ -1,6 +1,6 @@
 import { stem } from './stem.js';
-import { withoutDoubles } from './text.js';
-import type { Token } from './text.js';
+import type { Token, WordInfo } from './token.js';
+import { work } from './work.js';
 
 /**
  * Every word test of every lexicon (a set of stems, exact forms and prefixes that may stand at one
@@ -12,16 +12,6 @@ export interface WordTestSpec {
   stems: readonly string[];
   exact: readonly string[];
   prefixes: readonly string[];
-}
-
-export interface WordInfo {
-  /** Test id → length of the lexicon key that matched (longer is more specific). */
-  tests: Map<number, number>;
-  /** The same test ids as a plain array, for iteration on the hot path. */
-  testList: number[];
-  /** What this word can start, cached for the matcher in `hitsSlot` (one matcher serves all lexicons). */
-  hits: unknown;
-  hitsSlot: number;
 }
 
 interface TrieNode {
@@ -82,6 +72,8 @@ class Vocabulary {
     }
     let info = this.cache.get(token.norm);
     if (info === undefined) {
+      // A trie walk, a regex and a copy, each over the word once.
+      work.steps += 3 * token.norm.length;
       let tests = this.testsOf(token.norm, token.stem);
       // A word that matches nothing as written may carry a doubled-letter typo ("воддой", "ммусор").
       if (tests.size === 0 && /(\p{L})\1/u.test(token.norm)) {
@@ -115,6 +107,17 @@ class Vocabulary {
     }
     return tests;
   }
+}
+
+/** The word with every doubled letter written once ("отопленние" → "отопление"). */
+function withoutDoubles(word: string): string {
+  let out = '';
+  let prev = '';
+  for (const ch of word) {
+    if (ch !== prev || (ch >= '0' && ch <= '9')) out += ch;
+    prev = ch;
+  }
+  return out;
 }
 
 function push(map: Map<string, number[]>, key: string, id: number): void {

@@ -92,6 +92,8 @@ export interface Classification {
   evidence: Evidence[];
   /** Classifier and lexicon version. */
   version: string;
+  /** The text was longer than the classifier reads (the first 16 KiB of UTF-8 by default, configurable as classifier.maxTextBytes): only its beginning was classified. False in version 1 data. */
+  text_truncated: boolean;
 }
 
 /** The first-reply deadline opened for this comment. */

@@ -56,6 +56,8 @@ export interface PrepareContext {
   decode: ReturnType<typeof createCommentDecoder>;
   policies: PolicyConfig;
   plan: PlanOptions;
+  /** Bytes of a text the classifier reads (classifier.maxTextBytes); its default when absent. */
+  classifierMaxTextBytes?: number;
   /** Worker clock, used only for plausibility checks and classified_at; never for deadlines. */
   nowMs: number;
   /** Largest record written (OTKLIK_MAX_MESSAGE_BYTES): dead letters are cut to it, larger outputs refused. */
@@ -151,6 +153,7 @@ export function prepareBatch(messages: readonly InputMessage[], ctx: PrepareCont
         postedAt: event.posted_at,
         region: event.region,
         authorKind: event.author.kind,
+        maxTextBytes: ctx.classifierMaxTextBytes,
       });
       const plan = planSla(event, classification, ctx.policies, ctx.plan);
       const key = commentKeyOf(event.platform, event.comment_id);
@@ -206,4 +209,5 @@ const ZERO_CLASSIFICATION: Classification = {
   confidence: 0,
   evidence: [],
   version: 'none',
+  text_truncated: false,
 };

@@ -104,6 +104,8 @@ export interface WorkerOptions {
   policies: PolicyConfig;
   plan: PlanOptions;
   limits?: Partial<ContractLimits>;
+  /** Bytes of a comment's text the classifier reads (classifier.maxTextBytes). */
+  classifierMaxTextBytes?: number;
   /** Messages handled per Redis pipeline and produce call. */
   chunkSize?: number;
   partitionsConsumedConcurrently?: number;
@@ -290,6 +292,7 @@ export class CommentWorker {
       decode: this.decode,
       policies: this.options.policies,
       plan: this.options.plan,
+      classifierMaxTextBytes: this.options.classifierMaxTextBytes,
       nowMs,
       maxMessageBytes: this.maxMessageBytes,
     });

@@ -11,6 +11,7 @@ import {
   type LimitedField,
 } from '../../core/contracts/field-rules.js';
 import { maxRecordBytes, RECORD_CAPACITY_BYTES } from '../../adapters/redis/record/record-bound.js';
+import { DEFAULT_MAX_TEXT_BYTES } from '../../core/classifier/limits.js';
 
 /** Tunables of the runtime that live in the config file next to the SLA policy. */
 /** Characters of comment text kept with an open SLA for alerts and the board: a board line's worth. */
@@ -54,6 +55,19 @@ const runtimeSchema = z
         maxFieldBytes: { ...DEFAULT_FIELD_BYTES },
         extraRegions: [],
       }),
+    classifier: z
+      .object({
+        // Bytes of UTF-8 read from the start of a text; the rest is ignored and flagged
+        // (classification.text_truncated). Classifying costs ~25 µs per KiB (docs/classifier.md).
+        maxTextBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(1024 * 1024)
+          .default(DEFAULT_MAX_TEXT_BYTES),
+      })
+      .strict()
+      .default({ maxTextBytes: DEFAULT_MAX_TEXT_BYTES }),
     sweeper: z
       .object({
         leaseMs: z.number().int().positive().default(30_000),

@@ -58,6 +58,7 @@ const classification: Classification = {
   confidence: 0.9,
   evidence: [],
   version: 'test',
+  text_truncated: false,
 };
 
 async function claimAll(): Promise<Awaited<ReturnType<SlaStore['claimDueMany']>>[number]['alerts']> {

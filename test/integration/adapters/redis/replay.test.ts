@@ -40,6 +40,7 @@ const classified = (category: Category, priority: Priority, actionable: boolean)
   confidence: 0.9,
   evidence: [],
   version: 'test',
+  text_truncated: false,
 });
 
 const CATEGORIES: Category[] = ['housing_utilities', 'roads_transport', 'healthcare', 'ecology'];

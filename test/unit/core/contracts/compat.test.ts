@@ -161,9 +161,11 @@ describe('the catalogue keeps ids and released schemas fixed', () => {
     const v2 = commentEventV1();
     v2.fields = v2.fields.filter((f) => f.name !== 'region');
     writeFileSync(join(dir, 'comment-event.v2.avsc'), JSON.stringify(v2, null, 2));
-    const catalogue = JSON.parse(readFileSync(join(dir, 'catalogue.json'), 'utf8')) as { schemas: object[] };
+    const catalogue = JSON.parse(readFileSync(join(dir, 'catalogue.json'), 'utf8')) as {
+      schemas: { id: number; [field: string]: unknown }[];
+    };
     catalogue.schemas.push({
-      id: 4,
+      id: Math.max(...catalogue.schemas.map((s) => s.id)) + 1,
       subject: 'otklik.CommentEvent',
       version: 2,
       file: 'comment-event.v2.avsc',

@@ -42,6 +42,7 @@ export function classifiedComment(overrides: Partial<ClassifiedComment> = {}): C
         { concern: 'type', feature: 'нет→complaint', weight: 0.25 },
       ],
       version: 'rules-2025.01',
+      text_truncated: false,
     },
     sla: { policy_id: 'default-24x7', warn_at: NOW + 90 * 60 * 1000, due_at: NOW + 2 * 60 * 60 * 1000 },
     classified_at: NOW,

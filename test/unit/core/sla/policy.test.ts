@@ -19,8 +19,9 @@ const subject = (overrides: Partial<PolicySubject> = {}): PolicySubject => ({
 });
 
 function loadSla(path: string): unknown {
-  return (parseYaml(readFileSync(new URL(`../../../../${path}`, import.meta.url), 'utf8')) as { sla: unknown })
-    .sla;
+  return (
+    parseYaml(readFileSync(new URL(`../../../../${path}`, import.meta.url), 'utf8')) as { sla: unknown }
+  ).sla;
 }
 
 describe('policy defaults (docs/design.md#sla-semantics)', () => {

@@ -45,6 +45,16 @@ describe('configuration', () => {
     expect(problems.some((p) => p.includes('typo'))).toBe(true);
   });
 
+  it('reads how much of a text the classifier reads: 16 KiB by default, 1 KiB to 1 MiB', () => {
+    expect(loadConfig({}).runtime.classifier.maxTextBytes).toBe(16 * 1024);
+    const file = configFile('classifier:\n  maxTextBytes: 4096\n');
+    expect(loadConfig({ OTKLIK_CONFIG: file }).runtime.classifier.maxTextBytes).toBe(4096);
+    for (const bad of ['0', '100', '2000000', '1500.5', 'lots']) {
+      const problems = problemsOf({ OTKLIK_CONFIG: configFile(`classifier:\n  maxTextBytes: ${bad}\n`) });
+      expect(problems.some((p) => p.includes('classifier.maxTextBytes'))).toBe(true);
+    }
+  });
+
   it('says so when the config file is missing or not YAML', () => {
     expect(problemsOf({ OTKLIK_CONFIG: '/nonexistent/otklik.yaml' })[0]).toMatch(
       /^OTKLIK_CONFIG: cannot read/,
