@@ -89,6 +89,7 @@ describe('the timing wheel on real Redis', () => {
         '..',
         '..',
         '..',
+        '..',
         'services',
         'adapters',
         'redis',
