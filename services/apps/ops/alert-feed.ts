@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { decodeSlaAlert, type SlaAlert } from '../../core/contracts/index.js';
 import { followTopic, type FollowedTopic } from '../cli/kafka/follow-topic.js';
-import type { BoardFilter } from '../../adapters/redis/reader/board-scan.js';
+import type { CommentFilter } from '../../adapters/redis/reader/sla-reader.js';
 import { regionName } from './labels.js';
 
 /** An alert as the page gets it: longs as numbers, with the region's name. */
@@ -25,7 +25,7 @@ export function toAlertView(alert: SlaAlert): AlertView {
   };
 }
 
-export function alertMatches(filter: BoardFilter, alert: AlertView): boolean {
+export function alertMatches(filter: CommentFilter, alert: AlertView): boolean {
   return (
     (!filter.region || alert.region === filter.region) &&
     (!filter.category || alert.category === filter.category) &&
@@ -101,7 +101,7 @@ export class AlertFeed {
   }
 
   /** Newest first. */
-  recent(filter: BoardFilter = {}): AlertView[] {
+  recent(filter: CommentFilter = {}): AlertView[] {
     return this.recentAlerts.filter((a) => alertMatches(filter, a));
   }
 

@@ -1,8 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
-import { SlaKeys } from '../../adapters/redis/keys.js';
 import { epochDayOf, type CounterRow } from '../../core/sla/counters.js';
-import { readDayRows, readGaugeRows } from '../../adapters/redis/reader/board-counters.js';
-import { BoardScanner, type BoardFilter, type BoardScan } from '../../adapters/redis/reader/board-scan.js';
+import { SlaReader, type CommentFilter, type DeadlineScan } from '../../adapters/redis/reader/sla-reader.js';
 import { timedRead, type OpsMetrics } from './metrics.js';
 import { buildSnapshot, type BoardSnapshot } from './snapshot.js';
 
@@ -21,7 +19,7 @@ export interface BoardSourceOptions {
   metrics?: OpsMetrics;
 }
 
-export function filterKey(filter: BoardFilter): string {
+export function filterKey(filter: CommentFilter): string {
   return `${filter.region ?? ''}|${filter.category ?? ''}|${filter.priority ?? ''}`;
 }
 
@@ -37,28 +35,26 @@ const TODAY_MS = 10_000;
  */
 
 export class BoardSource {
-  private readonly scanner: BoardScanner;
-  private readonly keys: SlaKeys;
-  private readonly scans = new Map<string, { at: number; value: Promise<BoardScan> }>();
+  private readonly reader: SlaReader;
+  private readonly scans = new Map<string, { at: number; value: Promise<DeadlineScan> }>();
   private counters: { at: number; value: Promise<CounterRow[]> } | undefined;
   private today: { at: number; day: number; value: Promise<CounterRow[]> } | undefined;
 
   constructor(
-    private readonly redis: Redis | Cluster,
+    redis: Redis | Cluster,
     private readonly options: BoardSourceOptions,
   ) {
-    this.scanner = new BoardScanner(redis, options);
-    this.keys = new SlaKeys(options.prefix);
+    this.reader = new SlaReader(redis, options);
   }
 
   /** The board for one filter. Counters are shared by every filter; reads within cacheMs are reused. */
-  async snapshot(filter: BoardFilter): Promise<BoardSnapshot> {
+  async snapshot(filter: CommentFilter): Promise<BoardSnapshot> {
     const scan = await this.scan(filter);
     const [counters, today] = await Promise.all([this.counterRows(), this.todayRows(epochDayOf(scan.now))]);
     return buildSnapshot({ counters, today, scan, filter });
   }
 
-  private scan(filter: BoardFilter): Promise<BoardScan> {
+  private scan(filter: CommentFilter): Promise<DeadlineScan> {
     const key = filterKey(filter);
     const now = Date.now();
     for (const [k, v] of this.scans) if (now - v.at > 60_000) this.scans.delete(k);
@@ -67,7 +63,8 @@ export class BoardSource {
     const value = timedRead(
       this.options.metrics,
       'scan',
-      this.scanner.scan(filter, {
+      this.reader.deadlines({
+        filter,
         limit: this.options.overdueLimit,
         horizonMs: DUE_SOON_HORIZON_MS,
         cap: this.options.scanCap,
@@ -80,11 +77,7 @@ export class BoardSource {
 
   private counterRows(): Promise<CounterRow[]> {
     if (this.counters && Date.now() - this.counters.at < this.options.cacheMs) return this.counters.value;
-    const value = timedRead(
-      this.options.metrics,
-      'open',
-      readGaugeRows(this.redis, this.keys, this.options.shards),
-    );
+    const value = timedRead(this.options.metrics, 'open', this.reader.gaugeRows());
     const entry = { at: Date.now(), value };
     this.counters = entry;
     value.catch(() => {
@@ -96,11 +89,7 @@ export class BoardSource {
   private todayRows(day: number): Promise<CounterRow[]> {
     if (this.today && this.today.day === day && Date.now() - this.today.at < TODAY_MS)
       return this.today.value;
-    const value = timedRead(
-      this.options.metrics,
-      'today',
-      readDayRows(this.redis, this.keys, this.options.shards, day),
-    );
+    const value = timedRead(this.options.metrics, 'today', this.reader.dayRows(day));
     const entry = { at: Date.now(), day, value };
     this.today = entry;
     value.catch(() => {

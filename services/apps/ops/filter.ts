@@ -1,6 +1,6 @@
 import { CATEGORY_SYMBOLS, PRIORITY_SYMBOLS } from '../../core/contracts/index.js';
 import { regionInfo } from '../../core/regions/index.js';
-import type { BoardFilter } from '../../adapters/redis/reader/board-scan.js';
+import type { CommentFilter } from '../../adapters/redis/reader/sla-reader.js';
 
 export class FilterError extends Error {
   readonly code = 'OPS_BAD_FILTER';
@@ -17,8 +17,8 @@ function shown(value: string): string {
  * source read once per distinct filter, so this bounds the reads a visitor can cause to the few
  * thousand real combinations, not one per string they can invent. Throws FilterError.
  */
-export function parseFilter(params: URLSearchParams): BoardFilter {
-  const filter: BoardFilter = {};
+export function parseFilter(params: URLSearchParams): CommentFilter {
+  const filter: CommentFilter = {};
   const region = params.get('region')?.trim();
   const category = params.get('category')?.trim();
   const priority = params.get('priority')?.trim();

@@ -3,13 +3,13 @@ import type { Logger } from 'pino';
 import { alertMatches, type AlertFeed, type AlertView } from './alert-feed.js';
 import { filterKey, type BoardSource } from './board-source.js';
 import type { OpsMetrics } from './metrics.js';
-import type { BoardFilter } from '../../adapters/redis/reader/board-scan.js';
+import type { CommentFilter } from '../../adapters/redis/reader/sla-reader.js';
 import { contentKey, type BoardSnapshot } from './snapshot.js';
 
 interface Client {
   res: ServerResponse;
   address: string;
-  filter: BoardFilter;
+  filter: CommentFilter;
   key: string;
   /** contentKey of the last snapshot sent: nothing is sent while it stays the same. */
   lastContent?: string;
@@ -74,7 +74,7 @@ export class BoardHub {
     return undefined;
   }
 
-  async add(req: IncomingMessage, res: ServerResponse, filter: BoardFilter): Promise<void> {
+  async add(req: IncomingMessage, res: ServerResponse, filter: CommentFilter): Promise<void> {
     const address = req.socket.remoteAddress ?? 'unknown';
     const cap = this.overCap(address);
     if (cap) {

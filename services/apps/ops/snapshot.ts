@@ -3,7 +3,7 @@
  * same inputs give the same snapshot, so tests need no Redis and the hub can tell when nothing changed.
  */
 import type { CounterRow } from '../../core/sla/counters.js';
-import type { BoardFilter, BoardScan, OverdueItem } from '../../adapters/redis/reader/board-scan.js';
+import type { CommentFilter, DeadlineScan, OverdueComment } from '../../adapters/redis/reader/sla-reader.js';
 import { regionName } from './labels.js';
 
 export type Severity = 'ok' | 'warn' | 'high' | 'critical';
@@ -23,19 +23,23 @@ export interface BoardLine {
   severity: Severity;
 }
 
-export interface BoardOverdue extends OverdueItem {
+/**
+ * Without `lateMs`: it grows with every read, and the hub pushes a snapshot only when its content
+ * changed (contentKey); the page computes lateness from dueAt and its own clock.
+ */
+export interface BoardOverdue extends Omit<OverdueComment, 'lateMs'> {
   regionName: string;
 }
 
 export interface BoardSnapshot {
   /** Redis server time the figures were read at. */
   now: number;
-  filter: BoardFilter;
+  filter: CommentFilter;
   totals: {
     open: number;
     dueWithinHour: number;
     overdue: number;
-    /** False when `overdue` is a lower bound (see BoardScan). */
+    /** False when `overdue` is a lower bound (see DeadlineScan). */
     overdueExact: boolean;
     /** Today (UTC day of the Redis clock): answered in time / answered. */
     complianceToday: number | null;
@@ -61,8 +65,8 @@ export interface BoardSnapshot {
 export interface SnapshotInput {
   counters: readonly CounterRow[];
   today: readonly CounterRow[];
-  scan: BoardScan;
-  filter: BoardFilter;
+  scan: DeadlineScan;
+  filter: CommentFilter;
 }
 
 /**
@@ -77,7 +81,10 @@ export function severityOf(open: number, overdue: number, criticalOverdue: numbe
   return 'warn';
 }
 
-function matches(filter: BoardFilter, row: { region: string; category: string; priority: string }): boolean {
+function matches(
+  filter: CommentFilter,
+  row: { region: string; category: string; priority: string },
+): boolean {
   return (
     (!filter.region || row.region === filter.region) &&
     (!filter.category || row.category === filter.category) &&
@@ -184,7 +191,10 @@ export function buildSnapshot(input: SnapshotInput): BoardSnapshot {
       const { open: cellOpen, overdue: cellOverdue, severity } = line(key, t);
       return { region, category, open: cellOpen, overdue: cellOverdue, severity };
     }),
-    overdue: scan.overdue.map((item) => ({ ...item, regionName: regionName(item.region) })),
+    overdue: scan.overdue.map(({ lateMs: _lateMs, ...item }) => ({
+      ...item,
+      regionName: regionName(item.region),
+    })),
     partial: scan.truncated,
   };
 }

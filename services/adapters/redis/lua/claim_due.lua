@@ -13,8 +13,8 @@
   Returns { now, earliest, items }:
     now       the server time of the claim (the alerts' fired_at)
     earliest  the earliest scheduled alert or lease expiry left in the shard, or -1 when there is none
-    items     one array per claimed alert: member, kind, level, region, category, priority, posted_at,
-              due_at, record tail (municipality, thread, page, url, excerpt: services/adapters/redis/record/record.ts)
+    items     one row per claimed alert (`record_row` in includes/record.lua: member, due_at, posted_at,
+              region, category, priority, the claimed alert's kind and level, record tail)
 ]]
 --- @include "clock"
 --- @include "counters"
@@ -44,8 +44,7 @@ local function claim(member, from_lease)
     bump(KEYS[4], nil, 'overdue', rec.region .. '|' .. rec.category .. '|' .. rec.priority, 1, false)
   end
   redis.call('ZADD', KEYS[2], lease_until, member)
-  items[#items + 1] = { member, rec.kind, rec.level, rec.region, rec.category, rec.priority, rec.posted_at,
-    rec.due_at, rec.tail }
+  items[#items + 1] = record_row(member, rec)
 end
 
 for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do

@@ -4,33 +4,34 @@ import {
   complianceFrom,
   epochDayOf,
   responseHistogramsOf,
-  sumCounterHashes,
-  sumDailyHashes,
   totalsOf,
   type Compliance,
   type CounterRow,
   type CounterTotals,
   type ResponseHistogram,
 } from '../../../core/sla/counters.js';
-import type { AlertKind } from '../../../core/contracts/schema-types.generated.js';
-import { decodeRecordTail } from '../record/record.js';
 import { loadLuaScript } from '../lua-loader.js';
 import { RECORD_BUCKETS, SlaKeys } from '../keys.js';
 import { toSlaStoreError } from '../sla-status.js';
+import { allShards, readCounterRows, readDayRows, readGaugeRows } from './counter-reads.js';
+import {
+  DEFAULT_DEADLINE_OPTIONS,
+  mergeDeadlineReplies,
+  type DeadlineOptions,
+  type DeadlineReply,
+  type DeadlineScan,
+} from './deadlines.js';
+
+export { readCounterRows };
+export type {
+  CommentFilter,
+  DeadlineCell,
+  DeadlineOptions,
+  DeadlineScan,
+  OverdueComment,
+} from './deadlines.js';
 
 type RedisClient = Redis | Cluster;
-
-/** Reads every shard's counters (summed) for boards, CLIs and tests. */
-export async function readCounterRows(
-  redis: RedisClient,
-  keys: SlaKeys,
-  shards: number,
-): Promise<CounterRow[]> {
-  return sumCounterHashes(await allShards(shards, (shard) => redis.hgetall(keys.counters(shard))));
-}
-
-const allShards = <T>(shards: number, read: (shard: number) => Promise<T>): Promise<T[]> =>
-  Promise.all(Array.from({ length: shards }, (_, shard) => read(shard)));
 
 export interface CounterSummary {
   rows: CounterRow[];
@@ -40,39 +41,6 @@ export interface CounterSummary {
   byPriority: Record<string, CounterTotals>;
 }
 
-/** An open comment past its due_at, as the board lists it. */
-export interface OverdueComment {
-  commentKey: string;
-  platform: string;
-  commentId: string;
-  threadId: string;
-  pageId: string;
-  region: string;
-  municipality: string | null;
-  category: string;
-  priority: string;
-  excerpt: string;
-  url: string | null;
-  postedAt: number;
-  dueAt: number;
-  /** Redis time of the read minus due_at. */
-  lateMs: number;
-  /** The next alert still to fire, or null after the last escalation. */
-  nextAlert: { kind: AlertKind; level: number } | null;
-}
-
-export interface DeadlineSummary {
-  /** Redis server time of the read. */
-  now: number;
-  /** Open comments with now < due_at <= now + horizonMs. */
-  dueWithin: number;
-  horizonMs: number;
-  /** Oldest first, at most `limit`. */
-  overdue: OverdueComment[];
-  /** True when a shard stopped scanning at `scanLimit` members: counts and the list may be short. */
-  truncated: boolean;
-}
-
 export interface SlaBoard {
   now: number;
   epochDay: number;
@@ -80,16 +48,7 @@ export interface SlaBoard {
   today: CounterSummary;
   compliance: { today: Compliance; overall: Compliance };
   responseTimes: Record<string, ResponseHistogram>;
-  deadlines: DeadlineSummary;
-}
-
-export interface DeadlineOptions {
-  /** Overdue comments to list (default 20). */
-  limit?: number;
-  /** Window of "due soon" (default one hour). */
-  horizonMs?: number;
-  /** Members one shard may look at per set before it reports `truncated` (default 50,000). */
-  scanLimit?: number;
+  deadlines: DeadlineScan;
 }
 
 function summarise(rows: CounterRow[]): CounterSummary {
@@ -102,11 +61,12 @@ function summarise(rows: CounterRow[]): CounterSummary {
   };
 }
 
-type ReadDeadlinesFn = (...args: (string | number)[]) => Promise<unknown>;
+type ScanFn = (...args: (string | number)[]) => Promise<DeadlineReply>;
 
 /**
- * The read side of the SLA engine for the ops board and tools: counters and their breakdowns, daily
- * buckets, the response-time histogram, compliance, the oldest overdue comments and what falls due soon.
+ * The one read side of the SLA engine, for the ops board, the CLI, the metrics, tools and tests:
+ * counters and their breakdowns, the open/overdue gauges, daily buckets, the response-time histogram,
+ * compliance, and the deadline scan (overdue comments, due soon, per cell, filtered or not).
  * Reads only; every shard is read in parallel (each on its own node on a cluster) and summed here.
  */
 export class SlaReader {
@@ -117,13 +77,9 @@ export class SlaReader {
     readonly options: { prefix: string; shards: number },
   ) {
     this.keys = new SlaKeys(options.prefix);
-    if (!('readDeadlines' in redis)) {
-      redis.defineCommand('readDeadlines', { numberOfKeys: 3, lua: loadLuaScript('read_deadlines') });
+    if (!('scanDeadlines' in redis)) {
+      redis.defineCommand('scanDeadlines', { numberOfKeys: 3, lua: loadLuaScript('scan_deadlines') });
     }
-  }
-
-  private shards<T>(read: (shard: number) => Promise<T>): Promise<T[]> {
-    return allShards(this.options.shards, read);
   }
 
   /** Redis server time in ms (the clock the scripts use). */
@@ -132,26 +88,34 @@ export class SlaReader {
     return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   }
 
+  /** Every counter row (whole hashes). */
+  counterRows(): Promise<CounterRow[]> {
+    return readCounterRows(this.redis, this.keys, this.options.shards);
+  }
+
   async counters(): Promise<CounterSummary> {
-    return summarise(await readCounterRows(this.redis, this.keys, this.options.shards));
+    return summarise(await this.counterRows());
+  }
+
+  /** The `open` and `overdue` gauges alone (HSCAN MATCH): what a poller such as the board needs. */
+  gaugeRows(): Promise<CounterRow[]> {
+    return readGaugeRows(this.redis, this.keys, this.options.shards);
   }
 
   /** The daily buckets of one epoch day (UTC, by the Redis clock at the time of each transition). */
+  dayRows(epochDay: number): Promise<CounterRow[]> {
+    return readDayRows(this.redis, this.keys, this.options.shards, epochDay);
+  }
+
   async daily(epochDay: number): Promise<CounterSummary> {
-    const hashes = await this.shards(async (shard) => {
-      const fields: Record<string, string> = {};
-      const stream = this.redis.hscanStream(this.keys.daily(shard), { match: `${epochDay}|*`, count: 1000 });
-      for await (const chunk of stream as AsyncIterable<string[]>) {
-        for (let i = 0; i + 1 < chunk.length; i += 2) fields[chunk[i] as string] = chunk[i + 1] as string;
-      }
-      return fields;
-    });
-    return summarise(sumDailyHashes(hashes, epochDay));
+    return summarise(await this.dayRows(epochDay));
   }
 
   /** First-reply times per priority. */
   async responseTimes(): Promise<Record<string, ResponseHistogram>> {
-    return responseHistogramsOf(await this.shards((shard) => this.redis.hgetall(this.keys.counters(shard))));
+    return responseHistogramsOf(
+      await allShards(this.options.shards, (shard) => this.redis.hgetall(this.keys.counters(shard))),
+    );
   }
 
   /** Answered in time / answered, overall and for the current epoch day. */
@@ -163,18 +127,20 @@ export class SlaReader {
     return { today: complianceFrom(today.totals), overall: complianceFrom(overall.totals) };
   }
 
-  /** The oldest overdue comments (all shards, oldest due_at first) and how many fall due within the horizon. */
-  async deadlines(options: DeadlineOptions = {}): Promise<DeadlineSummary> {
-    const limit = options.limit ?? 20;
-    const horizonMs = options.horizonMs ?? 3_600_000;
-    const scanLimit = options.scanLimit ?? 50_000;
+  /**
+   * The oldest overdue comments matching the filter (all shards, oldest due_at first), how many fall
+   * due within the horizon, and both per cell (scan_deadlines.lua on every shard).
+   */
+  async deadlines(options: DeadlineOptions = {}): Promise<DeadlineScan> {
+    const { limit, horizonMs, cap } = { ...DEFAULT_DEADLINE_OPTIONS, ...options };
+    const filter = options.filter ?? {};
     // The Buffer variant: a record's tail is binary (services/adapters/redis/record/record.ts).
-    const call = (this.redis as unknown as { readDeadlinesBuffer: ReadDeadlinesFn }).readDeadlinesBuffer.bind(
+    const call = (this.redis as unknown as { scanDeadlinesBuffer: ScanFn }).scanDeadlinesBuffer.bind(
       this.redis,
     );
-    let replies: [number, number, number, (Buffer | number)[][]][];
+    let replies: DeadlineReply[];
     try {
-      replies = (await this.shards((shard) =>
+      replies = await allShards(this.options.shards, (shard) =>
         call(
           this.keys.due(shard),
           this.keys.late(shard),
@@ -183,27 +149,19 @@ export class SlaReader {
           RECORD_BUCKETS,
           limit,
           horizonMs,
-          scanLimit,
+          cap,
+          filter.region ?? '',
+          filter.category ?? '',
+          filter.priority ?? '',
         ),
-      )) as typeof replies;
+      );
     } catch (e) {
-      throw toSlaStoreError(e, 'readDeadlines');
+      throw toSlaStoreError(e, 'scanDeadlines');
     }
-    const now = Math.max(...replies.map(([shardNow]) => shardNow));
-    const overdue = replies
-      .flatMap(([, , , items]) => items.map((f) => toOverdue(f, now)))
-      .sort((a, b) => a.dueAt - b.dueAt || a.commentKey.localeCompare(b.commentKey))
-      .slice(0, limit);
-    return {
-      now,
-      horizonMs,
-      dueWithin: replies.reduce((sum, [, dueSoon]) => sum + dueSoon, 0),
-      overdue,
-      truncated: replies.some(([, , truncated]) => truncated === 1),
-    };
+    return mergeDeadlineReplies(replies, limit, horizonMs);
   }
 
-  /** Everything the board shows, in one call. */
+  /** Everything a board shows, in one call. */
   async board(options: DeadlineOptions = {}): Promise<SlaBoard> {
     const now = await this.now();
     const epochDay = epochDayOf(now);
@@ -223,37 +181,4 @@ export class SlaReader {
       deadlines,
     };
   }
-}
-
-/**
- * One overdue row as `read_deadlines.lua` and the board's `board_scan.lua` return it: member, due_at,
- * posted_at, region, category, priority, next alert kind and level, the record's opaque tail.
- */
-export function overdueRowOf(f: (Buffer | number)[]): Omit<OverdueComment, 'lateMs'> {
-  const commentKey = String(f[0]);
-  const colon = commentKey.indexOf(':');
-  const commentId = commentKey.slice(colon + 1);
-  const kind = String(f[6] ?? '');
-  const tail = decodeRecordTail(f[8] as Buffer, commentId);
-  return {
-    commentKey,
-    platform: commentKey.slice(0, colon),
-    commentId,
-    dueAt: Number(f[1]),
-    postedAt: Number(f[2]),
-    region: String(f[3]),
-    municipality: tail.municipality,
-    category: String(f[4]),
-    priority: String(f[5]),
-    threadId: tail.threadId,
-    pageId: tail.pageId,
-    url: tail.url,
-    excerpt: tail.excerpt,
-    nextAlert: kind ? { kind: kind as AlertKind, level: Number(f[7]) } : null,
-  };
-}
-
-function toOverdue(f: (Buffer | number)[], now: number): OverdueComment {
-  const row = overdueRowOf(f);
-  return { ...row, lateMs: now - row.dueAt };
 }

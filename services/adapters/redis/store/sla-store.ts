@@ -1,6 +1,6 @@
 import type { Cluster, Redis, ChainableCommander } from 'ioredis';
 import type { SlaCommand, SlaOutcome } from '../../../core/sla/commands.js';
-import { decodeRecordTail } from '../record/record.js';
+import { commentRowOf, type RecordedComment } from '../record/comment-row.js';
 import type { AlertKind } from '../../../core/contracts/schema-types.generated.js';
 import { loadLuaScript } from '../lua-loader.js';
 import { RECORD_BUCKETS, SlaKeys } from '../keys.js';
@@ -27,24 +27,15 @@ type BufferScriptName = `${ScriptName}Buffer`;
  */
 export const MAX_TRANSITIONS_PER_CALL = 200;
 
-/** A due alert handed out by `claimDue`, with what the alert message needs. */
-export interface ClaimedAlert {
+/**
+ * A due alert handed out by `claimDue`, with what the alert message needs. Not the reader's
+ * OverdueComment: the sweeper needs the alert it claimed (kind, level, shard), the board the next one
+ * still to fire and how late it is; the comment's fields are one definition (RecordedComment).
+ */
+export interface ClaimedAlert extends RecordedComment {
   shard: number;
-  commentKey: string;
   kind: AlertKind;
   level: number;
-  platform: string;
-  commentId: string;
-  threadId: string;
-  pageId: string;
-  region: string;
-  municipality: string | null;
-  category: string;
-  priority: string;
-  postedAt: number;
-  dueAt: number;
-  excerpt: string;
-  url: string | null;
 }
 
 export interface ClaimResult {
@@ -197,28 +188,11 @@ export class SlaStore {
       now,
       earliest: earliest < 0 ? null : earliest,
       alerts: items.map((f) => {
-        const commentKey = String(f[0]);
-        const colon = commentKey.indexOf(':');
-        const commentId = commentKey.slice(colon + 1);
-        const tail = decodeRecordTail(f[8] as Buffer, commentId);
-        return {
-          shard,
-          commentKey,
-          kind: String(f[1]) as AlertKind,
-          level: Number(f[2]),
-          platform: commentKey.slice(0, colon),
-          commentId,
-          threadId: tail.threadId,
-          pageId: tail.pageId,
-          region: String(f[3]),
-          municipality: tail.municipality,
-          category: String(f[4]),
-          priority: String(f[5]),
-          postedAt: Number(f[6]),
-          dueAt: Number(f[7]),
-          excerpt: tail.excerpt,
-          url: tail.url,
-        };
+        const { comment, alert } = commentRowOf(f);
+        // claim_due only hands out records that have an alert to fire.
+        if (!alert)
+          throw new SlaStoreError('UNEXPECTED_REPLY', `claimDue: no alert in ${comment.commentKey}`, false);
+        return { shard, ...comment, kind: alert.kind, level: alert.level };
       }),
     };
   }

@@ -67,7 +67,7 @@ import { isolatedStack } from '../../../support/fixture.js';
 import { answerOf, cancelOf, openCommand, serverNow } from './helpers.js';
 
 const LUA_DIR = join(import.meta.dirname, '..', '..', '..', '..', 'services', 'adapters', 'redis', 'lua');
-const SCRIPTS = ['apply_batch', 'claim_due', 'ack_alert', 'read_deadlines'];
+const SCRIPTS = ['apply_batch', 'claim_due', 'ack_alert', 'scan_deadlines'];
 
 /** `local NAME = { ... }` as written in a script (braces balanced), for tables outside the includes. */
 function luaTableStatement(source: string, name: string): string {

@@ -4,7 +4,7 @@ import { loadOpsConfig } from '../../../../services/apps/ops/config.js';
 import { FilterError, parseFilter } from '../../../../services/apps/ops/filter.js';
 import { authorised, sameSecret, sessionValue } from '../../../../services/apps/ops/auth.js';
 import { buildSnapshot, contentKey, severityOf } from '../../../../services/apps/ops/snapshot.js';
-import type { BoardScan } from '../../../../services/adapters/redis/reader/board-scan.js';
+import type { DeadlineScan } from '../../../../services/adapters/redis/reader/sla-reader.js';
 import type { CounterRow } from '../../../../services/core/sla/counters.js';
 
 const row = (
@@ -21,8 +21,10 @@ const row = (
   value,
 });
 
-const scan: BoardScan = {
+const scan: DeadlineScan = {
   now: 1_000_000,
+  horizonMs: 3_600_000,
+  dueWithin: 3,
   truncated: false,
   overdueTotal: 2,
   overdueTotalExact: true,

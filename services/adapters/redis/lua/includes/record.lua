@@ -98,6 +98,14 @@ local function unpack_record(s)
   return rec
 end
 
+-- The one row every reader of a record returns to TypeScript (claim_due, scan_deadlines; decoded by
+-- commentRowOf in services/adapters/redis/record/comment-row.ts, which lists the same fields): member,
+-- due_at, posted_at, region, category, priority, next alert kind ('' = none), level, opaque tail.
+local function record_row(member, rec)
+  return { member, rec.due_at, rec.posted_at, rec.region, rec.category, rec.priority, rec.kind or '',
+    rec.level or 0, rec.tail }
+end
+
 local CHUNK_SUFFIX = { [0] = '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' }
 local function chunk_field(member, i) return member .. (CHUNK_SUFFIX[i] or string.char(48 + i)) end
 -- Chunk 0's prefix: the chunk count in base 36 and ':'.

@@ -1,6 +1,7 @@
 --[[
-  board_scan (read-only): what the ops board needs beyond the counters, for one shard. Never changes
-  anything. Uses the SLA store's layout and includes (services/adapters/redis/lua/_README.md).
+  scan_deadlines (read-only): the one deadline read of a shard, for the ops board, the CLI, tools and
+  tests (SlaReader.deadlines in services/adapters/redis/reader/sla-reader.ts); unfiltered when ARGV[6..8]
+  are ''. Never changes anything. Uses the SLA store's layout and includes (lua/_README.md).
 
   KEYS[1] due wheel index   KEYS[2] late wheel index   KEYS[3] lease zset
   ARGV[1] record bucket key prefix of this shard (same hash tag)  ARGV[2] record buckets per shard
@@ -9,22 +10,24 @@
 
   Returns { now, truncated, counts, items, overdue, exact }:
     now        the server time of the read
-    truncated  1 when a set had more members to visit than ARGV[5]: the due-soon counts are then lower
-               bounds, and a filtered list may be short
+    truncated  1 when a set had more members to visit than ARGV[5] (the due-soon counts are then lower
+               bounds) or the late wheel had more than were visited and fewer than ARGV[3] of them
+               matched (a filtered list may then be short)
     counts     flat: 'region|category|priority', overdue not in the late wheel, due within the horizon, ...
-               over the members visited. Overdue comments in the late wheel are not counted here: the
-               `overdue` gauge of the counters hash counts them all, exactly (lua/_README.md); the ones
-               outside it (BREACH not claimed yet) come first in the due wheel, so these counts of them
-               are exact whenever `exact` is 1
-    items      the overdue comments that match the filter, oldest due_at first, at most ARGV[3]: member,
-               due_at, posted_at, region, category, priority, next alert kind ('' = none), level, record
-               tail (municipality, thread, page, url, excerpt: services/adapters/redis/record/record.ts)
+               over the members visited, whatever the filter. Overdue comments in the late wheel are not
+               counted here: the `overdue` gauge of the counters hash counts them all, exactly
+               (lua/_README.md); the ones outside it (BREACH not claimed yet) come first in the due wheel,
+               so these counts of them are exact whenever `exact` is 1
+    items      the overdue comments that match the filter, oldest due_at first, at most ARGV[3], one
+               `record_row` each (includes/record.lua)
     overdue    every overdue comment of the shard: the late wheel's size (ZCARD per slot, no record
                read) plus the overdue ones visited that the sweeper has not claimed yet
     exact      1 when `overdue` is exact; 0 when more unclaimed overdue comments than ARGV[5] wait (the
                sweepers are behind), and `overdue` is a lower bound
 
-  Cost: a ZCARD per late-wheel slot and at most ARGV[5] record reads per set, in the wheels' order.
+  Cost: a ZCARD per late-wheel slot; record reads of at most ARGV[5] members per set in the wheels'
+  order, and of the late wheel only its oldest ARGV[3] (whole minutes) when unfiltered: the late wheel is
+  in due_at order and adds nothing to the counts, so its oldest members are all an unfiltered list needs.
 ]]
 --- @include "clock"
 --- @include "record"
@@ -42,6 +45,7 @@ local function bucket(member) return ARGV[1] .. bucket_of(member, buckets) end
 
 -- `from`: 'late' (claimed breach), 'due' (next alert not claimed yet) or 'lease' (alert in flight).
 local extra_overdue = 0
+local late_matched = 0
 local function consider(member, from)
   if seen[member] then return end
   seen[member] = true
@@ -69,6 +73,7 @@ local function consider(member, from)
   if (want_region == '' or want_region == rec.region) and (want_category == '' or want_category == rec.category)
     and (want_priority == '' or want_priority == rec.priority) then
     matches[#matches + 1] = { member, rec.due_at }
+    if from == 'late' then late_matched = late_matched + 1 end
   end
 end
 
@@ -79,7 +84,9 @@ end
 
 -- Breached comments (by due_at); then the ones whose next alert falls before the horizon, which holds
 -- every comment due before it that the sweeper has not claimed yet; then alerts in flight.
-if wheel_scan(KEYS[2], now, cap, function(m) consider(m, 'late') end) < late_total then truncated = 1 end
+local filtered = want_region ~= '' or want_category ~= '' or want_priority ~= ''
+local late_visited = wheel_scan(KEYS[2], now, filtered and cap or limit, function(m) consider(m, 'late') end)
+if late_visited < late_total and late_matched < limit then truncated = 1 end
 -- The due wheel in next-alert order: unclaimed overdue comments come before the ones due soon, so
 -- the overdue total stays exact unless the visit stops before it passes `now`.
 local last_due_score = -1
@@ -104,8 +111,7 @@ local items = {}
 for i = 1, math.min(limit, #matches) do
   local member = matches[i][1]
   local rec = unpack_record((record_get(bucket(member), member)))
-  items[i] = { member, rec.due_at, rec.posted_at, rec.region, rec.category, rec.priority, rec.kind or '',
-    rec.level or 0, rec.tail }
+  items[i] = record_row(member, rec)
 end
 local flat = {}
 for dim, c in pairs(counts) do

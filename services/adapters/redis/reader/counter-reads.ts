@@ -1,8 +1,8 @@
 /**
- * The board's counter reads. The SLA reader (services/adapters/redis/reader/sla-reader.ts) reads whole counter
- * hashes; the board needs only the `open` and `overdue` gauges and today's buckets, and reads them every
- * second, so it asks Redis for just those fields (HSCAN MATCH with a large COUNT: a few round trips per
- * shard and gauge, a fraction of the bytes) and parses nothing else. Field layout: services/adapters/redis/lua/_README.md "Counters".
+ * Counter reads of every shard, summed: whole hashes (HGETALL), or just some fields (HSCAN MATCH with a
+ * large COUNT: a few round trips per shard, a fraction of the bytes) for the readers that poll, such as
+ * the ops board every second. Field layout: lua/_README.md "Counters". Used through SlaReader
+ * (sla-reader.ts), which also exports readCounterRows for callers that only want the raw rows.
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { SlaKeys } from '../keys.js';
@@ -25,7 +25,16 @@ async function scanFields(
   return fields;
 }
 
-const allShards = <T>(shards: number, read: (shard: number) => Promise<T>) =>
+/** Every shard's whole counters hash, summed. */
+export async function readCounterRows(
+  redis: Redis | Cluster,
+  keys: SlaKeys,
+  shards: number,
+): Promise<CounterRow[]> {
+  return sumCounterHashes(await allShards(shards, (shard) => redis.hgetall(keys.counters(shard))));
+}
+
+export const allShards = <T>(shards: number, read: (shard: number) => Promise<T>) =>
   Promise.all(Array.from({ length: shards }, (_, shard) => read(shard)));
 
 /** The gauges the board shows per cell: open comments, and of them the ones in the late wheel. */
