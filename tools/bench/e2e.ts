@@ -27,7 +27,7 @@ import { ensureTopics } from '../../services/adapters/kafka/topics.js';
 import { readCounterRows } from '../../services/adapters/redis/reader/sla-reader.js';
 import { SlaKeys } from '../../services/adapters/redis/keys.js';
 import { totalsOf } from '../../services/core/sla/counters.js';
-import { spawnNode, ROOT, type BenchProcess } from '../harness/bench-process.js';
+import { launchRole, REPO_ROOT as ROOT, type RoleProcess } from '../../services/runtime/launch.js';
 import { benchWorkload, type BenchMessage } from './bench-workload.js';
 import { formatSummary, summariseProfile } from './cpu-profile.js';
 import { createCommentFactory } from '../harness/comment-texts.js';
@@ -226,7 +226,7 @@ interface Drain {
  */
 async function timeDrain(
   admin: Admin,
-  proc: BenchProcess,
+  proc: RoleProcess,
   role: Role,
   total: number,
   options: { limitSeconds: number; untilCommitted: boolean; startTimeoutMs: number; baseline?: number },
@@ -234,7 +234,7 @@ async function timeDrain(
   const waitStart = performance.now();
   let first: { at: number; outputs: number; cpu: number } | undefined;
   for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited early:\n${proc.output()}`);
+    if (!proc.alive()) throw new Error(`${proc.name} exited early:\n${proc.output()}`);
     const outputs = await sumOffsets(admin, role.topics.classified);
     const now = performance.now();
     if (!first) {
@@ -389,7 +389,7 @@ async function main(): Promise<void> {
   const redis = new Redis(stack.redisUrl);
   const roles = [roleOf('worker', runId, stack, o), roleOf('naive', runId, stack, o)] as const;
   const [real, naive] = roles;
-  const processes: BenchProcess[] = [];
+  const processes: RoleProcess[] = [];
   const profileDir = o.profile ? mkdtempSync(join(tmpdir(), 'otklik-bench-prof-')) : undefined;
   log(
     `run ${runId}: n=${o.n}, rate=${o.rate}/s for ${o.latencySeconds} s, naive n=${o.naiveN}, ${o.partitions} partitions`,
@@ -409,7 +409,12 @@ async function main(): Promise<void> {
     const naiveWindows: Drain[] = [];
     const timeNaiveWindow = async () => {
       const baseline = await sumOffsets(admin, naive.topics.classified);
-      const proc = spawnNode('naive', 'tools/bench/naive-worker.ts', [], naive.env);
+      const proc = launchRole({
+        name: 'naive',
+        script: 'tools/bench/naive-worker.ts',
+        env: naive.env,
+        keepLines: 200,
+      });
       processes.push(proc);
       const window = await timeDrain(admin, proc, naive, o.naiveN, {
         limitSeconds: o.naiveSeconds / 2,
@@ -434,10 +439,15 @@ async function main(): Promise<void> {
     const produceRate = await produceBacklog(producer, real.topics.comments, workload.messages);
     log(`queued them at ${round(produceRate)}/s`);
     const redisCpuBefore = await redisCpuSeconds(redis);
-    const worker = spawnNode('worker', 'services/runtime/main.ts', ['worker'], real.env, [
-      ...o.workerNodeOptions,
-      ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
-    ]);
+    const worker = launchRole({
+      name: 'worker',
+      env: real.env,
+      keepLines: 200,
+      nodeFlags: [
+        ...o.workerNodeOptions,
+        ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+      ],
+    });
     processes.push(worker);
     const drain = await timeDrain(admin, worker, real, o.n, {
       limitSeconds: 600,
@@ -463,8 +473,8 @@ async function main(): Promise<void> {
       `latency at ${round(latency.achievedRate)}/s: p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms (${latency.received}/${latency.sent} received; worker output stamped at p50 ${latency.workerP50} ms, p99 ${latency.workerP99} ms)`,
     );
     log(`worst latency of the events sent in each second: ${latency.worstBySecond.join(' ')} ms`);
-    const warnings = worker.output();
-    if (warnings) log(`the real worker logged (last lines):\n${warnings}`);
+    const warnings = worker.output(40);
+    if (warnings.includes('\n')) log(`the real worker logged (last lines):\n${warnings}`);
     t = performance.now();
     await worker.stop();
     log(`real worker stopped in ${round(performance.now() - t)} ms`);
