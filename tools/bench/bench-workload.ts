@@ -3,7 +3,8 @@ import { classify } from '../../services/core/classifier/index.js';
 import { encodeCommentEvent } from '../../services/core/contracts/index.js';
 import type { CommentEvent } from '../../services/core/contracts/schema-types.generated.js';
 import { commentKeyOf } from '../../services/core/sla/shard.js';
-import { createCommentFactory, seededRandom } from '../harness/comment-texts.js';
+import { createCommentFactory } from '../harness/comment-texts.js';
+import { seededRandom } from '../harness/random.js';
 
 export interface BenchMessage {
   key: string;

@@ -14,7 +14,7 @@
  *
  * Topics, group and key prefix are unique per run and removed afterwards. The last stdout line is JSON.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -27,12 +27,13 @@ import { ensureTopics } from '../../services/adapters/kafka/topics.js';
 import { readCounterRows } from '../../services/adapters/redis/reader/sla-reader.js';
 import { SlaKeys } from '../../services/adapters/redis/keys.js';
 import { totalsOf } from '../../services/core/sla/counters.js';
-import { launchRole, REPO_ROOT as ROOT, type RoleProcess } from '../../services/runtime/launch.js';
+import { launchRole, type RoleProcess } from '../../services/runtime/launch.js';
 import { benchWorkload, type BenchMessage } from './bench-workload.js';
 import { formatSummary, summariseProfile } from './cpu-profile.js';
 import { createCommentFactory } from '../harness/comment-texts.js';
 import { commentKeyOf } from '../../services/core/sla/shard.js';
 import { encodeCommentEvent } from '../../services/core/contracts/index.js';
+import { requireStackEnv } from '../harness/stack-env.js';
 
 const USAGE = `usage: npm run bench:e2e -- [options]
   --n N                  events for the throughput runs (default 100000)
@@ -120,23 +121,6 @@ function parseOptions(argv: string[]): Options {
     keep: flags.has('keep'),
     seed: num('seed', 1) as number,
   };
-}
-
-/** KAFKA_BROKERS and REDIS_URL: from the environment, else from what `npm run stack:up` wrote. */
-function stackEnv(): { brokers: string; redisUrl: string } {
-  const file = join(process.env.OTKLIK_STATE_DIR ?? join(ROOT, '.otklik'), 'stack.env');
-  const fromFile: Record<string, string> = {};
-  if (existsSync(file)) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      const eq = line.indexOf('=');
-      if (eq > 0 && !line.startsWith('#')) fromFile[line.slice(0, eq)] = line.slice(eq + 1);
-    }
-  }
-  const brokers = process.env.KAFKA_BROKERS ?? fromFile.KAFKA_BROKERS;
-  const redisUrl = process.env.REDIS_URL ?? fromFile.REDIS_URL;
-  if (!brokers || !redisUrl)
-    throw new Error(`no KAFKA_BROKERS / REDIS_URL: run \`npm run stack:up\` first (${file})`);
-  return { brokers, redisUrl };
 }
 
 const log = (message: string) => console.log(`[bench] ${message}`);
@@ -376,7 +360,7 @@ async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
-  const stack = stackEnv();
+  const stack = requireStackEnv();
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const kafka = createKafka(
     { brokers: stack.brokers.split(','), clientId: `bench-${runId}` },

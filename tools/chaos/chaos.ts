@@ -18,6 +18,7 @@ import { committedOffsets, endOffsets, readToEnd, sleep, sumOf } from '../harnes
 import { freePort, startOwnRedis, type OwnRedis } from '../harness/redis-server.js';
 import { launchRole, type RoleProcess } from '../../services/runtime/launch.js';
 import { buildChaosWorkload, type ChaosWorkload } from './workload.js';
+import { seededRandom } from '../harness/random.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -245,7 +246,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const faults = (async () => {
       let brokerDone = !options.restartBroker;
       let redisDone = !options.restartRedis;
-      const rnd = mulberry(options.seed);
+      const rnd = seededRandom(options.seed);
       while (chaosOn) {
         await sleep(options.killEveryMs * (0.5 + rnd()));
         if (!chaosOn) break;
@@ -419,15 +420,4 @@ function formatTable(rows: [string, number | string, number | string][]): string
     );
   }
   return lines.join('\n');
-}
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

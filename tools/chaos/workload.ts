@@ -6,7 +6,8 @@ import type { CounterTotals } from '../../services/core/sla/counters.js';
 import { planSla, type PlanOptions } from '../../services/core/sla/plan.js';
 import type { PolicyConfig } from '../../services/core/sla/policy.js';
 import { commentKeyOf } from '../../services/core/sla/shard.js';
-import { createCommentFactory, seededRandom } from '../harness/comment-texts.js';
+import { createCommentFactory } from '../harness/comment-texts.js';
+import { seededRandom } from '../harness/random.js';
 
 export type Fate = 'in_time' | 'late' | 'never' | 'deleted' | 'not_actionable';
 

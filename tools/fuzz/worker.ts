@@ -1,18 +1,6 @@
 /** One Otklik worker process for the fuzzer, started as production starts it, with its HTTP probes. */
-import { createServer } from 'node:net';
 import { launchRole } from '../../services/runtime/launch.js';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../harness/redis-server.js';
 
 export interface Probe {
   status: number | 'unreachable';

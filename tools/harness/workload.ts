@@ -5,7 +5,8 @@ import type { CounterTotals } from '../../services/core/sla/counters.js';
 import { planSla, type PlanOptions } from '../../services/core/sla/plan.js';
 import type { PolicyConfig } from '../../services/core/sla/policy.js';
 import { commentKeyOf } from '../../services/core/sla/shard.js';
-import { createCommentFactory, seededRandom } from './comment-texts.js';
+import { createCommentFactory } from './comment-texts.js';
+import { seededRandom } from './random.js';
 
 export interface WorkloadOptions {
   runId: string;

@@ -13,7 +13,7 @@ import {
   waitUntilAllCommitted,
   type GroupMember,
 } from '../../../../tools/harness/kafka.js';
-import { openScenario, withWorkerLogs, type Scenario } from '../../../../tools/harness/scenario.js';
+import { openScenario, withWorkerLogs, type Scenario } from '../../../support/scenario.js';
 import { launchRole, type RoleProcess } from '../../../../services/runtime/launch.js';
 
 const PARTITIONS = 6;

@@ -17,7 +17,7 @@ import {
 } from '../../../../tools/harness/kafka.js';
 import { readOutputs, readTotals } from '../../../../tools/harness/outcome.js';
 import { commitBounds } from '../../../../tools/harness/commit-bounds.js';
-import { openScenario, withWorkerLogs, type Scenario } from '../../../../tools/harness/scenario.js';
+import { openScenario, withWorkerLogs, type Scenario } from '../../../support/scenario.js';
 import { launchRole, type RoleProcess } from '../../../../services/runtime/launch.js';
 
 const PARTITIONS = 6;

@@ -19,7 +19,7 @@ import {
 import { readOutputs, readTotals } from '../../../../tools/harness/outcome.js';
 import { commitBounds } from '../../../../tools/harness/commit-bounds.js';
 import { startOwnRedis, type OwnRedis } from '../../../../tools/harness/redis-server.js';
-import { openScenario, withWorkerLogs, type Scenario } from '../../../../tools/harness/scenario.js';
+import { openScenario, withWorkerLogs, type Scenario } from '../../../support/scenario.js';
 import { launchRole, type RoleProcess } from '../../../../services/runtime/launch.js';
 
 const PARTITIONS = 3;

@@ -2,10 +2,10 @@ import type { Admin, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { createReliableProducer } from '../../services/adapters/kafka/producer.js';
 import { loadConfig } from '../../services/runtime/config/load.js';
-import { isolatedStack } from '../../test/support/fixture.js';
-import { createTestTopics } from './kafka.js';
-import { deleteKeys } from './outcome.js';
-import { buildWorkload, type Workload, type WorkloadOptions } from './workload.js';
+import { isolatedStack } from './fixture.js';
+import { createTestTopics } from '../../tools/harness/kafka.js';
+import { deleteKeys } from '../../tools/harness/outcome.js';
+import { buildWorkload, type Workload, type WorkloadOptions } from '../../tools/harness/workload.js';
 import { killAll, type RoleProcess } from '../../services/runtime/launch.js';
 
 export type Scenario = Awaited<ReturnType<typeof openScenario>>;
