@@ -5,7 +5,7 @@ import { loadConfig } from '../../services/runtime/config/load.js';
 import { isolatedStack } from './fixture.js';
 import { createTestTopics } from '../../tools/harness/kafka.js';
 import { deleteKeys } from '../../tools/harness/outcome.js';
-import { buildWorkload, type Workload, type WorkloadOptions } from '../../tools/harness/workload.js';
+import { buildWorkload, type Workload, type WorkloadOptions } from '../../tools/harness/workload/runtime.js';
 import { killAll, type RoleProcess } from '../../services/runtime/launch.js';
 
 export type Scenario = Awaited<ReturnType<typeof openScenario>>;

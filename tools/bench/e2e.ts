@@ -28,7 +28,7 @@ import { readCounterRows } from '../../services/adapters/redis/reader/sla-reader
 import { SlaKeys } from '../../services/adapters/redis/keys.js';
 import { totalsOf } from '../../services/core/sla/counters.js';
 import { launchRole, type RoleProcess } from '../../services/runtime/launch.js';
-import { benchWorkload, type BenchMessage } from './bench-workload.js';
+import { benchWorkload, type BenchMessage } from '../harness/workload/bench.js';
 import { formatSummary, summariseProfile } from './cpu-profile.js';
 import { createCommentFactory } from '../harness/comment-texts.js';
 import { commentKeyOf } from '../../services/core/sla/shard.js';

@@ -17,7 +17,7 @@ import { COUNTER_METRICS, totalsOf, type CounterTotals } from '../../services/co
 import { committedOffsets, endOffsets, readToEnd, sleep, sumOf } from '../harness/kafka.js';
 import { freePort, startOwnRedis, type OwnRedis } from '../harness/redis-server.js';
 import { launchRole, type RoleProcess } from '../../services/runtime/launch.js';
-import { buildChaosWorkload, type ChaosWorkload } from './workload.js';
+import { buildChaosWorkload, type ChaosWorkload } from '../harness/workload/chaos.js';
 import { seededRandom } from '../harness/random.js';
 
 const run = promisify(execFile);

@@ -14,7 +14,7 @@ import { readCounterRows } from '../../../services/adapters/redis/reader/sla-rea
 import { SlaKeys } from '../../../services/adapters/redis/keys.js';
 import { loadConfig } from '../../../services/runtime/config/load.js';
 import { COUNTER_METRICS, totalsOf } from '../../../services/core/sla/counters.js';
-import { buildChaosWorkload } from '../../../tools/chaos/workload.js';
+import { buildChaosWorkload } from '../../../tools/harness/workload/chaos.js';
 import { until } from '../../../tools/harness/kafka.js';
 import { killAll, launchRole } from '../../../services/runtime/launch.js';
 
