@@ -153,7 +153,7 @@ export function launchRole(options: LaunchOptions): RoleProcess {
     alive: isAlive,
     exitCode: () => child.exitCode ?? child.signalCode,
     exitedEarly: () => !stopRequested && !isAlive(),
-    output: (count = 60) => `--- ${options.name} (pid ${child.pid}) ---\n${lines.slice(-count).join('\n')}`,
+    output: (count = 60) => [`--- ${options.name} (pid ${child.pid}) ---`, ...lines.slice(-count)].join('\n'),
     cpuSeconds: () => cpuSecondsOf(child.pid),
     async stop(timeoutMs = 40_000) {
       stopRequested = true;

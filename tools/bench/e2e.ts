@@ -457,6 +457,7 @@ async function main(): Promise<void> {
       `latency at ${round(latency.achievedRate)}/s: p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms (${latency.received}/${latency.sent} received; worker output stamped at p50 ${latency.workerP50} ms, p99 ${latency.workerP99} ms)`,
     );
     log(`worst latency of the events sent in each second: ${latency.worstBySecond.join(' ')} ms`);
+    // output() heads the lines with the process name: one line means it logged nothing.
     const warnings = worker.output(40);
     if (warnings.includes('\n')) log(`the real worker logged (last lines):\n${warnings}`);
     t = performance.now();

@@ -48,6 +48,7 @@ describe('launchRole', { timeout: 60_000 }, () => {
       () => readFileSync(logFile, 'utf8').split('waiting').length === 3,
     );
     expect(await p.kill()).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(p.output(), 'no lines kept: the header alone').toBe(`--- slot (pid ${p.pid}) ---`);
     const log = readFileSync(logFile, 'utf8');
     expect(log).toContain(`line 3 of ${first}`);
     expect(log).toContain(`line 3 of ${p.pid}`);
