@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { readStackEnv } from '../../tools/harness/stack-env.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,17 +11,6 @@ declare module 'vitest' {
 }
 
 const ROOT = join(import.meta.dirname, '..', '..');
-
-function readStackEnv(): Record<string, string> {
-  const file = join(process.env.OTKLIK_STATE_DIR ?? join(ROOT, '.otklik'), 'stack.env');
-  if (!existsSync(file)) return {};
-  return Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l && !l.startsWith('#') && l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-}
 
 async function containerRuntimeAnswers(): Promise<boolean> {
   try {
@@ -39,9 +28,7 @@ async function containerRuntimeAnswers(): Promise<boolean> {
  * container runtime answers; else the project's local scripts (Kafka from Maven jars, local Redis).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const stackEnv = readStackEnv();
-  let brokers = process.env.KAFKA_BROKERS ?? stackEnv.KAFKA_BROKERS;
-  let redisUrl = process.env.REDIS_URL ?? stackEnv.REDIS_URL;
+  let { brokers, redisUrl } = readStackEnv();
   const cleanups: (() => Promise<unknown>)[] = [];
 
   if ((!brokers || !redisUrl) && (await containerRuntimeAnswers())) {

@@ -9,7 +9,8 @@ import priorityJson from '../../services/core/classifier/lexicons/priority.json'
 import spamJson from '../../services/core/classifier/lexicons/spam.json' with { type: 'json' };
 import toxicityJson from '../../services/core/classifier/lexicons/toxicity.json' with { type: 'json' };
 import typeJson from '../../services/core/classifier/lexicons/type.json' with { type: 'json' };
-import { createTextGenerator, seededRandom } from '../harness/comment-texts.js';
+import { createTextGenerator } from '../harness/comment-texts.js';
+import { seededRandom } from '../harness/random.js';
 
 /** A word for every lexicon alternative (its first word, markers removed): one text hits them all. */
 function lexiconWords(): string[] {

@@ -6,6 +6,7 @@
  */
 import { classify } from '../../services/core/classifier/index.js';
 import { referenceLine, referenceMs } from './machine-reference.js';
+import { seededRandom } from '../harness/random.js';
 
 if (process.argv.includes('--adversarial')) {
   const { runAdversarialBench } = await import('./classifier-adversarial.js');
@@ -83,20 +84,8 @@ const SYLLABLES = [
 ];
 const STREET_KINDS = ['улица', 'улице', 'проспект', 'переулок', 'ул.', 'пр-т'];
 
-/** Deterministic PRNG, so runs compare. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function generate(count: number, seed: number): string[] {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const texts: string[] = [];
   const streets: string[] = [];

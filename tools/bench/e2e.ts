@@ -14,7 +14,7 @@
  *
  * Topics, group and key prefix are unique per run and removed afterwards. The last stdout line is JSON.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -27,12 +27,13 @@ import { ensureTopics } from '../../services/adapters/kafka/topics.js';
 import { readCounterRows } from '../../services/adapters/redis/reader/sla-reader.js';
 import { SlaKeys } from '../../services/adapters/redis/keys.js';
 import { totalsOf } from '../../services/core/sla/counters.js';
-import { spawnNode, ROOT, type BenchProcess } from '../harness/bench-process.js';
-import { benchWorkload, type BenchMessage } from './bench-workload.js';
+import { launchRole, type RoleProcess } from '../../services/runtime/launch.js';
+import { benchWorkload, type BenchMessage } from '../harness/workload/bench.js';
 import { formatSummary, summariseProfile } from './cpu-profile.js';
 import { createCommentFactory } from '../harness/comment-texts.js';
 import { commentKeyOf } from '../../services/core/sla/shard.js';
 import { encodeCommentEvent } from '../../services/core/contracts/index.js';
+import { requireStackEnv } from '../harness/stack-env.js';
 
 const USAGE = `usage: npm run bench:e2e -- [options]
   --n N                  events for the throughput runs (default 100000)
@@ -122,23 +123,6 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-/** KAFKA_BROKERS and REDIS_URL: from the environment, else from what `npm run stack:up` wrote. */
-function stackEnv(): { brokers: string; redisUrl: string } {
-  const file = join(process.env.OTKLIK_STATE_DIR ?? join(ROOT, '.otklik'), 'stack.env');
-  const fromFile: Record<string, string> = {};
-  if (existsSync(file)) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      const eq = line.indexOf('=');
-      if (eq > 0 && !line.startsWith('#')) fromFile[line.slice(0, eq)] = line.slice(eq + 1);
-    }
-  }
-  const brokers = process.env.KAFKA_BROKERS ?? fromFile.KAFKA_BROKERS;
-  const redisUrl = process.env.REDIS_URL ?? fromFile.REDIS_URL;
-  if (!brokers || !redisUrl)
-    throw new Error(`no KAFKA_BROKERS / REDIS_URL: run \`npm run stack:up\` first (${file})`);
-  return { brokers, redisUrl };
-}
-
 const log = (message: string) => console.log(`[bench] ${message}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (x: number, digits = 0) => Number(x.toFixed(digits));
@@ -226,7 +210,7 @@ interface Drain {
  */
 async function timeDrain(
   admin: Admin,
-  proc: BenchProcess,
+  proc: RoleProcess,
   role: Role,
   total: number,
   options: { limitSeconds: number; untilCommitted: boolean; startTimeoutMs: number; baseline?: number },
@@ -234,7 +218,7 @@ async function timeDrain(
   const waitStart = performance.now();
   let first: { at: number; outputs: number; cpu: number } | undefined;
   for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited early:\n${proc.output()}`);
+    if (!proc.alive()) throw new Error(`${proc.name} exited early:\n${proc.output()}`);
     const outputs = await sumOffsets(admin, role.topics.classified);
     const now = performance.now();
     if (!first) {
@@ -376,7 +360,7 @@ async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
-  const stack = stackEnv();
+  const stack = requireStackEnv();
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const kafka = createKafka(
     { brokers: stack.brokers.split(','), clientId: `bench-${runId}` },
@@ -389,7 +373,7 @@ async function main(): Promise<void> {
   const redis = new Redis(stack.redisUrl);
   const roles = [roleOf('worker', runId, stack, o), roleOf('naive', runId, stack, o)] as const;
   const [real, naive] = roles;
-  const processes: BenchProcess[] = [];
+  const processes: RoleProcess[] = [];
   const profileDir = o.profile ? mkdtempSync(join(tmpdir(), 'otklik-bench-prof-')) : undefined;
   log(
     `run ${runId}: n=${o.n}, rate=${o.rate}/s for ${o.latencySeconds} s, naive n=${o.naiveN}, ${o.partitions} partitions`,
@@ -409,7 +393,12 @@ async function main(): Promise<void> {
     const naiveWindows: Drain[] = [];
     const timeNaiveWindow = async () => {
       const baseline = await sumOffsets(admin, naive.topics.classified);
-      const proc = spawnNode('naive', 'tools/bench/naive-worker.ts', [], naive.env);
+      const proc = launchRole({
+        name: 'naive',
+        script: 'tools/bench/naive-worker.ts',
+        env: naive.env,
+        keepLines: 200,
+      });
       processes.push(proc);
       const window = await timeDrain(admin, proc, naive, o.naiveN, {
         limitSeconds: o.naiveSeconds / 2,
@@ -434,10 +423,15 @@ async function main(): Promise<void> {
     const produceRate = await produceBacklog(producer, real.topics.comments, workload.messages);
     log(`queued them at ${round(produceRate)}/s`);
     const redisCpuBefore = await redisCpuSeconds(redis);
-    const worker = spawnNode('worker', 'services/runtime/main.ts', ['worker'], real.env, [
-      ...o.workerNodeOptions,
-      ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
-    ]);
+    const worker = launchRole({
+      name: 'worker',
+      env: real.env,
+      keepLines: 200,
+      nodeFlags: [
+        ...o.workerNodeOptions,
+        ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+      ],
+    });
     processes.push(worker);
     const drain = await timeDrain(admin, worker, real, o.n, {
       limitSeconds: 600,
@@ -463,8 +457,9 @@ async function main(): Promise<void> {
       `latency at ${round(latency.achievedRate)}/s: p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms (${latency.received}/${latency.sent} received; worker output stamped at p50 ${latency.workerP50} ms, p99 ${latency.workerP99} ms)`,
     );
     log(`worst latency of the events sent in each second: ${latency.worstBySecond.join(' ')} ms`);
-    const warnings = worker.output();
-    if (warnings) log(`the real worker logged (last lines):\n${warnings}`);
+    // output() heads the lines with the process name: one line means it logged nothing.
+    const warnings = worker.output(40);
+    if (warnings.includes('\n')) log(`the real worker logged (last lines):\n${warnings}`);
     t = performance.now();
     await worker.stop();
     log(`real worker stopped in ${round(performance.now() - t)} ms`);

@@ -25,8 +25,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -39,6 +37,7 @@ import { excerptOf } from '../../services/core/sla/plan.js';
 import { DEFAULT_EXCERPT_CHARS } from '../../services/runtime/config/load.js';
 import { createTextGenerator } from '../harness/comment-texts.js';
 import { startOwnRedis, type OwnRedis } from '../harness/redis-server.js';
+import { readStackEnv } from '../harness/stack-env.js';
 import { commentKeyOf, shardOf } from '../../services/core/sla/shard.js';
 import { Sweeper } from '../../services/roles/sweeper/sweeper.js';
 import {
@@ -80,22 +79,9 @@ const EXCERPT_CHARS = Number(args['excerpt-chars']);
 const BATCH = Number(args.batch);
 const IN_FLIGHT = Number(args['in-flight']);
 
-function stackEnv(): Record<string, string> {
-  const file = join(
-    process.env.OTKLIK_STATE_DIR ?? join(import.meta.dirname, '..', '..', '.otklik'),
-    'stack.env',
-  );
-  if (!existsSync(file)) return {};
-  return Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('=') && !l.startsWith('#'))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-}
-const env = stackEnv();
-const REDIS_URL = process.env.REDIS_URL ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const BROKERS = process.env.KAFKA_BROKERS ?? env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const stack = readStackEnv();
+const REDIS_URL = stack.redisUrl ?? 'redis://127.0.0.1:6379';
+const BROKERS = stack.brokers ?? '127.0.0.1:9092';
 const RUN = `bench-sla-${randomBytes(4).toString('hex')}`;
 const log = (msg: string) => process.stderr.write(`[bench:sla] ${msg}\n`);
 

@@ -16,8 +16,9 @@ import { decodeSlaAlert } from '../../services/core/contracts/index.js';
 import { COUNTER_METRICS, totalsOf, type CounterTotals } from '../../services/core/sla/counters.js';
 import { committedOffsets, endOffsets, readToEnd, sleep, sumOf } from '../harness/kafka.js';
 import { freePort, startOwnRedis, type OwnRedis } from '../harness/redis-server.js';
-import { ProcessSlot } from './processes.js';
-import { buildChaosWorkload, type ChaosWorkload } from './workload.js';
+import { launchRole, type RoleProcess } from '../../services/runtime/launch.js';
+import { buildChaosWorkload, type ChaosWorkload } from '../harness/workload/chaos.js';
+import { seededRandom } from '../harness/random.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -167,7 +168,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let kafka: Kafka | undefined;
   let admin: Admin | undefined;
   let producer: Producer | undefined;
-  const slots: ProcessSlot[] = [];
+  const slots: RoleProcess[] = [];
   let kills = 0;
   const restartsDetail = { processes: 0, broker: 0, redis: 0 };
   try {
@@ -189,6 +190,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       OTKLIK_SHARDS: '8',
       OTKLIK_CONFIG: configFile,
       LOG_LEVEL: 'info',
+      KAFKA_CLIENT_ID: 'chaos',
     };
     const config = loadConfig(env);
     const workload = buildChaosWorkload({
@@ -225,11 +227,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     client.on('error', () => undefined);
 
-    for (let i = 0; i < options.workers; i++)
-      slots.push(new ProcessSlot(`worker-${i + 1}`, 'worker', env, logDir));
-    for (let i = 0; i < options.sweepers; i++)
-      slots.push(new ProcessSlot(`sweeper-${i + 1}`, 'sweeper', env, logDir));
-    for (const slot of slots) slot.start();
+    // Each process's whole output goes to <logDir>/<name>.log: the log scan reads every line.
+    const launchSlot = (role: 'worker' | 'sweeper', name: string) =>
+      launchRole({ name, roles: [role], env, logFile: join(logDir, `${name}.log`), keepLines: 0 });
+    for (let i = 0; i < options.workers; i++) slots.push(launchSlot('worker', `worker-${i + 1}`));
+    for (let i = 0; i < options.sweepers; i++) slots.push(launchSlot('sweeper', `sweeper-${i + 1}`));
 
     // The stream goes out at a pace the workers keep up with, so faults land mid-stream.
     const perSecond = Math.max(500, Math.min(3_000, workload.messages.length / 40));
@@ -244,15 +246,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const faults = (async () => {
       let brokerDone = !options.restartBroker;
       let redisDone = !options.restartRedis;
-      const rnd = mulberry(options.seed);
+      const rnd = seededRandom(options.seed);
       while (chaosOn) {
         await sleep(options.killEveryMs * (0.5 + rnd()));
         if (!chaosOn) break;
-        const slot = slots[Math.floor(rnd() * slots.length)] as ProcessSlot;
-        await slot.kill();
+        const victim = slots[Math.floor(rnd() * slots.length)] as RoleProcess;
+        await victim.kill();
         kills++;
-        log(`SIGKILL ${slot.name}`);
-        slot.start();
+        log(`SIGKILL ${victim.name}`);
+        victim.restart();
         restartsDetail.processes++;
         if (!brokerDone && Date.now() - productionStart > streamMs / 3) {
           brokerDone = true;
@@ -309,7 +311,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     chaosOn = false;
     await faults;
-    for (const slot of slots) if (!slot.alive) slot.start();
+    for (const slot of slots) if (!slot.alive()) slot.restart();
     log(`chaos over: ${kills} kills; waiting for the totals`);
 
     const prefix = env.OTKLIK_KEY_PREFIX as string;
@@ -334,7 +336,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await sleep(2_000);
     }
     // The sweepers might still publish one more (duplicate) alert of a claim in flight: stop them first.
-    for (const slot of slots) await slot.stop();
+    for (const slot of slots) await slot.stop(20_000);
 
     const alerts = (await readToEnd(kafka, admin, env.OTKLIK_TOPIC_ALERTS as string, 180_000)).map((m) =>
       decodeSlaAlert(m.value as Buffer),
@@ -418,15 +420,4 @@ function formatTable(rows: [string, number | string, number | string][]): string
     );
   }
   return lines.join('\n');
-}
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -19,7 +19,8 @@ import {
   type CommentEvent,
 } from '../../services/core/contracts/index.js';
 import { commentKeyOf } from '../../services/core/sla/shard.js';
-import { createCommentFactory, REGION_CODES, seededRandom } from '../harness/comment-texts.js';
+import { createCommentFactory, REGION_CODES } from '../harness/comment-texts.js';
+import { seededRandom } from '../harness/random.js';
 
 export const FUZZ_INDEX_HEADER = 'fuzz.i';
 export const FUZZ_CASE_HEADER = 'fuzz.case';

@@ -5,11 +5,9 @@
  * to stderr; the last stdout line is JSON: messages, classified, dead_lettered, stalls, crashes, seed,
  * seconds, and the checks. Exit code 0 only with no stall, no crash and every check passing.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { runFuzz, runToken } from './harness.js';
+import { requireStackEnv } from '../harness/stack-env.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const USAGE = `usage: npm run fuzz -- [options]
   --messages N        messages to send (default 100000)
   --seed S            generator seed (default: random, printed)
@@ -78,25 +76,8 @@ function parse(argv: string[]) {
   };
 }
 
-/** KAFKA_BROKERS and REDIS_URL: from the environment, else from what `npm run stack:up` wrote. */
-function stackEnv(): { brokers: string; redisUrl: string } {
-  const file = join(process.env.OTKLIK_STATE_DIR ?? join(ROOT, '.otklik'), 'stack.env');
-  const fromFile: Record<string, string> = {};
-  if (existsSync(file)) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      const eq = line.indexOf('=');
-      if (eq > 0 && !line.startsWith('#')) fromFile[line.slice(0, eq)] = line.slice(eq + 1);
-    }
-  }
-  const brokers = process.env.KAFKA_BROKERS ?? fromFile.KAFKA_BROKERS;
-  const redisUrl = process.env.REDIS_URL ?? fromFile.REDIS_URL;
-  if (!brokers || !redisUrl)
-    throw new Error(`no KAFKA_BROKERS / REDIS_URL: run \`npm run stack:up\` first (${file})`);
-  return { brokers, redisUrl };
-}
-
 const options = parse(process.argv.slice(2));
-const { brokers, redisUrl } = stackEnv();
+const { brokers, redisUrl } = requireStackEnv();
 const token = runToken(options.seed);
 const log = (line: string) => process.stderr.write(`fuzz: ${line}\n`);
 log(`seed ${options.seed} (run again with --seed ${options.seed}); run ${token}`);

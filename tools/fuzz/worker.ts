@@ -1,22 +1,6 @@
 /** One Otklik worker process for the fuzzer, started as production starts it, with its HTTP probes. */
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const MAIN = join(ROOT, 'services', 'runtime', 'main.ts');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { launchRole } from '../../services/runtime/launch.js';
+import { freePort } from '../harness/redis-server.js';
 
 export interface Probe {
   status: number | 'unreachable';
@@ -40,47 +24,21 @@ export interface FuzzWorker {
 
 export async function startWorker(env: Record<string, string>): Promise<FuzzWorker> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      LOG_LEVEL: 'warn',
-      ...env,
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(port),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   const problems = new Map<string, number>();
-  let partial = '';
-  const keep = (chunk: Buffer) => {
-    const lines = (partial + chunk.toString('utf8')).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line.trim()) continue;
-      let summary: string;
-      try {
-        const entry = JSON.parse(line) as { level?: number; msg?: string; err?: unknown; code?: string };
-        if ((entry.level ?? 0) < 40) continue;
-        const err = typeof entry.err === 'string' ? entry.err : JSON.stringify(entry.err ?? '');
-        summary = `${entry.msg ?? ''}${entry.code ? ` [${entry.code}]` : ''}${err && err !== '""' ? `: ${err}` : ''}`;
-      } catch {
-        summary = line;
-      }
-      summary = summary.slice(0, 240);
-      problems.set(summary, (problems.get(summary) ?? 0) + 1);
-    }
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const alive = () => child.exitCode === null && child.signalCode === null;
+  const worker = launchRole({
+    name: 'fuzz-worker',
+    env: { LOG_LEVEL: 'warn', ...env, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port) },
+    keepLines: 0,
+    onLine: (line) => {
+      const summary = problemOf(line);
+      if (summary !== undefined) problems.set(summary, (problems.get(summary) ?? 0) + 1);
+    },
+  });
   return {
-    pid: child.pid as number,
+    pid: worker.pid,
     port,
-    alive,
-    exitCode: () => child.exitCode ?? child.signalCode,
+    alive: worker.alive,
+    exitCode: worker.exitCode,
     async probe(path) {
       try {
         const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(3_000) });
@@ -91,12 +49,23 @@ export async function startWorker(env: Record<string, string>): Promise<FuzzWork
     },
     problems: () => problems,
     async stop() {
-      if (alive()) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
+      await worker.stop(15_000);
     },
   };
+}
+
+/** A pino line at warn or above, reduced to its message, code and error; undefined for the others. */
+function problemOf(line: string): string | undefined {
+  let summary: string;
+  try {
+    const entry = JSON.parse(line) as { level?: number; msg?: string; err?: unknown; code?: string };
+    if ((entry.level ?? 0) < 40) return undefined;
+    const err = typeof entry.err === 'string' ? entry.err : JSON.stringify(entry.err ?? '');
+    summary = `${entry.msg ?? ''}${entry.code ? ` [${entry.code}]` : ''}${err && err !== '""' ? `: ${err}` : ''}`;
+  } catch {
+    summary = line;
+  }
+  return summary.slice(0, 240);
 }
 
 /** Waits until the worker answers /readyz with 200 (it has joined its group). */

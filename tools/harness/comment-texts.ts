@@ -5,18 +5,7 @@
  */
 import { allRegions } from '../../services/core/regions/index.js';
 import type { CommentEvent, Platform } from '../../services/core/contracts/schema-types.generated.js';
-
-/** Small, fast, seedable PRNG (mulberry32): runs with the same seed compare. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './random.js';
 
 export type Intent = 'complaint' | 'question' | 'suggestion' | 'gratitude' | 'spam' | 'chatter';
 

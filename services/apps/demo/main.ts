@@ -2,13 +2,13 @@
  * The demo (`npm run demo`): two worker processes and a sweeper on the local stack, fed with sample
  * comments under a policy whose targets are seconds, and a live view of what they decide.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { destination, multistream, pino } from 'pino';
 import type { Kafka } from 'kafkajs';
 import { loadConfig } from '../../runtime/config/load.js';
+import { killAll, launchRole, REPO_ROOT as ROOT } from '../../runtime/launch.js';
 import { createKafka } from '../../adapters/kafka/client.js';
 import { createPlainProducer } from '../../adapters/kafka/producer.js';
 import { ensureTopics } from '../../adapters/kafka/topics.js';
@@ -20,7 +20,6 @@ import { decodeClassifiedComment, decodeSlaAlert, encodeCommentEvent } from '../
 import { buildScenario } from './scenario.js';
 import { print } from './printer.js';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
 const durationSec = Number(process.env.DEMO_DURATION_SEC ?? 75);
 const env = {
   ...process.env,
@@ -68,15 +67,17 @@ async function main(): Promise<void> {
   print.info(
     `policy file ${config.configFile}; JSON logs (workers', sweeper's, Kafka client's) in .otklik/demo/*.log`,
   );
-  const children: ChildProcess[] = (['worker', 'worker', 'sweeper'] as const).map((role, i) => {
-    const log = openSync(join(logDir, `${role}-${i + 1}.log`), 'a');
-    return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/runtime/main.ts'), role], {
-      env: { ...env, KAFKA_CLIENT_ID: `otklik-demo-${role}-${i + 1}`, HTTP_PORT: String(9464 + i) },
-      stdio: ['ignore', log, log],
-    });
-  });
+  const children = (['worker', 'worker', 'sweeper'] as const).map((role, i) =>
+    launchRole({
+      name: `${role}-${i + 1}`,
+      roles: [role],
+      env: { ...env, KAFKA_CLIENT_ID: 'otklik-demo', HTTP_PORT: String(9464 + i) },
+      logFile: join(logDir, `${role}-${i + 1}.log`),
+      keepLines: 0,
+    }),
+  );
   // The workers never outlive the demo: not on Ctrl-C, not when stdout closes (| head), not on a crash.
-  process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM')));
+  process.on('exit', () => void killAll('SIGTERM'));
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
     process.once(signal, () => process.exit(130));
   process.stdout.on('error', () => process.exit(0));
@@ -151,10 +152,7 @@ async function main(): Promise<void> {
   );
   print.info('stop the stack with: npm run stack:down');
 
-  for (const child of children) child.kill('SIGTERM');
-  await Promise.all(
-    children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
-  );
+  await Promise.all(children.map((c) => c.stop()));
   await viewer.disconnect();
   await producer.disconnect();
   redis.disconnect();

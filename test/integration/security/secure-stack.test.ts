@@ -14,9 +14,9 @@ import { readCounterRows } from '../../../services/adapters/redis/reader/sla-rea
 import { SlaKeys } from '../../../services/adapters/redis/keys.js';
 import { loadConfig } from '../../../services/runtime/config/load.js';
 import { COUNTER_METRICS, totalsOf } from '../../../services/core/sla/counters.js';
-import { buildChaosWorkload } from '../../../tools/chaos/workload.js';
+import { buildChaosWorkload } from '../../../tools/harness/workload/chaos.js';
 import { until } from '../../../tools/harness/kafka.js';
-import { killAllSpawned, spawnOtklik } from '../../../tools/harness/worker-process.js';
+import { killAll, launchRole } from '../../../services/runtime/launch.js';
 
 /**
  * The worker on a SASL_SSL broker (SCRAM-SHA-512, certificates made by scripts/security/secure-stack.sh)
@@ -109,7 +109,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await killAllSpawned();
+  await killAll();
   await producer?.disconnect().catch(() => undefined);
   await admin?.disconnect().catch(() => undefined);
   await run('bash', [SCRIPT, 'down', dir]).catch(() => undefined);
@@ -128,7 +128,7 @@ describe('worker on SASL_SSL Kafka and TLS Redis with ACL credentials', () => {
       policies: config.sla,
       plan: { shards: 4, excerptChars: config.runtime.excerptChars },
     });
-    const worker = spawnOtklik('secure', env, ['worker', 'sweeper']);
+    const worker = launchRole({ name: 'secure', env, roles: ['worker', 'sweeper'] });
     await producer.send({
       topic: env.OTKLIK_TOPIC_COMMENTS as string,
       acks: -1,
@@ -165,12 +165,12 @@ describe('worker on SASL_SSL Kafka and TLS Redis with ACL credentials', () => {
 
   it('a wrong Kafka password fails with a clear authentication error', { timeout: 120_000 }, async () => {
     const wrong = 'not-the-password-0000';
-    const worker = spawnOtklik('bad-kafka', workerEnv({ KAFKA_SASL_PASSWORD: wrong }));
+    const worker = launchRole({ name: 'bad-kafka', env: workerEnv({ KAFKA_SASL_PASSWORD: wrong }) });
     const exit = await Promise.race([
       worker.exited,
       new Promise((r) => setTimeout(() => r('running'), 90_000)),
     ]);
-    worker.kill();
+    await worker.kill();
     const log = worker.output();
     expect(exit, log).not.toBe('running');
     expect(log).toMatch(/SASL SCRAM SHA512 authentication failed|Authentication failed/i);
@@ -179,10 +179,10 @@ describe('worker on SASL_SSL Kafka and TLS Redis with ACL credentials', () => {
 
   it('a wrong Redis password fails with a clear authentication error', { timeout: 120_000 }, async () => {
     const wrong = 'not-the-password-1111';
-    const worker = spawnOtklik(
-      'bad-redis',
-      workerEnv({ REDIS_URL: `rediss://otklik:${wrong}@${settings.REDIS_HOST_PORT}` }),
-    );
+    const worker = launchRole({
+      name: 'bad-redis',
+      env: workerEnv({ REDIS_URL: `rediss://otklik:${wrong}@${settings.REDIS_HOST_PORT}` }),
+    });
     await until(
       'an authentication error in the worker output',
       async () => (/WRONGPASS|NOAUTH|invalid username-password/i.test(worker.output()) ? true : undefined),
@@ -190,7 +190,7 @@ describe('worker on SASL_SSL Kafka and TLS Redis with ACL credentials', () => {
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n${worker.output()}`);
     });
-    worker.kill();
+    await worker.kill();
     expect(worker.output()).not.toContain(wrong);
   });
 });

@@ -13,8 +13,8 @@ import {
   waitUntilAllCommitted,
   type GroupMember,
 } from '../../../../tools/harness/kafka.js';
-import { openScenario, withWorkerLogs, type Scenario } from '../../../../tools/harness/scenario.js';
-import { spawnOtklik, type WorkerProcess } from '../../../../tools/harness/worker-process.js';
+import { openScenario, withWorkerLogs, type Scenario } from '../../../support/scenario.js';
+import { launchRole, type RoleProcess } from '../../../../services/runtime/launch.js';
 
 const PARTITIONS = 6;
 /** 3,000 messages: 2,400 comments, 300 replies, 150 deletes, 100 duplicates, 35 edits, 15 bad ones. */
@@ -29,7 +29,7 @@ const WORKLOAD = {
 };
 
 let scenario: Scenario | undefined;
-let workers: WorkerProcess[] = [];
+let workers: RoleProcess[] = [];
 afterEach(async () => {
   await scenario?.close();
   scenario = undefined;
@@ -64,7 +64,7 @@ describe('worker processes in one consumer group', () => {
   it('two processes share the partitions and count 3,000 messages exactly', async () => {
     const s = (scenario = await openScenario('group-of-two', { partitions: PARTITIONS, workload: WORKLOAD }));
     expect(s.workload.messages).toHaveLength(3_000);
-    workers = [spawnOtklik('w1', s.env), spawnOtklik('w2', s.env)];
+    workers = [launchRole({ name: 'w1', env: s.env }), launchRole({ name: 'w2', env: s.env })];
 
     await withWorkerLogs(
       () => workers,
@@ -95,7 +95,7 @@ describe('worker processes in one consumer group', () => {
       partitions: PARTITIONS,
       workload: WORKLOAD,
     }));
-    workers = [spawnOtklik('w1', s.env), spawnOtklik('w2', s.env)];
+    workers = [launchRole({ name: 'w1', env: s.env }), launchRole({ name: 'w2', env: s.env })];
 
     await withWorkerLogs(
       () => workers,
@@ -107,7 +107,7 @@ describe('worker processes in one consumer group', () => {
           perSecond: 500,
           batch: 25,
         });
-        workers.push(spawnOtklik('w3', s.env));
+        workers.push(launchRole({ name: 'w3', env: s.env }));
         const members = await waitForStableGroup(s.admin, s.group, s.input, 3, PARTITIONS);
         expect(members.map((m) => m.partitions.length)).toEqual([2, 2, 2]);
         await firstHalf;

@@ -17,8 +17,8 @@ import {
 } from '../../../../tools/harness/kafka.js';
 import { readOutputs, readTotals } from '../../../../tools/harness/outcome.js';
 import { commitBounds } from '../../../../tools/harness/commit-bounds.js';
-import { openScenario, withWorkerLogs, type Scenario } from '../../../../tools/harness/scenario.js';
-import { spawnOtklik, type WorkerProcess } from '../../../../tools/harness/worker-process.js';
+import { openScenario, withWorkerLogs, type Scenario } from '../../../support/scenario.js';
+import { launchRole, type RoleProcess } from '../../../../services/runtime/launch.js';
 
 const PARTITIONS = 6;
 /** 6,000 messages, sent at 1,000 per second. */
@@ -33,7 +33,7 @@ const WORKLOAD = {
 };
 
 let scenario: Scenario | undefined;
-let workers: WorkerProcess[] = [];
+let workers: RoleProcess[] = [];
 afterEach(async () => {
   await scenario?.close();
   scenario = undefined;
@@ -43,7 +43,7 @@ afterEach(async () => {
 describe('a worker process stopped with SIGTERM mid-stream', () => {
   it('commits what it finished and nothing else; the next process continues without loss or double counting', async () => {
     const s = (scenario = await openScenario('sigterm', { partitions: PARTITIONS, workload: WORKLOAD }));
-    workers = [spawnOtklik('first', s.env)];
+    workers = [launchRole({ name: 'first', env: s.env })];
     await withWorkerLogs(
       () => workers,
       async () => {
@@ -58,7 +58,7 @@ describe('a worker process stopped with SIGTERM mid-stream', () => {
           30_000,
         );
         const stopStarted = Date.now();
-        const exit = await (workers[0] as WorkerProcess).stop();
+        const exit = await (workers[0] as RoleProcess).stop();
         const stopMs = Date.now() - stopStarted;
         expect(exit).toEqual({ code: 0, signal: null });
         expect(stopMs).toBeLessThan(15_000);
@@ -77,7 +77,7 @@ describe('a worker process stopped with SIGTERM mid-stream', () => {
           expect(at, `partition ${partition}: commit covers nothing unfinished`).toBeLessThanOrEqual(max);
         }
 
-        workers.push(spawnOtklik('second', s.env));
+        workers.push(launchRole({ name: 'second', env: s.env }));
         await waitUntilAllCommitted(s.admin, s.group, s.input, 60_000);
         expect(await readTotals(s.redisClient, s.env)).toEqual(s.workload.expected);
         const final = await readOutputs(s.kafka, s.admin, s.env);

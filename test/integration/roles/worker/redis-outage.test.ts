@@ -19,8 +19,8 @@ import {
 import { readOutputs, readTotals } from '../../../../tools/harness/outcome.js';
 import { commitBounds } from '../../../../tools/harness/commit-bounds.js';
 import { startOwnRedis, type OwnRedis } from '../../../../tools/harness/redis-server.js';
-import { openScenario, withWorkerLogs, type Scenario } from '../../../../tools/harness/scenario.js';
-import { spawnOtklik, type WorkerProcess } from '../../../../tools/harness/worker-process.js';
+import { openScenario, withWorkerLogs, type Scenario } from '../../../support/scenario.js';
+import { launchRole, type RoleProcess } from '../../../../services/runtime/launch.js';
 
 const PARTITIONS = 3;
 /** 4,500 messages at 300 per second: 15 s of traffic, with the outage from the 3rd to the 13th second. */
@@ -40,7 +40,7 @@ let takeoverMs: number | undefined;
 let scenario: Scenario | undefined;
 let ownRedis: OwnRedis | undefined;
 let client: Redis | undefined;
-let workers: WorkerProcess[] = [];
+let workers: RoleProcess[] = [];
 afterEach(async () => {
   client?.disconnect();
   await scenario?.close();
@@ -62,7 +62,7 @@ async function outageUnderLoad(
     workload: WORKLOAD,
     env: { REDIS_URL: redis.url },
   }));
-  workers = [spawnOtklik('worker', s.env)];
+  workers = [launchRole({ name: 'worker', env: s.env })];
   await withWorkerLogs(
     () => workers,
     async () => {
@@ -90,7 +90,7 @@ async function outageUnderLoad(
 
       await flowing;
       await waitUntilAllCommitted(s.admin, s.group, s.input, 60_000);
-      expect((workers[0] as WorkerProcess).exitedEarly(), 'the worker process kept running').toBe(false);
+      expect((workers[0] as RoleProcess).exitedEarly(), 'the worker process kept running').toBe(false);
 
       client = new Redis(redis.url);
       expect(await readTotals(client, s.env)).toEqual(s.workload.expected);
@@ -119,7 +119,7 @@ describe('Redis unavailable for ten seconds under load', () => {
       workload: WORKLOAD,
       env: { REDIS_URL: redis.url, OTKLIK_SHUTDOWN_TIMEOUT_MS: '5000' },
     }));
-    workers = [spawnOtklik('first', s.env)];
+    workers = [launchRole({ name: 'first', env: s.env })];
     await withWorkerLogs(
       () => workers,
       async () => {
@@ -129,7 +129,7 @@ describe('Redis unavailable for ten seconds under load', () => {
         redis.pause();
         await sleep(2_000);
         const stopStarted = Date.now();
-        await (workers[0] as WorkerProcess).stop();
+        await (workers[0] as RoleProcess).stop();
         const exitedAt = Date.now();
         // The chunk in hand can neither finish nor be abandoned cleanly: the shutdown timeout ends it.
         // 5 s of shutdown timeout plus the scheduling slack of a loaded 2-core machine.
@@ -148,7 +148,7 @@ describe('Redis unavailable for ten seconds under load', () => {
         // Redis thaws and still runs the scripts the dead process had sent; the next process replays
         // those messages, and the idempotent scripts keep the counters exact.
         redis.resume();
-        workers.push(spawnOtklik('second', s.env));
+        workers.push(launchRole({ name: 'second', env: s.env }));
         await until(
           'the second process to commit',
           async () =>

@@ -1,14 +1,14 @@
-/** The benchmark's input: encoded comment events, each of which yields exactly one classified output. */
-import { classify } from '../../services/core/classifier/index.js';
-import { encodeCommentEvent } from '../../services/core/contracts/index.js';
-import type { CommentEvent } from '../../services/core/contracts/schema-types.generated.js';
-import { commentKeyOf } from '../../services/core/sla/shard.js';
-import { createCommentFactory, seededRandom } from '../harness/comment-texts.js';
+/**
+ * The benchmark's input: encoded comment events, each of which yields exactly one classified output
+ * (see pieces.ts for why each use has its own builder).
+ */
+import { classify } from '../../../services/core/classifier/index.js';
+import type { CommentEvent } from '../../../services/core/contracts/schema-types.generated.js';
+import { createCommentFactory } from '../comment-texts.js';
+import { seededRandom } from '../random.js';
+import { messageOf, type WorkloadMessage } from './pieces.js';
 
-export interface BenchMessage {
-  key: string;
-  value: Buffer;
-}
+export type BenchMessage = WorkloadMessage;
 
 export interface BenchWorkload {
   messages: BenchMessage[];
@@ -33,8 +33,7 @@ export function benchWorkload(runId: string, n: number, seed: number, nowMs = Da
   const chars: number[] = [];
   let replies = 0;
   let edits = 0;
-  const push = (event: CommentEvent) =>
-    messages.push({ key: commentKeyOf(event.platform, event.comment_id), value: encodeCommentEvent(event) });
+  const push = (event: CommentEvent) => messages.push(messageOf(event));
   const start = nowMs - 60 * 60_000;
 
   for (let i = 0; i < n; i++) {

@@ -1,19 +1,16 @@
-import { classify } from '../../services/core/classifier/index.js';
-import { encodeCommentEvent } from '../../services/core/contracts/index.js';
-import type { CommentEvent } from '../../services/core/contracts/schema-types.generated.js';
-import { alertIdOf } from '../../services/core/sla/alert.js';
-import type { CounterTotals } from '../../services/core/sla/counters.js';
-import { planSla, type PlanOptions } from '../../services/core/sla/plan.js';
-import type { PolicyConfig } from '../../services/core/sla/policy.js';
-import { commentKeyOf } from '../../services/core/sla/shard.js';
-import { createCommentFactory, seededRandom } from '../harness/comment-texts.js';
+/** The chaos run's workload (see pieces.ts for why each use has its own builder). */
+import { alertIdOf } from '../../../services/core/sla/alert.js';
+import type { CounterTotals } from '../../../services/core/sla/counters.js';
+import type { PlanOptions } from '../../../services/core/sla/plan.js';
+import type { PolicyConfig } from '../../../services/core/sla/policy.js';
+import { commentKeyOf } from '../../../services/core/sla/shard.js';
+import { createCommentFactory } from '../comment-texts.js';
+import { seededRandom } from '../random.js';
+import { malformedValue, messageOf, slaOpenedFor, zeroTotals, type WorkloadMessage } from './pieces.js';
 
 export type Fate = 'in_time' | 'late' | 'never' | 'deleted' | 'not_actionable';
 
-export interface ChaosMessage {
-  key: string;
-  value: Buffer;
-}
+export type ChaosMessage = WorkloadMessage;
 
 export interface ChaosWorkload {
   messages: ChaosMessage[];
@@ -60,25 +57,11 @@ export function buildChaosWorkload(options: {
   const messages: ChaosMessage[] = [];
   const resend: ChaosMessage[] = [];
   const fates: Record<Fate, number> = { in_time: 0, late: 0, never: 0, deleted: 0, not_actionable: 0 };
-  const expected: CounterTotals = {
-    opened: 0,
-    open: 0,
-    overdue: 0,
-    warned: 0,
-    breached: 0,
-    escalated: 0,
-    answered_in_time: 0,
-    answered_late: 0,
-    cancelled: 0,
-    not_actionable: 0,
-  };
+  const expected: CounterTotals = zeroTotals();
   const expectedAlerts = new Set<string>();
   const quietKeys = new Set<string>();
   const badKeys = new Set<string>();
-  const emit = (event: CommentEvent, key = commentKeyOf(event.platform, event.comment_id)): ChaosMessage => ({
-    key,
-    value: encodeCommentEvent(event),
-  });
+  const emit = messageOf;
   const send = (m: ChaosMessage) => {
     messages.push(m);
     if (rnd() < 0.05) resend.push(m);
@@ -90,13 +73,8 @@ export function buildChaosWorkload(options: {
     const postedAt = wanted === 'late' || wanted === 'never' ? old : recent;
     const comment = factory.comment(postedAt);
     const key = commentKeyOf(comment.platform, comment.comment_id);
-    const command = planSla(
-      comment,
-      classify({ text: comment.text, postedAt: comment.posted_at, region: comment.region }),
-      options.policies,
-      options.plan,
-    ).command;
-    if (command?.kind !== 'open') {
+    const command = slaOpenedFor(comment, options.policies, options.plan);
+    if (!command) {
       fates.not_actionable++;
       expected.not_actionable++;
       send(emit(comment));
@@ -140,7 +118,7 @@ export function buildChaosWorkload(options: {
     if (rnd() < 0.01) {
       const badKey = `bad:${options.runId}:${badKeys.size}`;
       badKeys.add(badKey);
-      messages.push({ key: badKey, value: malformed(badKeys.size) });
+      messages.push({ key: badKey, value: malformedValue(badKeys.size) });
     }
   }
   // Re-sends go after everything they could refer to, so they never change an outcome's order.
@@ -155,14 +133,4 @@ export function buildChaosWorkload(options: {
     quietKeys,
     badKeys,
   };
-}
-
-/** Bytes that are not a wire-format Avro CommentEvent: plain text, an unknown schema id, one byte. */
-function malformed(n: number): Buffer {
-  const kinds = [
-    Buffer.from(`not avro at all ${n}`),
-    Buffer.from([0, 0, 0, 0x7f, 0x7f, n & 0xff, 1, 2, 3]),
-    Buffer.from([0]),
-  ];
-  return Buffer.from(kinds[n % kinds.length] as Buffer);
 }

@@ -1,11 +1,13 @@
-import { classify } from '../../services/core/classifier/index.js';
-import { encodeCommentEvent } from '../../services/core/contracts/index.js';
-import type { CommentEvent } from '../../services/core/contracts/schema-types.generated.js';
-import type { CounterTotals } from '../../services/core/sla/counters.js';
-import { planSla, type PlanOptions } from '../../services/core/sla/plan.js';
-import type { PolicyConfig } from '../../services/core/sla/policy.js';
-import { commentKeyOf } from '../../services/core/sla/shard.js';
-import { createCommentFactory, seededRandom } from './comment-texts.js';
+/** The integration tests' workload (see pieces.ts for why each use has its own builder). */
+import type { CommentEvent } from '../../../services/core/contracts/schema-types.generated.js';
+import type { CounterTotals } from '../../../services/core/sla/counters.js';
+import type { PlanOptions } from '../../../services/core/sla/plan.js';
+import type { PolicyConfig } from '../../../services/core/sla/policy.js';
+import { createCommentFactory } from '../comment-texts.js';
+import { seededRandom } from '../random.js';
+import { malformedValue, messageOf, slaOpenedFor, zeroTotals, type WorkloadMessage } from './pieces.js';
+
+export type { WorkloadMessage };
 
 export interface WorkloadOptions {
   runId: string;
@@ -28,11 +30,6 @@ export interface WorkloadOptions {
   postedAt: number;
 }
 
-export interface WorkloadMessage {
-  key: string;
-  value: Buffer;
-}
-
 export interface Workload {
   /** In production order; an event always comes after the comment it refers to. */
   messages: WorkloadMessage[];
@@ -44,8 +41,6 @@ export interface Workload {
   classifiedMessages: number;
   badMessages: number;
 }
-
-const keyOf = (e: CommentEvent) => commentKeyOf(e.platform, e.comment_id);
 
 /**
  * A known mix of comments, replies, deletes, duplicates, edits and bad input whose final SLA counters are
@@ -59,15 +54,7 @@ export function buildWorkload(options: WorkloadOptions): Workload {
   const rnd = seededRandom(options.seed);
   const factory = createCommentFactory(options.runId, options.seed);
   const comments = Array.from({ length: options.comments }, () => factory.comment(options.postedAt));
-  const actionable = comments.map(
-    (c) =>
-      planSla(
-        c,
-        classify({ text: c.text, postedAt: c.posted_at, region: c.region }),
-        options.policies,
-        options.plan,
-      ).command?.kind === 'open',
-  );
+  const actionable = comments.map((c) => slaOpenedFor(c, options.policies, options.plan) !== undefined);
 
   const order = comments.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
@@ -86,7 +73,7 @@ export function buildWorkload(options: WorkloadOptions): Workload {
   const messages: WorkloadMessage[] = [];
   let classifiedMessages = 0;
   const deletions = new Set<Buffer>();
-  const emit = (event: CommentEvent) => ({ key: keyOf(event), value: encodeCommentEvent(event) });
+  const emit = (event: CommentEvent) => messageOf(event);
   const push = (...batch: WorkloadMessage[]) => {
     for (const m of batch) if (!m.key.startsWith('bad:') && !deletions.has(m.value)) classifiedMessages++;
     messages.push(...batch);
@@ -153,14 +140,10 @@ export function buildWorkload(options: WorkloadOptions): Workload {
   return {
     messages,
     expected: {
+      ...zeroTotals(),
       opened,
       open,
-      overdue: 0,
-      warned: 0,
-      breached: 0,
-      escalated: 0,
       answered_in_time: replied.size,
-      answered_late: 0,
       cancelled,
       not_actionable: actionable.filter((a) => !a).length,
     },
@@ -170,13 +153,6 @@ export function buildWorkload(options: WorkloadOptions): Workload {
   };
 }
 
-/** Bytes that are not a wire-format Avro CommentEvent (wrong magic byte, unknown schema id, junk). */
 function badMessage(runId: string, n: number): WorkloadMessage {
-  const kinds = [
-    Buffer.from(`not avro at all ${n}`),
-    Buffer.from([0, 0, 0, 0x7f, 0x7f, n & 0xff, 1, 2, 3]),
-    Buffer.from([0]),
-  ];
-  const value = kinds[n % kinds.length] as Buffer;
-  return { key: `bad:${runId}:${n}`, value: Buffer.from(value) };
+  return { key: `bad:${runId}:${n}`, value: malformedValue(n) };
 }

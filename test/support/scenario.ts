@@ -2,11 +2,11 @@ import type { Admin, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { createReliableProducer } from '../../services/adapters/kafka/producer.js';
 import { loadConfig } from '../../services/runtime/config/load.js';
-import { isolatedStack } from '../../test/support/fixture.js';
-import { createTestTopics } from './kafka.js';
-import { deleteKeys } from './outcome.js';
-import { buildWorkload, type Workload, type WorkloadOptions } from './workload.js';
-import { killAllSpawned, type WorkerProcess } from './worker-process.js';
+import { isolatedStack } from './fixture.js';
+import { createTestTopics } from '../../tools/harness/kafka.js';
+import { deleteKeys } from '../../tools/harness/outcome.js';
+import { buildWorkload, type Workload, type WorkloadOptions } from '../../tools/harness/workload/runtime.js';
+import { killAll, type RoleProcess } from '../../services/runtime/launch.js';
 
 export type Scenario = Awaited<ReturnType<typeof openScenario>>;
 
@@ -58,7 +58,7 @@ export async function openScenario(
     group: stack.env.OTKLIK_GROUP_ID as string,
     input: stack.env.OTKLIK_TOPIC_COMMENTS as string,
     async close() {
-      await killAllSpawned();
+      await killAll();
       await producer.disconnect().catch(() => undefined);
       await admin.deleteTopics({ topics }).catch(() => undefined);
       await admin.deleteGroups([stack.env.OTKLIK_GROUP_ID as string]).catch(() => undefined);
@@ -71,7 +71,7 @@ export async function openScenario(
 
 /** Runs `body`; when it throws, adds the workers' last log lines to the error. */
 export async function withWorkerLogs<T>(
-  workers: () => readonly WorkerProcess[],
+  workers: () => readonly RoleProcess[],
   body: () => Promise<T>,
 ): Promise<T> {
   try {
