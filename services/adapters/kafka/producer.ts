@@ -7,6 +7,8 @@ import {
   type RecordMetadata,
   type TopicMessages,
 } from 'kafkajs';
+import { retry as retryWithBackoff } from '../../core/retry/backoff.js';
+import { isRetriableKafkaError } from './errors.js';
 
 export interface SendRetryOptions {
   /** Give up (throw the last error) once a send has failed for this long. */
@@ -69,11 +71,6 @@ export function createPlainProducer(kafka: Kafka, retry: Partial<SendRetryOption
   );
 }
 
-/** kafkajs reports a retriable failure of a send made with `retries: 0` as "retries exceeded". */
-const isRetriable = (error: unknown) =>
-  error instanceof Error &&
-  (error.name === 'KafkaJSNumberOfRetriesExceeded' || (error as { retriable?: boolean }).retriable === true);
-
 const bytesOf = (data: Buffer | string | null | undefined): number =>
   data == null ? 0 : typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 
@@ -119,20 +116,16 @@ export function splitByBytes(batch: ProducerBatch, maxBytes: number): ProducerBa
 function resendingWhole(producer: Producer, retry: Partial<SendRetryOptions>): Producer {
   const options = { ...DEFAULT_SEND_RETRY, ...retry };
   const maxBytes = options.maxRequestBytes ?? MAX_REQUEST_BYTES;
-  const withRetry = async <T>(operation: () => Promise<T>): Promise<T> => {
-    const started = Date.now();
-    let delay = options.initialDelayMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await operation();
-      } catch (error) {
-        if (!isRetriable(error) || Date.now() - started + delay > options.giveUpAfterMs) throw error;
-        options.onResend?.(error as Error, attempt, delay);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, options.maxDelayMs);
-      }
-    }
-  };
+  // The one retry policy (core/retry), bounded in time: a caller above may retry longer (the worker does,
+  // with fetching paused), but a tool or the sweeper must not hang on a broker that is gone.
+  const withRetry = <T>(operation: () => Promise<T>): Promise<T> =>
+    retryWithBackoff(operation, {
+      isRetriable: isRetriableKafkaError,
+      initialDelayMs: options.initialDelayMs,
+      maxDelayMs: options.maxDelayMs,
+      giveUpAfterMs: options.giveUpAfterMs,
+      onRetry: (error, attempt, delayMs) => options.onResend?.(error as Error, attempt, delayMs),
+    });
   // Parts go one after another, each retried whole: a partition's messages stay in their order.
   const sendBatch = async (batch: ProducerBatch): Promise<RecordMetadata[]> => {
     const parts = splitByBytes(batch, maxBytes);

@@ -25,11 +25,7 @@ import {
 } from './prepare-batch.js';
 import { retryWhileRetriable } from '../../runtime/retry.js';
 import { isolateFailures } from './isolate-failures.js';
-import {
-  isGroupWideKafkaError,
-  isTransientKafkaError,
-  isTransientRedisError,
-} from '../../runtime/transient.js';
+import { ConsumerStopError, isGroupWide, isRetriable } from '../../runtime/errors.js';
 import type { Metrics } from '../../runtime/observability/metrics.js';
 import { ChunkGroups, type PendingChunk } from '../../runtime/consumer/chunk-group.js';
 import { recordGroupMetrics } from './group-metrics.js';
@@ -72,16 +68,6 @@ interface LateFailure {
   partition: number;
   error: unknown;
   what: string;
-}
-
-/**
- * A failure no message can be blamed for and no retry can mend. `retriable: false` tells kafkajs not to
- * retry the batch nor restart the consumer (a plain Error would be retried and the consumer restarted
- * in a loop): the consumer stops for good, and /healthz fails.
- */
-class ConsumerStopError extends Error {
-  readonly retriable = false;
-  override readonly name = 'ConsumerStopError';
 }
 
 interface RetryContext {
@@ -387,7 +373,7 @@ export class CommentWorker {
     return isolateFailures(
       commands,
       (part) =>
-        this.withRetry('redis', retry, isTransientRedisError, async () => {
+        this.withRetry('redis', retry, isRetriable, async () => {
           // After a failure (a command timeout, say), a cheap PING must pass before the whole pipeline is
           // sent again: a struggling Redis gets one small command, not a storm of large ones.
           if (redisAttempts++ > 0 && this.options.pingRedis) {
@@ -402,7 +388,7 @@ export class CommentWorker {
         }),
       {
         // A transient error thrown here means retrying was stopped (the partitions were revoked).
-        isolates: (error) => !isTransientRedisError(error),
+        isolates: (error) => !isRetriable(error),
         onSplit: (error, size) =>
           this.log.warn(
             { err: (error as Error).message, transitions: size },
@@ -461,10 +447,10 @@ export class CommentWorker {
    */
   private async sendIsolating(outputs: GroupOutput[], retry: RetryContext): Promise<LateFailure[]> {
     const send = (part: readonly GroupOutput[]) =>
-      this.withRetry('kafka', retry, isTransientKafkaError, () =>
+      this.withRetry('kafka', retry, isRetriable, () =>
         timed(this.options.metrics?.produceLatency.startTimer({ role: 'worker' }), () => this.send(part)),
       );
-    const isolates = (error: unknown) => !isTransientKafkaError(error) && !isGroupWideKafkaError(error);
+    const isolates = (error: unknown) => !isRetriable(error) && !isGroupWide(error);
     const onSplit = (error: unknown, size: number) =>
       this.log.warn(
         { err: (error as Error).message, outputs: size },

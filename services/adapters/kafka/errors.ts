@@ -1,17 +1,9 @@
-import { SlaStoreError } from '../adapters/redis/sla-status.js';
-
 /**
- * The one place that says which failures of a group's Redis call or produce call are worth waiting
- * for. Only known transient ones are: the partition pauses and the call is retried. Anything else is
- * taken to be the fault of some message of the group (isolate-failures.ts finds which) or, for the few
- * errors no message can cause, fatal to the consumer.
+ * What a kafkajs error says about itself. kafkajs marks its transient errors `retriable`; a send made
+ * with `retries: 0` reports a retriable failure as "retries exceeded". runtime/errors.ts `isRetriable`
+ * builds the one decision for every error on these.
  */
-export function isTransientRedisError(error: unknown): boolean {
-  return error instanceof SlaStoreError && error.retriable;
-}
-
-/** kafkajs marks its transient errors `retriable`; our producer re-sends those and gives up with the last. */
-export function isTransientKafkaError(error: unknown): boolean {
+export function isRetriableKafkaError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return (
     error.name === 'KafkaJSNumberOfRetriesExceeded' || (error as { retriable?: unknown }).retriable === true

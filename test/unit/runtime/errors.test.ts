@@ -6,11 +6,13 @@ import {
   KafkaJSProtocolError,
 } from 'kafkajs';
 import { toSlaStoreError } from '../../../services/adapters/redis/sla-status.js';
+import { ContractError } from '../../../services/core/contracts/index.js';
 import {
+  ConsumerStopError,
+  isGroupWide,
   isGroupWideKafkaError,
-  isTransientKafkaError,
-  isTransientRedisError,
-} from '../../../services/runtime/transient.js';
+  isRetriable,
+} from '../../../services/runtime/errors.js';
 
 // kafkajs's typings lag its code: a protocol error is built from its table entry, and the wrappers
 // take a cause (node_modules/kafkajs/src/errors.js).
@@ -43,7 +45,7 @@ describe('which failures of a group are transient (pause and retry) and which ar
       ),
       replyError('NOAUTH Authentication required.'),
     ]) {
-      expect(isTransientRedisError(toSlaStoreError(error, 'apply')), error.message).toBe(true);
+      expect(isRetriable(toSlaStoreError(error, 'apply')), error.message).toBe(true);
     }
   });
 
@@ -55,9 +57,9 @@ describe('which failures of a group are transient (pause and retry) and which ar
       replyError('WRONGTYPE Operation against a key holding the wrong kind of value'),
       replyError("ERR wrong number of arguments for 'hset' command"),
     ]) {
-      expect(isTransientRedisError(toSlaStoreError(error, 'apply')), error.message).toBe(false);
+      expect(isRetriable(toSlaStoreError(error, 'apply')), error.message).toBe(false);
     }
-    expect(isTransientRedisError(new RangeError('transition field of 70000 bytes'))).toBe(false);
+    expect(isRetriable(new RangeError('transition field of 70000 bytes'))).toBe(false);
   });
 
   it('kafkajs: retriable errors and "retries exceeded" are transient; MESSAGE_TOO_LARGE is not, and is no group-wide error', () => {
@@ -67,16 +69,16 @@ describe('which failures of a group are transient (pause and retry) and which ar
       retriable: false,
       message: 'The request included a message larger than the max message size the server will accept',
     });
-    expect(isTransientKafkaError(new KafkaJSConnectionError('Connection error: ECONNREFUSED'))).toBe(true);
+    expect(isRetriable(new KafkaJSConnectionError('Connection error: ECONNREFUSED'))).toBe(true);
     expect(
-      isTransientKafkaError(
+      isRetriable(
         new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('x'), { retryCount: 0, retryTime: 1 }),
       ),
     ).toBe(true);
     const wrapped = nonRetriable(tooLarge);
-    expect(isTransientKafkaError(wrapped)).toBe(false);
+    expect(isRetriable(wrapped)).toBe(false);
     expect(isGroupWideKafkaError(wrapped)).toBe(false);
-    expect(isTransientKafkaError(new TypeError('bad header'))).toBe(false);
+    expect(isRetriable(new TypeError('bad header'))).toBe(false);
   });
 
   it('kafkajs: an authorisation failure is group-wide (no message is to blame)', () => {
@@ -86,7 +88,22 @@ describe('which failures of a group are transient (pause and retry) and which ar
       retriable: false,
       message: 'Not authorized to access topics',
     });
-    expect(isTransientKafkaError(denied)).toBe(false);
+    expect(isRetriable(denied)).toBe(false);
     expect(isGroupWideKafkaError(nonRetriable(denied))).toBe(true);
+  });
+
+  it('ioredis error replies unwrapped are classified as the store classifies them', () => {
+    expect(isRetriable(replyError('LOADING Redis is loading the dataset in memory'))).toBe(true);
+    expect(isRetriable(replyError('WRONGTYPE Operation against a key holding the wrong kind of value'))).toBe(
+      false,
+    );
+  });
+
+  it('a contract error is never retriable; a consumer stop is group-wide and never retriable', () => {
+    expect(isRetriable(new ContractError('EMPTY_VALUE', 'not JSON'))).toBe(false);
+    const stop = new ConsumerStopError('the broker refused a dead letter even truncated');
+    expect(isRetriable(stop)).toBe(false);
+    expect(isGroupWide(stop)).toBe(true);
+    expect(isGroupWide(new Error('a bug'))).toBe(false);
   });
 });
