@@ -18,6 +18,9 @@ interface KafkaEncoder {
   writeVarLong(v: number): KafkaEncoder;
   buffer: Buffer;
 }
+const murmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (
+  key: Buffer | string,
+) => number;
 const Encoder = require('kafkajs/src/protocol/encoder.js') as {
   new (): KafkaEncoder;
   sizeOfVarLong(v: number): number;
@@ -45,6 +48,35 @@ function crc32cBitwise(buffer: Buffer): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
+/**
+ * Kafka's murmur2 as kafkajs wrote it before the patch: 64-bit products and xors (its Long objects),
+ * the low 32 bits read as a signed int at the end. BigInt keeps all 64 bits, so the 32-bit patch is
+ * checked against the arithmetic it replaced, not against itself.
+ */
+function murmur2Long(key: Buffer): number {
+  const wrap = (v: bigint) => BigInt.asIntN(64, v);
+  const low = (v: bigint) => Number(BigInt.asIntN(32, v));
+  const M = 0x5bd1e995n;
+  let h = wrap(0x9747b28cn ^ BigInt(key.length));
+  for (let i = 0; i + 3 < key.length; i += 4) {
+    let k = wrap(BigInt(key[i]! + (key[i + 1]! << 8) + (key[i + 2]! << 16) + (key[i + 3]! << 24)));
+    k = wrap(k * M);
+    k = wrap(k ^ BigInt(low(k) >>> 24));
+    k = wrap(k * M);
+    h = wrap(h * M);
+    h = wrap(h ^ k);
+  }
+  const tail = key.length & ~3;
+  const rest = key.length % 4;
+  if (rest >= 3) h = wrap(h ^ BigInt(key[tail + 2]! << 16));
+  if (rest >= 2) h = wrap(h ^ BigInt(key[tail + 1]! << 8));
+  if (rest >= 1) h = wrap(wrap(h ^ BigInt(key[tail]!)) * M);
+  h = wrap(h ^ BigInt(low(h) >>> 13));
+  h = wrap(h * M);
+  h = wrap(h ^ BigInt(low(h) >>> 15));
+  return low(h);
+}
+
 describe('kafkajs patches', () => {
   it('are applied by the install', () => {
     const source = (path: string) => readFileSync(require.resolve(`kafkajs/src/${path}`), 'utf8');
@@ -53,6 +85,17 @@ describe('kafkajs patches', () => {
     expect(source('protocol/encoder.js')).toContain('Buffer.allocUnsafe(Encoder.nextPowerOfTwo');
     expect(source('protocol/encoder.js')).toContain('isInt32(value)');
     expect(source('protocol/requests/produce/v3/request.js')).toContain('own fields only');
+    expect(source('producer/partitioners/default/murmur2.js')).toContain('Math.imul');
+  });
+
+  it("murmur2 (the default partitioner, Java-compatible) gives the 64-bit version's hash for any key", () => {
+    for (let length = 0; length < 70; length++) {
+      for (let n = 0; n < 20; n++) {
+        const key = randomBytes(length);
+        expect(murmur2(key), key.toString('hex')).toBe(murmur2Long(key));
+      }
+    }
+    for (const key of ['', 'VK:123', 'ключ', '21']) expect(murmur2(key)).toBe(murmur2Long(Buffer.from(key)));
   });
 
   it('CRC-32C: the check value and random buffers of every length equal the bitwise definition', () => {
