@@ -31,19 +31,8 @@ die() {
   exit 1
 }
 
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
-
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
-    port_open "$p" || {
-      echo "$p"
-      return
-    }
-  done
-  die "no free port found"
-}
+# shellcheck source=../ports.sh
+source "$SCRIPT_DIR/../ports.sh"
 
 # Ports are chosen once per state dir: a restart keeps the quorum's addresses.
 ports() {

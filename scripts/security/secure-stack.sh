@@ -24,18 +24,8 @@ die() {
   say "error: $*"
   exit 1
 }
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
-    port_open "$p" || {
-      echo "$p"
-      return
-    }
-  done
-  die "no free port"
-}
+# shellcheck source=../ports.sh
+source "$SCRIPT_DIR/../ports.sh"
 
 make_certs() {
   local dir=$1

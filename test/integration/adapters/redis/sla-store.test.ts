@@ -4,8 +4,8 @@ import { SlaStore } from '../../../../services/adapters/redis/store/sla-store.js
 import { readCounterRows } from '../../../../services/adapters/redis/reader/sla-reader.js';
 import { totalsOf } from '../../../../services/core/sla/counters.js';
 import type { OpenSlaCommand, SlaCommand } from '../../../../services/core/sla/commands.js';
-import { shardOf } from '../../../../services/core/sla/shard.js';
 import { isolatedStack } from '../../../support/fixture.js';
+import { openCommand as openCommandOn } from './helpers.js';
 
 const SHARDS = 4;
 let redis: Redis;
@@ -27,33 +27,8 @@ beforeAll(() => {
 });
 afterAll(() => redis.disconnect());
 
-let seq = 0;
-function openCommand(now: number, overrides: Partial<OpenSlaCommand> = {}): OpenSlaCommand {
-  const commentId = `c${++seq}-${Math.random().toString(36).slice(2, 8)}`;
-  const commentKey = `VK:${commentId}`;
-  return {
-    kind: 'open',
-    commentKey,
-    shard: shardOf(commentKey, SHARDS),
-    platform: 'VK',
-    commentId,
-    threadId: 't1',
-    pageId: 'page-1',
-    region: '54',
-    municipality: null,
-    category: 'housing_utilities',
-    priority: 'critical',
-    postedAt: now,
-    warnAt: now + 30_000,
-    dueAt: now + 60_000,
-    policyId: 'test/critical',
-    escalationIntervalMs: 10_000,
-    maxEscalationLevel: 2,
-    excerpt: 'Нет горячей воды',
-    url: null,
-    ...overrides,
-  };
-}
+const openCommand = (now: number, overrides: Partial<OpenSlaCommand> = {}): OpenSlaCommand =>
+  openCommandOn(now, SHARDS, overrides);
 const answer = (c: OpenSlaCommand, answeredAt: number): SlaCommand => ({
   kind: 'answer',
   commentKey: c.commentKey,
