@@ -6,7 +6,8 @@ import { ensureTopics } from '../adapters/kafka/topics.js';
 import { connectRedis } from '../adapters/redis/connect.js';
 import { assertNoEviction } from '../adapters/redis/eviction-policy.js';
 import { SlaStore } from '../adapters/redis/store/sla-store.js';
-import { CommentWorker, NOT_READY_REASONS } from '../roles/worker/worker.js';
+import { createCommentWorker, type CommentWorker } from '../roles/worker/worker.js';
+import { NOT_READY_REASONS } from './consumer/batched-consumer.js';
 import { Sweeper } from '../roles/sweeper/sweeper.js';
 import type { SlaAlert } from '../core/contracts/schema-types.generated.js';
 import { kafkaSecurityOf } from '../adapters/kafka/security.js';
@@ -109,7 +110,7 @@ export async function startApp(
   };
 
   if (options.roles.includes('worker')) {
-    app.worker = new CommentWorker({
+    app.worker = createCommentWorker({
       kafka,
       store,
       logger,

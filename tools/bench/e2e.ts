@@ -8,7 +8,7 @@
  *    committed, which the worker does only after the event's Redis transition and output are durable.
  * 2. Latency: the same process, fed at a fixed rate; each event is timed from the producer's send call
  *    until a downstream consumer receives its classified output.
- * 3. Baseline: the same work through tools/bench/naive-worker.ts (eachMessage, one awaited Redis call
+ * 3. Baseline: the same work through tools/bench/naive-worker.ts (one message at a time, one awaited Redis call
  *    and one awaited produce per message), timed in two windows, just before and just after the real
  *    worker, so the ratio holds on a busy machine.
  *

@@ -1,9 +1,10 @@
 /**
  * The baseline of `bench:e2e`: the worker as one would first write it. Same configuration, same
- * decode -> classify -> plan code (prepareBatch of one message), same Redis scripts and the same
- * idempotent producer as the real CommentWorker, but `eachMessage`, and every Redis call and every
- * produce awaited one by one. Not for production: it exists so the real worker's gain is measured
- * against the same work on the same machine in the same run.
+ * decode -> classify -> plan code (prepareBatch of one message at a time), same Redis scripts, the same
+ * idempotent producer and the same consumer loop (BatchedConsumer) as the real worker, but a processor
+ * that awaits every Redis call and every produce one by one, one partition at a time, committing once
+ * per fetched batch (as kafkajs's eachMessage does). Not for production: it exists so the real worker's
+ * gain is measured against the same work on the same machine in the same run.
  *
  *   node --import tsx tools/bench/naive-worker.ts   (environment as for services/runtime/main.ts)
  */
@@ -15,7 +16,9 @@ import { assertNoEviction } from '../../services/adapters/redis/eviction-policy.
 import { SlaStore } from '../../services/adapters/redis/store/sla-store.js';
 import { createCommentDecoder } from '../../services/core/contracts/index.js';
 import { createLogger } from '../../services/runtime/observability/logger.js';
-import { prepareBatch } from '../../services/roles/worker/prepare-batch.js';
+import { prepareBatch, type PreparedBatch } from '../../services/roles/worker/prepare-batch.js';
+import { BatchedConsumer } from '../../services/runtime/consumer/batched-consumer.js';
+import type { Processor } from '../../services/runtime/consumer/processor.js';
 
 const config = loadConfig();
 const { env, runtime } = config;
@@ -35,42 +38,49 @@ const decode = createCommentDecoder({
   postedAtFutureMs: runtime.limits.postedAtFutureMinutes * 60_000,
 });
 const producer = createReliableProducer(kafka);
-const consumer = kafka.consumer({ groupId: env.OTKLIK_GROUP_ID });
+const plan = { shards: env.OTKLIK_SHARDS, excerptChars: runtime.excerptChars };
 
-await producer.connect();
-await consumer.connect();
-await consumer.subscribe({ topic: env.OTKLIK_TOPIC_COMMENTS, fromBeginning: true });
-await consumer.run({
-  eachMessage: async ({ topic, partition, message }) => {
-    const prepared = prepareBatch(
-      [{ key: message.key, value: message.value, headers: message.headers, offset: message.offset }],
-      {
-        topic,
-        partition,
-        decode,
-        policies: config.sla,
-        plan: { shards: env.OTKLIK_SHARDS, excerptChars: runtime.excerptChars },
-        nowMs: Date.now(),
-      },
-    );
-    for (const command of prepared.slaCommands) await store.apply([command]);
-    for (const out of prepared.classified) {
-      await producer.send({ topic: env.OTKLIK_TOPIC_CLASSIFIED, acks: -1, messages: [out] });
-    }
-    for (const out of prepared.deadLetters) {
-      await producer.send({ topic: env.OTKLIK_TOPIC_DLQ, acks: -1, messages: [out] });
+/** One message at a time: each message's own prepared batch, flushed call by call. */
+const oneByOne: Processor<PreparedBatch[]> = {
+  start: () => producer.connect(),
+  close: () => producer.disconnect(),
+  prepare: (messages, { topic, partition }) =>
+    messages.map((message) =>
+      prepareBatch([message], { topic, partition, decode, policies: config.sla, plan, nowMs: Date.now() }),
+    ),
+  flush: async (group) => {
+    for (const { prepared } of group) {
+      for (const one of prepared) {
+        for (const command of one.slaCommands) await store.apply([command]);
+        for (const out of one.classified) {
+          await producer.send({ topic: env.OTKLIK_TOPIC_CLASSIFIED, acks: -1, messages: [out] });
+        }
+        for (const out of one.deadLetters) {
+          await producer.send({ topic: env.OTKLIK_TOPIC_DLQ, acks: -1, messages: [out] });
+        }
+      }
     }
   },
+};
+const consumer = new BatchedConsumer({
+  kafka,
+  logger,
+  name: 'naive-worker',
+  groupId: env.OTKLIK_GROUP_ID,
+  topic: env.OTKLIK_TOPIC_COMMENTS,
+  processor: oneByOne,
+  // A whole fetched batch per chunk and one partition at a time: no group commit, no overlap.
+  chunkSize: Number.MAX_SAFE_INTEGER,
+  partitionsConsumedConcurrently: 1,
 });
-logger.info({ topic: env.OTKLIK_TOPIC_COMMENTS }, 'naive worker started');
+await consumer.start();
 
 let stopping = false;
 const stop = () => {
   if (stopping) return;
   stopping = true;
   void (async () => {
-    await consumer.disconnect();
-    await producer.disconnect();
+    await consumer.close();
     redis.disconnect();
     process.exit(0);
   })();

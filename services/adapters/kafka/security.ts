@@ -1,9 +1,17 @@
 import { readFileSync } from 'node:fs';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
-import type { EnvConfig } from '../../runtime/config/env.js';
+/** The settings this adapter reads, as the runtime's validated environment names them. */
+export interface KafkaSecuritySettings {
+  KAFKA_SSL: boolean;
+  KAFKA_SSL_CA_FILE?: string;
+  KAFKA_SSL_REJECT_UNAUTHORIZED: boolean;
+  KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  KAFKA_SASL_USERNAME?: string;
+  KAFKA_SASL_PASSWORD?: string;
+}
 
 /** kafkajs TLS and SASL options from the validated environment. */
-export function kafkaSecurityOf(env: EnvConfig): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+export function kafkaSecurityOf(env: KafkaSecuritySettings): Pick<KafkaConfig, 'ssl' | 'sasl'> {
   const ssl: KafkaConfig['ssl'] = env.KAFKA_SSL
     ? {
         rejectUnauthorized: env.KAFKA_SSL_REJECT_UNAUTHORIZED,

@@ -5,6 +5,7 @@ import { encodeSlaAlert } from '../../core/contracts/index.js';
 import type { SlaAlert } from '../../core/contracts/schema-types.generated.js';
 import type { ClaimedAlert, SlaStore } from '../../adapters/redis/store/sla-store.js';
 import { toSlaAlert } from './alert-message.js';
+import { PunctuatorLoop, type Punctuator } from '../../runtime/punctuator/punctuator.js';
 
 export interface SweeperOptions {
   kafka: Kafka;
@@ -28,12 +29,10 @@ export interface SweeperOptions {
  * A Sweeper exists only with a connected producer (`Sweeper.start` connects it before constructing one)
  * and refuses to sweep once closed, so it can never claim and ack alerts it did not publish.
  */
-export class Sweeper {
-  private running = true;
+export class Sweeper implements Punctuator {
   private closed = false;
-  private readonly loop: Promise<void>;
+  private readonly loop: PunctuatorLoop;
   private closing: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
   private readonly shardList: number[];
 
   /** Connects the alert producer, then starts sweeping in the background until `close()`. */
@@ -55,21 +54,17 @@ export class Sweeper {
     private readonly log: Logger,
   ) {
     this.shardList = Array.from({ length: options.shards }, (_, shard) => shard);
-    this.loop = this.run();
+    this.loop = new PunctuatorLoop(this, {
+      logger: log,
+      pass: 'sweep',
+      maxWaitMs: options.maxSleepMs,
+      failureWaitMs: Math.min(1_000, options.maxSleepMs * 4),
+    });
     this.log.info({ topic: options.alertsTopic }, 'sweeper started');
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let sleepMs = this.options.maxSleepMs;
-      try {
-        sleepMs = await this.sweepOnce();
-      } catch (error) {
-        this.log.warn({ err: (error as Error).message }, 'sweep failed; will retry');
-        sleepMs = Math.min(1_000, this.options.maxSleepMs * 4);
-      }
-      if (sleepMs > 0 && this.running) await this.sleep(sleepMs);
-    }
+  punctuate(): Promise<number> {
+    return this.sweepOnce();
   }
 
   /**
@@ -109,22 +104,10 @@ export class Sweeper {
     this.options.onAlerts?.(alerts);
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
   /** Idempotent: finish the pass in flight (its alerts are published and acked), then disconnect. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.running = false;
-      this.wake?.();
-      await this.loop;
+      await this.loop.close();
       this.closed = true;
       await this.producer.disconnect();
       this.log.info('sweeper stopped');

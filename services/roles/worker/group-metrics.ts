@@ -1,6 +1,7 @@
 import type { SlaOutcome } from '../../core/sla/commands.js';
 import type { Metrics } from '../../runtime/observability/metrics.js';
-import type { PendingChunk } from '../../runtime/consumer/chunk-group.js';
+import type { GroupChunk } from '../../runtime/consumer/processor.js';
+import type { PreparedBatch } from './prepare-batch.js';
 
 /**
  * Counts a confirmed group into the Prometheus metrics: summed per label value first, so that each
@@ -9,7 +10,7 @@ import type { PendingChunk } from '../../runtime/consumer/chunk-group.js';
 export function recordGroupMetrics(
   metrics: Metrics,
   topic: string,
-  chunks: readonly PendingChunk[],
+  chunks: readonly GroupChunk<PreparedBatch>[],
   outcomes: readonly SlaOutcome[],
 ): void {
   let messagesIn = 0;

@@ -1,4 +1,5 @@
 import type { IHeaders } from 'kafkajs';
+import type { InputMessage } from '../../runtime/consumer/processor.js';
 import { classify } from '../../core/classifier/index.js';
 import {
   boundDeadLetter,
@@ -21,12 +22,7 @@ import { planSla, type PlanOptions } from '../../core/sla/plan.js';
 import type { PolicyConfig } from '../../core/sla/policy.js';
 import { commentKeyOf } from '../../core/sla/shard.js';
 
-export interface InputMessage {
-  key: Buffer | null;
-  value: Buffer | null;
-  headers?: IHeaders;
-  offset: string;
-}
+export type { InputMessage };
 
 export interface OutputMessage {
   key: Buffer | string | null;

@@ -1,33 +1,22 @@
-import type { EachBatchPayload } from 'kafkajs';
-import type { PreparedBatch } from '../../roles/worker/prepare-batch.js';
-
-/** One partition's prepared chunk, waiting for its Redis scripts and outputs to be confirmed. */
-export interface PendingChunk {
-  prepared: PreparedBatch;
-  payload: EachBatchPayload;
-  /** Offset of the chunk's last message: resolved once the group is confirmed. */
-  lastOffset: string;
-}
-
 /**
  * Group commit across partitions: the chunks that the concurrently running `eachBatch` handlers prepare
- * while no group is in flight are confirmed together, with one Redis call, one produce request and one
- * offset commit for all of them. Fewer, larger calls cost less CPU per event (in ioredis, kafkajs and
+ * while no group is in flight are confirmed together, with one flush (one Redis call and one produce
+ * request for the worker) and one offset commit for all of them. Fewer, larger calls cost less CPU per event (in ioredis, kafkajs and
  * the broker) and the round trips are paid once per group instead of once per partition.
  *
  * Chunks of one partition arrive one after the other (kafkajs never hands out a partition twice at
  * once and its handler awaits each chunk), so each group keeps every partition's order.
  */
-export class ChunkGroups {
-  private waiting: { chunk: PendingChunk; done: (error?: unknown) => void }[] = [];
+export class ChunkGroups<C> {
+  private waiting: { chunk: C; done: (error?: unknown) => void }[] = [];
   private scheduled = false;
   private inFlight = false;
 
-  /** `confirm` makes a whole group durable (Redis, outputs, offsets); it throws when the group failed. */
-  constructor(private readonly confirm: (chunks: PendingChunk[]) => Promise<void>) {}
+  /** `confirm` makes a whole group durable (state, outputs, offsets); it throws when the group failed. */
+  constructor(private readonly confirm: (chunks: C[]) => Promise<void>) {}
 
-  /** Resolves once the chunk's Redis scripts and outputs are confirmed and its offset committed. */
-  submit(chunk: PendingChunk): Promise<void> {
+  /** Resolves once the chunk's group is durable and its offsets committed. */
+  submit(chunk: C): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ chunk, done: (error) => (error === undefined ? resolve() : reject(error)) });
       this.schedule();

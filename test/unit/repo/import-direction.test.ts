@@ -54,6 +54,21 @@ describe('import direction', () => {
     expect(violations(['services'], ['tools'])).toEqual([]);
   });
 
+  it('inside services/, layers import downwards only: core <- adapters <- runtime <- roles <- apps', () => {
+    const upper = ['services/adapters', 'services/runtime', 'services/roles', 'services/apps'];
+    expect(violations(['services/core'], upper)).toEqual([]);
+    expect(violations(['services/adapters'], upper.slice(1))).toEqual([]);
+    // The runtime's loops (consumer, punctuator) serve every role and know none of them; only the
+    // composition root (app.ts, which starts the roles a process runs) looks up.
+    const runtimeLibrary = sourcesUnder('services/runtime').filter((f) => f !== 'services/runtime/app.ts');
+    expect(
+      runtimeLibrary.flatMap((file) =>
+        importsInto(file, readFileSync(join(ROOT, file), 'utf8'), ['services/roles', 'services/apps']),
+      ),
+    ).toEqual([]);
+    expect(violations(['services/roles'], ['services/apps'])).toEqual([]);
+  });
+
   it('sees every form of import', () => {
     const text = [
       "import { a } from '../../test/support/fixture.js';",

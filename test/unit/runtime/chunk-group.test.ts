@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { EachBatchPayload } from 'kafkajs';
-import { ChunkGroups, type PendingChunk } from '../../../services/runtime/consumer/chunk-group.js';
-import type { PreparedBatch } from '../../../services/roles/worker/prepare-batch.js';
+import { ChunkGroups } from '../../../services/runtime/consumer/chunk-group.js';
 
-function chunk(lastOffset: string): PendingChunk {
-  // Only the group's own bookkeeping is under test: the payload and prepared batch are opaque to it.
-  return { lastOffset, payload: {} as EachBatchPayload, prepared: {} as PreparedBatch };
+interface Chunk {
+  lastOffset: string;
+}
+
+function chunk(lastOffset: string): Chunk {
+  return { lastOffset };
 }
 
 describe('ChunkGroups: group commit of the chunks handed in together', () => {
   it('confirms chunks submitted in the same turn as one group, and later ones in the next group', async () => {
     const groups: string[][] = [];
     let release: (() => void) | undefined;
-    const chunkGroups = new ChunkGroups(async (chunks) => {
+    const chunkGroups = new ChunkGroups<Chunk>(async (chunks) => {
       groups.push(chunks.map((c) => c.lastOffset));
       if (groups.length === 1) await new Promise<void>((resolve) => (release = resolve));
     });
@@ -32,7 +33,7 @@ describe('ChunkGroups: group commit of the chunks handed in together', () => {
 
   it('fails every chunk of a failed group, and the next group still runs', async () => {
     let calls = 0;
-    const chunkGroups = new ChunkGroups(async () => {
+    const chunkGroups = new ChunkGroups<Chunk>(async () => {
       if (++calls === 1) throw new Error('redis down');
     });
     const failed = [chunkGroups.submit(chunk('a')), chunkGroups.submit(chunk('b'))];
