@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { retry } from '../../core/retry/backoff.js';
 
 export interface TopicSpec {
   topic: string;
@@ -13,22 +14,20 @@ export interface TopicSpec {
  * another try, as is a leader not elected yet.
  */
 const NOT_READY_YET = /does not host this topic-partition|leader not available|no leader/i;
-const ATTEMPTS = 10;
-const RETRY_DELAY_MS = 500;
+/** How long a new topic's leaders get to appear before the error is the caller's. */
+const LEADER_WAIT_MS = 10_000;
 
 /** Creates the topics that are missing and waits for their leaders; existing topics are left as they are. */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<string[]> {
   let created: string[] | undefined;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // A retry finds the topics of a failed leader wait already there: report the first attempt's list.
-      const missing = await createMissing(kafka, specs, (topics) => (created ??= topics));
-      return created ?? missing;
-    } catch (error) {
-      if (attempt >= ATTEMPTS || !NOT_READY_YET.test((error as Error).message)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
-    }
-  }
+  // A retry finds the topics of a failed leader wait already there: report the first attempt's list.
+  const missing = await retry(() => createMissing(kafka, specs, (topics) => (created ??= topics)), {
+    isRetriable: (error) => NOT_READY_YET.test((error as Error).message),
+    initialDelayMs: 250,
+    maxDelayMs: 1_000,
+    giveUpAfterMs: LEADER_WAIT_MS,
+  });
+  return created ?? missing;
 }
 
 async function createMissing(
