@@ -45,6 +45,8 @@ ports() {
   read -ra PORTS <"$STATE/ports"
 }
 
+# The same keys as kafka.sh's single node, on purpose written out again: each file reads as the broker
+# configuration it produces, and most values differ (three replicas, min.insync.replicas=2, voters).
 node_props() {
   local id=$1 port=${PORTS[$(($1 - 1))]} cport=${PORTS[$(($1 + 2))]}
   local voters="1@$HOST:${PORTS[3]},2@$HOST:${PORTS[4]},3@$HOST:${PORTS[5]}"
