@@ -1,6 +1,7 @@
 /**
- * `npm run bench:incidents [-- --days N] [--seed S]`: the incident detector over N synthetic days
- * (different seeds, never tuned to one), scored by the issue's matching rule. Prints a machine reference,
+ * `npm run bench:incidents [-- --days N] [--seed S] [--set name=value ...]`: the incident detector over N
+ * synthetic days (different seeds, never tuned to one), scored by the issue's matching rule; `--set`
+ * overrides a numeric parameter of DetectorConfig, to compare settings on the same days. Prints a machine reference,
  * each day's figures, the totals, and as its last line the totals as JSON.
  */
 import { referenceLine, referenceMs } from './machine-reference.js';
@@ -16,10 +17,19 @@ function option(name: string, fallback: number): number {
 
 const daysCount = option('--days', 5);
 const firstSeed = option('--seed', 101);
+const overrides: Record<string, number> = {};
+process.argv.forEach((arg, i) => {
+  if (arg !== '--set') return;
+  const [name, value] = String(process.argv[i + 1]).split('=');
+  if (name === undefined || value === undefined || !Number.isFinite(Number(value)))
+    throw new Error('--set needs name=number');
+  overrides[name] = Number(value);
+});
 const seeds = Array.from({ length: daysCount }, (_, i) => firstSeed + i);
 
 console.log(referenceLine(referenceMs()));
-const { figures, days } = runDays(seeds);
+if (Object.keys(overrides).length > 0) console.log(`overrides: ${JSON.stringify(overrides)}`);
+const { figures, days } = runDays(seeds, {}, overrides);
 for (const d of days) {
   const s = d.score;
   console.log(

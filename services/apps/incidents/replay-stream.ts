@@ -83,6 +83,9 @@ export class ReplayStream {
       if (!(field in raw)) raw[field] = value;
     }
     if (typeof raw.posted_at !== 'number') throw new InputError(lineNo, 'posted_at (epoch ms) is required');
+    // A deletion may come without its text; `otklik produce` wants one, the detector never reads it.
+    if (String(raw.op).toUpperCase() === 'DELETED' && (raw.text === undefined || raw.text === ''))
+      raw.text = '-';
     const template = toCommentTemplate(raw, lineNo, 'stdin');
     const event = toCommentEvent(template, this.clock);
     const now = Math.max(this.clock, event.posted_at);

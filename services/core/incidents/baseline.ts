@@ -35,6 +35,14 @@ export class HourlyBaseline {
     return Math.max(this.priorPerHour, rate.mean);
   }
 
+  /** The rate learned so far, without the prior's floor (0 for a key never counted). */
+  learnedPerHour(key: string, at: number): number {
+    const rate = this.rates.get(key);
+    if (rate === undefined) return 0;
+    this.roll(rate, at);
+    return rate.mean;
+  }
+
   get size(): number {
     return this.rates.size;
   }

@@ -20,6 +20,8 @@ export interface DetectorConfig {
   minSpanMs: number;
   /** Least match for a comment to join a group. */
   joinThreshold: number;
+  /** Least centroid similarity for a burst to merge into an open incident or a candidate into a burst. */
+  mergeThreshold: number;
   /** Least match for a comment of another category to join an open incident. */
   crossCategoryThreshold: number;
   /** An open incident closes after this long without a new member. */
@@ -35,8 +37,6 @@ export interface DetectorConfig {
   campaignMinStems: number;
   campaignMinSimilarity: number;
   campaignWindowMs: number;
-  /** A near-duplicate group with this many authors on two pages keeps its comments out of incidents. */
-  campaignDivertAuthors: number;
   /** Comment keys are remembered this long, so EDITED and DELETED events count once. */
   seenRetentionMs: number;
 }
@@ -56,6 +56,7 @@ export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
   minSpanMs: 30 * MINUTE,
   joinThreshold: 0.4,
   crossCategoryThreshold: 0.55,
+  mergeThreshold: 0.3,
   quietMs: 3 * HOUR,
   candidateQuietMs: 6 * HOUR,
   idfHalfLifeDocs: 20_000,
@@ -65,6 +66,5 @@ export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
   campaignMinStems: 5,
   campaignMinSimilarity: 0.5,
   campaignWindowMs: HOUR,
-  campaignDivertAuthors: 3,
   seenRetentionMs: 48 * HOUR,
 });

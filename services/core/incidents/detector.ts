@@ -15,11 +15,11 @@ const HOUR_MS = 3_600_000;
 const NEVER_MEMBERS = new Set(['OFFICIAL', 'BOT', 'MEDIA']);
 /** Members whose stems make up a group's profile; later members only count. */
 const PROFILE_MEMBERS = 40;
-const STREET_BONUS = 0.15;
+const STREET_BONUS = 0.25;
 /** How much more an open incident's match counts than a candidate's. */
 const OPEN_PREFERENCE = 1.5;
-/** A stem counts fully in a group's profile when this share of its members use it. */
-const PROFILE_SHARE = 0.25;
+/** What a citizen writes when there is a problem; suggestions, thanks and chatter are not members. */
+const PROBLEM_TYPES = new Set(['complaint', 'question']);
 const SWEEP_EVERY = 2048;
 
 interface Member {
@@ -49,6 +49,8 @@ interface Group {
   threadStart: Map<string, number>;
   stemCounts: Map<string, number>;
   profiled: number;
+  /** Length of the IDF-weighted centroid, as of the last profiled member. */
+  norm: number;
   streets: Set<string>;
   pages: Set<string>;
   closed: boolean;
@@ -111,7 +113,7 @@ export class IncidentDetector {
     const features = featuresOf(comment.text);
     const member: Member = { key: comment.key, authorId: comment.authorId, at: comment.postedAt };
     const diverted = this.nearDuplicate(comment, features, member, now, events);
-    if (!diverted && comment.type !== 'gratitude') this.incident(comment, features, member, now, events);
+    if (!diverted && PROBLEM_TYPES.has(comment.type)) this.incident(comment, features, member, now, events);
     this.idf.add(features.stems);
     return events;
   }
@@ -204,9 +206,9 @@ export class IncidentDetector {
     best.authors.add(comment.authorId);
     if (group.id !== null) this.report(group, 'UPDATED', comment.postedAt, events);
     else if (this.isCampaign(group, now)) this.openGroup(group, comment.postedAt, events);
-    return (
-      group.id !== null || (best.authors.size >= this.config.campaignDivertAuthors && group.pages.size >= 2)
-    );
+    // Only an open campaign keeps its comments out of incidents: an incident's members may be
+    // near-identical too («Когда дадут воду?»).
+    return group.id !== null;
   }
 
   /** Many authors within the hour, far above the rate this text had before (a chronic template's). */
@@ -239,10 +241,12 @@ export class IncidentDetector {
     const place = this.placeOf(comment, features);
     this.baseline.count(rateKey(comment.region, place.key, comment.category), now);
     if (place.key !== '') this.baseline.count(rateKey(comment.region, '', comment.category), now);
+    this.baseline.count(rateKey('*', '', comment.category), now);
 
     const weights = features.stems.map((s) => this.idf.weight(s));
-    let total = 0;
-    for (const w of weights) total += w;
+    let squares = 0;
+    for (const w of weights) squares += w * w;
+    const norm = Math.sqrt(squares);
 
     const groupKey = `${comment.region}|${comment.category}`;
     let list = this.groups.get(groupKey);
@@ -255,7 +259,7 @@ export class IncidentDetector {
       list[write++] = group;
       if (!placesAgree(place.key, group.placeKey)) continue;
       // An open incident is preferred to a candidate: a rival candidate would split it.
-      const score = matchScore(features, weights, total, group) * (group.id !== null ? OPEN_PREFERENCE : 1);
+      const score = matchScore(features, weights, norm, group) * (group.id !== null ? OPEN_PREFERENCE : 1);
       if (score >= bestScore) {
         best = group;
         bestScore = score;
@@ -267,7 +271,7 @@ export class IncidentDetector {
       if (group.type !== 'incident' || group.region !== comment.region || group.category === comment.category)
         continue;
       if (!placesAgree(place.key, group.placeKey)) continue;
-      const score = matchScore(features, weights, total, group);
+      const score = matchScore(features, weights, norm, group);
       if (score >= Math.max(bestScore, this.config.crossCategoryThreshold)) {
         best = group;
         bestScore = score;
@@ -282,8 +286,93 @@ export class IncidentDetector {
     }
     this.addMember(best, member, comment.pageId, comment.threadId);
     this.profile(best, features);
+    if (best.id === null && best.total >= 2) this.absorbSiblings(best, list);
     if (best.id !== null) this.report(best, 'UPDATED', comment.postedAt, events);
-    else if (this.isBurst(best, now)) this.openGroup(best, comment.postedAt, events);
+    else if (this.isBurst(best, now)) this.openOrMerge(best, list, comment.postedAt, events);
+  }
+
+  /**
+   * A burst that is the same problem as an open incident of its region joins it; else it opens, and takes
+   * in the candidates of its region and category that are about the same problem (a fast burst's first
+   * comments, each worded its own way, start several candidates at once).
+   */
+  private openOrMerge(group: Group, list: Group[], at: number, events: IncidentEvent[]): void {
+    let target: Group | undefined;
+    let best = this.config.mergeThreshold;
+    for (const open of this.open) {
+      if (open.type !== 'incident' || open.region !== group.region) continue;
+      if (!placesAgree(open.placeKey, group.placeKey)) continue;
+      const s = this.centroidSimilarity(open, group);
+      if (s >= best) {
+        target = open;
+        best = s;
+      }
+    }
+    if (target !== undefined) {
+      this.absorb(target, group);
+      this.report(target, 'UPDATED', at, events);
+      return;
+    }
+    for (const other of list) {
+      if (other === group || other.id !== null || other.closed) continue;
+      if (!placesAgree(other.placeKey, group.placeKey)) continue;
+      if (this.centroidSimilarity(group, other) >= this.config.mergeThreshold) this.absorb(group, other);
+    }
+    this.openGroup(group, at, events);
+  }
+
+  /**
+   * Candidates of one place and category whose centroids have come to resemble each other are one
+   * problem worded several ways: they become one group before the test counts its authors.
+   */
+  private absorbSiblings(group: Group, list: Group[]): void {
+    for (const other of list) {
+      if (other === group || other.id !== null || other.closed || other.total < 2) continue;
+      if (!placesAgree(other.placeKey, group.placeKey)) continue;
+      if (this.centroidSimilarity(group, other) >= this.config.mergeThreshold) this.absorb(group, other);
+    }
+  }
+
+  /** Moves `from`'s members and profile into `into`; `from` is closed. */
+  private absorb(into: Group, from: Group): void {
+    from.closed = true;
+    const members = new Set(into.recent.map((m) => m.key));
+    for (const m of from.recent) {
+      if (members.has(m.key)) continue;
+      into.pending.push(m);
+      into.recent.push(m);
+      into.total++;
+    }
+    into.recent.sort((a, b) => a.at - b.at);
+    into.firstAt = Math.min(into.firstAt, from.firstAt);
+    into.lastAt = Math.max(into.lastAt, from.lastAt);
+    for (const [stem, count] of from.stemCounts)
+      into.stemCounts.set(stem, (into.stemCounts.get(stem) ?? 0) + count);
+    for (const street of from.streets) into.streets.add(street);
+    into.profiled += from.profiled;
+    into.norm = this.normOf(into);
+  }
+
+  private centroidSimilarity(a: Group, b: Group): number {
+    if (a.norm <= 0 || b.norm <= 0) return 0;
+    const [small, large] = a.stemCounts.size <= b.stemCounts.size ? [a, b] : [b, a];
+    let dot = 0;
+    for (const [stem, count] of small.stemCounts) {
+      const other = large.stemCounts.get(stem);
+      if (other === undefined) continue;
+      const w = this.idf.weight(stem);
+      dot += w * w * count * other;
+    }
+    return dot / (a.norm * b.norm);
+  }
+
+  private normOf(group: Group): number {
+    let squares = 0;
+    for (const [stem, count] of group.stemCounts) {
+      const w = this.idf.weight(stem) * count;
+      squares += w * w;
+    }
+    return Math.sqrt(squares);
   }
 
   private profile(group: Group, features: TextFeatures): void {
@@ -291,6 +380,7 @@ export class IncidentDetector {
     group.profiled++;
     for (const s of features.stems) group.stemCounts.set(s, (group.stemCounts.get(s) ?? 0) + 1);
     if (features.street !== null) group.streets.add(features.street);
+    group.norm = this.normOf(group);
   }
 
   /**
@@ -313,9 +403,36 @@ export class IncidentDetector {
         const before = group.total - this.membersSince(group, windowStart);
         lambda = Math.max(lambda, (before / Math.max(1, pastHours)) * spanHours);
       }
+      if (poissonUpperTail(authors, lambda) >= this.config.alpha) continue;
+      // The same topic elsewhere at the same time is a common topic, not this place's problem.
+      const elsewhere = this.authorsElsewhere(group, windowStart);
+      if (elsewhere === 0) return true;
+      const place = this.baseline.learnedPerHour(rateKey(group.region, group.placeKey, group.category), now);
+      const everywhere = this.baseline.learnedPerHour(rateKey('*', '', group.category), now);
+      const share = everywhere > 0 ? Math.min(1, place / everywhere) : 1;
+      lambda = Math.max(lambda, (authors + elsewhere) * share);
       if (poissonUpperTail(authors, lambda) < this.config.alpha) return true;
     }
     return false;
+  }
+
+  /**
+   * Authors in the window of the groups of the same category in other places whose centroid resembles
+   * this group's: the space-time permutation idea (Kulldorff et al. 2005), where a place's expected count
+   * is its share of the topic's count everywhere.
+   */
+  private authorsElsewhere(group: Group, since: number): number {
+    let n = 0;
+    for (const [key, list] of this.groups) {
+      if (!key.endsWith(`|${group.category}`)) continue;
+      for (const other of list) {
+        if (other === group || other.closed || other.lastAt < since) continue;
+        if (other.region === group.region && placesAgree(other.placeKey, group.placeKey)) continue;
+        if (this.centroidSimilarity(group, other) >= this.config.mergeThreshold)
+          n += this.authorsSince(other, since);
+      }
+    }
+    return n;
   }
 
   /**
@@ -361,6 +478,7 @@ export class IncidentDetector {
       threadStart: new Map(),
       stemCounts: new Map(),
       profiled: 0,
+      norm: 0,
       streets: new Set(),
       pages: new Set(),
       closed: false,
@@ -479,19 +597,21 @@ function placesAgree(a: string, b: string): boolean {
 }
 
 /**
- * The IDF-weighted share of the comment's stems the group uses: a stem counts fully when at least a
- * quarter of the group's profiled members use it, proportionally less when fewer do; the street adds a
- * bonus.
+ * Cosine similarity of the comment (its stems, IDF-weighted) and the group's centroid (each stem's count
+ * among the profiled members, IDF-weighted), plus a bonus when the street agrees. A group that gathers
+ * unrelated comments gets a diffuse centroid that no single comment resembles, so it stops growing.
  */
-function matchScore(features: TextFeatures, weights: number[], total: number, group: Group): number {
-  if (total <= 0 || group.profiled === 0) return 0;
-  let shared = 0;
-  const full = Math.max(1, group.profiled * PROFILE_SHARE);
+function matchScore(features: TextFeatures, weights: number[], norm: number, group: Group): number {
+  if (norm <= 0 || group.norm <= 0) return 0;
+  let dot = 0;
   for (let i = 0; i < features.stems.length; i++) {
     const count = group.stemCounts.get(features.stems[i] as string);
-    if (count !== undefined) shared += (weights[i] as number) * Math.min(1, count / full);
+    if (count !== undefined) {
+      const w = weights[i] as number;
+      dot += w * w * count;
+    }
   }
-  let score = shared / total;
+  let score = dot / (norm * group.norm);
   if (features.street !== null && group.streets.has(features.street)) score += STREET_BONUS;
   return score;
 }

@@ -143,7 +143,7 @@ export function syntheticDay(seed: number, options: Partial<DayOptions> = {}): S
       : text.slice(0, i) + text[i + 1] + text[i] + text.slice(i + 2);
   };
   const reply = (to: CommentEvent, delayMs: number): void => {
-    const at = to.posted_at + delayMs;
+    const at = Math.round(to.posted_at + delayMs);
     const r: CommentEvent = {
       ...to,
       event_id: `${to.comment_id}-r-p`,
