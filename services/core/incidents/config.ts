@@ -22,6 +22,8 @@ export interface DetectorConfig {
   joinThreshold: number;
   /** Least centroid similarity for a burst to merge into an open incident or a candidate into a burst. */
   mergeThreshold: number;
+  /** Least centroid similarity for a new burst to join an open incident of its region instead of opening. */
+  openMergeThreshold: number;
   /** Least match for a comment of another category to join an open incident. */
   crossCategoryThreshold: number;
   /** An open incident closes after this long without a new member. */
@@ -57,11 +59,12 @@ export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
   joinThreshold: 0.4,
   crossCategoryThreshold: 0.55,
   mergeThreshold: 0.3,
+  openMergeThreshold: 0.2,
   quietMs: 3 * HOUR,
   candidateQuietMs: 6 * HOUR,
   idfHalfLifeDocs: 20_000,
-  campaignMinAuthors: 12,
-  campaignPriorPerHour: 3,
+  campaignMinAuthors: 20,
+  campaignPriorPerHour: 6,
   campaignMinPages: 2,
   campaignMinStems: 5,
   campaignMinSimilarity: 0.5,

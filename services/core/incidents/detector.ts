@@ -298,7 +298,7 @@ export class IncidentDetector {
    */
   private openOrMerge(group: Group, list: Group[], at: number, events: IncidentEvent[]): void {
     let target: Group | undefined;
-    let best = this.config.mergeThreshold;
+    let best = this.config.openMergeThreshold;
     for (const open of this.open) {
       if (open.type !== 'incident' || open.region !== group.region) continue;
       if (!placesAgree(open.placeKey, group.placeKey)) continue;
@@ -349,6 +349,12 @@ export class IncidentDetector {
     for (const [stem, count] of from.stemCounts)
       into.stemCounts.set(stem, (into.stemCounts.get(stem) ?? 0) + count);
     for (const street of from.streets) into.streets.add(street);
+    for (const [thread, count] of from.threads) {
+      const start = from.threadStart.get(thread) ?? 0;
+      into.threads.set(thread, (into.threads.get(thread) ?? 0) + count);
+      into.threadStart.set(thread, Math.min(start, into.threadStart.get(thread) ?? start));
+    }
+    for (const page of from.pages) if (into.pages.size < 64) into.pages.add(page);
     into.profiled += from.profiled;
     into.norm = this.normOf(into);
   }
