@@ -3,6 +3,8 @@
  * after CLOSED, members posted no later than `at`, EDITED/DELETED reuse ids, officials and bots never
  * members, municipality null on region-level pages, event time as the only clock.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ReplayStream } from '../../../../services/apps/incidents/replay-stream.js';
 import type { IncidentEvent } from '../../../../services/core/incidents/index.js';
@@ -160,5 +162,31 @@ describe('incidents:replay contract', () => {
     expect(stream.push(line({ id: 'old', text: 'Нет воды', at: T0 }), 4).problem).toMatch(/posted_at/);
     expect(stream.push('{"text": 1}', 5).problem).not.toBeNull();
     expect(stream.push('not json', 6).problem).not.toBeNull();
+  });
+
+  it("the command writes only incident lines with the contract's fields to stdout", () => {
+    const root = fileURLToPath(new URL('../../../..', import.meta.url));
+    const input = [...burst().map(line), 'not json', ''].join('\n');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'services/apps/incidents/replay.ts'], {
+      cwd: root,
+      input,
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/line 11: not valid JSON/);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) {
+      expect(Object.keys(JSON.parse(l) as object)).toEqual([
+        'incident_id',
+        'kind',
+        'type',
+        'at',
+        'region',
+        'municipality',
+        'category',
+        'comment_ids',
+      ]);
+    }
   });
 });
