@@ -61,6 +61,15 @@ function isNumber(word: string): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
+// «на Чкалова», «по Ленина»: a capitalised word after a preposition of place is most often a street.
+const NAMED_STREET = /(?:^|[\s,.(])(?:на|по)\s+([А-ЯЁ][а-яё]{3,})/u;
+
+function namedStreet(text: string): string | null {
+  const match = NAMED_STREET.exec(text);
+  if (match === null) return null;
+  return analyse(match[1] as string).tokens[0]?.stem ?? null;
+}
+
 export function featuresOf(text: string): TextFeatures {
   const { tokens } = analyse(text);
   const stems: string[] = [];
@@ -82,6 +91,7 @@ export function featuresOf(text: string): TextFeatures {
     stems.push(stem);
   }
   if (shingles.length === 0 && previous !== '') shingles.push(fnv1a(previous));
+  if (street === null) street = namedStreet(text);
   return { stems, street, shingles };
 }
 
