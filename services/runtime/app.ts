@@ -49,8 +49,7 @@ export async function startApp(
     { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, ...kafkaSecurityOf(env) },
     logger,
   );
-  const redis = connectRedis(env.REDIS_URL, {
-    tlsCaFile: env.REDIS_TLS_CA_FILE,
+  const redis = connectRedis(env, {
     // The message only: an ioredis error names the address, never the URL's credentials.
     onConnectionError: (error) => logger.warn({ err: error.message }, 'redis connection lost; reconnecting'),
   });

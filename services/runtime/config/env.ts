@@ -49,6 +49,17 @@ export const envSchema = z
       .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only')
       .default('otklik'),
     REDIS_TLS_CA_FILE: z.string().min(1).optional(),
+    // Sentinels that name the current master (host:port,...): set them to follow failovers. REDIS_URL
+    // then gives credentials, database and TLS only.
+    REDIS_SENTINELS: z
+      .string()
+      .regex(
+        /^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/,
+        'must be host:port, comma-separated (the Sentinels, not the Redis servers)',
+      )
+      .optional(),
+    REDIS_SENTINEL_NAME: z.string().min(1).default('otklik'),
+    REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
     OTKLIK_SHARDS: z.coerce.number().int().min(1).max(1024).default(16),
     OTKLIK_BATCH_SIZE: positiveInt(1000),
     // Partitions handled at once; their chunks share one Redis call, produce and commit (worker.ts).
