@@ -5,6 +5,7 @@ import { createKafka } from '../adapters/kafka/client.js';
 import { ensureTopics } from '../adapters/kafka/topics.js';
 import { connectRedis } from '../adapters/redis/connect.js';
 import { assertNoEviction } from '../adapters/redis/eviction-policy.js';
+import { assertLayoutVersion, assertListpackSettings } from '../adapters/redis/redis-settings.js';
 import { SlaStore } from '../adapters/redis/store/sla-store.js';
 import { createCommentWorker, type CommentWorker } from '../roles/worker/worker.js';
 import { NOT_READY_REASONS } from './consumer/batched-consumer.js';
@@ -59,6 +60,8 @@ export async function startApp(
     await assertNoEviction(redis, {
       onWait: (error) => logger.warn({ err: error.message }, 'Redis does not answer yet; waiting for it'),
     });
+    await assertListpackSettings(redis, { acceptSmallListpack: env.OTKLIK_REDIS_ACCEPT_SMALL_LISTPACK });
+    await assertLayoutVersion(redis, env.OTKLIK_KEY_PREFIX, env.OTKLIK_SHARDS);
     created = await ensureTopics(
       kafka,
       [

@@ -61,6 +61,12 @@ export const envSchema = z
     REDIS_SENTINEL_NAME: z.string().min(1).default('otklik'),
     REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
     OTKLIK_SHARDS: z.coerce.number().int().min(1).max(1024).default(16),
+    // Start on a Redis whose hash-max-listpack-value is below what layout v2 needs (redis-settings.ts):
+    // correct, about a third more memory per open item. For a managed Redis that refuses the setting.
+    OTKLIK_REDIS_ACCEPT_SMALL_LISTPACK: z
+      .enum(['0', '1', 'false', 'true'], { error: 'must be 0, 1, false or true' })
+      .default('0')
+      .transform((v) => v === '1' || v === 'true'),
     OTKLIK_BATCH_SIZE: positiveInt(1000),
     // Partitions handled at once; their chunks share one Redis call, produce and commit (worker.ts).
     OTKLIK_PARTITIONS_CONCURRENCY: positiveInt(16),

@@ -78,7 +78,7 @@ export class SlaReader {
   ) {
     this.keys = new SlaKeys(options.prefix);
     if (!('scanDeadlines' in redis)) {
-      redis.defineCommand('scanDeadlines', { numberOfKeys: 3, lua: loadLuaScript('scan_deadlines') });
+      redis.defineCommand('scanDeadlines', { numberOfKeys: 4, lua: loadLuaScript('scan_deadlines') });
     }
   }
 
@@ -145,6 +145,7 @@ export class SlaReader {
           this.keys.due(shard),
           this.keys.late(shard),
           this.keys.lease(shard),
+          this.keys.soon(shard),
           this.keys.recordPrefix(shard),
           RECORD_BUCKETS,
           limit,

@@ -12,12 +12,13 @@ type RedisClient = Redis | Cluster;
 type ScriptArg = string | number | Buffer;
 type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
 
-const SCRIPTS = {
-  applyBatch: { file: 'apply_batch', keys: 5 },
-  claimDue: { file: 'claim_due', keys: 4 },
+/** The store's scripts: the file under lua/ and how many of their arguments are KEYS. */
+export const SLA_SCRIPTS = {
+  applyBatch: { file: 'apply_batch', keys: 6 },
+  claimDue: { file: 'claim_due', keys: 5 },
   ackAlert: { file: 'ack_alert', keys: 5 },
 } as const;
-type ScriptName = keyof typeof SCRIPTS;
+type ScriptName = keyof typeof SLA_SCRIPTS;
 /** ioredis defines `<name>Buffer` for every script: its bulk replies come back as Buffers, not text. */
 type BufferScriptName = `${ScriptName}Buffer`;
 
@@ -61,7 +62,7 @@ export class SlaStore {
     readonly options: SlaStoreOptions,
   ) {
     this.keys = new SlaKeys(options.prefix);
-    for (const [name, { file, keys }] of Object.entries(SCRIPTS)) {
+    for (const [name, { file, keys }] of Object.entries(SLA_SCRIPTS)) {
       if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: keys, lua: loadLuaScript(file) });
     }
   }
@@ -83,6 +84,7 @@ export class SlaStore {
       k.lease(shard),
       k.counters(shard),
       k.daily(shard),
+      k.soon(shard),
       k.recordPrefix(shard),
       k.finishedPrefix(shard),
       String(this.options.retentionMs),
@@ -175,6 +177,7 @@ export class SlaStore {
         this.keys.lease(shard),
         this.keys.late(shard),
         this.keys.counters(shard),
+        this.keys.soon(shard),
         this.keys.recordPrefix(shard),
         RECORD_BUCKETS,
         limit,

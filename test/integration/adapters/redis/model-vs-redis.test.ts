@@ -5,10 +5,15 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadLuaScript } from '../../../../services/adapters/redis/lua-loader.js';
-import { SlaStore, type ClaimedAlert } from '../../../../services/adapters/redis/store/sla-store.js';
+import {
+  SLA_SCRIPTS,
+  SlaStore,
+  type ClaimedAlert,
+} from '../../../../services/adapters/redis/store/sla-store.js';
 import type { OpenSlaCommand, SlaCommand } from '../../../../services/core/sla/commands.js';
 import { SlaModel, type Marker, type ModelAlert } from '../../../../services/core/sla/model.js';
 import { shardOf } from '../../../../services/core/sla/shard.js';
+import { wheelMembers } from './helpers.js';
 
 /**
  * Model-based test: one random history of comments, replies, edits, deletes, duplicate deliveries, clock
@@ -28,11 +33,6 @@ const RETENTION_MS = 30 * 86_400_000;
 const T0 = 1_800_000_000_000;
 const MIN = 60_000;
 
-const SCRIPTS = {
-  applyBatch: ['apply_batch', 5],
-  claimDue: ['claim_due', 4],
-  ackAlert: ['ack_alert', 5],
-} as const;
 const CLOCK_INCLUDE = readFileSync(
   join(
     import.meta.dirname,
@@ -55,7 +55,7 @@ function clockedRedis(url: string, clockKey: string): Redis {
   const fakeClock =
     `local now = tonumber(redis.call('GET', '${clockKey}'))\n` +
     `local today = tostring(math.floor(now / 86400000))\n`;
-  for (const [name, [file, keys]] of Object.entries(SCRIPTS)) {
+  for (const [name, { file, keys }] of Object.entries(SLA_SCRIPTS)) {
     const lua = loadLuaScript(file);
     if (!lua.includes(CLOCK_INCLUDE)) throw new Error(`${file}: clock include not found`);
     redis.defineCommand(name, { numberOfKeys: keys, lua: lua.replace(CLOCK_INCLUDE, fakeClock) });
@@ -269,11 +269,8 @@ async function runHistory(
     );
     // The `overdue` gauge counts the late wheels' members: they must be the model's late comments.
     const late: string[] = [];
-    for (let shard = 0; shard < SHARDS; shard++) {
-      const index = store.keys.late(shard);
-      for (const slot of await redis.zrange(index, 0, -1))
-        late.push(...(await redis.zrange(`${index}:${slot}`, 0, -1)));
-    }
+    for (let shard = 0; shard < SHARDS; shard++)
+      late.push(...(await wheelMembers(redis, store.keys.late(shard))));
     const modelLate = [...model.open].filter(([, rec]) => rec.late).map(([key]) => key);
     expect(late.sort(), `${label}: late wheels`).toEqual(modelLate.sort());
     for (let i = 0; i < specs.length; i++) {
@@ -281,7 +278,7 @@ async function runHistory(
       const shard = shardOf(key, SHARDS);
       const marker = markerOf(await redis.get(store.keys.finished(shard, key)));
       expect(marker, `${label}: marker of ${key}`).toEqual(model.markers.get(key) ?? null);
-      const open = (await redis.hexists(store.keys.record(shard, key), `${key}0`)) === 1;
+      const open = (await redis.hexists(store.keys.record(shard, key), key)) === 1;
       expect(open, `${label}: open record of ${key}`).toBe(model.open.has(key));
     }
   };

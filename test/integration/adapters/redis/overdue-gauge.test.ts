@@ -11,6 +11,7 @@ import { SlaStore } from '../../../../services/adapters/redis/store/sla-store.js
 import type { OpenSlaCommand, SlaCommand } from '../../../../services/core/sla/commands.js';
 import { shardOf } from '../../../../services/core/sla/shard.js';
 import { isolatedStack } from '../../../support/fixture.js';
+import { wheelMembers } from './helpers.js';
 
 const SHARDS = 4;
 const HOUR = 3_600_000;
@@ -64,13 +65,10 @@ async function gauges(): Promise<Record<string, number>> {
 async function lateMembership(byKey: Map<string, OpenSlaCommand>): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (let shard = 0; shard < SHARDS; shard++) {
-    const index = store.keys.late(shard);
-    for (const slot of await redis.zrange(index, 0, -1)) {
-      for (const member of await redis.zrange(`${index}:${slot}`, 0, -1)) {
-        const c = byKey.get(member);
-        if (!c) throw new Error(`unknown member ${member} in the late wheel`);
-        out[dimOf(c)] = (out[dimOf(c)] ?? 0) + 1;
-      }
+    for (const member of await wheelMembers(redis, store.keys.late(shard))) {
+      const c = byKey.get(member);
+      if (!c) throw new Error(`unknown member ${member} in the late wheel`);
+      out[dimOf(c)] = (out[dimOf(c)] ?? 0) + 1;
     }
   }
   return out;

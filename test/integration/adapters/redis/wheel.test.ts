@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECORD_BUCKETS, recordBucketOf } from '../../../../services/adapters/redis/keys.js';
 import { isolatedStack } from '../../../support/fixture.js';
-import { answerOf, cancelOf, openCommand, serverNow } from './helpers.js';
+import { answerOf, cancelOf, openCommand, serverNow, wheelMembers, wheelSlots } from './helpers.js';
 
 const SHARDS = 2;
 let redis: Redis;
@@ -39,10 +39,9 @@ describe('the timing wheel on real Redis', () => {
 
     // Every slot of the minute stays small enough for a listpack.
     for (let shard = 0; shard < SHARDS; shard++) {
-      const slots = await redis.zrange(store.keys.due(shard), 0, -1);
+      const slots = await wheelSlots(redis, store.keys.due(shard));
       expect(slots.length).toBeGreaterThan(2);
-      for (const slot of slots) {
-        const key = `${store.keys.due(shard)}:${slot}`;
+      for (const key of slots) {
         expect(await redis.zcard(key)).toBeLessThanOrEqual(120);
         expect(await redis.object('ENCODING', key)).toBe('listpack');
       }
@@ -72,7 +71,8 @@ describe('the timing wheel on real Redis', () => {
         .sort(),
     );
     for (let shard = 0; shard < SHARDS; shard++) {
-      expect(await redis.zcard(store.keys.due(shard))).toBe(0);
+      expect(await wheelMembers(redis, store.keys.due(shard), store.keys.soon(shard))).toEqual([]);
+      expect(await redis.exists(`${store.keys.due(shard)}x`, `${store.keys.due(shard)}n`)).toBe(0);
     }
     const late = await reader.deadlines({ limit: 1000 });
     expect(late.overdue).toHaveLength(400);
