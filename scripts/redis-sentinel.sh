@@ -64,7 +64,8 @@ up() {
     local role=()
     [ "$i" -gt 0 ] && role=(--replicaof 127.0.0.1 "${DATA_PORTS[0]}")
     redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save '' --appendonly yes \
-      --maxmemory-policy noeviction --dir "$dir" --logfile "$dir/redis.log" --pidfile "$dir/redis.pid" \
+      --maxmemory-policy noeviction --hash-max-listpack-value 256 --dir "$dir" --logfile "$dir/redis.log" \
+      --pidfile "$dir/redis.pid" \
       "${role[@]}" >/dev/null
     i=$((i + 1))
   done

@@ -26,10 +26,17 @@ up() {
   fi
   if answers 127.0.0.1 "$REDIS_PORT"; then
     log "Redis already answers on 127.0.0.1:$REDIS_PORT, reusing it"
+    # The SLA layout keeps each open record in one hash field: the roles refuse a Redis whose
+    # hash-max-listpack-value is below 256 (services/adapters/redis/redis-settings.ts). A local Redis
+    # found here is the development one: set it, at run time (CONFIG SET; nothing is restarted).
     if command -v redis-cli >/dev/null; then
       local lp; lp="$(redis-cli -p "$REDIS_PORT" config get hash-max-listpack-value 2>/dev/null | tail -n 1)"
       if [ -n "$lp" ] && [ "$lp" -lt 256 ] 2>/dev/null; then
-        log "warning: its hash-max-listpack-value is $lp; the roles refuse it below 256 unless OTKLIK_REDIS_ACCEPT_SMALL_LISTPACK=1"
+        if [ "$(redis-cli -p "$REDIS_PORT" config set hash-max-listpack-value 256 2>/dev/null)" = "OK" ]; then
+          log "set its hash-max-listpack-value from $lp to 256 (CONFIG SET)"
+        else
+          log "warning: its hash-max-listpack-value is $lp and CONFIG SET was refused; the roles refuse it below 256 unless OTKLIK_REDIS_ACCEPT_SMALL_LISTPACK=1"
+        fi
       fi
     fi
     echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT"; return
