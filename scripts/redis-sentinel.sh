@@ -94,14 +94,14 @@ EOF
 }
 
 down() {
-  local pid_file
+  local pid_file pid pids=()
+  # A process removes its pid file as it exits: read each file once, tolerating one that just went.
   for pid_file in "$STATE"/*/sentinel.pid "$STATE"/*/redis.pid; do
-    [ -f "$pid_file" ] || continue
-    kill "$(cat "$pid_file")" 2>/dev/null || true
+    pid=$(cat "$pid_file" 2>/dev/null) || continue
+    kill "$pid" 2>/dev/null && pids+=("$pid")
   done
-  for pid_file in "$STATE"/*/sentinel.pid "$STATE"/*/redis.pid; do
-    [ -f "$pid_file" ] || continue
-    for _ in $(seq 1 50); do kill -0 "$(cat "$pid_file")" 2>/dev/null || break; sleep 0.1; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   done
   rm -rf "$STATE"
 }

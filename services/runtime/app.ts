@@ -85,6 +85,7 @@ export async function startApp(
     prefix: env.OTKLIK_KEY_PREFIX,
     shards: env.OTKLIK_SHARDS,
     retentionMs: runtime.retentionDays * 86_400_000,
+    replicas: { count: env.OTKLIK_REDIS_WAIT_REPLICAS, timeoutMs: env.OTKLIK_REDIS_WAIT_TIMEOUT_MS },
   });
 
   const metrics = createMetrics({

@@ -60,6 +60,11 @@ export const envSchema = z
       .optional(),
     REDIS_SENTINEL_NAME: z.string().min(1).default('otklik'),
     REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+    // Replicas that must hold a group's writes before the worker commits it (or the sweeper acks its
+    // alerts): Redis WAIT, so that a failover loses nothing acknowledged. 0 (off) without replicas.
+    OTKLIK_REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
+    // How long a WAIT may take; a shortfall is retried like any Redis failure (fetching paused).
+    OTKLIK_REDIS_WAIT_TIMEOUT_MS: positiveInt(2_000),
     OTKLIK_SHARDS: z.coerce.number().int().min(1).max(1024).default(16),
     // Start on a Redis whose hash-max-listpack-value is below what layout v2 needs (redis-settings.ts):
     // correct, about a third more memory per open item. For a managed Redis that refuses the setting.
