@@ -269,22 +269,23 @@ const GAP_OTHER = 0;
 const GAP_SPACES = 1;
 const GAP_MARKS = 2;
 const GAP_ONE_MASK = 3;
-let gapBefore = new Uint8Array(1024);
 
-function noteGap(index: number, spaces: number, marks: number, others: number, lastMark: number): boolean {
-  if (index >= gapBefore.length) {
-    const grown = new Uint8Array(2 * index);
-    grown.set(gapBefore);
-    gapBefore = grown;
+// Where each token of the comment being analysed starts and ends in the text: split words are found
+// from them after the scan, only in the rare comments that have short words close together.
+let tokenStarts = new Int32Array(1024);
+let tokenEnds = new Int32Array(1024);
+
+function noteSpan(index: number, start: number, end: number): void {
+  if (index >= tokenStarts.length) {
+    const starts = new Int32Array(2 * index);
+    starts.set(tokenStarts);
+    tokenStarts = starts;
+    const ends = new Int32Array(2 * index);
+    ends.set(tokenEnds);
+    tokenEnds = ends;
   }
-  let gap = GAP_OTHER;
-  if (others === 0 && index > 0) {
-    if (marks === 0 && spaces > 0 && spaces <= 2) gap = GAP_SPACES;
-    else if (spaces === 0 && marks === 1 && (lastMark === 0x2e || lastMark === 0x2a)) gap = GAP_ONE_MASK;
-    else if (spaces === 0 && marks > 0 && marks <= 3) gap = GAP_MARKS;
-  }
-  gapBefore[index] = gap;
-  return gap !== GAP_OTHER;
+  tokenStarts[index] = start;
+  tokenEnds[index] = end;
 }
 
 function isGapMark(c: number): boolean {
@@ -298,6 +299,28 @@ function isGapMark(c: number): boolean {
     c === 0x7c ||
     c === 0x2f
   );
+}
+
+/** What stands between token `index - 1` and token `index` (one of the GAP_ values). */
+function gapBefore(text: string, index: number): number {
+  if (index <= 0) return GAP_OTHER;
+  const from = tokenEnds[index - 1] as number;
+  const to = tokenStarts[index] as number;
+  if (to - from > 3 || to <= from) return GAP_OTHER;
+  let spaces = 0;
+  let marks = 0;
+  let lastMark = 0;
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 0x20 || c === 0x09) spaces++;
+    else if (isGapMark(c) || classOf(c) === INVISIBLE) {
+      marks++;
+      lastMark = c;
+    } else return GAP_OTHER;
+  }
+  if (marks === 0) return spaces <= 2 ? GAP_SPACES : GAP_OTHER;
+  if (spaces > 0) return GAP_OTHER;
+  return marks === 1 && (lastMark === 0x2e || lastMark === 0x2a) ? GAP_ONE_MASK : GAP_MARKS;
 }
 
 export interface AnalyseOptions {
@@ -328,22 +351,11 @@ export function analyse(text: string, options?: AnalyseOptions): AnalysedText {
   let hash = 0;
   let cyrillic = 0;
   let latin = 0;
-  // What stands between the last word and the next: split words are joined after the scan.
-  let gapSpaces = 0;
-  let gapMarks = 0;
-  let gapOthers = 0;
-  let lastMark = 0;
+  // Two short words at most three characters apart may be parts of one split word (joined after the scan).
+  let prevStart = -10;
+  let prevEnd = -10;
   let splitHint = false;
   const n = lower.length;
-
-  const pushWord = (token: Token): void => {
-    if (noteGap(tokens.length, gapSpaces, gapMarks, gapOthers, lastMark) && token.norm.length <= 3) {
-      const previous = tokens[tokens.length - 1];
-      if (previous !== undefined && previous.norm.length <= 3) splitHint = true;
-    }
-    tokens.push(token);
-    gapSpaces = gapMarks = gapOthers = 0;
-  };
 
   for (let i = 0; i < n; i++) {
     const c = lower.charCodeAt(i);
@@ -384,28 +396,26 @@ export function analyse(text: string, options?: AnalyseOptions): AnalysedText {
     }
     if (cls === INVISIBLE) {
       if (start >= 0) flags |= F_ODD | F_INVISIBLE;
-      else gapMarks++;
       continue;
     }
     if (start >= 0) {
+      if (i - start <= 3 && start - prevEnd <= 3 && prevEnd - prevStart <= 3) splitHint = true;
+      noteSpan(tokens.length, start, i);
       if ((flags & (F_ODD | F_RUN)) === 0 && (flags & (F_DIGIT | F_CYR)) !== (F_DIGIT | F_CYR)) {
         const known = knownWord(lower, start, i, hash, (flags & F_FOLD) !== 0);
-        pushWord({ norm: known.norm, stem: known.stem, brk, masked: false, home: known });
+        tokens.push({ norm: known.norm, stem: known.stem, brk, masked: false, home: known });
         brk = 0;
       } else {
         const token = makeToken(lower, start, i, flags, brk, deobfuscate);
         if (token !== null) {
-          pushWord(token);
+          tokens.push(token);
           brk = 0;
         }
       }
+      prevStart = start;
+      prevEnd = i;
       start = -1;
     }
-    if (c === 0x20 || c === 0x09) gapSpaces++;
-    else if (isGapMark(c)) {
-      gapMarks++;
-      lastMark = c;
-    } else gapOthers++;
     if (cls === SENTENCE) {
       brk = 2;
       if (c === 0x3f) signals.questionMarks++;
@@ -417,32 +427,34 @@ export function analyse(text: string, options?: AnalyseOptions): AnalysedText {
       if (isEmoji(cp)) {
         signals.emojis++;
         const ch = String.fromCodePoint(cp);
-        pushWord({ norm: ch, stem: ch, brk, masked: false });
+        noteSpan(tokens.length, i, i + 2);
+        tokens.push({ norm: ch, stem: ch, brk, masked: false });
         brk = 0;
-        gapOthers++;
       }
       i++;
     } else if (c >= 0x2600 && c <= 0x27bf) {
       signals.emojis++;
       const ch = String.fromCharCode(c);
-      pushWord({ norm: ch, stem: ch, brk, masked: false });
+      noteSpan(tokens.length, i, i + 1);
+      tokens.push({ norm: ch, stem: ch, brk, masked: false });
       brk = 0;
-      gapOthers++;
     }
   }
   if (start >= 0) {
+    if (n - start <= 3 && start - prevEnd <= 3 && prevEnd - prevStart <= 3) splitHint = true;
+    noteSpan(tokens.length, start, n);
     if ((flags & (F_ODD | F_RUN)) === 0 && (flags & (F_DIGIT | F_CYR)) !== (F_DIGIT | F_CYR)) {
       const known = knownWord(lower, start, n, hash, (flags & F_FOLD) !== 0);
-      pushWord({ norm: known.norm, stem: known.stem, brk, masked: false, home: known });
+      tokens.push({ norm: known.norm, stem: known.stem, brk, masked: false, home: known });
     } else {
       const token = makeToken(lower, start, n, flags, brk, deobfuscate);
-      if (token !== null) pushWord(token);
+      if (token !== null) tokens.push(token);
     }
   }
   work.steps += n;
   signals.cyrillicLetters = cyrillic;
   signals.latinLetters = latin;
-  return { tokens: deobfuscate && splitHint ? joinSplitWords(tokens) : tokens, signals };
+  return { tokens: deobfuscate && splitHint ? joinSplitWords(tokens, lower) : tokens, signals };
 }
 
 // A word split into more parts than this is read in pieces of this many parts.
@@ -482,13 +494,24 @@ function joinedReading(
  * parts is tried whole, without its first and without its last part (a real word before or after),
  * and then passed: linear in the number of words.
  */
-function joinSplitWords(tokens: Token[]): Token[] {
+let gaps = new Uint8Array(1024);
+
+function joinSplitWords(tokens: Token[], text: string): Token[] {
   const out: Token[] = [];
   const n = tokens.length;
+  if (gaps.length < n) gaps = new Uint8Array(2 * n);
+  // Only a gap between two short words can split a word; no other gap is read.
+  let steps = n;
+  for (let k = 0; k < n; k++) {
+    const short = (tokens[k] as Token).norm.length <= 3 && k > 0 && (tokens[k - 1] as Token).norm.length <= 3;
+    gaps[k] = short ? gapBefore(text, k) : GAP_OTHER;
+    if (short) steps += 3;
+  }
+  work.steps += steps;
   let i = 0;
   while (i < n) {
     const first = tokens[i] as Token;
-    const gap = i + 1 < n ? (gapBefore[i + 1] as number) : GAP_OTHER;
+    const gap = i + 1 < n ? (gaps[i + 1] as number) : GAP_OTHER;
     if (gap === GAP_OTHER || !isPart(first, gap)) {
       out.push(first);
       i++;
@@ -499,8 +522,8 @@ function joinSplitWords(tokens: Token[]): Token[] {
     while (
       j + 1 < n &&
       j + 1 - i < MAX_PARTS &&
-      (punctuated ? (gapBefore[j + 1] as number) >= GAP_MARKS : gapBefore[j + 1] === GAP_SPACES) &&
-      isPart(tokens[j + 1] as Token, gapBefore[j + 1] as number)
+      (punctuated ? (gaps[j + 1] as number) >= GAP_MARKS : gaps[j + 1] === GAP_SPACES) &&
+      isPart(tokens[j + 1] as Token, gaps[j + 1] as number)
     )
       j++;
     const parts = j - i + 1;
@@ -513,7 +536,7 @@ function joinSplitWords(tokens: Token[]): Token[] {
       if (parts >= (punctuated ? 3 : 4)) tries.push([i + 1, j], [i, j - 1]);
       for (const [a, b] of tries) {
         joined = joinedReading(tokens, a, b, false);
-        if (joined === null && b === a + 1 && gapBefore[b] === GAP_ONE_MASK)
+        if (joined === null && b === a + 1 && gaps[b] === GAP_ONE_MASK)
           joined = joinedReading(tokens, a, b, true);
         if (joined !== null) {
           from = a;
