@@ -139,6 +139,7 @@ export async function startApp(
       maxWaitTimeMs: env.OTKLIK_FETCH_MAX_WAIT_MS,
       maxMessageBytes: env.OTKLIK_MAX_MESSAGE_BYTES,
       readyMaxPauseMs: env.OTKLIK_READY_MAX_PAUSE_MS,
+      sessionTimeoutMs: env.OTKLIK_CONSUMER_SESSION_TIMEOUT_MS,
       pingRedis: () => redis.ping(),
       metrics,
     });

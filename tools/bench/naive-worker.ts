@@ -67,7 +67,7 @@ const consumer = new BatchedConsumer({
   logger,
   name: 'naive-worker',
   groupId: env.OTKLIK_GROUP_ID,
-  topic: env.OTKLIK_TOPIC_COMMENTS,
+  topics: [env.OTKLIK_TOPIC_COMMENTS],
   processor: oneByOne,
   // A whole fetched batch per chunk and one partition at a time: no group commit, no overlap.
   chunkSize: Number.MAX_SAFE_INTEGER,

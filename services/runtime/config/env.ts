@@ -83,6 +83,12 @@ export const envSchema = z
     // /readyz fails once fetching has stayed paused (Redis or the broker failing) for longer than this.
     OTKLIK_READY_MAX_PAUSE_MS: positiveInt(60_000),
     OTKLIK_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
+    // How long the consumer group waits for a silent process (killed, frozen) before moving its
+    // partitions; within the broker's group.min/max.session.timeout.ms (6 s to 30 min by default).
+    OTKLIK_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(1_800_000).default(30_000),
+    // The analytics sink (npm run analytics): its DuckDB file (one writer at a time) and its group.
+    OTKLIK_ANALYTICS_DB: z.string().min(1).default('otklik-analytics.duckdb'),
+    OTKLIK_ANALYTICS_GROUP_ID: z.string().min(1).default('otklik-analytics'),
     OTKLIK_CONFIG: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),

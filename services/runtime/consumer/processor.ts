@@ -53,4 +53,12 @@ export interface Processor<P> {
   flush(group: readonly GroupChunk<P>[], context: FlushContext): Promise<void>;
   /** Called once the consumer has stopped and its last group is committed. */
   close(): Promise<void>;
+  /**
+   * Where to resume the assigned partitions (next offset to read), for a processor that stores its
+   * offsets in the same transaction as its state (as Kafka Connect sinks do): then a commit the group
+   * lost, or state restored from a backup, still resumes exactly where the state ends.
+   */
+  storedOffsets?(
+    assigned: readonly { topic: string; partitions: readonly number[] }[],
+  ): Promise<{ topic: string; partition: number; offset: string }[]>;
 }
