@@ -11,7 +11,7 @@ import { CommentWorker, NOT_READY_REASONS } from '../roles/worker/worker.js';
 import { Sweeper } from '../roles/sweeper/sweeper.js';
 import type { SlaAlert } from '../core/contracts/schema-types.generated.js';
 import { kafkaSecurityOf } from '../adapters/kafka/security.js';
-import { readCounterRows } from '../adapters/redis/reader/sla-reader.js';
+import { SlaReader } from '../adapters/redis/reader/sla-reader.js';
 import { totalsOf } from '../core/sla/counters.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 
@@ -87,8 +87,10 @@ export async function startApp(
     retentionMs: runtime.retentionDays * 86_400_000,
   });
 
+  const reader = new SlaReader(redis, { prefix: env.OTKLIK_KEY_PREFIX, shards: env.OTKLIK_SHARDS });
   const metrics = createMetrics({
-    readOpenSlas: async () => totalsOf(await readCounterRows(redis, store.keys, env.OTKLIK_SHARDS)).open,
+    // The gauges' slice only (GETRANGE), not every counter of every shard, on each scrape.
+    readOpenSlas: async () => totalsOf(await reader.gaugeRows()).open,
     workerReadiness: {
       reasons: NOT_READY_REASONS,
       current: () => app.worker?.notReadyReasons().map((r) => r.reason) ?? [],

@@ -14,6 +14,7 @@ import type { OpenSlaCommand, SlaCommand } from '../../../../services/core/sla/c
 import { SlaModel, type Marker, type ModelAlert } from '../../../../services/core/sla/model.js';
 import { shardOf } from '../../../../services/core/sla/shard.js';
 import { wheelMembers } from './helpers.js';
+import { readCounterHash } from '../../../../services/adapters/redis/reader/sla-reader.js';
 import { migrateLayout } from '../../../../services/adapters/redis/migrate-layout.js';
 import { LAYOUT_VERSION, RECORD_BUCKETS, SlaKeys } from '../../../../services/adapters/redis/keys.js';
 import { SlaStoreV1 } from '../../../../tools/harness/sla-layout-v1.js';
@@ -327,7 +328,7 @@ async function runHistory(
     await flush();
     const counters = new Map<string, number>();
     for (let shard = 0; shard < SHARDS; shard++) {
-      for (const [field, value] of Object.entries(await redis.hgetall(current.keys.counters(shard)))) {
+      for (const [field, value] of Object.entries(await readCounterHash(redis, current.keys, shard))) {
         if (Number(value) !== 0) counters.set(field, (counters.get(field) ?? 0) + Number(value));
       }
     }

@@ -3,14 +3,15 @@
 --   W .. 'x'                      index zset: minute id -> minute start (ms), one entry per minute in use
 --   W .. 'n'                      hash: minute id -> adds counted in that minute (never goes down)
 --   W .. ':' .. id .. '.' .. n    slot zsets: member -> exact score, at most WHEEL_SLOT_MAX members each
--- where id is the minute number (score / 60,000) in base 36. The k-th add to a minute (k from 0) goes to
+-- where id is the minute number (score / 60,000) and n the slot number, both decimal. The k-th add to a minute (k from 0) goes to
 -- slot floor(k / WHEEL_SLOT_MAX), so an add never looks a slot up, every slot stays a listpack
 -- (zset-max-listpack-entries 128), and the slot number goes into the record's head: a close removes
 -- the member with one ZREM on its slot. A slot emptied by removals disappears by itself.
--- Adds of one script call are gathered per slot and per minute and written by `flush_wheels` (one
--- HGET and one HINCRBY per distinct minute, one ZADD per slot touched); removals see them.
+-- Adds of one script call are gathered per slot and per minute and written by `flush_wheels` (one ZADD
+-- per slot touched, one HINCRBY per distinct minute: a minute's count is read with the HINCRBY that
+-- reserves the call's adds when the caller knows them in advance, `wheel_reserve`, else with one HGET
+-- at its first add); removals see them.
 -- The due wheel's coming minute moves into the exact `soon` zset (`wheel_move`, claim_due.lua).
--- Needs to36 from the record include.
 local WHEEL_SLOT_MS = 60000
 local WHEEL_SLOT_MAX = 120
 
@@ -19,12 +20,12 @@ local WHEEL_SLOT_MAX = 120
 local function int_text(n) return string.format('%d', n) end
 
 -- What this call knows of a wheel's minutes: wheel_minutes[W][minute] = { id, start_s, base = adds
--- counted in Redis, added = adds of this call }; wheel_slots[slot key] = { list = {member, score...},
--- at = member -> position in list (false once removed again) }.
+-- counted in Redis before this call, added = adds of this call, counted = adds of this call already
+-- counted in Redis (reserved), reserve = adds announced by wheel_reserve }; wheel_slots[slot key] =
+-- { list = {score, member, ...}, at = member -> position in list (false once removed again) }.
 local wheel_minutes, wheel_order, wheel_slots, wheel_slot_order = {}, {}, {}, {}
 
-local function wheel_minute(W, score)
-  local minute = math.floor(score / WHEEL_SLOT_MS)
+local function wheel_state(W, minute)
   local minutes = wheel_minutes[W]
   if not minutes then
     minutes = {}
@@ -32,16 +33,40 @@ local function wheel_minute(W, score)
   end
   local m = minutes[minute]
   if not m then
-    local id = to36(minute)
-    m = { id = id, start_s = int_text(minute * WHEEL_SLOT_MS), base = tonumber(redis.call('HGET', W .. 'n', id)) or 0,
-      added = 0, W = W }
+    m = { id = int_text(minute), start_s = int_text(minute * WHEEL_SLOT_MS), added = 0, counted = 0, reserve = 0,
+      W = W }
     minutes[minute] = m
     wheel_order[#wheel_order + 1] = m
   end
   return m
 end
 
-local function slot_key(W, id, n) return W .. ':' .. id .. '.' .. to36(n) end
+local function wheel_minute(W, score)
+  local m = wheel_state(W, math.floor(score / WHEEL_SLOT_MS))
+  if not m.base then m.base = tonumber(redis.call('HGET', W .. 'n', m.id)) or 0 end
+  return m
+end
+
+-- Announces an add at `score` that this call will (most likely) make; `wheel_count_reserved` then counts
+-- all announced adds of a minute with one HINCRBY, which also reads the count before them. An announced
+-- add that does not happen (a duplicate open) leaves a hole in a slot: slots may hold fewer than
+-- WHEEL_SLOT_MAX members, nothing else.
+local function wheel_reserve(W, score)
+  local m = wheel_state(W, math.floor(score / WHEEL_SLOT_MS))
+  m.reserve = m.reserve + 1
+end
+
+local function wheel_count_reserved()
+  for _, m in ipairs(wheel_order) do
+    if m.reserve > 0 and not m.base then
+      local total = redis.call('HINCRBY', m.W .. 'n', m.id, m.reserve)
+      m.base, m.counted = total - m.reserve, m.reserve
+      if m.base == 0 then redis.call('ZADD', m.W .. 'x', m.start_s, m.id) end
+    end
+  end
+end
+
+local function slot_key(W, id, n) return W .. ':' .. id .. '.' .. int_text(n) end
 
 -- The slot the next add at `score` would take (the open writes it into the record before it adds).
 local function wheel_peek(W, score)
@@ -83,9 +108,10 @@ local function flush_wheels()
     if #args > 0 then redis.call('ZADD', key, unpack(args)) end
   end
   for _, m in ipairs(wheel_order) do
-    if m.added > 0 then
-      redis.call('HINCRBY', m.W .. 'n', m.id, m.added)
-      if m.base == 0 then redis.call('ZADD', m.W .. 'x', m.start_s, m.id) end
+    local uncounted = m.added - m.counted
+    if uncounted > 0 then
+      redis.call('HINCRBY', m.W .. 'n', m.id, uncounted)
+      if m.base + m.counted == 0 then redis.call('ZADD', m.W .. 'x', m.start_s, m.id) end
     end
   end
   wheel_minutes, wheel_order, wheel_slots, wheel_slot_order = {}, {}, {}, {}
@@ -94,9 +120,9 @@ end
 -- Forgets a minute whose slots are all gone (the late wheel, whose minutes are never moved away).
 local function wheel_drop_if_empty(W, score)
   local minute = math.floor(score / WHEEL_SLOT_MS)
-  local id = to36(minute)
+  local id = int_text(minute)
   local cached = wheel_minutes[W] and wheel_minutes[W][minute]
-  if cached and cached.added > 0 then return end
+  if cached and (cached.added > 0 or cached.counted > 0) then return end
   local count = tonumber(redis.call('HGET', W .. 'n', id)) or 0
   for n = 0, math.floor((count - 1) / WHEEL_SLOT_MAX) do
     if redis.call('EXISTS', slot_key(W, id, n)) == 1 then return end
@@ -109,7 +135,7 @@ end
 -- Removes `member` (at `score`, in slot `n`); `soon`: the zset the wheel's coming minute moved into.
 -- With `drop_empty`, a minute left without members leaves the index. Returns true when it was there.
 local function wheel_rem(W, member, score, n, soon, drop_empty)
-  local key = slot_key(W, to36(math.floor(score / WHEEL_SLOT_MS)), n)
+  local key = slot_key(W, int_text(math.floor(score / WHEEL_SLOT_MS)), n)
   local slot = wheel_slots[key]
   if slot and slot.at[member] then
     slot.at[member] = false
