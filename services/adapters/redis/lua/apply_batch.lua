@@ -51,13 +51,13 @@ while pos <= #packed do
   marker_keys[#marker_keys + 1] = finished_prefix .. fields[2]
 end
 if #ops > 0 then prefetch_markers(marker_keys) end
--- The due-wheel adds the opens will make, counted per minute up front (one HINCRBY per minute, which
--- also says where the minute's count stood): open_sla schedules a new comment at its next alert.
+-- The due-wheel adds the opens will make, counted per window up front (one HINCRBY per window, which
+-- also says where the window's count stood): open_sla schedules a new comment at its next alert.
 for i = 1, #ops do
   local f = ops[i]
   if f[1] == 'o' and not markers[marker_keys[i]] then
     local warn_at, due_at = tonumber(f[5]), tonumber(f[6])
-    wheel_reserve(k.due, (now < due_at and warn_at < due_at) and warn_at or due_at)
+    wheel_reserve(k.due, (now < due_at and warn_at < due_at) and warn_at or due_at, now)
   end
 end
 wheel_count_reserved()
