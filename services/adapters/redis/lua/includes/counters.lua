@@ -74,11 +74,24 @@ local function add_pending(key, metric, dim, delta)
   dims[dim] = (dims[dim] or 0) + delta
 end
 
+-- The strings' key names, made once per call.
+local bits_keys = {}
+local function bits_key(key, suffix)
+  local name = bits_keys[key]
+  if not name then
+    name = key .. suffix
+    bits_keys[key] = name
+  end
+  return name
+end
+
 local function bump(counters_key, daily_key, metric, dim, delta, daily)
   local pos = dim_position(dim)
   if pos then
-    add_bits(counters_key .. ':b', 'i64', METRIC_INDEX[metric] * DIM_SLOTS + pos, delta)
-    if daily then add_bits(daily_key .. ':' .. today, 'i32', DAILY_INDEX[metric] * DIM_SLOTS + pos, delta) end
+    add_bits(bits_key(counters_key, ':b'), 'i64', METRIC_INDEX[metric] * DIM_SLOTS + pos, delta)
+    if daily then
+      add_bits(bits_key(daily_key, ':' .. today), 'i32', DAILY_INDEX[metric] * DIM_SLOTS + pos, delta)
+    end
     return
   end
   add_pending(counters_key, metric, dim, delta)
@@ -140,8 +153,8 @@ local function record_response(counters_key, priority, elapsed_ms)
   local p = PRIORITY_INDEX[priority]
   if p then
     local base = RT_BASE + p * RT_SLOTS
-    add_bits(counters_key .. ':b', 'i64', base + index - 1, 1)
-    add_bits(counters_key .. ':b', 'i64', base + RT_SLOTS - 1, elapsed_ms)
+    add_bits(bits_key(counters_key, ':b'), 'i64', base + index - 1, 1)
+    add_bits(bits_key(counters_key, ':b'), 'i64', base + RT_SLOTS - 1, elapsed_ms)
     return
   end
   add_pending(counters_key, 'rt', priority .. '|' .. (RESPONSE_BOUNDS_MIN[index] and tostring(RESPONSE_BOUNDS_MIN[index]) or 'inf'), 1)

@@ -29,21 +29,18 @@ local WHEEL_SLOT_MAX = 120
 -- applies to a Lua number.
 local function int_text(n) return string.format('%d', n) end
 
--- What this call knows of a wheel's windows: wheel_windows[W][id] = { id, move_s, base = adds counted
+-- What this call knows of a wheel's windows: wheel_windows[W][window number] = { id, hour, move_s, base = adds counted
 -- in Redis before this call, added = adds of this call, counted = adds of this call already counted in
 -- Redis (reserved), reserve = adds announced by wheel_reserve }; wheel_slots[slot key] = { list =
 -- {score, member, ...}, at = member -> position in list (false once removed again) }.
 local wheel_windows, wheel_order, wheel_slots, wheel_slot_order = {}, {}, {}, {}
 
--- The window of an add at `score`: its id, whether it is an hour, and its move time. `now` (nil for the
+-- The window of an add at `score`: a number naming it within the call (a minute number, or -1 - the
+-- hour number for an hour window: strings are made once per window, not per add). `now` (nil for the
 -- late wheel and the migration) allows an hour window for a score far enough ahead.
-local function wheel_window_of(score, now)
-  if now and score - now >= WHEEL_FAR_MS then
-    local hour = math.floor(score / WHEEL_HOUR_MS)
-    return 'h' .. int_text(hour), true, hour * WHEEL_HOUR_MS - WHEEL_HOUR_LOOKAHEAD_MS
-  end
-  local minute = math.floor(score / WHEEL_SLOT_MS)
-  return int_text(minute), false, minute * WHEEL_SLOT_MS - WHEEL_LOOKAHEAD_MS
+local function wheel_window_key(score, now)
+  if now and score - now >= WHEEL_FAR_MS then return -1 - math.floor(score / WHEEL_HOUR_MS) end
+  return math.floor(score / WHEEL_SLOT_MS)
 end
 
 local function wheel_state(W, score, now)
@@ -52,11 +49,17 @@ local function wheel_state(W, score, now)
     windows = {}
     wheel_windows[W] = windows
   end
-  local id, hour, move = wheel_window_of(score, now)
-  local m = windows[id]
+  local key = wheel_window_key(score, now)
+  local m = windows[key]
   if not m then
-    m = { id = id, hour = hour, move_s = int_text(move), added = 0, counted = 0, reserve = 0, W = W }
-    windows[id] = m
+    local id, move
+    if key < 0 then
+      id, move = 'h' .. int_text(-1 - key), (-1 - key) * WHEEL_HOUR_MS - WHEEL_HOUR_LOOKAHEAD_MS
+    else
+      id, move = int_text(key), key * WHEEL_SLOT_MS - WHEEL_LOOKAHEAD_MS
+    end
+    m = { id = id, hour = key < 0, move_s = int_text(move), added = 0, counted = 0, reserve = 0, W = W }
+    windows[key] = m
     wheel_order[#wheel_order + 1] = m
   end
   return m
@@ -150,8 +153,9 @@ local function slot_of_code(score, code)
 end
 
 -- Forgets a window whose slots are all gone (the late wheel, whose windows are never moved away).
-local function wheel_drop_if_empty(W, id)
-  local cached = wheel_windows[W] and wheel_windows[W][id]
+-- `key`: the window's number within the call (wheel_window_key).
+local function wheel_drop_if_empty(W, id, key)
+  local cached = wheel_windows[W] and wheel_windows[W][key]
   if cached and (cached.added > 0 or cached.counted > 0) then return end
   local count = tonumber(redis.call('HGET', W .. 'n', id)) or 0
   for n = 0, math.floor((count - 1) / WHEEL_SLOT_MAX) do
@@ -159,7 +163,7 @@ local function wheel_drop_if_empty(W, id)
   end
   redis.call('HDEL', W .. 'n', id)
   redis.call('ZREM', W .. 'x', id)
-  if cached then wheel_windows[W][id] = nil end
+  if cached then wheel_windows[W][key] = nil end
 end
 
 -- Removes `member` (at `score`, in the slot the record keeps as `code`); `soon`: the zset the wheel's
@@ -174,7 +178,9 @@ local function wheel_rem(W, member, score, code, soon, drop_empty)
     return true
   end
   if redis.call('ZREM', key, member) == 1 then
-    if drop_empty and redis.call('EXISTS', key) == 0 then wheel_drop_if_empty(W, id) end
+    if drop_empty and redis.call('EXISTS', key) == 0 then
+      wheel_drop_if_empty(W, id, code < 0 and -1 - math.floor(score / WHEEL_HOUR_MS) or math.floor(score / WHEEL_SLOT_MS))
+    end
     return true
   end
   if soon then return redis.call('ZREM', soon, member) == 1 end
