@@ -11,12 +11,17 @@
  *  2. memory per open item: INFO used_memory delta / items, for records with the shipped default excerpt
  *     (`--excerpt-chars`, default: the config's default) cut from synthetic Russian comments
  *     (tools/harness/comment-texts.ts), and again with no excerpt, plus the keyspace's MEMORY USAGE sum;
- *  3. alert lateness: with `--items` open items, `--due` of them fall due within the next minute; one real
+ *  3. alert lateness: with `--items` open items (`--lateness-arrivals`, default realtime), `--due` of them
+ *     fall due within the next minute; one real
  *     Sweeper (default options) claims, publishes to a Kafka topic and acks them; lateness is
  *     fired_at - due_at (fired_at is the Redis time of the claim) and, separately, the time the broker
  *     had confirmed the alert minus due_at.
  *
- * By default Redis is a private `redis-server` (the machine's binary, default settings, no persistence)
+ * `--layout v1,v2` registers with the previous layout's scripts too (kept as test fixtures in
+ * test/fixtures/sla-layout-v1, driven by tools/harness/sla-layout-v1.ts), first, on the same server:
+ * JSON `*_v1` and `cpu_ratio_v1_over_v2` (Redis CPU per open of v1 over v2) give before/after in one run.
+ *
+ * By default Redis is a private `redis-server` (the machine's binary, the settings our stack sets, no persistence)
  * on a free port, stopped at the end: the shared Redis has other clients whose load would count in INFO
  * cpu. `--redis shared` uses REDIS_URL / .otklik/stack.env instead (keys under a unique prefix, deleted
  * at the end). Kafka is the shared broker, with a topic of the run's own, deleted at the end. A machine
@@ -333,7 +338,7 @@ async function main() {
     const server = own;
     // Ctrl-C must not leave the private server running.
     process.once('SIGINT', () => void server.dispose().then(() => process.exit(130)));
-    log(`private redis-server on port ${own.port} (default settings, no persistence)`);
+    log(`private redis-server on port ${own.port} (hash-max-listpack-value 256, no persistence)`);
   }
   const redisUrl = own?.url ?? REDIS_URL;
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
