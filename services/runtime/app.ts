@@ -12,7 +12,7 @@ import { NOT_READY_REASONS } from './consumer/batched-consumer.js';
 import { Sweeper } from '../roles/sweeper/sweeper.js';
 import type { SlaAlert } from '../core/contracts/schema-types.generated.js';
 import { kafkaSecurityOf } from '../adapters/kafka/security.js';
-import { readCounterRows } from '../adapters/redis/reader/sla-reader.js';
+import { SlaReader } from '../adapters/redis/reader/sla-reader.js';
 import { totalsOf } from '../core/sla/counters.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 
@@ -88,8 +88,10 @@ export async function startApp(
     replicas: { count: env.OTKLIK_REDIS_WAIT_REPLICAS, timeoutMs: env.OTKLIK_REDIS_WAIT_TIMEOUT_MS },
   });
 
+  const reader = new SlaReader(redis, { prefix: env.OTKLIK_KEY_PREFIX, shards: env.OTKLIK_SHARDS });
   const metrics = createMetrics({
-    readOpenSlas: async () => totalsOf(await readCounterRows(redis, store.keys, env.OTKLIK_SHARDS)).open,
+    // The gauges' slice only (GETRANGE), not every counter of every shard, on each scrape.
+    readOpenSlas: async () => totalsOf(await reader.gaugeRows()).open,
     workerReadiness: {
       reasons: NOT_READY_REASONS,
       current: () => app.worker?.notReadyReasons().map((r) => r.reason) ?? [],

@@ -82,11 +82,22 @@ export class SlaKeys {
     return `${this.tag(shard)}:lease`;
   }
 
+  /** Counters without a fixed position (hash fields `<metric>|<dim>`, as layout v1 kept them all). */
   counters(shard: number): string {
     return `${this.tag(shard)}:cnt`;
   }
 
   daily(shard: number): string {
     return `${this.tag(shard)}:daily`;
+  }
+
+  /** The shard's totals string: 64-bit counters at fixed positions (counter-positions.ts). */
+  counterBits(shard: number): string {
+    return `${this.counters(shard)}:b`;
+  }
+
+  /** One epoch day's string of 32-bit daily counters at fixed positions (counter-positions.ts). */
+  dayBits(shard: number, epochDay: number): string {
+    return `${this.daily(shard)}:${epochDay}`;
   }
 }

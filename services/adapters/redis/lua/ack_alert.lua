@@ -43,7 +43,7 @@ end
 
 redis.call('ZREM', KEYS[3], member)
 rec.kind, rec.level, rec.next_at, rec.due_slot = next_kind, next_level, next_at, nil
-if next_kind then rec.due_slot = wheel_add(KEYS[2], member, next_at) end
+if next_kind then rec.due_slot = wheel_add(KEYS[2], member, next_at, nil, now) end
 record_put(KEYS[1], member, pack_record(rec))
 flush_wheels()
 flush_counters()

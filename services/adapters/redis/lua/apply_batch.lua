@@ -51,6 +51,16 @@ while pos <= #packed do
   marker_keys[#marker_keys + 1] = finished_prefix .. fields[2]
 end
 if #ops > 0 then prefetch_markers(marker_keys) end
+-- The due-wheel adds the opens will make, counted per window up front (one HINCRBY per window, which
+-- also says where the window's count stood): open_sla schedules a new comment at its next alert.
+for i = 1, #ops do
+  local f = ops[i]
+  if f[1] == 'o' and not markers[marker_keys[i]] then
+    local warn_at, due_at = tonumber(f[5]), tonumber(f[6])
+    wheel_reserve(k.due, (now < due_at and warn_at < due_at) and warn_at or due_at, now)
+  end
+end
+wheel_count_reserved()
 
 local function apply_one(f, marker_key)
   local op, member = f[1], f[2]

@@ -6,11 +6,12 @@
   the `overdue` gauge of its region, category and priority counts it once, when it enters (the record's
   late slot says it is in already: a BREACH claimed again after its lease expired).
 
-  The due wheel's minutes starting within LOOKAHEAD_MS of now move first, whole and oldest first, into
-  the exact `soon` zset (at most about MOVE_BUDGET members per call, includes/wheel.lua wheel_move), and
-  the claim takes from `soon` in time order. A `soon` member later than the start of a minute not moved
-  yet is never handed out before that minute moved (nothing due is overtaken); while moves are pending
-  `earliest` is now, so the sweeper comes straight back.
+  The due wheel's windows whose move time has come (a minute 60 s before it starts, an hour window 10
+  minutes before) move first, whole and in move-time order, into the exact `soon` zset (at most about
+  MOVE_BUDGET members per call, includes/wheel.lua wheel_move), and the claim takes from `soon` in time
+  order. A `soon` member later than the move time of a window not moved yet is never handed out before
+  that window moved (nothing due is overtaken); while moves are pending `earliest` is now, so the
+  sweeper comes straight back.
 
   KEYS[1] due wheel (base key)   KEYS[2] lease zset   KEYS[3] late wheel (base key)   KEYS[4] counters hash
   KEYS[5] the due wheel's `soon` zset
@@ -28,7 +29,6 @@
 --- @include "record"
 --- @include "wheel"
 
-local LOOKAHEAD_MS = 60000
 local MOVE_BUDGET = 5000
 
 local buckets = tonumber(ARGV[2])
@@ -64,7 +64,7 @@ for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT
   claim(member)
 end
 
-local pending, unmoved = wheel_move(KEYS[1], soon, now + LOOKAHEAD_MS, MOVE_BUDGET)
+local pending, unmoved = wheel_move(KEYS[1], soon, now, MOVE_BUDGET)
 local until_score = now
 if unmoved and unmoved <= now then until_score = unmoved - 1 end
 if #items < limit then
@@ -84,7 +84,7 @@ if pending then
 else
   local soon_first = redis.call('ZRANGE', soon, 0, 0, 'WITHSCORES')
   consider(tonumber(soon_first[2]))
-  if unmoved then consider(math.max(now, unmoved - LOOKAHEAD_MS)) end
+  if unmoved then consider(math.max(now, unmoved)) end
   local lease_first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
   consider(tonumber(lease_first[2]))
 end

@@ -63,7 +63,7 @@ export async function wheelSlots(redis: Redis | Cluster, base: string): Promise<
   const slots: string[] = [];
   for (const id of await redis.zrange(`${base}x`, 0, -1)) {
     const count = Number((await redis.hget(`${base}n`, id)) ?? 0);
-    for (let n = 0; n * WHEEL_SLOT_MAX < count; n++) slots.push(`${base}:${id}.${n.toString(36)}`);
+    for (let n = 0; n * WHEEL_SLOT_MAX < count; n++) slots.push(`${base}:${id}.${n}`);
   }
   return slots;
 }

@@ -12,6 +12,7 @@ import type { OpenSlaCommand, SlaCommand } from '../../../../services/core/sla/c
 import { shardOf } from '../../../../services/core/sla/shard.js';
 import { isolatedStack } from '../../../support/fixture.js';
 import { wheelMembers } from './helpers.js';
+import { readCounterHash } from '../../../../services/adapters/redis/reader/sla-reader.js';
 
 const SHARDS = 4;
 const HOUR = 3_600_000;
@@ -52,7 +53,7 @@ const dimOf = (c: OpenSlaCommand) => `${c.region}|${c.category}|${c.priority}`;
 async function gauges(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (let shard = 0; shard < SHARDS; shard++) {
-    for (const [field, value] of Object.entries(await redis.hgetall(store.keys.counters(shard)))) {
+    for (const [field, value] of Object.entries(await readCounterHash(redis, store.keys, shard))) {
       if (!field.startsWith('overdue|')) continue;
       const dim = field.slice('overdue|'.length);
       out[dim] = (out[dim] ?? 0) + Number(value);
@@ -75,7 +76,7 @@ async function lateMembership(byKey: Map<string, OpenSlaCommand>): Promise<Recor
 }
 
 async function allCounters(): Promise<Record<string, string>[]> {
-  return Promise.all(Array.from({ length: SHARDS }, (_, s) => redis.hgetall(store.keys.counters(s))));
+  return Promise.all(Array.from({ length: SHARDS }, (_, s) => readCounterHash(redis, store.keys, s)));
 }
 
 async function claimAll(leaseMs: number) {

@@ -69,10 +69,10 @@ local function open_sla(k, bucket, finished_key, member, dim, warn_at, warn_at_s
   else
     kind, next36, next_at, next_at_s = 'B0', due36, due_at, due_at_s
   end
-  local slot = wheel_peek(k.due, next_at)
+  local slot = wheel_peek(k.due, next_at, now)
   local record = kind .. SEP .. next36 .. SEP .. slot_text(slot) .. SEP .. SEP .. body
   if not record_put(bucket, member, record, true) then return 'DUPLICATE' end
-  wheel_add(k.due, member, next_at, next_at_s)
+  wheel_add(k.due, member, next_at, next_at_s, now)
   bump(k.cnt, k.daily, 'opened', dim, 1, true)
   bump(k.cnt, k.daily, 'open', dim, 1, false)
   return 'OPENED'

@@ -1,57 +1,111 @@
 -- A timing wheel of counted slots (layout v2). A wheel is named by its base key W (`<tag>:d` due,
--- `<tag>:l` late) and holds:
---   W .. 'x'                      index zset: minute id -> minute start (ms), one entry per minute in use
---   W .. 'n'                      hash: minute id -> adds counted in that minute (never goes down)
+-- `<tag>:l` late) and is cut into windows: a minute, or for a due-wheel add at least WHEEL_FAR_MS ahead
+-- of now an hour (a coarse window: an open far ahead shares its window with many others of the same
+-- call, so its add costs a fraction of a Redis call). A wheel holds:
+--   W .. 'x'                      index zset: window id -> the time its window moves into `soon`
+--                                 (start - WHEEL_LOOKAHEAD_MS for a minute, - WHEEL_HOUR_LOOKAHEAD_MS for
+--                                 an hour), one entry per window in use
+--   W .. 'n'                      hash: window id -> adds counted in that window (never goes down)
 --   W .. ':' .. id .. '.' .. n    slot zsets: member -> exact score, at most WHEEL_SLOT_MAX members each
--- where id is the minute number (score / 60,000) in base 36. The k-th add to a minute (k from 0) goes to
--- slot floor(k / WHEEL_SLOT_MAX), so an add never looks a slot up, every slot stays a listpack
--- (zset-max-listpack-entries 128), and the slot number goes into the record's head: a close removes
--- the member with one ZREM on its slot. A slot emptied by removals disappears by itself.
--- Adds of one script call are gathered per slot and per minute and written by `flush_wheels` (one
--- HGET and one HINCRBY per distinct minute, one ZADD per slot touched); removals see them.
--- The due wheel's coming minute moves into the exact `soon` zset (`wheel_move`, claim_due.lua).
--- Needs to36 from the record include.
+-- where id is the minute number (score / 60,000) or 'h' and the hour number, and n the slot number,
+-- decimal. The k-th add to a window (k from 0) goes to slot floor(k / WHEEL_SLOT_MAX), so an add never
+-- looks a slot up, every slot stays a listpack (zset-max-listpack-entries 128), and the slot goes into
+-- the record's head (an hour window's slot n as -(n + 1)): a close removes the member with one ZREM on
+-- its slot. A slot emptied by removals disappears by itself.
+-- Adds of one script call are gathered per slot and per window and written by `flush_wheels` (one
+-- ZADD per slot touched, one HINCRBY per distinct window: a window's count is read with the HINCRBY
+-- that reserves the call's adds when the caller knows them in advance, `wheel_reserve`, else with one
+-- HGET at its first add); removals see them.
+-- The due wheel's windows move, whole and in time order, into the exact `soon` zset (`wheel_move`,
+-- claim_due.lua) when their time in the index comes.
 local WHEEL_SLOT_MS = 60000
+local WHEEL_HOUR_MS = 3600000
+local WHEEL_FAR_MS = 7200000
+local WHEEL_LOOKAHEAD_MS = 60000
+local WHEEL_HOUR_LOOKAHEAD_MS = 600000
 local WHEEL_SLOT_MAX = 120
 
 -- A number as Redis reads it: '%d' formats an integer far cheaper than the '%.17g' that redis.call
 -- applies to a Lua number.
 local function int_text(n) return string.format('%d', n) end
 
--- What this call knows of a wheel's minutes: wheel_minutes[W][minute] = { id, start_s, base = adds
--- counted in Redis, added = adds of this call }; wheel_slots[slot key] = { list = {member, score...},
--- at = member -> position in list (false once removed again) }.
-local wheel_minutes, wheel_order, wheel_slots, wheel_slot_order = {}, {}, {}, {}
+-- What this call knows of a wheel's windows: wheel_windows[W][window number] = { id, hour, move_s, base = adds counted
+-- in Redis before this call, added = adds of this call, counted = adds of this call already counted in
+-- Redis (reserved), reserve = adds announced by wheel_reserve }; wheel_slots[slot key] = { list =
+-- {score, member, ...}, at = member -> position in list (false once removed again) }.
+local wheel_windows, wheel_order, wheel_slots, wheel_slot_order = {}, {}, {}, {}
 
-local function wheel_minute(W, score)
-  local minute = math.floor(score / WHEEL_SLOT_MS)
-  local minutes = wheel_minutes[W]
-  if not minutes then
-    minutes = {}
-    wheel_minutes[W] = minutes
+-- The window of an add at `score`: a number naming it within the call (a minute number, or -1 - the
+-- hour number for an hour window: strings are made once per window, not per add). `now` (nil for the
+-- late wheel and the migration) allows an hour window for a score far enough ahead.
+local function wheel_window_key(score, now)
+  if now and score - now >= WHEEL_FAR_MS then return -1 - math.floor(score / WHEEL_HOUR_MS) end
+  return math.floor(score / WHEEL_SLOT_MS)
+end
+
+local function wheel_state(W, score, now)
+  local windows = wheel_windows[W]
+  if not windows then
+    windows = {}
+    wheel_windows[W] = windows
   end
-  local m = minutes[minute]
+  local key = wheel_window_key(score, now)
+  local m = windows[key]
   if not m then
-    local id = to36(minute)
-    m = { id = id, start_s = int_text(minute * WHEEL_SLOT_MS), base = tonumber(redis.call('HGET', W .. 'n', id)) or 0,
-      added = 0, W = W }
-    minutes[minute] = m
+    local id, move
+    if key < 0 then
+      id, move = 'h' .. int_text(-1 - key), (-1 - key) * WHEEL_HOUR_MS - WHEEL_HOUR_LOOKAHEAD_MS
+    else
+      id, move = int_text(key), key * WHEEL_SLOT_MS - WHEEL_LOOKAHEAD_MS
+    end
+    m = { id = id, hour = key < 0, move_s = int_text(move), added = 0, counted = 0, reserve = 0, W = W }
+    windows[key] = m
     wheel_order[#wheel_order + 1] = m
   end
   return m
 end
 
-local function slot_key(W, id, n) return W .. ':' .. id .. '.' .. to36(n) end
-
--- The slot the next add at `score` would take (the open writes it into the record before it adds).
-local function wheel_peek(W, score)
-  local m = wheel_minute(W, score)
-  return math.floor((m.base + m.added) / WHEEL_SLOT_MAX)
+local function wheel_window(W, score, now)
+  local m = wheel_state(W, score, now)
+  if not m.base then m.base = tonumber(redis.call('HGET', W .. 'n', m.id)) or 0 end
+  return m
 end
 
--- Adds `member` at `score` (`score_s`: the score as text when the caller has it); returns its slot.
-local function wheel_add(W, member, score, score_s)
-  local m = wheel_minute(W, score)
+-- Announces an add at `score` that this call will (most likely) make; `wheel_count_reserved` then counts
+-- all announced adds of a window with one HINCRBY, which also reads the count before them. An announced
+-- add that does not happen (a duplicate open) leaves a hole in a slot: slots may hold fewer than
+-- WHEEL_SLOT_MAX members, nothing else.
+local function wheel_reserve(W, score, now)
+  local m = wheel_state(W, score, now)
+  m.reserve = m.reserve + 1
+end
+
+local function wheel_count_reserved()
+  for _, m in ipairs(wheel_order) do
+    if m.reserve > 0 and not m.base then
+      local total = redis.call('HINCRBY', m.W .. 'n', m.id, m.reserve)
+      m.base, m.counted = total - m.reserve, m.reserve
+      if m.base == 0 then redis.call('ZADD', m.W .. 'x', m.move_s, m.id) end
+    end
+  end
+end
+
+local function slot_key(W, id, n) return W .. ':' .. id .. '.' .. int_text(n) end
+
+-- The slot number as the record keeps it: an hour window's slot n as -(n + 1).
+local function slot_code(m, n) if m.hour then return -n - 1 end return n end
+
+-- The slot the next add at `score` would take, as the record keeps it (the open writes it into the
+-- record before it adds).
+local function wheel_peek(W, score, now)
+  local m = wheel_window(W, score, now)
+  return slot_code(m, math.floor((m.base + m.added) / WHEEL_SLOT_MAX))
+end
+
+-- Adds `member` at `score` (`score_s`: the score as text when the caller has it); returns its slot as
+-- the record keeps it.
+local function wheel_add(W, member, score, score_s, now)
+  local m = wheel_window(W, score, now)
   local n = math.floor((m.base + m.added) / WHEEL_SLOT_MAX)
   m.added = m.added + 1
   local key = slot_key(W, m.id, n)
@@ -65,11 +119,11 @@ local function wheel_add(W, member, score, score_s)
   list[#list + 1] = score_s or int_text(score)
   list[#list + 1] = member
   slot.at[member] = #list
-  return n
+  return slot_code(m, n)
 end
 
--- Writes this call's adds: one ZADD per slot, one HINCRBY per minute (and its index entry when the
--- minute was not in use).
+-- Writes this call's adds: one ZADD per slot, one HINCRBY per window (and its index entry when the
+-- window was not in use).
 local function flush_wheels()
   for _, key in ipairs(wheel_slot_order) do
     local slot = wheel_slots[key]
@@ -83,57 +137,68 @@ local function flush_wheels()
     if #args > 0 then redis.call('ZADD', key, unpack(args)) end
   end
   for _, m in ipairs(wheel_order) do
-    if m.added > 0 then
-      redis.call('HINCRBY', m.W .. 'n', m.id, m.added)
-      if m.base == 0 then redis.call('ZADD', m.W .. 'x', m.start_s, m.id) end
+    local uncounted = m.added - m.counted
+    if uncounted > 0 then
+      redis.call('HINCRBY', m.W .. 'n', m.id, uncounted)
+      if m.base + m.counted == 0 then redis.call('ZADD', m.W .. 'x', m.move_s, m.id) end
     end
   end
-  wheel_minutes, wheel_order, wheel_slots, wheel_slot_order = {}, {}, {}, {}
+  wheel_windows, wheel_order, wheel_slots, wheel_slot_order = {}, {}, {}, {}
 end
 
--- Forgets a minute whose slots are all gone (the late wheel, whose minutes are never moved away).
-local function wheel_drop_if_empty(W, score)
-  local minute = math.floor(score / WHEEL_SLOT_MS)
-  local id = to36(minute)
-  local cached = wheel_minutes[W] and wheel_minutes[W][minute]
-  if cached and cached.added > 0 then return end
+-- The window id and slot number of a slot as the record keeps it.
+local function slot_of_code(score, code)
+  if code < 0 then return 'h' .. int_text(math.floor(score / WHEEL_HOUR_MS)), -code - 1 end
+  return int_text(math.floor(score / WHEEL_SLOT_MS)), code
+end
+
+-- Forgets a window whose slots are all gone (the late wheel, whose windows are never moved away).
+-- `key`: the window's number within the call (wheel_window_key).
+local function wheel_drop_if_empty(W, id, key)
+  local cached = wheel_windows[W] and wheel_windows[W][key]
+  if cached and (cached.added > 0 or cached.counted > 0) then return end
   local count = tonumber(redis.call('HGET', W .. 'n', id)) or 0
   for n = 0, math.floor((count - 1) / WHEEL_SLOT_MAX) do
     if redis.call('EXISTS', slot_key(W, id, n)) == 1 then return end
   end
   redis.call('HDEL', W .. 'n', id)
   redis.call('ZREM', W .. 'x', id)
-  if cached then wheel_minutes[W][minute] = nil end
+  if cached then wheel_windows[W][key] = nil end
 end
 
--- Removes `member` (at `score`, in slot `n`); `soon`: the zset the wheel's coming minute moved into.
--- With `drop_empty`, a minute left without members leaves the index. Returns true when it was there.
-local function wheel_rem(W, member, score, n, soon, drop_empty)
-  local key = slot_key(W, to36(math.floor(score / WHEEL_SLOT_MS)), n)
+-- Removes `member` (at `score`, in the slot the record keeps as `code`); `soon`: the zset the wheel's
+-- coming windows moved into. With `drop_empty`, a window left without members leaves the index.
+-- Returns true when it was there.
+local function wheel_rem(W, member, score, code, soon, drop_empty)
+  local id, n = slot_of_code(score, code)
+  local key = slot_key(W, id, n)
   local slot = wheel_slots[key]
   if slot and slot.at[member] then
     slot.at[member] = false
     return true
   end
   if redis.call('ZREM', key, member) == 1 then
-    if drop_empty and redis.call('EXISTS', key) == 0 then wheel_drop_if_empty(W, score) end
+    if drop_empty and redis.call('EXISTS', key) == 0 then
+      wheel_drop_if_empty(W, id, code < 0 and -1 - math.floor(score / WHEEL_HOUR_MS) or math.floor(score / WHEEL_SLOT_MS))
+    end
     return true
   end
   if soon then return redis.call('ZREM', soon, member) == 1 end
   return false
 end
 
--- Moves whole minutes starting at or before `horizon` from the due wheel W into `soon` (member -> exact
--- time), oldest first, until about `budget` members moved (a minute counts one more, so empty ones are
--- bounded too). Returns `pending` (true when minutes within the horizon are left for the next call) and
--- the start of the first minute not moved, or nil when none is left.
-local function wheel_move(W, soon, horizon, budget)
+-- Moves whole windows whose move time is at or before `now` from the due wheel W into `soon` (member ->
+-- exact time), in move-time order, until about `budget` members moved (a window counts one more, so
+-- empty ones are bounded too). Returns `pending` (true when windows due to move are left for the next
+-- call) and the move time of the first window not moved, or nil when none is left. No member of a
+-- window not moved scores below that time.
+local function wheel_move(W, soon, now, budget)
   while true do
     local first = redis.call('ZRANGE', W .. 'x', 0, 0, 'WITHSCORES')
     if not first[2] then return false, nil end
-    local start = tonumber(first[2])
-    if start > horizon then return false, start end
-    if budget <= 0 then return true, start end
+    local move = tonumber(first[2])
+    if move > now then return false, move end
+    if budget <= 0 then return true, move end
     local id = first[1]
     local count = tonumber(redis.call('HGET', W .. 'n', id)) or 0
     budget = budget - 1
@@ -151,18 +216,18 @@ local function wheel_move(W, soon, horizon, budget)
         redis.call('DEL', key)
         budget = budget - #flat / 2
       end
-      -- A minute cut short keeps its index entry: its remaining slots move next time.
-      if budget <= 0 and n < last then return true, start end
+      -- A window cut short keeps its index entry: its remaining slots move next time.
+      if budget <= 0 and n < last then return true, move end
     end
     redis.call('HDEL', W .. 'n', id)
     redis.call('ZREM', W .. 'x', id)
   end
 end
 
--- Visits members with score <= max: first `soon` (when given, in score order), then minute by minute
--- (slots in add order, members in score order within a slot) until `cap` members were visited; the
--- minute in progress is always finished. Read-only: `visit(member, score)`. Returns how many were
--- visited.
+-- Visits members with score <= max: first `soon` (when given, in score order), then window by window
+-- in move-time order (slots in add order, members in score order within a slot) until `cap` members
+-- were visited; the window in progress is always finished. Read-only: `visit(member, score)`. Returns
+-- how many were visited.
 local function wheel_scan(W, max_score, cap, visit, soon)
   local seen = 0
   if soon then
