@@ -2,7 +2,6 @@ import type { Evidence } from '../contracts/schema-types.generated.js';
 import { evidenceOf } from './evidence.js';
 import { toxicityLexicon } from './lexicons.js';
 import type { Match } from './matcher.js';
-import { obsceneRootOf } from './obscene.js';
 import type { TextSignals } from './text.js';
 import type { Token } from './token.js';
 import { vocabulary } from './vocabulary.js';
@@ -88,9 +87,7 @@ function markClauses(tokens: readonly Token[]): void {
 }
 
 function obsceneRoot(token: Token): string {
-  const info = vocabulary.infoOf(token);
-  info.obsceneRoot ??= token.masked ? '' : obsceneRootOf(token.norm);
-  return info.obsceneRoot;
+  return token.masked ? '' : (token.info ?? vocabulary.infoOf(token)).obsceneRoot;
 }
 
 /**
