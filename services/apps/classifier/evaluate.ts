@@ -1,6 +1,6 @@
 /**
  * Evaluation command: `npm run evaluate -- [files or folders...] [--errors N] [--half even|odd]
- * [--deobfuscation on|off|compare] [--json]`.
+ * [--deobfuscation on|off|compare] [--learning-curve] [--json]`.
  * Reads labelled JSONL (`text` and `label`: a category, or toxic/non_toxic) and prints, per file,
  * accuracy, macro-F1, per-label precision/recall/F1 and the confusion matrix; for toxicity files,
  * precision, recall and F1 of `toxic`. With no path it reads the folder named by OTKLIK_EVAL_DATA; with
@@ -9,11 +9,14 @@
  * the repository. `--half even|odd` keeps only the rows on even or odd positions (0-based), so rules
  * tuned while looking at one half can be checked on the other. `--deobfuscation off` switches the
  * de-obfuscation layer of normalisation off; `--deobfuscation compare` prints toxicity with and without it.
+ * `--learning-curve` fits the numeric settings on 25/50/100 % of one half and scores the other
+ * (evaluation/learning-curve.ts).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CATEGORY_SYMBOLS } from '../../core/contracts/schema-types.generated.js';
 import { classify, CLASSIFIER_VERSION } from '../../core/classifier/index.js';
+import { learningCurve, printCurve } from './evaluation/learning-curve.js';
 import { binary, report, type Report } from './evaluation/metrics.js';
 
 interface Row {
@@ -28,14 +31,24 @@ interface Options {
   half: 'even' | 'odd' | undefined;
   /** on (default), off (the de-obfuscation layer switched off), or compare (both, side by side). */
   deobfuscation: 'on' | 'off' | 'compare';
+  /** Fit the numeric settings on 25/50/100 % of one half, score on the other (learning-curve.ts). */
+  learningCurve: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { paths: [], errors: 0, json: false, half: undefined, deobfuscation: 'on' };
+  const opts: Options = {
+    paths: [],
+    errors: 0,
+    json: false,
+    half: undefined,
+    deobfuscation: 'on',
+    learningCurve: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--errors') opts.errors = Number(argv[++i] ?? '0');
     else if (a === '--json') opts.json = true;
+    else if (a === '--learning-curve') opts.learningCurve = true;
     else if (a === '--half') {
       const h = argv[++i];
       if (h !== 'even' && h !== 'odd') throw new Error('EVALUATE_BAD_ARGS: --half takes even or odd');
@@ -182,6 +195,11 @@ function main(): void {
           );
         }
       });
+    }
+    if (opts.learningCurve) {
+      const curve = learningCurve(isToxicity ? 'toxicity' : 'category', all);
+      printCurve(curve);
+      (summary[name] as Record<string, unknown>).learningCurve = curve;
     }
     if (opts.errors > 0) {
       console.log(`  errors (${errors.length}, showing ${Math.min(opts.errors, errors.length)}):`);

@@ -323,6 +323,15 @@ function gapBefore(text: string, index: number): number {
   return marks === 1 && (lastMark === 0x2e || lastMark === 0x2a) ? GAP_ONE_MASK : GAP_MARKS;
 }
 
+/** Whether a gap of at most three characters between two words holds no space («с.у», «бл.дь»). */
+function marksOnly(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 0x20 || c === 0x09 || c === 0x0a) return false;
+  }
+  return true;
+}
+
 export interface AnalyseOptions {
   /** The de-obfuscation layer (look-alikes, transliteration, masks, split words); on by default. */
   deobfuscate?: boolean;
@@ -354,6 +363,7 @@ export function analyse(text: string, options?: AnalyseOptions): AnalysedText {
   // Two short words at most three characters apart may be parts of one split word (joined after the scan).
   let prevStart = -10;
   let prevEnd = -10;
+  let singlesInRow = 0;
   let splitHint = false;
   const n = lower.length;
 
@@ -399,7 +409,13 @@ export function analyse(text: string, options?: AnalyseOptions): AnalysedText {
       continue;
     }
     if (start >= 0) {
-      if (i - start <= 3 && start - prevEnd <= 3 && prevEnd - prevStart <= 3) splitHint = true;
+      // Three one-letter words in a row («д е б»), or two short words with only marks between («с.у»).
+      const close = start - prevEnd <= 3;
+      if (i - start === 1) singlesInRow = close && prevEnd - prevStart === 1 ? singlesInRow + 1 : 1;
+      else singlesInRow = 0;
+      if (singlesInRow >= 3) splitHint = true;
+      else if (i - start <= 3 && close && prevEnd - prevStart <= 3 && marksOnly(lower, prevEnd, start))
+        splitHint = true;
       noteSpan(tokens.length, start, i);
       if ((flags & (F_ODD | F_RUN)) === 0 && (flags & (F_DIGIT | F_CYR)) !== (F_DIGIT | F_CYR)) {
         const known = knownWord(lower, start, i, hash, (flags & F_FOLD) !== 0);
@@ -441,7 +457,10 @@ export function analyse(text: string, options?: AnalyseOptions): AnalysedText {
     }
   }
   if (start >= 0) {
-    if (n - start <= 3 && start - prevEnd <= 3 && prevEnd - prevStart <= 3) splitHint = true;
+    const close = start - prevEnd <= 3;
+    if (n - start === 1 && close && prevEnd - prevStart === 1 && singlesInRow >= 2) splitHint = true;
+    else if (n - start <= 3 && close && prevEnd - prevStart <= 3 && marksOnly(lower, prevEnd, start))
+      splitHint = true;
     noteSpan(tokens.length, start, n);
     if ((flags & (F_ODD | F_RUN)) === 0 && (flags & (F_DIGIT | F_CYR)) !== (F_DIGIT | F_CYR)) {
       const known = knownWord(lower, start, n, hash, (flags & F_FOLD) !== 0);

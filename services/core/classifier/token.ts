@@ -37,6 +37,6 @@ export interface WordInfo {
   /** What this word can start, cached for the matcher in `hitsSlot` (one matcher serves all lexicons). */
   hits: unknown;
   hitsSlot: number;
-  /** The obscene root the word is derived from (obscene.ts), '' for none; computed on first use. */
-  obsceneRoot?: string;
+  /** The obscene root the word is derived from (obscene.ts), '' for none. */
+  obsceneRoot: string;
 }

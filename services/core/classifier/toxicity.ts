@@ -2,7 +2,6 @@ import type { Evidence } from '../contracts/schema-types.generated.js';
 import { evidenceOf } from './evidence.js';
 import { toxicityLexicon } from './lexicons.js';
 import type { Match } from './matcher.js';
-import { obsceneRootOf } from './obscene.js';
 import type { TextSignals } from './text.js';
 import type { Token } from './token.js';
 import { vocabulary } from './vocabulary.js';
@@ -88,9 +87,7 @@ function markClauses(tokens: readonly Token[]): void {
 }
 
 function obsceneRoot(token: Token): string {
-  const info = vocabulary.infoOf(token);
-  info.obsceneRoot ??= token.masked ? '' : obsceneRootOf(token.norm);
-  return info.obsceneRoot;
+  return token.masked ? '' : (token.info ?? vocabulary.infoOf(token)).obsceneRoot;
 }
 
 /**
@@ -104,6 +101,19 @@ export function decideToxicity(
   tokens: readonly Token[],
   signals: TextSignals,
 ): FlagDecision {
+  // Most comments have no word of abuse at all: one pass over the tokens (the obscene root is cached
+  // with each word) decides that, before any sentence is looked at.
+  let abusive = false;
+  for (const m of matches) if (m.label !== 'addressee') abusive = true;
+  let maskedCount = 0;
+  let rootCount = 0;
+  for (const t of tokens) {
+    if (t.masked) maskedCount++;
+    else if (obsceneRoot(t) !== '') rootCount++;
+  }
+  work.steps += matches.length + tokens.length;
+  if (!abusive && maskedCount === 0 && rootCount === 0) return { flag: false, evidence: [] };
+
   markClauses(tokens);
   const aimedSentences = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
@@ -130,21 +140,25 @@ export function decideToxicity(
     scored.push(m);
     if (ABUSE.has(m.label) && isAimed(m)) aimed = true;
   }
-  work.steps += matches.length + tokens.length;
+  work.steps += 2 * tokens.length;
   const evidence = evidenceOf('toxic', scored, false);
 
-  const roots = new Set<string>();
-  for (let i = 0; i < tokens.length; i++) {
-    if (covered.has(i)) continue;
-    const root = obsceneRoot(tokens[i] as Token);
-    if (root === '' || roots.has(root)) continue;
-    roots.add(root);
-    score += toxicityLexicon.obsceneRoot;
-    evidence.push({ concern: 'toxic', feature: `obscene_root:${root}`, weight: toxicityLexicon.obsceneRoot });
-    if (aimedSentences.has(sentenceOf[i] as number)) aimed = true;
+  if (rootCount > 0) {
+    const roots = new Set<string>();
+    for (let i = 0; i < tokens.length; i++) {
+      if (covered.has(i)) continue;
+      const root = obsceneRoot(tokens[i] as Token);
+      if (root === '' || roots.has(root)) continue;
+      roots.add(root);
+      score += toxicityLexicon.obsceneRoot;
+      evidence.push({
+        concern: 'toxic',
+        feature: `obscene_root:${root}`,
+        weight: toxicityLexicon.obsceneRoot,
+      });
+      if (aimedSentences.has(sentenceOf[i] as number)) aimed = true;
+    }
   }
-  let maskedCount = 0;
-  for (const t of tokens) if (t.masked) maskedCount++;
   if (maskedCount > 0) {
     score += toxicityLexicon.masked;
     evidence.push({ concern: 'toxic', feature: 'masked_word', weight: toxicityLexicon.masked });

@@ -1,3 +1,4 @@
+import { obsceneRootOf } from './obscene.js';
 import { stem } from './stem.js';
 import type { Token, WordInfo } from './token.js';
 import { work } from './work.js';
@@ -133,7 +134,14 @@ class Vocabulary {
         const loose = withoutDoubles(norm);
         tests = this.testsOf(loose, stem(loose));
       }
-      info = { tests, testList: [...tests.keys()], hits: undefined, hitsSlot: -1 };
+      // Read with the word's lexicon tests, once per word, so toxicity reads a field per token.
+      info = {
+        tests,
+        testList: [...tests.keys()],
+        hits: undefined,
+        hitsSlot: -1,
+        obsceneRoot: obsceneRootOf(norm),
+      };
       if (this.cache.size >= MAX_CACHED_WORDS) this.cache = new Map();
       this.cache.set(norm, info);
     }
