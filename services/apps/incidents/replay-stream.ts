@@ -1,0 +1,93 @@
+/**
+ * The replay's logic without its I/O: one input line in, the output lines it causes out. Input is the
+ * project's JSON input format (what `otklik produce` and `classify` accept: CommentEvent fields, with
+ * produce's defaults); the gate's checks run with the stream's own time as "now", never the wall clock.
+ */
+import { classify } from '../../core/classifier/index.js';
+import { checkEvent, ContractError, resolveLimits, type CommentEvent } from '../../core/contracts/index.js';
+import { IncidentDetector, type DetectorConfig, type IncidentEvent } from '../../core/incidents/index.js';
+import { commentKeyOf } from '../../core/sla/shard.js';
+import { InputError, toCommentEvent, toCommentTemplate } from '../cli/input/comment-input.js';
+
+export interface ReplayResult {
+  /** JSON lines for stdout. */
+  lines: string[];
+  /** Why the line was skipped, for stderr; null when it was used. */
+  problem: string | null;
+}
+
+/** Names `classify` accepts that `otklik produce` spells otherwise. */
+const ALIASES: Record<string, string> = { id: 'comment_id', postedAt: 'posted_at' };
+
+export class ReplayStream {
+  private readonly detector: IncidentDetector;
+  private readonly limits = resolveLimits();
+  /** The stream's own time: the newest posted_at read so far. */
+  private clock = -Infinity;
+
+  constructor(config: Partial<DetectorConfig> = {}) {
+    this.detector = new IncidentDetector(config);
+  }
+
+  push(line: string, lineNo: number): ReplayResult {
+    const trimmed = line.trim();
+    if (trimmed === '') return { lines: [], problem: null };
+    let event: CommentEvent;
+    try {
+      event = this.toEvent(trimmed, lineNo);
+    } catch (e) {
+      if (e instanceof InputError || e instanceof ContractError) return { lines: [], problem: e.message };
+      throw e;
+    }
+    return { lines: this.detect(event).map((e) => JSON.stringify(e)), problem: null };
+  }
+
+  /** The incident events of one accepted comment. */
+  detect(event: CommentEvent): IncidentEvent[] {
+    const classification = classify({
+      text: event.text,
+      postedAt: event.posted_at,
+      region: event.region,
+      authorKind: event.author.kind,
+    });
+    return this.detector.process({
+      key: commentKeyOf(event.platform, event.comment_id),
+      commentId: event.comment_id,
+      op: event.op,
+      authorId: event.author.id,
+      authorKind: event.author.kind,
+      pageId: event.page_id,
+      threadId: event.thread_id,
+      region: event.region,
+      municipality: event.municipality,
+      text: event.text,
+      postedAt: event.posted_at,
+      category: classification.category,
+      type: classification.type,
+      spam: classification.spam,
+    });
+  }
+
+  private toEvent(line: string, lineNo: number): CommentEvent {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      throw new InputError(lineNo, 'not valid JSON');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new InputError(lineNo, 'a line must be a JSON object');
+    const raw: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(parsed)) {
+      const field = ALIASES[name] ?? name;
+      if (!(field in raw)) raw[field] = value;
+    }
+    if (typeof raw.posted_at !== 'number') throw new InputError(lineNo, 'posted_at (epoch ms) is required');
+    const template = toCommentTemplate(raw, lineNo, 'stdin');
+    const event = toCommentEvent(template, this.clock);
+    const now = Math.max(this.clock, event.posted_at);
+    checkEvent(event, this.limits, now);
+    this.clock = now;
+    return event;
+  }
+}

@@ -1,0 +1,70 @@
+/** The detector's parameters; docs/incidents.md#method says what each one does and why its default. */
+export interface DetectorConfig {
+  /** Least distinct authors before a candidate group may open as an incident. */
+  minAuthors: number;
+  /** Significance of the Poisson scan test. */
+  alpha: number;
+  /** Share of a place's comments that would fall into one group by chance. */
+  chanceShare: number;
+  /** Floor of every place's hourly rate (the cold start's prior). */
+  priorRatePerHour: number;
+  /** Weight of the newest hour in the EWMA of hourly counts. */
+  ewmaWeight: number;
+  /** Windows of the scan test; a group opens when any of them passes. */
+  scanWindowsMs: readonly number[];
+  /** Longest of them: members older than this are only counted. */
+  scanWindowMs: number;
+  /** A group inside one thread must be at least this share of what the thread got meanwhile. */
+  threadShare: number;
+  /** Shortest span the test divides by. */
+  minSpanMs: number;
+  /** Least match for a comment to join a group. */
+  joinThreshold: number;
+  /** Least match for a comment of another category to join an open incident. */
+  crossCategoryThreshold: number;
+  /** An open incident closes after this long without a new member. */
+  quietMs: number;
+  /** A candidate group is dropped after this long without a new member. */
+  candidateQuietMs: number;
+  /** Document counts of the IDF table are halved every this many comments. */
+  idfHalfLifeDocs: number;
+  campaignMinAuthors: number;
+  /** The least usual rate of one text, per hour, the campaign test compares with. */
+  campaignPriorPerHour: number;
+  campaignMinPages: number;
+  campaignMinStems: number;
+  campaignMinSimilarity: number;
+  campaignWindowMs: number;
+  /** A near-duplicate group with this many authors on two pages keeps its comments out of incidents. */
+  campaignDivertAuthors: number;
+  /** Comment keys are remembered this long, so EDITED and DELETED events count once. */
+  seenRetentionMs: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
+  minAuthors: 4,
+  alpha: 1e-4,
+  chanceShare: 0.25,
+  priorRatePerHour: 0.5,
+  ewmaWeight: 1 / 24,
+  scanWindowsMs: Object.freeze([HOUR, 6 * HOUR]),
+  scanWindowMs: 6 * HOUR,
+  threadShare: 0.3,
+  minSpanMs: 30 * MINUTE,
+  joinThreshold: 0.4,
+  crossCategoryThreshold: 0.55,
+  quietMs: 3 * HOUR,
+  candidateQuietMs: 6 * HOUR,
+  idfHalfLifeDocs: 20_000,
+  campaignMinAuthors: 12,
+  campaignPriorPerHour: 3,
+  campaignMinPages: 2,
+  campaignMinStems: 5,
+  campaignMinSimilarity: 0.5,
+  campaignWindowMs: HOUR,
+  campaignDivertAuthors: 3,
+  seenRetentionMs: 48 * HOUR,
+});
