@@ -14,6 +14,7 @@ import { kafkaSecurityOf } from '../adapters/kafka/security.js';
 import { readCounterRows } from '../adapters/redis/reader/sla-reader.js';
 import { totalsOf } from '../core/sla/counters.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { startRegistryMode } from './schema-registry.js';
 
 export type Role = 'worker' | 'sweeper';
 
@@ -78,6 +79,13 @@ export async function startApp(
     throw error;
   }
   if (created.length > 0) logger.info({ topics: created }, 'created missing topics');
+  let registry: Awaited<ReturnType<typeof startRegistryMode>>;
+  try {
+    registry = await startRegistryMode(env, logger);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
 
   const store = new SlaStore(redis, {
     prefix: env.OTKLIK_KEY_PREFIX,
@@ -138,6 +146,8 @@ export async function startApp(
       readyMaxPauseMs: env.OTKLIK_READY_MAX_PAUSE_MS,
       pingRedis: () => redis.ping(),
       metrics,
+      codecs: registry?.codecs,
+      schemaFetcher: registry?.fetcher,
     });
     await app.worker.start();
   }
@@ -152,6 +162,7 @@ export async function startApp(
       maxSleepMs: runtime.sweeper.maxSleepMs,
       claimBatch: runtime.sweeper.claimBatch,
       onResend: () => metrics.retries.inc({ target: 'kafka' }),
+      ...(registry ? { encodeAlert: registry.codecs.slaAlert.encode } : {}),
       onAlerts: (alerts) => {
         for (const alert of alerts) metrics.alertsPublished.inc({ kind: alert.kind });
         options.onAlerts?.(alerts);
