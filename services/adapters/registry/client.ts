@@ -38,6 +38,11 @@ export interface RegistryApi {
     updateConfig(params: { subject: string; body: unknown; timeout?: number }): Promise<{ data(): unknown }>;
     register(params: { subject: string; body: unknown; timeout?: number }): Promise<{ data(): unknown }>;
     latestVersion(params: { subject: string; timeout?: number }): Promise<{ data(): unknown }>;
+    version(params: {
+      subject: string;
+      version: number | string;
+      timeout?: number;
+    }): Promise<{ data(): unknown }>;
     compatible(params: {
       subject: string;
       version?: string;

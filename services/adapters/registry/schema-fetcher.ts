@@ -10,6 +10,7 @@ import { httpStatusOf, unavailable } from './errors.js';
 
 export class SchemaFetcher {
   private readonly inFlight = new Map<number, Promise<void>>();
+  private readonly referenced = new Map<string, RegistrySchemaReply>();
 
   constructor(
     private readonly client: RegistryClient,
@@ -43,9 +44,52 @@ export class SchemaFetcher {
       }
       throw unavailable(`fetching schema id ${id}`, error);
     }
-    const { schema, schemaType } = (data ?? {}) as { schema?: unknown; schemaType?: unknown };
+    const { schema, schemaType, references } = (data ?? {}) as RegistrySchemaReply;
     if (typeof schema !== 'string')
       throw unavailable(`fetching schema id ${id}`, new Error('no schema in its answer'));
-    this.schemas.learn(id, schema, typeof schemaType === 'string' ? schemaType : undefined);
+    const definitions = new Map<string, string>();
+    await this.collectReferences(references, definitions, `schema id ${id}`);
+    this.schemas.learn(id, schema, typeof schemaType === 'string' ? schemaType : undefined, definitions);
   }
+
+  /**
+   * The schemas a schema references (and those they reference), by the referenced type's name. A
+   * subject version never changes, so each is fetched once per process.
+   */
+  private async collectReferences(
+    references: RegistrySchemaReply['references'],
+    into: Map<string, string>,
+    what: string,
+  ): Promise<void> {
+    for (const reference of references ?? []) {
+      if (into.has(reference.name)) continue;
+      const key = `${reference.subject}\u0000${reference.version}`;
+      let reply = this.referenced.get(key);
+      if (!reply) {
+        try {
+          const version = await this.client.api.Subject.version({
+            subject: reference.subject,
+            version: reference.version,
+            timeout: this.client.timeoutMs,
+          });
+          reply = version.data() as RegistrySchemaReply;
+        } catch (error) {
+          throw unavailable(
+            `fetching ${reference.subject} v${reference.version}, referenced by ${what}`,
+            error,
+          );
+        }
+        this.referenced.set(key, reply);
+      }
+      if (typeof reply.schema !== 'string') continue;
+      into.set(reference.name, reply.schema);
+      await this.collectReferences(reply.references, into, `${reference.subject} v${reference.version}`);
+    }
+  }
+}
+
+interface RegistrySchemaReply {
+  schema?: unknown;
+  schemaType?: unknown;
+  references?: { name: string; subject: string; version: number }[];
 }

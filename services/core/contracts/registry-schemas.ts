@@ -13,6 +13,7 @@ import { buildAvroType, type CatalogueEntry } from './catalogue.js';
 import { ContractError } from './errors.js';
 import { fullNameOf, type SchemaJson } from './schema-json.js';
 import type { SchemaSource } from './schema-source.js';
+import { inlineReferences } from './schema-references.js';
 import { MAGIC_BYTE, WIRE_HEADER_BYTES } from './wire.js';
 
 /** One of our catalogue versions as the registry holds it. */
@@ -72,9 +73,17 @@ export class RegistrySchemas implements SchemaSource {
     return unknown ? [...unknown] : [];
   }
 
-  /** Records a schema the registry returned for `id`: an Avro record becomes readable, anything else is refused. */
-  learn(id: number, schemaText: string, schemaType: string | undefined): void {
-    this.known.set(id, entryOf(id, schemaText, schemaType));
+  /**
+   * Records a schema the registry returned for `id`: an Avro record becomes readable, anything else is
+   * refused. `references`: the schema texts of the named types it references, by full name.
+   */
+  learn(
+    id: number,
+    schemaText: string,
+    schemaType: string | undefined,
+    references: ReadonlyMap<string, string> = new Map(),
+  ): void {
+    this.known.set(id, entryOf(id, schemaText, schemaType, references));
   }
 
   /** Records that the registry has no schema with this id. */
@@ -90,6 +99,7 @@ function entryOf(
   id: number,
   schemaText: string,
   schemaType: string | undefined,
+  references: ReadonlyMap<string, string>,
 ): CatalogueEntry | ContractError {
   const refuse = (why: string) =>
     new ContractError('INCOMPATIBLE_SCHEMA', `schema id ${id} in the Schema Registry ${why}`);
@@ -97,9 +107,11 @@ function entryOf(
     return refuse(`is ${schemaType}, not Avro`);
   let schema: SchemaJson;
   try {
-    schema = JSON.parse(schemaText) as SchemaJson;
+    const definitions = new Map<string, SchemaJson>();
+    for (const [name, text] of references) definitions.set(name, JSON.parse(text) as SchemaJson);
+    schema = inlineReferences(JSON.parse(schemaText) as SchemaJson, definitions);
   } catch {
-    return refuse('is not JSON, so not an Avro schema');
+    return refuse('(or a schema it references) is not JSON, so not an Avro schema');
   }
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema) || schema.type !== 'record') {
     return refuse('is not an Avro record');
