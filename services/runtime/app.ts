@@ -15,6 +15,7 @@ import { kafkaSecurityOf } from '../adapters/kafka/security.js';
 import { SlaReader } from '../adapters/redis/reader/sla-reader.js';
 import { totalsOf } from '../core/sla/counters.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { startRegistryMode } from './schema-registry.js';
 
 export type Role = 'worker' | 'sweeper';
 
@@ -80,6 +81,13 @@ export async function startApp(
     throw error;
   }
   if (created.length > 0) logger.info({ topics: created }, 'created missing topics');
+  let registry: Awaited<ReturnType<typeof startRegistryMode>>;
+  try {
+    registry = await startRegistryMode(env, logger);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
 
   const store = new SlaStore(redis, {
     prefix: env.OTKLIK_KEY_PREFIX,
@@ -144,6 +152,8 @@ export async function startApp(
       sessionTimeoutMs: env.OTKLIK_CONSUMER_SESSION_TIMEOUT_MS,
       pingRedis: () => redis.ping(),
       metrics,
+      codecs: registry?.codecs,
+      schemaFetcher: registry?.fetcher,
     });
     await app.worker.start();
   }
@@ -158,6 +168,7 @@ export async function startApp(
       maxSleepMs: runtime.sweeper.maxSleepMs,
       claimBatch: runtime.sweeper.claimBatch,
       onResend: () => metrics.retries.inc({ target: 'kafka' }),
+      ...(registry ? { encodeAlert: registry.codecs.slaAlert.encode } : {}),
       onAlerts: (alerts) => {
         for (const alert of alerts) metrics.alertsPublished.inc({ kind: alert.kind });
         options.onAlerts?.(alerts);

@@ -93,8 +93,58 @@ export const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
     HTTP_HOST: z.string().default('127.0.0.1'),
+    // Registry mode (docs/contracts.md): unset, the carried catalogue's ids are used.
+    SCHEMA_REGISTRY_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .refine(
+        (u) => !/^[a-z]+:\/\/[^/]*@/i.test(u),
+        'must not carry credentials: use SCHEMA_REGISTRY_BASIC_AUTH',
+      )
+      .optional(),
+    SCHEMA_REGISTRY_SUBJECT_STRATEGY: z
+      .enum(['topic', 'record'], {
+        error: 'must be topic (TopicNameStrategy) or record (RecordNameStrategy)',
+      })
+      .default('topic'),
+    SCHEMA_REGISTRY_COMPATIBILITY: z
+      .enum([
+        'BACKWARD',
+        'BACKWARD_TRANSITIVE',
+        'FORWARD',
+        'FORWARD_TRANSITIVE',
+        'FULL',
+        'FULL_TRANSITIVE',
+        'NONE',
+      ])
+      .default('BACKWARD'),
+    // user:password. Never logged, never put in the URL.
+    SCHEMA_REGISTRY_BASIC_AUTH: z
+      .string()
+      .regex(/^[^:]+:.+$/, 'must be user:password')
+      .optional(),
+    SCHEMA_REGISTRY_BEARER_TOKEN: z.string().min(1).optional(),
+    SCHEMA_REGISTRY_CA_FILE: z.string().min(1).optional(),
+    SCHEMA_REGISTRY_CERT_FILE: z.string().min(1).optional(),
+    SCHEMA_REGISTRY_KEY_FILE: z.string().min(1).optional(),
+    SCHEMA_REGISTRY_TLS_REJECT_UNAUTHORIZED: flag(true),
+    // One request's timeout; a registry that does not answer is retried with fetching paused.
+    SCHEMA_REGISTRY_TIMEOUT_MS: positiveInt(5_000),
   })
   .superRefine((env, ctx) => {
+    if (env.SCHEMA_REGISTRY_BASIC_AUTH && env.SCHEMA_REGISTRY_BEARER_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SCHEMA_REGISTRY_BEARER_TOKEN'],
+        message: 'set SCHEMA_REGISTRY_BASIC_AUTH or SCHEMA_REGISTRY_BEARER_TOKEN, not both',
+      });
+    }
+    if (Boolean(env.SCHEMA_REGISTRY_CERT_FILE) !== Boolean(env.SCHEMA_REGISTRY_KEY_FILE)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SCHEMA_REGISTRY_KEY_FILE'],
+        message: 'a client certificate needs both SCHEMA_REGISTRY_CERT_FILE and SCHEMA_REGISTRY_KEY_FILE',
+      });
+    }
     if (env.KAFKA_SASL_MECHANISM && !(env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD)) {
       ctx.addIssue({
         code: 'custom',

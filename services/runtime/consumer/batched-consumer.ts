@@ -4,7 +4,14 @@ import { retryWhileRetriable } from '../retry.js';
 import { isRetriable } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import { ChunkGroups } from './chunk-group.js';
-import type { ChunkSource, FlushContext, GroupChunk, InputMessage, Processor } from './processor.js';
+import type {
+  ChunkSource,
+  FlushContext,
+  GroupChunk,
+  InputMessage,
+  Processor,
+  RetryTarget,
+} from './processor.js';
 
 /** Messages per chunk: one partition's share of a group's flush. */
 export const DEFAULT_CHUNK_SIZE = 1000;
@@ -195,6 +202,17 @@ export class BatchedConsumer<P> {
     for (let start = 0; start < messages.length && canGoOn(); start += chunkSize) {
       const chunk: InputMessage[] =
         messages.length <= chunkSize ? messages : messages.slice(start, start + chunkSize);
+      const loading = this.options.processor.preload?.(chunk, this.batchContext(payload));
+      if (loading) {
+        try {
+          await loading;
+        } catch (error) {
+          // Retrying stopped because the partition was revoked or the consumer stops: nothing of this
+          // chunk was done, the next owner reads it again.
+          if (!canGoOn()) break;
+          throw error;
+        }
+      }
       const prepared = this.options.processor.prepare(chunk, source);
       if (inFlight) {
         await inFlight.committed;
@@ -219,6 +237,17 @@ export class BatchedConsumer<P> {
       { topic: batch.topic, partition: String(batch.partition) },
       Number(batch.offsetLag()),
     );
+  }
+
+  /** The retry context of one partition's batch (for `preload`): it stops once the batch is stale. */
+  private batchContext(payload: EachBatchPayload): FlushContext {
+    return {
+      retry: (target, operation) =>
+        this.retryPaused(target, operation, {
+          shouldStop: () => !payload.isRunning() || payload.isStale() || this.stopping,
+          heartbeat: () => payload.heartbeat(),
+        }),
+    };
   }
 
   private chunkCommitted(partition: number, chunk: { lastOffset: string; size: number }): void {
@@ -251,7 +280,7 @@ export class BatchedConsumer<P> {
    * into memory), the call is retried with capped backoff, and fetching resumes after.
    */
   private async retryPaused<T>(
-    target: 'redis' | 'kafka',
+    target: RetryTarget,
     operation: () => Promise<T>,
     group: { shouldStop: () => boolean; heartbeat: () => Promise<void> },
   ): Promise<T> {
