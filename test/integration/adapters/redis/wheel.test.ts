@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECORD_BUCKETS, recordBucketOf } from '../../../../services/adapters/redis/keys.js';
 import { isolatedStack } from '../../../support/fixture.js';
+import { REQUIRED_LISTPACK_VALUE } from '../../../../services/adapters/redis/redis-settings.js';
 import { answerOf, cancelOf, openCommand, serverNow, wheelMembers, wheelSlots } from './helpers.js';
 
 const SHARDS = 2;
@@ -45,8 +46,13 @@ describe('the timing wheel on real Redis', () => {
         expect(await redis.zcard(key)).toBeLessThanOrEqual(120);
         expect(await redis.object('ENCODING', key)).toBe('listpack');
       }
-      for (const bucket of await redis.keys(`${store.keys.recordPrefix(shard)}*`)) {
-        expect(await redis.object('ENCODING', bucket)).toBe('listpack');
+      // Record buckets are listpacks where the server has the setting the roles check at start (a
+      // shared test Redis may not: the fixture accepts that, and its buckets are hash tables).
+      const [, listpackValue] = (await redis.config('GET', 'hash-max-listpack-value')) as [string, string];
+      if (Number(listpackValue) >= REQUIRED_LISTPACK_VALUE) {
+        for (const bucket of await redis.keys(`${store.keys.recordPrefix(shard)}*`)) {
+          expect(await redis.object('ENCODING', bucket)).toBe('listpack');
+        }
       }
     }
 
