@@ -275,17 +275,11 @@ const GAP_ONE_MASK = 3;
 let tokenStarts = new Int32Array(1024);
 let tokenEnds = new Int32Array(1024);
 
-function noteSpan(index: number, start: number, end: number): void {
-  if (index >= tokenStarts.length) {
-    const starts = new Int32Array(2 * index);
-    starts.set(tokenStarts);
-    tokenStarts = starts;
-    const ends = new Int32Array(2 * index);
-    ends.set(tokenEnds);
-    tokenEnds = ends;
-  }
-  tokenStarts[index] = start;
-  tokenEnds[index] = end;
+/** Room for a span per token of a text of `n` characters (a token takes at least one character). */
+function reserveSpans(n: number): void {
+  if (tokenStarts.length > n) return;
+  tokenStarts = new Int32Array(2 * n + 2);
+  tokenEnds = new Int32Array(2 * n + 2);
 }
 
 function isGapMark(c: number): boolean {
@@ -323,6 +317,28 @@ function gapBefore(text: string, index: number): number {
   return marks === 1 && (lastMark === 0x2e || lastMark === 0x2a) ? GAP_ONE_MASK : GAP_MARKS;
 }
 
+/**
+ * Whether the comment may hold a split word: three one-letter words in a row («д е б»), or two short
+ * words with only marks between («с.у», «бл.дь»). One pass over the token spans, outside the scan.
+ */
+function mayHaveSplitWords(text: string, count: number): boolean {
+  let singlesInRow = 0;
+  work.steps += count;
+  for (let k = 1; k < count; k++) {
+    const start = tokenStarts[k] as number;
+    const length = (tokenEnds[k] as number) - start;
+    const prevEnd = tokenEnds[k - 1] as number;
+    const prevLength = prevEnd - (tokenStarts[k - 1] as number);
+    const close = start - prevEnd <= 3;
+    if (length === 1) {
+      singlesInRow = close && prevLength === 1 ? Math.max(singlesInRow, 1) + 1 : 1;
+      if (singlesInRow >= 3) return true;
+    } else singlesInRow = 0;
+    if (length <= 3 && close && prevLength <= 3 && marksOnly(text, prevEnd, start)) return true;
+  }
+  return false;
+}
+
 /** Whether a gap of at most three characters between two words holds no space («с.у», «бл.дь»). */
 function marksOnly(text: string, from: number, to: number): boolean {
   for (let k = from; k < to; k++) {
@@ -351,6 +367,9 @@ export function analyse(text: string, options?: AnalyseOptions): AnalysedText {
     latinLetters: 0,
   };
   const lower = stripMarkup(text, signals);
+  reserveSpans(lower.length);
+  const starts = tokenStarts;
+  const ends = tokenEnds;
   const tokens: Token[] = [];
   let brk = 0;
   let start = -1;
@@ -360,11 +379,6 @@ export function analyse(text: string, options?: AnalyseOptions): AnalysedText {
   let hash = 0;
   let cyrillic = 0;
   let latin = 0;
-  // Two short words at most three characters apart may be parts of one split word (joined after the scan).
-  let prevStart = -10;
-  let prevEnd = -10;
-  let singlesInRow = 0;
-  let splitHint = false;
   const n = lower.length;
 
   for (let i = 0; i < n; i++) {
@@ -409,14 +423,8 @@ export function analyse(text: string, options?: AnalyseOptions): AnalysedText {
       continue;
     }
     if (start >= 0) {
-      // Three one-letter words in a row («д е б»), or two short words with only marks between («с.у»).
-      const close = start - prevEnd <= 3;
-      if (i - start === 1) singlesInRow = close && prevEnd - prevStart === 1 ? singlesInRow + 1 : 1;
-      else singlesInRow = 0;
-      if (singlesInRow >= 3) splitHint = true;
-      else if (i - start <= 3 && close && prevEnd - prevStart <= 3 && marksOnly(lower, prevEnd, start))
-        splitHint = true;
-      noteSpan(tokens.length, start, i);
+      starts[tokens.length] = start;
+      ends[tokens.length] = i;
       if ((flags & (F_ODD | F_RUN)) === 0 && (flags & (F_DIGIT | F_CYR)) !== (F_DIGIT | F_CYR)) {
         const known = knownWord(lower, start, i, hash, (flags & F_FOLD) !== 0);
         tokens.push({ norm: known.norm, stem: known.stem, brk, masked: false, home: known });
@@ -428,8 +436,6 @@ export function analyse(text: string, options?: AnalyseOptions): AnalysedText {
           brk = 0;
         }
       }
-      prevStart = start;
-      prevEnd = i;
       start = -1;
     }
     if (cls === SENTENCE) {
@@ -443,7 +449,8 @@ export function analyse(text: string, options?: AnalyseOptions): AnalysedText {
       if (isEmoji(cp)) {
         signals.emojis++;
         const ch = String.fromCodePoint(cp);
-        noteSpan(tokens.length, i, i + 2);
+        starts[tokens.length] = i;
+        ends[tokens.length] = i + 2;
         tokens.push({ norm: ch, stem: ch, brk, masked: false });
         brk = 0;
       }
@@ -451,17 +458,15 @@ export function analyse(text: string, options?: AnalyseOptions): AnalysedText {
     } else if (c >= 0x2600 && c <= 0x27bf) {
       signals.emojis++;
       const ch = String.fromCharCode(c);
-      noteSpan(tokens.length, i, i + 1);
+      starts[tokens.length] = i;
+      ends[tokens.length] = i + 1;
       tokens.push({ norm: ch, stem: ch, brk, masked: false });
       brk = 0;
     }
   }
   if (start >= 0) {
-    const close = start - prevEnd <= 3;
-    if (n - start === 1 && close && prevEnd - prevStart === 1 && singlesInRow >= 2) splitHint = true;
-    else if (n - start <= 3 && close && prevEnd - prevStart <= 3 && marksOnly(lower, prevEnd, start))
-      splitHint = true;
-    noteSpan(tokens.length, start, n);
+    starts[tokens.length] = start;
+    ends[tokens.length] = n;
     if ((flags & (F_ODD | F_RUN)) === 0 && (flags & (F_DIGIT | F_CYR)) !== (F_DIGIT | F_CYR)) {
       const known = knownWord(lower, start, n, hash, (flags & F_FOLD) !== 0);
       tokens.push({ norm: known.norm, stem: known.stem, brk, masked: false, home: known });
@@ -473,7 +478,10 @@ export function analyse(text: string, options?: AnalyseOptions): AnalysedText {
   work.steps += n;
   signals.cyrillicLetters = cyrillic;
   signals.latinLetters = latin;
-  return { tokens: deobfuscate && splitHint ? joinSplitWords(tokens, lower) : tokens, signals };
+  return {
+    tokens: deobfuscate && mayHaveSplitWords(lower, tokens.length) ? joinSplitWords(tokens, lower) : tokens,
+    signals,
+  };
 }
 
 // A word split into more parts than this is read in pieces of this many parts.
