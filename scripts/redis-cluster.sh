@@ -29,7 +29,7 @@ up() {
   for port in "${PORTS[@]}"; do
     local dir="$CLUSTER_DIR/$port"
     rm -rf "$dir"; mkdir -p "$dir"
-    redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --cluster-enabled yes \
+    redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --cluster-enabled yes --hash-max-listpack-value 256 \
       --cluster-config-file "$dir/nodes.conf" --cluster-node-timeout 5000 --save '' --appendonly no \
       --maxmemory-policy noeviction --dir "$dir" --logfile "$dir/redis.log" --pidfile "$dir/redis.pid" >/dev/null
   done

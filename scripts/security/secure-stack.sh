@@ -134,6 +134,7 @@ tls-auth-clients no
 save ""
 appendonly no
 maxmemory-policy noeviction
+hash-max-listpack-value 256
 dir $dir
 user default off
 user otklik on >$REDIS_PASSWORD ~* &* +@all

@@ -5,15 +5,17 @@ import { createKafka } from '../adapters/kafka/client.js';
 import { ensureTopics } from '../adapters/kafka/topics.js';
 import { connectRedis } from '../adapters/redis/connect.js';
 import { assertNoEviction } from '../adapters/redis/eviction-policy.js';
+import { assertLayoutVersion, assertListpackSettings } from '../adapters/redis/redis-settings.js';
 import { SlaStore } from '../adapters/redis/store/sla-store.js';
 import { createCommentWorker, type CommentWorker } from '../roles/worker/worker.js';
 import { NOT_READY_REASONS } from './consumer/batched-consumer.js';
 import { Sweeper } from '../roles/sweeper/sweeper.js';
 import type { SlaAlert } from '../core/contracts/schema-types.generated.js';
 import { kafkaSecurityOf } from '../adapters/kafka/security.js';
-import { readCounterRows } from '../adapters/redis/reader/sla-reader.js';
+import { SlaReader } from '../adapters/redis/reader/sla-reader.js';
 import { totalsOf } from '../core/sla/counters.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { startRegistryMode } from './schema-registry.js';
 
 export type Role = 'worker' | 'sweeper';
 
@@ -49,8 +51,7 @@ export async function startApp(
     { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, ...kafkaSecurityOf(env) },
     logger,
   );
-  const redis = connectRedis(env.REDIS_URL, {
-    tlsCaFile: env.REDIS_TLS_CA_FILE,
+  const redis = connectRedis(env, {
     // The message only: an ioredis error names the address, never the URL's credentials.
     onConnectionError: (error) => logger.warn({ err: error.message }, 'redis connection lost; reconnecting'),
   });
@@ -60,6 +61,8 @@ export async function startApp(
     await assertNoEviction(redis, {
       onWait: (error) => logger.warn({ err: error.message }, 'Redis does not answer yet; waiting for it'),
     });
+    await assertListpackSettings(redis, { acceptSmallListpack: env.OTKLIK_REDIS_ACCEPT_SMALL_LISTPACK });
+    await assertLayoutVersion(redis, env.OTKLIK_KEY_PREFIX, env.OTKLIK_SHARDS);
     created = await ensureTopics(
       kafka,
       [
@@ -78,15 +81,25 @@ export async function startApp(
     throw error;
   }
   if (created.length > 0) logger.info({ topics: created }, 'created missing topics');
+  let registry: Awaited<ReturnType<typeof startRegistryMode>>;
+  try {
+    registry = await startRegistryMode(env, logger);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
 
   const store = new SlaStore(redis, {
     prefix: env.OTKLIK_KEY_PREFIX,
     shards: env.OTKLIK_SHARDS,
     retentionMs: runtime.retentionDays * 86_400_000,
+    replicas: { count: env.OTKLIK_REDIS_WAIT_REPLICAS, timeoutMs: env.OTKLIK_REDIS_WAIT_TIMEOUT_MS },
   });
 
+  const reader = new SlaReader(redis, { prefix: env.OTKLIK_KEY_PREFIX, shards: env.OTKLIK_SHARDS });
   const metrics = createMetrics({
-    readOpenSlas: async () => totalsOf(await readCounterRows(redis, store.keys, env.OTKLIK_SHARDS)).open,
+    // The gauges' slice only (GETRANGE), not every counter of every shard, on each scrape.
+    readOpenSlas: async () => totalsOf(await reader.gaugeRows()).open,
     workerReadiness: {
       reasons: NOT_READY_REASONS,
       current: () => app.worker?.notReadyReasons().map((r) => r.reason) ?? [],
@@ -136,8 +149,11 @@ export async function startApp(
       maxWaitTimeMs: env.OTKLIK_FETCH_MAX_WAIT_MS,
       maxMessageBytes: env.OTKLIK_MAX_MESSAGE_BYTES,
       readyMaxPauseMs: env.OTKLIK_READY_MAX_PAUSE_MS,
+      sessionTimeoutMs: env.OTKLIK_CONSUMER_SESSION_TIMEOUT_MS,
       pingRedis: () => redis.ping(),
       metrics,
+      codecs: registry?.codecs,
+      schemaFetcher: registry?.fetcher,
     });
     await app.worker.start();
   }
@@ -152,6 +168,7 @@ export async function startApp(
       maxSleepMs: runtime.sweeper.maxSleepMs,
       claimBatch: runtime.sweeper.claimBatch,
       onResend: () => metrics.retries.inc({ target: 'kafka' }),
+      ...(registry ? { encodeAlert: registry.codecs.slaAlert.encode } : {}),
       onAlerts: (alerts) => {
         for (const alert of alerts) metrics.alertsPublished.inc({ kind: alert.kind });
         options.onAlerts?.(alerts);

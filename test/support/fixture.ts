@@ -25,6 +25,9 @@ export function isolatedStack(label: string, extraEnv: Record<string, string> = 
     OTKLIK_TOPIC_PARTITIONS: '3',
     OTKLIK_KEY_PREFIX: `test:${id}`,
     OTKLIK_SHARDS: '4',
+    // The test Redis may be a shared one this suite does not configure: accept its listpack setting
+    // (memory only; test/integration/roles/worker/redis-settings.test.ts checks the refusal itself).
+    OTKLIK_REDIS_ACCEPT_SMALL_LISTPACK: '1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...extraEnv,
   };

@@ -7,6 +7,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     kafkaBrokers: string;
     redisUrl: string;
+    /** Empty when no registry was found: the registry tests fail with how to start one. */
+    schemaRegistryUrl: string;
   }
 }
 
@@ -29,6 +31,7 @@ async function containerRuntimeAnswers(): Promise<boolean> {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   let { brokers, redisUrl } = readStackEnv();
+  const { registryUrl } = readStackEnv();
   const cleanups: (() => Promise<unknown>)[] = [];
 
   if ((!brokers || !redisUrl) && (await containerRuntimeAnswers())) {
@@ -63,6 +66,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (!brokers || !redisUrl) throw new Error('no Kafka or Redis for the integration tests');
   project.provide('kafkaBrokers', brokers);
   project.provide('redisUrl', redisUrl);
+  // scripts/test.sh (and so CI) starts the registry with the static checks; a bare vitest run finds the
+  // one `npm run stack:up -- --registry` started.
+  project.provide('schemaRegistryUrl', registryUrl ?? '');
   return async () => {
     for (const cleanup of cleanups) await cleanup();
   };

@@ -29,6 +29,16 @@ function lexiconWords(): string[] {
   return [...words];
 }
 
+/** A Latin word of ambiguous letters after a lexicon key's start: the most readings the layer tries. */
+function disguisedWord(rnd: () => number): string {
+  const starts = ['nahu', 'deb', 'xy', 'cyk', 'pizd', 'mud', 'blya', 'suk'];
+  const ambiguous = 'yunhpribwcx';
+  let w = starts[Math.floor(rnd() * starts.length)] as string;
+  const extra = 4 + Math.floor(rnd() * 12);
+  for (let i = 0; i < extra; i++) w += ambiguous[Math.floor(rnd() * ambiguous.length)] as string;
+  return w;
+}
+
 function randomWord(rnd: () => number, letters: number): string {
   let w = '';
   for (let i = 0; i < letters; i++) w += String.fromCharCode(0x430 + Math.floor(rnd() * 32));
@@ -88,6 +98,27 @@ export const ADVERSARIAL_KINDS = {
   mentions: cycle(['[id123|Иван Иванов] ', '@user_name (Иван) ', '[club42|Администрация] ']),
   /** Masked swear words and Latin/digit look-alikes: the slow path of normalisation. */
   masked: cycle(['х*й ', 'п#здец ', 'бл@ть ', 'дeбuл ', 'п0мойка ', 'ооочень ', 'воддой ']),
+  /** Words split into letters by spaces, dots, dashes, underscores and zero-width characters. */
+  split_letters: cycle([
+    'д е б и л ',
+    'х у й ',
+    'с.у.к.а ',
+    'м_р_а_з_ь ',
+    'бл.дь ',
+    'т в а р ь ',
+    'д\u200bе\u200bб\u200bи\u200bл ',
+    'а б в г д е ж з и к л м н о п ',
+  ]),
+  /** Distinct Latin words of ambiguous letters after a key's start: every one a new search of readings. */
+  disguised: () => {
+    const rnd = seededRandom(17);
+    return () => disguisedWord(rnd) + ' ';
+  },
+  /** Distinct masked words: every one a new search for the letters behind the masks. */
+  masked_distinct: () => {
+    const rnd = seededRandom(23);
+    return () => `х*${randomWord(rnd, 3)}*й п*${randomWord(rnd, 2)} `;
+  },
   /** Punctuation only: breaks, question marks and exclamations, no words. */
   punctuation: cycle(['?!.,;:—…']),
   /** Ordinary comments one after another, for comparison. */

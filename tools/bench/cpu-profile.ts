@@ -29,7 +29,7 @@ type Frame = ProfileNode['callFrame'];
 const ACTIVITIES: [string, (f: Frame) => boolean][] = [
   ['garbage collector', (f) => f.functionName === '(garbage collector)'],
   ['classify', (f) => /services\/core\/classifier|snowball/.test(f.url)],
-  ['avro encode of the output', (f) => f.functionName === 'encodeClassifiedComment'],
+  ['avro encode of the output', (f) => /classified-encoder\.ts/.test(f.url)],
   ['decode + checks of the input', (f) => /comment-decoder\.ts/.test(f.url)],
   ['sla plan (policy, calendar)', (f) => /services\/core\/(sla|calendar|regions)|luxon/.test(f.url)],
   ['prepareBatch (rest)', (f) => /services\/worker\/prepare-batch/.test(f.url)],

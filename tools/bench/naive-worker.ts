@@ -24,7 +24,7 @@ const config = loadConfig();
 const { env, runtime } = config;
 const logger = createLogger(env.LOG_LEVEL, { pid: process.pid, role: 'naive-worker' });
 const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID }, logger);
-const redis = connectRedis(env.REDIS_URL);
+const redis = connectRedis(env);
 // It writes SLA state as the worker does: the same refusal of a Redis that may evict it.
 await assertNoEviction(redis);
 const store = new SlaStore(redis, {
@@ -67,7 +67,7 @@ const consumer = new BatchedConsumer({
   logger,
   name: 'naive-worker',
   groupId: env.OTKLIK_GROUP_ID,
-  topic: env.OTKLIK_TOPIC_COMMENTS,
+  topics: [env.OTKLIK_TOPIC_COMMENTS],
   processor: oneByOne,
   // A whole fetched batch per chunk and one partition at a time: no group commit, no overlap.
   chunkSize: Number.MAX_SAFE_INTEGER,

@@ -35,7 +35,8 @@ const PER_CALL = Number(args['per-call']);
 const SHARDS = 16;
 const log = (msg: string) => process.stderr.write(`[sla-layout-micro] ${msg}\n`);
 
-const INCLUDES = join(import.meta.dirname, '..', '..', 'services', 'adapters', 'redis', 'lua', 'includes');
+// The previous layout's includes (kept as test fixtures since layout v2 replaced them in services/).
+const INCLUDES = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'sla-layout-v1', 'includes');
 const include = (name: string) => readFileSync(join(INCLUDES, `${name}.lua`), 'utf8');
 const PRELUDE = [include('clock'), include('counters'), include('record'), include('wheel')].join('\n');
 

@@ -11,12 +11,17 @@
  *  2. memory per open item: INFO used_memory delta / items, for records with the shipped default excerpt
  *     (`--excerpt-chars`, default: the config's default) cut from synthetic Russian comments
  *     (tools/harness/comment-texts.ts), and again with no excerpt, plus the keyspace's MEMORY USAGE sum;
- *  3. alert lateness: with `--items` open items, `--due` of them fall due within the next minute; one real
+ *  3. alert lateness: with `--items` open items (`--lateness-arrivals`, default realtime), `--due` of them
+ *     fall due within the next minute; one real
  *     Sweeper (default options) claims, publishes to a Kafka topic and acks them; lateness is
  *     fired_at - due_at (fired_at is the Redis time of the claim) and, separately, the time the broker
  *     had confirmed the alert minus due_at.
  *
- * By default Redis is a private `redis-server` (the machine's binary, default settings, no persistence)
+ * `--layout v1,v2` registers with the previous layout's scripts too (kept as test fixtures in
+ * test/fixtures/sla-layout-v1, driven by tools/harness/sla-layout-v1.ts), first, on the same server:
+ * JSON `*_v1` and `cpu_ratio_v1_over_v2` (Redis CPU per open of v1 over v2) give before/after in one run.
+ *
+ * By default Redis is a private `redis-server` (the machine's binary, the settings our stack sets, no persistence)
  * on a free port, stopped at the end: the shared Redis has other clients whose load would count in INFO
  * cpu. `--redis shared` uses REDIS_URL / .otklik/stack.env instead (keys under a unique prefix, deleted
  * at the end). Kafka is the shared broker, with a topic of the run's own, deleted at the end. A machine
@@ -40,6 +45,7 @@ import { startOwnRedis, type OwnRedis } from '../harness/redis-server.js';
 import { readStackEnv } from '../harness/stack-env.js';
 import { commentKeyOf, shardOf } from '../../services/core/sla/shard.js';
 import { Sweeper } from '../../services/roles/sweeper/sweeper.js';
+import { SlaStoreV1 } from '../harness/sla-layout-v1.js';
 import {
   CATEGORY_SYMBOLS,
   type Platform,
@@ -61,12 +67,20 @@ const { values: args } = parseArgs({
     segment: { type: 'string', default: '200000' },
     redis: { type: 'string', default: 'private' },
     'skip-lateness': { type: 'boolean', default: false },
+    'lateness-arrivals': { type: 'string', default: 'realtime' },
+    layout: { type: 'string', default: 'v2' },
   },
 });
 type Arrivals = 'spread' | 'realtime';
 const MODES = (args.modes ?? args.arrivals ?? 'spread').split(',').map((m) => m.trim());
 for (const m of MODES)
   if (m !== 'spread' && m !== 'realtime') throw new Error(`unknown arrival mode ${m} (spread, realtime)`);
+type Layout = 'v1' | 'v2';
+const LAYOUTS = args.layout.split(',').map((l) => l.trim()) as Layout[];
+for (const l of LAYOUTS) if (l !== 'v1' && l !== 'v2') throw new Error(`unknown layout ${l} (v1, v2)`);
+const LATENESS_ARRIVALS = args['lateness-arrivals'] as Arrivals;
+if (LATENESS_ARRIVALS !== 'spread' && LATENESS_ARRIVALS !== 'realtime')
+  throw new Error(`--lateness-arrivals ${LATENESS_ARRIVALS}: spread or realtime`);
 if (args.redis !== 'private' && args.redis !== 'shared')
   throw new Error(`--redis ${args.redis}: private or shared`);
 /** Arrivals per second of the realtime mode's simulated clock. */
@@ -202,7 +216,7 @@ async function evalshaStats(redis: Redis): Promise<{ calls: number; usec: number
   return { calls: Number(line?.[1] ?? 0), usec: Number(line?.[2] ?? 0) };
 }
 
-async function register(store: SlaStore, commands: OpenSlaCommand[]): Promise<number> {
+async function register(store: Pick<SlaStore, 'apply'>, commands: OpenSlaCommand[]): Promise<number> {
   const started = performance.now();
   let next = 0;
   const lane = async () => {
@@ -250,8 +264,17 @@ function registrationCommands(arrivals: Arrivals, excerptChars: number): OpenSla
   );
 }
 
-async function measureRegistration(redis: Redis, excerptChars: number, prefix: string, arrivals: Arrivals) {
-  const store = new SlaStore(redis, { prefix, shards: SHARDS, retentionMs: 86_400_000 });
+async function measureRegistration(
+  redis: Redis,
+  excerptChars: number,
+  prefix: string,
+  arrivals: Arrivals,
+  layout: Layout = 'v2',
+) {
+  const options = { prefix, shards: SHARDS, retentionMs: 86_400_000 };
+  const store = new SlaStore(redis, options);
+  // The previous layout's scripts (test/fixtures/sla-layout-v1), for its cost in the same run.
+  const registrar = layout === 'v1' ? new SlaStoreV1(redis, options) : store;
   const commands = registrationCommands(arrivals, excerptChars);
   const before = await settledMemory(redis);
   const statsBefore = await evalshaStats(redis);
@@ -260,7 +283,7 @@ async function measureRegistration(redis: Redis, excerptChars: number, prefix: s
   for (let from = 0; from < ITEMS; from += SEGMENT) {
     const segment = commands.slice(from, from + SEGMENT);
     const cpuBefore = await redisMainThreadCpu(redis);
-    seconds += segment.length / (await register(store, segment));
+    seconds += segment.length / (await register(registrar, segment));
     const cpuAfter = await redisMainThreadCpu(redis);
     segments.push(((cpuAfter - cpuBefore) * 1e6) / segment.length);
   }
@@ -315,7 +338,7 @@ async function main() {
     const server = own;
     // Ctrl-C must not leave the private server running.
     process.once('SIGINT', () => void server.dispose().then(() => process.exit(130)));
-    log(`private redis-server on port ${own.port} (default settings, no persistence)`);
+    log(`private redis-server on port ${own.port} (hash-max-listpack-value 256, no persistence)`);
   }
   const redisUrl = own?.url ?? REDIS_URL;
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
@@ -323,7 +346,7 @@ async function main() {
   const topic = `${RUN}.alerts`;
   const logger = pino({ level: 'silent' });
   const kafka = createKafka({ brokers: [BROKERS], clientId: RUN }, logger);
-  const withLateness = MODES.includes('spread') && !args['skip-lateness'];
+  const withLateness = !args['skip-lateness'];
   const excerptChars = args['skip-excerpt'] ? 0 : EXCERPT_CHARS;
   const result: Record<string, unknown> = {
     items: ITEMS,
@@ -347,25 +370,34 @@ async function main() {
     if (Math.abs(skew) > 50) log(`warning: Redis clock is ${skew} ms off this machine's`);
     result.redis_version = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? null;
 
-    // One registration per arrival mode with the shipped default excerpt: the figures the modes compare.
-    const runs: Partial<Record<Arrivals, Registration>> = {};
-    for (const mode of MODES as Arrivals[]) {
-      log(
-        `registering ${ITEMS} open items with ${excerptChars ? `a ${excerptChars}-char` : 'no'} excerpt, ${mode} arrivals${mode === 'realtime' ? ` (${RATE}/s from now, due at posted_at + target)` : ''}`,
-      );
-      const run = await measureRegistration(redis, excerptChars, `${RUN}:${mode}`, mode);
-      runs[mode] = run;
-      logRegistration(mode, run);
-      await deletePrefix(redis, `${RUN}:${mode}`);
+    // One registration per layout and arrival mode with the shipped default excerpt: the figures the
+    // modes and layouts compare (the previous layout first, then the current one, same server).
+    const byLayout: Partial<Record<Layout, Partial<Record<Arrivals, Registration>>>> = {};
+    for (const layout of LAYOUTS) {
+      const runs: Partial<Record<Arrivals, Registration>> = (byLayout[layout] = {});
+      for (const mode of MODES as Arrivals[]) {
+        log(
+          `layout ${layout}: registering ${ITEMS} open items with ${excerptChars ? `a ${excerptChars}-char` : 'no'} excerpt, ${mode} arrivals${mode === 'realtime' ? ` (${RATE}/s from now, due at posted_at + target)` : ''}`,
+        );
+        const prefix = `${RUN}:${layout}:${mode}`;
+        const run = await measureRegistration(redis, excerptChars, prefix, mode, layout);
+        runs[mode] = run;
+        logRegistration(`${layout} ${mode}`, run);
+        await deletePrefix(redis, prefix);
+      }
     }
+    const runs = byLayout.v2 ?? byLayout.v1 ?? {};
     const spread = runs.spread;
     const realtime = runs.realtime;
+    const previous = byLayout.v2 && byLayout.v1 ? byLayout.v1 : undefined;
+    const ratio = (a?: Registration, b?: Registration) =>
+      a && b ? Math.round((a.redisUsPerOpen / b.redisUsPerOpen) * 100) / 100 : null;
     let plain: Registration | undefined;
     if (withLateness) {
       log(
-        `registering ${ITEMS} open items without excerpt (spread), then ${DUE} falling due within a minute`,
+        `registering ${ITEMS} open items without excerpt (${LATENESS_ARRIVALS}), then ${DUE} falling due within a minute`,
       );
-      plain = await measureRegistration(redis, 0, prefixPlain, 'spread');
+      plain = await measureRegistration(redis, 0, prefixPlain, LATENESS_ARRIVALS);
       logRegistration('no excerpt', plain);
     }
     const withExcerpt = excerptChars > 0 ? spread : undefined;
@@ -409,6 +441,22 @@ async function main() {
       bytes_per_open_item_with_excerpt: r1(withExcerpt?.bytesPerItem),
       excerpt_chars: excerptChars,
       excerpt_chars_shipped_default: DEFAULT_EXCERPT_CHARS,
+      layouts: LAYOUTS,
+      // The previous layout (v1: its scripts kept in test/fixtures/sla-layout-v1) in the same run.
+      redis_us_per_open_v1: r1(previous?.spread?.redisUsPerOpen),
+      redis_us_per_open_segments_v1: previous?.spread?.segments.map(round1) ?? null,
+      growth_v1: previous?.spread ? Math.round(previous.spread.growth * 100) / 100 : null,
+      redis_us_per_open_realtime_v1: r1(previous?.realtime?.redisUsPerOpen),
+      redis_us_per_open_segments_realtime_v1: previous?.realtime?.segments.map(round1) ?? null,
+      growth_realtime_v1: previous?.realtime ? Math.round(previous.realtime.growth * 100) / 100 : null,
+      register_per_s_v1: rounded(previous?.spread?.perSecond),
+      register_per_s_realtime_v1: rounded(previous?.realtime?.perSecond),
+      bytes_per_open_item_v1: r1(previous?.spread?.bytesPerItem),
+      bytes_per_open_item_realtime_v1: r1(previous?.realtime?.bytesPerItem),
+      // Redis CPU per open of the previous layout over the current one (> 1: the current is cheaper).
+      cpu_ratio_v1_over_v2: ratio(previous?.spread, spread),
+      cpu_ratio_realtime_v1_over_v2: ratio(previous?.realtime, realtime),
+      lateness_background_arrivals: plain ? LATENESS_ARRIVALS : null,
     });
     // Lateness (spread mode only): the plain items stay open (none falls due within ten minutes); DUE more fall due soon.
     if (plain) {
@@ -466,7 +514,8 @@ async function main() {
     }
   } finally {
     log("deleting the run's keys and topic");
-    for (const mode of MODES) await deletePrefix(redis, `${RUN}:${mode}`);
+    for (const layout of LAYOUTS)
+      for (const mode of MODES) await deletePrefix(redis, `${RUN}:${layout}:${mode}`);
     await deletePrefix(redis, prefixPlain);
     if (withLateness) {
       const admin = kafka.admin();

@@ -40,6 +40,8 @@ export interface ChaosOptions {
   plainProducer?: boolean;
   /** How long the run may take to converge once the stream was sent. */
   settleTimeoutMs: number;
+  /** The workers' consumer session timeout: how long a killed worker's partitions wait (default 30 s). */
+  sessionTimeoutMs?: number;
   log: (line: string) => void;
 }
 
@@ -189,6 +191,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       OTKLIK_KEY_PREFIX: runId,
       OTKLIK_SHARDS: '8',
       OTKLIK_CONFIG: configFile,
+      OTKLIK_CONSUMER_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs ?? 30_000),
       LOG_LEVEL: 'info',
       KAFKA_CLIENT_ID: 'chaos',
     };

@@ -617,7 +617,7 @@ async function checkRedisKeys(
   failures: string[],
 ): Promise<boolean> {
   const layout = new RegExp(
-    `^${escapeRegExp(prefix)}:\\{\\d+\\}:(?:r:\\d+|due|due:[0-9a-z.]+|late|late:[0-9a-z.]+|lease|cnt|daily|f:.+)$`,
+    `^${escapeRegExp(prefix)}:\\{\\d+\\}:(?:o:\\d+|[dl][xn]|[dl]:h?\\d+\\.\\d+|soon|v|lease|cnt|cnt:b|daily|daily:\\d+|f:.+)$`,
     's',
   );
   let ok = true;

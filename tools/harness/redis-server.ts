@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { until } from './kafka.js';
+import { REQUIRED_LISTPACK_VALUE } from '../../services/adapters/redis/redis-settings.js';
 
 /** A free loopback TCP port (the OS picks it; it is released before the caller binds it). */
 export function freePort(): Promise<number> {
@@ -58,6 +59,9 @@ export async function startOwnRedis(
   ];
   args.push(
     ...(options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    // What the stack scripts and the compose file set, and the roles check at start (redis-settings.ts).
+    '--hash-max-listpack-value',
+    String(REQUIRED_LISTPACK_VALUE),
     ...(options.extraArgs ?? []),
   );
   let child: ChildProcess | undefined;

@@ -10,6 +10,8 @@ import { REPO_ROOT } from '../../services/runtime/launch.js';
 export interface StackEnv {
   brokers: string | undefined;
   redisUrl: string | undefined;
+  /** The Schema Registry's Confluent-compatible API, when the stack has one (`stack:up -- --registry`). */
+  registryUrl: string | undefined;
   /** The file looked at (named in errors). */
   file: string;
 }
@@ -26,6 +28,7 @@ export function readStackEnv(env: NodeJS.ProcessEnv = process.env): StackEnv {
   return {
     brokers: env.KAFKA_BROKERS ?? fromFile.KAFKA_BROKERS,
     redisUrl: env.REDIS_URL ?? fromFile.REDIS_URL,
+    registryUrl: env.SCHEMA_REGISTRY_URL ?? fromFile.SCHEMA_REGISTRY_URL,
     file,
   };
 }

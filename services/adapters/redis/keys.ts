@@ -1,8 +1,16 @@
 /**
- * Hash buckets per shard that hold open records (see lua/_README.md). Part of the stored layout: changing
- * it on a live keyspace loses the open records, so it is a constant, not a setting.
+ * Hash buckets per shard that hold open records, one field per record (see lua/_README.md). Part of the
+ * stored layout: changing it on a live keyspace loses the open records, so it is a constant, not a
+ * setting. 4,096 keep ~15 records (~2 KB) per bucket at 1M open items on 16 shards.
  */
-export const RECORD_BUCKETS = 1024;
+export const RECORD_BUCKETS = 4096;
+
+/**
+ * The layout of the SLA keys this code reads and writes, kept per shard in `<tag>:v`. v1 (no `v` key):
+ * chunked records in 1,024 `r:` buckets and slot-looked-up wheels; v2: one field per record in 4,096
+ * `o:` buckets, counted-slot wheels and the `soon` zset. docs/sla-engine.md "Upgrading the layout".
+ */
+export const LAYOUT_VERSION = '2';
 
 /**
  * The bucket of a comment's open record: bits 16-31 of the 32-bit FNV-1a of the key's UTF-8 bytes,
@@ -29,7 +37,7 @@ export class SlaKeys {
 
   /** Prefix of the shard's record bucket hashes; a bucket's key is this plus its number. */
   recordPrefix(shard: number): string {
-    return `${this.tag(shard)}:r:`;
+    return `${this.tag(shard)}:o:`;
   }
 
   /** The bucket hash holding the comment's open record. */
@@ -47,25 +55,49 @@ export class SlaKeys {
     return `${this.finishedPrefix(shard)}${commentKey}`;
   }
 
-  /** Index of the due wheel: open comments by the time of their next alert. */
+  /**
+   * Base key of the due wheel (open comments by the time of their next alert): `<base>x` its minute
+   * index, `<base>n` its add counts, `<base>:<minute>.<n>` its slots (lua/includes/wheel.lua).
+   */
   due(shard: number): string {
-    return `${this.tag(shard)}:due`;
+    return `${this.tag(shard)}:d`;
   }
 
-  /** Index of the late wheel: breached open comments by due_at. */
+  /** The due wheel's coming minute, member -> exact time (claim_due.lua moves it there). */
+  soon(shard: number): string {
+    return `${this.tag(shard)}:soon`;
+  }
+
+  /** Base key of the late wheel: breached open comments by due_at (same scheme as the due wheel). */
   late(shard: number): string {
-    return `${this.tag(shard)}:late`;
+    return `${this.tag(shard)}:l`;
+  }
+
+  /** The shard's layout version (LAYOUT_VERSION; absent on a keyspace of the previous layout). */
+  layoutVersion(shard: number): string {
+    return `${this.tag(shard)}:v`;
   }
 
   lease(shard: number): string {
     return `${this.tag(shard)}:lease`;
   }
 
+  /** Counters without a fixed position (hash fields `<metric>|<dim>`, as layout v1 kept them all). */
   counters(shard: number): string {
     return `${this.tag(shard)}:cnt`;
   }
 
   daily(shard: number): string {
     return `${this.tag(shard)}:daily`;
+  }
+
+  /** The shard's totals string: 64-bit counters at fixed positions (counter-positions.ts). */
+  counterBits(shard: number): string {
+    return `${this.counters(shard)}:b`;
+  }
+
+  /** One epoch day's string of 32-bit daily counters at fixed positions (counter-positions.ts). */
+  dayBits(shard: number, epochDay: number): string {
+    return `${this.daily(shard)}:${epochDay}`;
   }
 }

@@ -1,7 +1,7 @@
 /** A failed SLA operation. `retriable` says whether trying the same idempotent call again can help. */
 export class SlaStoreError extends Error {
   constructor(
-    readonly code: 'REDIS_UNAVAILABLE' | 'SCRIPT_FAILED' | 'UNEXPECTED_REPLY',
+    readonly code: 'REDIS_UNAVAILABLE' | 'NOT_REPLICATED' | 'SCRIPT_FAILED' | 'UNEXPECTED_REPLY',
     message: string,
     readonly retriable: boolean,
     options?: { cause?: unknown },

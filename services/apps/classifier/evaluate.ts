@@ -1,17 +1,22 @@
 /**
- * Evaluation command: `npm run evaluate -- [files or folders...] [--errors N] [--json]`.
+ * Evaluation command: `npm run evaluate -- [files or folders...] [--errors N] [--half even|odd]
+ * [--deobfuscation on|off|compare] [--learning-curve] [--json]`.
  * Reads labelled JSONL (`text` and `label`: a category, or toxic/non_toxic) and prints, per file,
  * accuracy, macro-F1, per-label precision/recall/F1 and the confusion matrix; for toxicity files,
  * precision, recall and F1 of `toxic`. With no path it reads the folder named by OTKLIK_EVAL_DATA; with
  * neither it says so and exits 2 (the labelled data is not part of the repository).
  * `--errors N` also prints N misclassified texts per file, to study on screen: never paste them into
  * the repository. `--half even|odd` keeps only the rows on even or odd positions (0-based), so rules
- * tuned while looking at one half can be checked on the other.
+ * tuned while looking at one half can be checked on the other. `--deobfuscation off` switches the
+ * de-obfuscation layer of normalisation off; `--deobfuscation compare` prints toxicity with and without it.
+ * `--learning-curve` fits the numeric settings on 25/50/100 % of one half and scores the other
+ * (evaluation/learning-curve.ts).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CATEGORY_SYMBOLS } from '../../core/contracts/schema-types.generated.js';
 import { classify, CLASSIFIER_VERSION } from '../../core/classifier/index.js';
+import { learningCurve, printCurve } from './evaluation/learning-curve.js';
 import { binary, report, type Report } from './evaluation/metrics.js';
 
 interface Row {
@@ -24,19 +29,37 @@ interface Options {
   errors: number;
   json: boolean;
   half: 'even' | 'odd' | undefined;
+  /** on (default), off (the de-obfuscation layer switched off), or compare (both, side by side). */
+  deobfuscation: 'on' | 'off' | 'compare';
+  /** Fit the numeric settings on 25/50/100 % of one half, score on the other (learning-curve.ts). */
+  learningCurve: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { paths: [], errors: 0, json: false, half: undefined };
+  const opts: Options = {
+    paths: [],
+    errors: 0,
+    json: false,
+    half: undefined,
+    deobfuscation: 'on',
+    learningCurve: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--errors') opts.errors = Number(argv[++i] ?? '0');
     else if (a === '--json') opts.json = true;
+    else if (a === '--learning-curve') opts.learningCurve = true;
     else if (a === '--half') {
       const h = argv[++i];
       if (h !== 'even' && h !== 'odd') throw new Error('EVALUATE_BAD_ARGS: --half takes even or odd');
       opts.half = h;
-    } else opts.paths.push(a);
+    } else if (a === '--deobfuscation') {
+      const d = argv[++i];
+      if (d !== 'on' && d !== 'off' && d !== 'compare')
+        throw new Error('EVALUATE_BAD_ARGS: --deobfuscation takes on, off or compare');
+      opts.deobfuscation = d;
+    } else if (a.startsWith('--')) throw new Error(`EVALUATE_BAD_ARGS: unknown option ${a}`);
+    else opts.paths.push(a);
   }
   if (opts.paths.length === 0) {
     const folder = process.env.OTKLIK_EVAL_DATA;
@@ -118,7 +141,8 @@ function main(): void {
     const name = basename(file);
     const isToxicity = rows.every((r) => r.label === 'toxic' || r.label === 'non_toxic');
     const started = performance.now();
-    const results = rows.map((r) => classify({ text: r.text }));
+    const deobfuscate = opts.deobfuscation !== 'off';
+    const results = rows.map((r) => classify({ text: r.text, deobfuscate }));
     const ms = performance.now() - started;
     const part = opts.half === undefined ? '' : `, ${opts.half} half`;
     console.log(`\n== ${name}: ${rows.length} rows${part} (${ms.toFixed(0)} ms)`);
@@ -131,6 +155,15 @@ function main(): void {
         `  toxic: precision ${pct(b.precision)}  recall ${pct(b.recall)}  F1 ${pct(b.f1)}   accuracy ${pct(b.accuracy)}`,
       );
       summary[name] = { task: 'toxicity', ...b };
+      if (opts.deobfuscation === 'compare') {
+        const without = rows.map((r) => classify({ text: r.text, deobfuscate: false }).toxic);
+        const w = binary(gold, without);
+        const changed = without.filter((p, i) => p !== pred[i]).length;
+        console.log(
+          `  without the de-obfuscation layer: precision ${pct(w.precision)}  recall ${pct(w.recall)}  F1 ${pct(w.f1)}   (${changed} predictions differ)`,
+        );
+        summary[name] = { task: 'toxicity', ...b, withoutDeobfuscation: w };
+      }
       rows.forEach((r, i) => {
         if (gold[i] !== pred[i])
           errors.push(`  [gold ${r.label}] ${r.text.replace(/\s+/g, ' ').slice(0, 220)}`);
@@ -162,6 +195,11 @@ function main(): void {
           );
         }
       });
+    }
+    if (opts.learningCurve) {
+      const curve = learningCurve(isToxicity ? 'toxicity' : 'category', all);
+      printCurve(curve);
+      (summary[name] as Record<string, unknown>).learningCurve = curve;
     }
     if (opts.errors > 0) {
       console.log(`  errors (${errors.length}, showing ${Math.min(opts.errors, errors.length)}):`);

@@ -86,7 +86,7 @@ export function kafkaOf(io: CliIo, env: EnvConfig, role: string): Kafka {
 }
 
 export function redisOf(env: EnvConfig): Redis {
-  return connectRedis(env.REDIS_URL, { tlsCaFile: env.REDIS_TLS_CA_FILE });
+  return connectRedis(env);
 }
 
 export function positiveInt(value: string): number {

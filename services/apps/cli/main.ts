@@ -6,6 +6,7 @@
  *   stats             the SLA counters from Redis as a table by region, category, priority
  *   dlq <command>     the dead-letter tool (services/apps/cli/dlq/dlq.ts), mounted as is
  *   topics <command>  create and describe the topics
+ *   migrate-layout    convert the SLA keys of the previous Redis layout, with the system stopped
  *
  * Environment: the workers' variables (KAFKA_BROKERS, REDIS_URL, OTKLIK_TOPIC_*, OTKLIK_KEY_PREFIX,
  * OTKLIK_SHARDS, ...) with the same defaults. Results go to stdout; progress and notes to stderr.
@@ -19,6 +20,7 @@ import { produceCommand } from './commands/produce.js';
 import { statsCommand } from './commands/stats.js';
 import { tailCommand } from './commands/tail.js';
 import { topicsCommand } from './commands/topics.js';
+import { migrateLayoutCommand } from './commands/migrate-layout.js';
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('otklik')
@@ -37,7 +39,13 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     })
     .showHelpAfterError('(add --help for usage)');
 
-  for (const command of [produceCommand(io), tailCommand(io), statsCommand(io), topicsCommand(io)]) {
+  for (const command of [
+    produceCommand(io),
+    tailCommand(io),
+    statsCommand(io),
+    topicsCommand(io),
+    migrateLayoutCommand(io),
+  ]) {
     program.addCommand(command);
   }
   program

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     topics.map((topic) => ({ topic, numPartitions: e.OTKLIK_TOPIC_PARTITIONS, replicationFactor: 1 })),
   );
 
-  const redis = connectRedis(e.REDIS_URL);
+  const redis = connectRedis(e);
   const keys = new SlaKeys(e.OTKLIK_KEY_PREFIX);
   const countersBefore = totalsOf(await readCounterRows(redis, keys, e.OTKLIK_SHARDS));
 

@@ -28,8 +28,7 @@ export interface RunningOps {
 /** Starts the board; `close()` stops pushing, closes the server and disconnects, in that order. */
 export async function startOps(config: OpsConfig, logger: Logger): Promise<RunningOps> {
   const { env, ops } = config;
-  const redis = connectRedis(env.REDIS_URL, {
-    tlsCaFile: env.REDIS_TLS_CA_FILE,
+  const redis = connectRedis(env, {
     onConnectionError: (error) => logger.warn({ err: error.message }, 'redis connection lost; reconnecting'),
   });
   const kafka = createKafka(

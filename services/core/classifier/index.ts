@@ -35,6 +35,11 @@ export interface ClassifierInput {
    * is ignored and `text_truncated` set. What one comment costs is linear in this, not in the text.
    */
   maxTextBytes?: number;
+  /**
+   * The de-obfuscation layer of normalisation (deobfuscate.ts; on by default). Off only to measure
+   * what it does (`npm run evaluate -- --deobfuscation compare`).
+   */
+  deobfuscate?: boolean;
 }
 
 const APPEAL_AUTHORS = new Set(['CITIZEN', 'UNKNOWN']);
@@ -45,7 +50,7 @@ export const CLASSIFIER_VERSION: string = `rules-1.0.0+lex.${LEXICON_HASH}`;
 export function classify(input: ClassifierInput): Classification {
   const whole = typeof input.text === 'string' ? input.text : '';
   const { text, truncated } = utf8Prefix(whole, input.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES);
-  const { tokens, signals } = analyse(text);
+  const { tokens, signals } = analyse(text, { deobfuscate: input.deobfuscate !== false });
   const negated = markNegated(tokens);
 
   const byConcern: Match[][] = [];

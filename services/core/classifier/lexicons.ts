@@ -109,7 +109,9 @@ export const toxicityLexicon = {
   ...compile('toxicity.json', toxicityJson.labels, CONCERN.toxicity, ['addressee']),
   threshold: num('toxicity.json', toxicityJson.threshold, 'threshold'),
   masked: num('toxicity.json', toxicityJson.masked, 'masked'),
-  addressed: num('toxicity.json', toxicityJson.addressed, 'addressed'),
+  aimed: num('toxicity.json', toxicityJson.aimed, 'aimed'),
+  obsceneRoot: num('toxicity.json', toxicityJson.obsceneRoot, 'obsceneRoot'),
+  mentionAims: toxicityJson.mentionAims === true,
 };
 
 export const spamLexicon = {

@@ -5,7 +5,7 @@
 
 /** One word of a comment after normalisation. */
 export interface Token {
-  /** Lower case, ё→е, Latin/digit look-alikes mapped in Cyrillic words, letter runs collapsed. */
+  /** Lower case, ё→е, letter runs collapsed, disguised words read as the word meant (deobfuscate.ts). */
   norm: string;
   /** Snowball stem of `norm` (emoji and digits stem to themselves). */
   stem: string;
@@ -13,6 +13,8 @@ export interface Token {
   brk: number;
   /** The word hid letters behind * % # @ $ (how people write swear words past a filter). */
   masked: boolean;
+  /** The de-obfuscation layer read it as another word (look-alikes, transliteration, masks, a split word). */
+  deobfuscated?: boolean;
   /** Lexicon tests this word passes; filled in by the matcher on first use. */
   info?: WordInfo;
   /** Cache record of the word, where the matcher keeps `info` for the next comment that uses it. */
@@ -35,4 +37,6 @@ export interface WordInfo {
   /** What this word can start, cached for the matcher in `hitsSlot` (one matcher serves all lexicons). */
   hits: unknown;
   hitsSlot: number;
+  /** The obscene root the word is derived from (obscene.ts), '' for none. */
+  obsceneRoot: string;
 }

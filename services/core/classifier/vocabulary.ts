@@ -1,3 +1,4 @@
+import { obsceneRootOf } from './obscene.js';
 import { stem } from './stem.js';
 import type { Token, WordInfo } from './token.js';
 import { work } from './work.js';
@@ -19,6 +20,13 @@ interface TrieNode {
   tests: number[];
 }
 
+/** A node of the trie of every key string (stems, exact forms, prefixes), for guided search. */
+export interface KeyNode {
+  next: Map<number, KeyNode>;
+  /** Length of the key string ending here, 0 when none does. */
+  ends: number;
+}
+
 const MAX_CACHED_WORDS = 100_000;
 
 class Vocabulary {
@@ -26,6 +34,11 @@ class Vocabulary {
   private readonly byStem = new Map<string, number[]>();
   private readonly byNorm = new Map<string, number[]>();
   private readonly trie: TrieNode = { next: new Map(), tests: [] };
+  /**
+   * Every key string, so a search for a known reading of a disguised word can stop at the first letter
+   * no key starts with: a known word starts with one of its keys (a stem is a prefix of its word).
+   */
+  readonly keys: KeyNode = { next: new Map(), ends: 0 };
   private cache = new Map<string, WordInfo>();
   private matchers = 0;
   private generation = 0;
@@ -44,6 +57,7 @@ class Vocabulary {
     this.ids.set(canonical, id);
     for (const s of spec.stems) push(this.byStem, s, id);
     for (const w of spec.exact) push(this.byNorm, w, id);
+    for (const k of [...spec.stems, ...spec.exact, ...spec.prefixes]) this.addKey(k);
     for (const p of spec.prefixes) {
       let node = this.trie;
       for (let i = 0; i < p.length; i++) {
@@ -63,6 +77,20 @@ class Vocabulary {
     return id;
   }
 
+  private addKey(key: string): void {
+    let node = this.keys;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      let child = node.next.get(c);
+      if (child === undefined) {
+        child = { next: new Map(), ends: 0 };
+        node.next.set(c, child);
+      }
+      node = child;
+    }
+    node.ends = key.length;
+  }
+
   infoOf(token: Token): WordInfo {
     if (token.info !== undefined) return token.info;
     const home = token.home;
@@ -70,24 +98,52 @@ class Vocabulary {
       token.info = home.info;
       return home.info;
     }
-    let info = this.cache.get(token.norm);
-    if (info === undefined) {
-      // A trie walk, a regex and a copy, each over the word once.
-      work.steps += 3 * token.norm.length;
-      let tests = this.testsOf(token.norm, token.stem);
-      // A word that matches nothing as written may carry a doubled-letter typo ("воддой", "ммусор").
-      if (tests.size === 0 && /(\p{L})\1/u.test(token.norm)) {
-        const loose = withoutDoubles(token.norm);
-        tests = this.testsOf(loose, stem(loose));
-      }
-      info = { tests, testList: [...tests.keys()], hits: undefined, hitsSlot: -1 };
-      if (this.cache.size >= MAX_CACHED_WORDS) this.cache = new Map();
-      this.cache.set(token.norm, info);
-    }
+    const info = this.lookup(token.norm, token.stem);
     token.info = info;
     if (home !== undefined) {
       home.info = info;
       home.generation = this.generation;
+    }
+    return info;
+  }
+
+  /**
+   * How well the lexicons know the word (as written, or without doubled letters): the length of the
+   * longest key it matches (a stem, a prefix, or an exact form, which counts one more), 0 for none.
+   * The de-obfuscation layer's test of a reading. Cached like the words of comments.
+   */
+  knownLength(norm: string): number {
+    let best = 0;
+    for (const length of this.lookup(norm, undefined).tests.values()) if (length > best) best = length;
+    return best;
+  }
+
+  /** Counts lexicon registrations: a reading judged before the last one may read differently now. */
+  get version(): number {
+    return this.generation;
+  }
+
+  private lookup(norm: string, stemmed: string | undefined): WordInfo {
+    let info = this.cache.get(norm);
+    if (info === undefined) {
+      // A trie walk, a regex and a copy, each over the word once.
+      work.steps += 3 * norm.length;
+      let tests = this.testsOf(norm, stemmed ?? stem(norm));
+      // A word that matches nothing as written may carry a doubled-letter typo ("воддой", "ммусор").
+      if (tests.size === 0 && /(\p{L})\1/u.test(norm)) {
+        const loose = withoutDoubles(norm);
+        tests = this.testsOf(loose, stem(loose));
+      }
+      // Read with the word's lexicon tests, once per word, so toxicity reads a field per token.
+      info = {
+        tests,
+        testList: [...tests.keys()],
+        hits: undefined,
+        hitsSlot: -1,
+        obsceneRoot: obsceneRootOf(norm),
+      };
+      if (this.cache.size >= MAX_CACHED_WORDS) this.cache = new Map();
+      this.cache.set(norm, info);
     }
     return info;
   }

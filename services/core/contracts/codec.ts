@@ -1,11 +1,13 @@
 /**
- * One subject's codec: writes the current schema in the wire format, and reads any catalogued version
- * into the current one by Avro schema resolution. Resolvers are built once per writer schema id.
+ * One subject's codec: writes the current schema in the wire format, and reads any version its schema
+ * source knows (the carried catalogue or a registry) into the current one by Avro schema resolution.
+ * Resolvers are built once per writer schema id.
  */
 import type { Type, types } from 'avsc';
-import { buildAvroType, type CatalogueEntry, type SchemaCatalogue } from './catalogue.js';
+import { buildAvroType, type CatalogueEntry } from './catalogue.js';
 import { conformJson } from './conform-json.js';
 import { ContractEncodeError, ContractError } from './errors.js';
+import type { SchemaSource } from './schema-source.js';
 import { collectNamedTypes, withEnumFallback } from './schema-json.js';
 import { MAGIC_BYTE, unframeWire, WIRE_HEADER_BYTES } from './wire.js';
 
@@ -39,7 +41,7 @@ export interface SubjectCodecOptions {
 }
 
 export function createSubjectCodec<T>(
-  catalogue: SchemaCatalogue,
+  catalogue: SchemaSource,
   subject: string,
   options: SubjectCodecOptions = {},
 ): SubjectCodec<T> {
@@ -141,11 +143,7 @@ export function createSubjectCodec<T>(
   };
 }
 
-function readerEntry(
-  catalogue: SchemaCatalogue,
-  subject: string,
-  version: number | undefined,
-): CatalogueEntry {
+function readerEntry(catalogue: SchemaSource, subject: string, version: number | undefined): CatalogueEntry {
   if (version === undefined) return catalogue.latest(subject);
   const entry = catalogue.version(subject, version);
   if (!entry) throw new Error(`schema catalogue has no ${subject} v${version}`);

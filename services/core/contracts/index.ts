@@ -12,6 +12,7 @@ import {
   type CommentDecoder,
   type ContractLimitsInput,
 } from './comment-decoder.js';
+import type { SchemaSource } from './schema-source.js';
 import type { ClassifiedComment, CommentEvent, SlaAlert } from './schema-types.generated.js';
 
 export * from './schema-types.generated.js';
@@ -23,6 +24,8 @@ export {
   type CatalogueRecord,
 } from './catalogue.js';
 export { getDefaultCatalogue, loadCatalogue, readCatalogueRecords, SCHEMAS_DIR } from './catalogue-files.js';
+export type { SchemaSource } from './schema-source.js';
+export { RegistrySchemas, type RegisteredVersion } from './registry-schemas.js';
 export { createSubjectCodec, type SubjectCodec, type SubjectCodecOptions } from './codec.js';
 export { createClassifiedEncoder, type ClassifiedEncoder } from './classified-encoder.js';
 export {
@@ -64,30 +67,35 @@ export {
 } from './headers.js';
 export { MAGIC_BYTE, WIRE_HEADER_BYTES, frameWire, unframeWire } from './wire.js';
 
-let codecs:
-  | {
-      commentEvent: SubjectCodec<CommentEvent>;
-      classifiedComment: SubjectCodec<ClassifiedComment>;
-      slaAlert: SubjectCodec<SlaAlert>;
-    }
-  | undefined;
-let classifiedEncoder: ClassifiedEncoder | undefined;
+/** The codecs of Otklik's three subjects over one schema source, and the classified output's encoder. */
+export interface ContractCodecs {
+  commentEvent: SubjectCodec<CommentEvent>;
+  classifiedComment: SubjectCodec<ClassifiedComment>;
+  slaAlert: SubjectCodec<SlaAlert>;
+  classifiedEncoder: ClassifiedEncoder;
+}
+
+/** Codecs over any schema source: the carried catalogue (defaultCodecs) or a registry's schemas. */
+export function createContractCodecs(source: SchemaSource): ContractCodecs {
+  const commentEvent = createSubjectCodec<CommentEvent>(source, SUBJECTS.commentEvent);
+  const classifiedComment = createSubjectCodec<ClassifiedComment>(source, SUBJECTS.classifiedComment);
+  return {
+    commentEvent,
+    classifiedComment,
+    slaAlert: createSubjectCodec<SlaAlert>(source, SUBJECTS.slaAlert),
+    classifiedEncoder: createClassifiedEncoder(commentEvent, classifiedComment),
+  };
+}
+
+let codecs: ContractCodecs | undefined;
 
 function defaultClassifiedEncoder(): ClassifiedEncoder {
-  const { commentEvent, classifiedComment } = defaultCodecs();
-  return (classifiedEncoder ??= createClassifiedEncoder(commentEvent, classifiedComment));
+  return defaultCodecs().classifiedEncoder;
 }
 
 /** The process-wide codecs over the shipped catalogue, built on first use. */
-export function defaultCodecs(): NonNullable<typeof codecs> {
-  if (!codecs) {
-    const catalogue = getDefaultCatalogue();
-    codecs = {
-      commentEvent: createSubjectCodec<CommentEvent>(catalogue, SUBJECTS.commentEvent),
-      classifiedComment: createSubjectCodec<ClassifiedComment>(catalogue, SUBJECTS.classifiedComment),
-      slaAlert: createSubjectCodec<SlaAlert>(catalogue, SUBJECTS.slaAlert),
-    };
-  }
+export function defaultCodecs(): ContractCodecs {
+  codecs ??= createContractCodecs(getDefaultCatalogue());
   return codecs;
 }
 
@@ -95,8 +103,11 @@ export function defaultCodecs(): NonNullable<typeof codecs> {
  * The decoder for the comments topic: Avro in the wire format (any released CommentEvent version) or,
  * with content-type application/json, JSON under the same schema. Throws ContractError.
  */
-export function createCommentDecoder(limits?: ContractLimitsInput): CommentDecoder {
-  return createCommentDecoderWith(defaultCodecs().commentEvent, limits);
+export function createCommentDecoder(
+  limits?: ContractLimitsInput,
+  codecs: ContractCodecs = defaultCodecs(),
+): CommentDecoder {
+  return createCommentDecoderWith(codecs.commentEvent, limits);
 }
 
 export function encodeCommentEvent(event: CommentEvent): Buffer {

@@ -20,6 +20,8 @@ export interface SweeperOptions {
   onAlerts?: (alerts: SlaAlert[]) => void;
   /** Told when an alert send failed and is sent again whole (for the retry metric). */
   onResend?: () => void;
+  /** Registry mode: writes alerts with the registry's id; the carried catalogue's when absent. */
+  encodeAlert?: (alert: SlaAlert) => Buffer;
 }
 
 /**
@@ -92,7 +94,10 @@ export class Sweeper implements Punctuator {
     await this.producer.send({
       topic: this.options.alertsTopic,
       acks: -1,
-      messages: alerts.map((a) => ({ key: a.comment_key, value: encodeSlaAlert(a) })),
+      messages: alerts.map((a) => ({
+        key: a.comment_key,
+        value: (this.options.encodeAlert ?? encodeSlaAlert)(a),
+      })),
     });
     const acked = await this.options.store.ackAlerts(claimed.map((c) => c.alert));
     alerts.forEach((a, i) => {

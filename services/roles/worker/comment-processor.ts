@@ -6,9 +6,11 @@ import {
   createCommentDecoder,
   DLQ_CODE_HEADER,
   DLQ_MESSAGE_HEADER,
+  type ContractCodecs,
   type ContractLimits,
   type OutgoingHeaders,
 } from '../../core/contracts/index.js';
+import type { SchemaFetcher } from '../../adapters/registry/schema-fetcher.js';
 import type { SlaCommand, SlaOutcome } from '../../core/sla/commands.js';
 import type { PlanOptions } from '../../core/sla/plan.js';
 import type { PolicyConfig } from '../../core/sla/policy.js';
@@ -58,6 +60,10 @@ export interface CommentProcessorOptions {
   /** Largest record written (OTKLIK_MAX_MESSAGE_BYTES): dead letters are truncated to it. */
   maxMessageBytes?: number;
   metrics?: Metrics;
+  /** Registry mode: codecs over the registry's schemas; the carried catalogue's when absent. */
+  codecs?: ContractCodecs;
+  /** Registry mode: fetches the writer schemas of ids not seen yet, before a chunk is prepared. */
+  schemaFetcher?: Pick<SchemaFetcher, 'preload'>;
 }
 
 /** One output of a group, with the input it came from when it is a classified output. */
@@ -103,7 +109,7 @@ export class CommentProcessor implements Processor<PreparedBatch> {
 
   constructor(private readonly options: CommentProcessorOptions) {
     this.log = options.logger.child({ component: 'worker' });
-    this.decode = createCommentDecoder(options.limits);
+    this.decode = createCommentDecoder(options.limits, options.codecs);
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.producer = createReliableProducer(options.kafka, {
       onResend: (err, attempt, delayMs) => {
@@ -121,11 +127,29 @@ export class CommentProcessor implements Processor<PreparedBatch> {
     return this.producer.disconnect();
   }
 
+  /**
+   * Registry mode: the writer schemas of the chunk's unknown ids, fetched before `prepare` (which stays
+   * pure). While the registry does not answer, the call is retried with fetching paused: the chunk
+   * waits, nothing is dead-lettered for it.
+   */
+  preload(chunk: readonly InputMessage[], context: FlushContext): Promise<void> | undefined {
+    const fetcher = this.options.schemaFetcher;
+    const first = fetcher?.preload(chunk);
+    if (!fetcher || !first) return undefined;
+    let attempt: Promise<void> | undefined = first;
+    return context.retry('registry', () => {
+      const pending = attempt ?? fetcher.preload(chunk) ?? Promise.resolve();
+      attempt = undefined;
+      return pending;
+    });
+  }
+
   prepare(chunk: readonly InputMessage[], { topic, partition }: ChunkSource): PreparedBatch {
     const prepared = prepareBatch(chunk, {
       topic,
       partition,
       decode: this.decode,
+      encoder: this.options.codecs?.classifiedEncoder,
       policies: this.options.policies,
       plan: this.options.plan,
       classifierMaxTextBytes: this.options.classifierMaxTextBytes,

@@ -3,12 +3,12 @@ import type { InputMessage } from '../../runtime/consumer/processor.js';
 import { classify } from '../../core/classifier/index.js';
 import {
   boundDeadLetter,
-  commentBodyOf,
   ContractError,
   deadLetterHeaders,
-  encodeClassifiedComment,
+  defaultCodecs,
   recordBytes,
   withDeadLetterHeaders,
+  type ClassifiedEncoder,
   type createCommentDecoder,
   type DeadLetterReason,
 } from '../../core/contracts/index.js';
@@ -58,6 +58,8 @@ export interface PrepareContext {
   nowMs: number;
   /** Largest record written (OTKLIK_MAX_MESSAGE_BYTES): dead letters are cut to it, larger outputs refused. */
   maxMessageBytes?: number;
+  /** Writes the classified outputs; the carried catalogue's ids when absent. */
+  encoder?: ClassifiedEncoder;
   /** The classifier; a test may put a failing one in its place. */
   classify?: typeof classify;
 }
@@ -124,6 +126,7 @@ export function prepareBatch(messages: readonly InputMessage[], ctx: PrepareCont
     deadLetterCodes: [],
   };
   const classifyText = ctx.classify ?? classify;
+  const encoder = ctx.encoder ?? defaultCodecs().classifiedEncoder;
   const maxMessageBytes = ctx.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const limits = { topic: ctx.topic, partition: ctx.partition, nowMs: ctx.nowMs, maxMessageBytes };
   const deadLetter = (message: InputMessage, reason: DeadLetterReason) => {
@@ -161,8 +164,8 @@ export function prepareBatch(messages: readonly InputMessage[], ctx: PrepareCont
         classified_at: ctx.nowMs,
       };
       // The input's Avro body is reused for the embedded comment when it was written with our schema.
-      const commentBody = message.value ? commentBodyOf(message.value) : undefined;
-      const output = { key, value: encodeClassifiedComment(classified, commentBody) };
+      const commentBody = message.value ? encoder.commentBodyOf(message.value) : undefined;
+      const output = { key, value: encoder.encode(classified, commentBody) };
       const outputBytes = recordBytes(output);
       if (outputBytes > maxMessageBytes) {
         // The broker would refuse it for good; its transition is not applied either.

@@ -5,7 +5,7 @@ import type { PreparedBatch } from './prepare-batch.js';
 export type { WorkerTopics } from './comment-processor.js';
 
 export type WorkerOptions = CommentProcessorOptions &
-  Omit<BatchedConsumerOptions<PreparedBatch>, 'processor' | 'name' | 'topic'> & {
+  Omit<BatchedConsumerOptions<PreparedBatch>, 'processor' | 'name' | 'topics'> & {
     groupId: string;
   };
 
@@ -20,7 +20,7 @@ export function createCommentWorker(options: WorkerOptions): CommentWorker {
   return new BatchedConsumer({
     ...options,
     name: 'worker',
-    topic: options.topics.comments,
+    topics: [options.topics.comments],
     processor: new CommentProcessor(options),
   });
 }

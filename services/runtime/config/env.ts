@@ -49,7 +49,29 @@ export const envSchema = z
       .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only')
       .default('otklik'),
     REDIS_TLS_CA_FILE: z.string().min(1).optional(),
+    // Sentinels that name the current master (host:port,...): set them to follow failovers. REDIS_URL
+    // then gives credentials, database and TLS only.
+    REDIS_SENTINELS: z
+      .string()
+      .regex(
+        /^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/,
+        'must be host:port, comma-separated (the Sentinels, not the Redis servers)',
+      )
+      .optional(),
+    REDIS_SENTINEL_NAME: z.string().min(1).default('otklik'),
+    REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+    // Replicas that must hold a group's writes before the worker commits it (or the sweeper acks its
+    // alerts): Redis WAIT, so that a failover loses nothing acknowledged. 0 (off) without replicas.
+    OTKLIK_REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
+    // How long a WAIT may take; a shortfall is retried like any Redis failure (fetching paused).
+    OTKLIK_REDIS_WAIT_TIMEOUT_MS: positiveInt(2_000),
     OTKLIK_SHARDS: z.coerce.number().int().min(1).max(1024).default(16),
+    // Start on a Redis whose hash-max-listpack-value is below what layout v2 needs (redis-settings.ts):
+    // correct, about a third more memory per open item. For a managed Redis that refuses the setting.
+    OTKLIK_REDIS_ACCEPT_SMALL_LISTPACK: z
+      .enum(['0', '1', 'false', 'true'], { error: 'must be 0, 1, false or true' })
+      .default('0')
+      .transform((v) => v === '1' || v === 'true'),
     OTKLIK_BATCH_SIZE: positiveInt(1000),
     // Partitions handled at once; their chunks share one Redis call, produce and commit (worker.ts).
     OTKLIK_PARTITIONS_CONCURRENCY: positiveInt(16),
@@ -61,12 +83,68 @@ export const envSchema = z
     // /readyz fails once fetching has stayed paused (Redis or the broker failing) for longer than this.
     OTKLIK_READY_MAX_PAUSE_MS: positiveInt(60_000),
     OTKLIK_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
+    // How long the consumer group waits for a silent process (killed, frozen) before moving its
+    // partitions; within the broker's group.min/max.session.timeout.ms (6 s to 30 min by default).
+    OTKLIK_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(1_800_000).default(30_000),
+    // The analytics sink (npm run analytics): its DuckDB file (one writer at a time) and its group.
+    OTKLIK_ANALYTICS_DB: z.string().min(1).default('otklik-analytics.duckdb'),
+    OTKLIK_ANALYTICS_GROUP_ID: z.string().min(1).default('otklik-analytics'),
     OTKLIK_CONFIG: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
     HTTP_HOST: z.string().default('127.0.0.1'),
+    // Registry mode (docs/contracts.md): unset, the carried catalogue's ids are used.
+    SCHEMA_REGISTRY_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .refine(
+        (u) => !/^[a-z]+:\/\/[^/]*@/i.test(u),
+        'must not carry credentials: use SCHEMA_REGISTRY_BASIC_AUTH',
+      )
+      .optional(),
+    SCHEMA_REGISTRY_SUBJECT_STRATEGY: z
+      .enum(['topic', 'record'], {
+        error: 'must be topic (TopicNameStrategy) or record (RecordNameStrategy)',
+      })
+      .default('topic'),
+    SCHEMA_REGISTRY_COMPATIBILITY: z
+      .enum([
+        'BACKWARD',
+        'BACKWARD_TRANSITIVE',
+        'FORWARD',
+        'FORWARD_TRANSITIVE',
+        'FULL',
+        'FULL_TRANSITIVE',
+        'NONE',
+      ])
+      .default('BACKWARD'),
+    // user:password. Never logged, never put in the URL.
+    SCHEMA_REGISTRY_BASIC_AUTH: z
+      .string()
+      .regex(/^[^:]+:.+$/, 'must be user:password')
+      .optional(),
+    SCHEMA_REGISTRY_BEARER_TOKEN: z.string().min(1).optional(),
+    SCHEMA_REGISTRY_CA_FILE: z.string().min(1).optional(),
+    SCHEMA_REGISTRY_CERT_FILE: z.string().min(1).optional(),
+    SCHEMA_REGISTRY_KEY_FILE: z.string().min(1).optional(),
+    SCHEMA_REGISTRY_TLS_REJECT_UNAUTHORIZED: flag(true),
+    // One request's timeout; a registry that does not answer is retried with fetching paused.
+    SCHEMA_REGISTRY_TIMEOUT_MS: positiveInt(5_000),
   })
   .superRefine((env, ctx) => {
+    if (env.SCHEMA_REGISTRY_BASIC_AUTH && env.SCHEMA_REGISTRY_BEARER_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SCHEMA_REGISTRY_BEARER_TOKEN'],
+        message: 'set SCHEMA_REGISTRY_BASIC_AUTH or SCHEMA_REGISTRY_BEARER_TOKEN, not both',
+      });
+    }
+    if (Boolean(env.SCHEMA_REGISTRY_CERT_FILE) !== Boolean(env.SCHEMA_REGISTRY_KEY_FILE)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SCHEMA_REGISTRY_KEY_FILE'],
+        message: 'a client certificate needs both SCHEMA_REGISTRY_CERT_FILE and SCHEMA_REGISTRY_KEY_FILE',
+      });
+    }
     if (env.KAFKA_SASL_MECHANISM && !(env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD)) {
       ctx.addIssue({
         code: 'custom',

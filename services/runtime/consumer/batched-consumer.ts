@@ -4,7 +4,14 @@ import { retryWhileRetriable } from '../retry.js';
 import { isRetriable } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import { ChunkGroups } from './chunk-group.js';
-import type { ChunkSource, FlushContext, GroupChunk, InputMessage, Processor } from './processor.js';
+import type {
+  ChunkSource,
+  FlushContext,
+  GroupChunk,
+  InputMessage,
+  Processor,
+  RetryTarget,
+} from './processor.js';
 
 /** Messages per chunk: one partition's share of a group's flush. */
 export const DEFAULT_CHUNK_SIZE = 1000;
@@ -32,7 +39,8 @@ export interface BatchedConsumerOptions<P> {
   /** The role's name in logs (`component`). */
   name: string;
   groupId: string;
-  topic: string;
+  /** The topics read; a chunk never mixes two (each is one partition's). */
+  topics: readonly string[];
   processor: Processor<P>;
   /** Messages per chunk (one partition's share of a group). */
   chunkSize?: number;
@@ -40,6 +48,11 @@ export interface BatchedConsumerOptions<P> {
   /** Longest time the broker holds an empty fetch (kafkajs maxWaitTimeInMs). */
   maxWaitTimeMs?: number;
   fromBeginning?: boolean;
+  /**
+   * How long the group waits for a silent member before moving its partitions (kafkajs default 30 s):
+   * after a SIGKILL, the time before the partitions are read again.
+   */
+  sessionTimeoutMs?: number;
   /** /readyz fails once fetching has stayed paused longer than this (OTKLIK_READY_MAX_PAUSE_MS). */
   readyMaxPauseMs?: number;
   /** Called after each committed chunk (tests and the demo watch progress with it). */
@@ -79,18 +92,19 @@ export class BatchedConsumer<P> {
   }
 
   async start(): Promise<void> {
-    const { kafka, groupId, topic, processor } = this.options;
+    const { kafka, groupId, topics, processor } = this.options;
     await processor.start();
     this.consumer = kafka.consumer({
       groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       minBytes: 1,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? DEFAULT_MAX_WAIT_MS,
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
       this.crash = undefined;
+      if (processor.storedOffsets) void this.seekToStored(payload.memberAssignment);
     });
     // kafkajs restarts a consumer after a retriable crash (restart: true) and leaves it stopped after any
     // other (restart: false), with the process alive and fetching nothing. The loop does not restart it
@@ -109,7 +123,10 @@ export class BatchedConsumer<P> {
       );
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic, fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.subscribe({
+      topics: [...topics],
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
     await this.consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
@@ -117,7 +134,24 @@ export class BatchedConsumer<P> {
         this.options.partitionsConsumedConcurrently ?? DEFAULT_PARTITIONS_CONCURRENCY,
       eachBatch: (payload) => this.handleBatch(payload),
     });
-    this.log.info({ groupId, topic }, `${this.options.name} started`);
+    this.log.info({ groupId, topics }, `${this.options.name} started`);
+  }
+
+  /**
+   * For a processor that keeps its offsets with its own state (a sink): the assigned partitions start
+   * where its state says, whatever the group committed. A seek applies to the next fetch; what an
+   * earlier fetch hands over meanwhile is applied idempotently by such a processor anyway.
+   */
+  private async seekToStored(assignment: Record<string, number[]>): Promise<void> {
+    const assigned = Object.entries(assignment).map(([topic, partitions]) => ({ topic, partitions }));
+    try {
+      const stored = (await this.options.processor.storedOffsets?.(assigned)) ?? [];
+      for (const { topic, partition, offset } of stored) this.consumer?.seek({ topic, partition, offset });
+      if (stored.length > 0) this.log.info({ partitions: stored.length }, 'resuming from stored offsets');
+    } catch (error) {
+      // Without them the group's committed offsets stand: replays are idempotent, only slower.
+      this.log.warn({ err: (error as Error).message }, "stored offsets unreadable; using the group's");
+    }
   }
 
   /** Why the consumer is not ready, with a line for /readyz each; empty when ready. */
@@ -168,6 +202,17 @@ export class BatchedConsumer<P> {
     for (let start = 0; start < messages.length && canGoOn(); start += chunkSize) {
       const chunk: InputMessage[] =
         messages.length <= chunkSize ? messages : messages.slice(start, start + chunkSize);
+      const loading = this.options.processor.preload?.(chunk, this.batchContext(payload));
+      if (loading) {
+        try {
+          await loading;
+        } catch (error) {
+          // Retrying stopped because the partition was revoked or the consumer stops: nothing of this
+          // chunk was done, the next owner reads it again.
+          if (!canGoOn()) break;
+          throw error;
+        }
+      }
       const prepared = this.options.processor.prepare(chunk, source);
       if (inFlight) {
         await inFlight.committed;
@@ -192,6 +237,17 @@ export class BatchedConsumer<P> {
       { topic: batch.topic, partition: String(batch.partition) },
       Number(batch.offsetLag()),
     );
+  }
+
+  /** The retry context of one partition's batch (for `preload`): it stops once the batch is stale. */
+  private batchContext(payload: EachBatchPayload): FlushContext {
+    return {
+      retry: (target, operation) =>
+        this.retryPaused(target, operation, {
+          shouldStop: () => !payload.isRunning() || payload.isStale() || this.stopping,
+          heartbeat: () => payload.heartbeat(),
+        }),
+    };
   }
 
   private chunkCommitted(partition: number, chunk: { lastOffset: string; size: number }): void {
@@ -224,12 +280,13 @@ export class BatchedConsumer<P> {
    * into memory), the call is retried with capped backoff, and fetching resumes after.
    */
   private async retryPaused<T>(
-    target: 'redis' | 'kafka',
+    target: RetryTarget,
     operation: () => Promise<T>,
     group: { shouldStop: () => boolean; heartbeat: () => Promise<void> },
   ): Promise<T> {
     let pausedHere = false;
-    const { topic, metrics } = this.options;
+    const { metrics } = this.options;
+    const topics = this.options.topics.map((topic) => ({ topic }));
     try {
       return await retryWhileRetriable(operation, {
         isRetriable,
@@ -238,7 +295,7 @@ export class BatchedConsumer<P> {
           if (!pausedHere) {
             pausedHere = true;
             if (this.failing++ === 0) {
-              this.consumer?.pause([{ topic }]);
+              this.consumer?.pause(topics);
               this.pausedSince = Date.now();
               metrics?.paused.set(1);
               this.log.warn('fetching paused while retrying');
@@ -251,7 +308,7 @@ export class BatchedConsumer<P> {
       });
     } finally {
       if (pausedHere && --this.failing === 0) {
-        this.consumer?.resume([{ topic }]);
+        this.consumer?.resume(topics);
         this.pausedSince = undefined;
         metrics?.paused.set(0);
         this.log.info('fetching resumed');

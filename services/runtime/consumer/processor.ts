@@ -30,8 +30,11 @@ export interface FlushContext {
    * chunk of the group can still be committed (its partitions were revoked or the consumer stops).
    * Any other error is thrown at once.
    */
-  retry<T>(target: 'redis' | 'kafka', operation: () => Promise<T>): Promise<T>;
+  retry<T>(target: RetryTarget, operation: () => Promise<T>): Promise<T>;
 }
+
+/** What a retried call talks to: the `target` label of otklik_retries_total. */
+export type RetryTarget = 'redis' | 'kafka' | 'registry';
 
 /**
  * A role that consumes a topic through the batched consumer loop (consumer.ts), in the shape of a Kafka
@@ -43,6 +46,14 @@ export interface FlushContext {
 export interface Processor<P> {
   /** Connects what `flush` needs (a producer); the loop fetches nothing before it resolves. */
   start(): Promise<void>;
+  /**
+   * Optional: fetches, before `prepare`, what preparing the chunk needs from outside and can be kept
+   * (a Schema Registry's schemas for ids not seen yet), so that `prepare` stays pure. Returns undefined
+   * when nothing is missing (the common case, no promise). The call is retried through `context` like a
+   * flush's: a registry that is down pauses fetching, and the chunk waits, neither lost nor
+   * dead-lettered.
+   */
+  preload?(messages: readonly InputMessage[], context: FlushContext): Promise<void> | undefined;
   /** Pure with respect to the outside world: no I/O, so a chunk can be prepared while another is flushed. */
   prepare(messages: readonly InputMessage[], source: ChunkSource): P;
   /**
@@ -53,4 +64,12 @@ export interface Processor<P> {
   flush(group: readonly GroupChunk<P>[], context: FlushContext): Promise<void>;
   /** Called once the consumer has stopped and its last group is committed. */
   close(): Promise<void>;
+  /**
+   * Where to resume the assigned partitions (next offset to read), for a processor that stores its
+   * offsets in the same transaction as its state (as Kafka Connect sinks do): then a commit the group
+   * lost, or state restored from a backup, still resumes exactly where the state ends.
+   */
+  storedOffsets?(
+    assigned: readonly { topic: string; partitions: readonly number[] }[],
+  ): Promise<{ topic: string; partition: number; offset: string }[]>;
 }

@@ -69,7 +69,7 @@ export function createMetrics(
     }),
     retries: new Counter({
       name: 'otklik_retries_total',
-      help: 'Retries after a failed Redis or Kafka call, by target',
+      help: 'Retries after a failed Redis, Kafka or Schema Registry call, by target',
       labelNames: ['target'],
       registers,
     }),

@@ -89,7 +89,7 @@ function consumerOf<P>(topic: string, processor: Processor<P>, groupId: string) 
     logger: stack.logger,
     name: 'test-role',
     groupId,
-    topic,
+    topics: [topic],
     processor,
     chunkSize: 100,
     partitionsConsumedConcurrently: PARTITIONS,

@@ -3,7 +3,7 @@
   one (WARNING -> BREACH at due_at -> ESCALATION 1, 2, ... at due_at + level * interval, by the wall
   clock, up to the maximum level).
 
-  KEYS[1] record bucket hash   KEYS[2] due wheel index   KEYS[3] lease zset   KEYS[4] counters hash
+  KEYS[1] record bucket hash   KEYS[2] due wheel (base key)   KEYS[3] lease zset   KEYS[4] counters hash
   KEYS[5] daily counters hash
   ARGV[1] member (comment key)  ARGV[2] kind  ARGV[3] level
 
@@ -18,7 +18,7 @@
 --- @include "wheel"
 
 local member = ARGV[1]
-local packed, chunks = record_get(KEYS[1], member)
+local packed = record_get(KEYS[1], member)
 if not packed then return { 'STALE', 0 } end
 local rec = unpack_record(packed)
 local level = tonumber(ARGV[3])
@@ -42,8 +42,9 @@ else
 end
 
 redis.call('ZREM', KEYS[3], member)
-rec.kind, rec.level, rec.next_at = next_kind, next_level, next_at
-record_put(KEYS[1], member, pack_record(rec), chunks)
-if next_kind then wheel_add(KEYS[2], member, next_at) end
+rec.kind, rec.level, rec.next_at, rec.due_slot = next_kind, next_level, next_at, nil
+if next_kind then rec.due_slot = wheel_add(KEYS[2], member, next_at, nil, now) end
+record_put(KEYS[1], member, pack_record(rec))
+flush_wheels()
 flush_counters()
 return { 'ACKED', next_at }

@@ -4,8 +4,8 @@
   increments are summed and written once per distinct field at the end; the batch's finished markers
   are read with one MGET.
 
-  KEYS[1] due wheel index   KEYS[2] late wheel index   KEYS[3] lease zset   KEYS[4] counters hash
-  KEYS[5] daily counters hash
+  KEYS[1] due wheel (base key)   KEYS[2] late wheel (base key)   KEYS[3] lease zset
+  KEYS[4] counters hash   KEYS[5] daily counters hash   KEYS[6] the due wheel's `soon` zset
   ARGV[1] record bucket key prefix of this shard   ARGV[2] finished marker key prefix of this shard
           (both carry the shard's hash tag: every key derived from them is in the slot of KEYS)
   ARGV[3] retention ms of finished markers
@@ -31,7 +31,7 @@ local FORMATS = { o = '>Hc0Hc0Hc0Hc0Hc0Hc0Hc0Hc0', a = '>Hc0Hc0Hc0', c = '>Hc0Hc
 local LETTERS = { OPENED = 'O', ANSWERED_BEFORE = 'B', DELETED_BEFORE = 'D', ANSWERED = 'A',
   ANSWERED_EARLY = 'a', CANCELLED = 'C', DELETED_EARLY = 'd', RECORDED = 'R', DUPLICATE = '=' }
 
-local k = { due = KEYS[1], late = KEYS[2], lease = KEYS[3], cnt = KEYS[4], daily = KEYS[5] }
+local k = { due = KEYS[1], late = KEYS[2], lease = KEYS[3], cnt = KEYS[4], daily = KEYS[5], soon = KEYS[6] }
 local record_prefix, finished_prefix, retention = ARGV[1], ARGV[2], ARGV[3]
 local packed = ARGV[4] or ''
 
@@ -51,6 +51,16 @@ while pos <= #packed do
   marker_keys[#marker_keys + 1] = finished_prefix .. fields[2]
 end
 if #ops > 0 then prefetch_markers(marker_keys) end
+-- The due-wheel adds the opens will make, counted per window up front (one HINCRBY per window, which
+-- also says where the window's count stood): open_sla schedules a new comment at its next alert.
+for i = 1, #ops do
+  local f = ops[i]
+  if f[1] == 'o' and not markers[marker_keys[i]] then
+    local warn_at, due_at = tonumber(f[5]), tonumber(f[6])
+    wheel_reserve(k.due, (now < due_at and warn_at < due_at) and warn_at or due_at, now)
+  end
+end
+wheel_count_reserved()
 
 local function apply_one(f, marker_key)
   local op, member = f[1], f[2]
@@ -71,11 +81,13 @@ for i = 1, #ops do
   local ok, status = pcall(apply_one, ops[i], marker_keys[i])
   if not ok then
     -- The transitions before this one stay applied (Redis does not roll a script back): their counters
-    -- must be written too, or a retry would find them done and never count them.
+    -- and wheel entries must be written too, or a retry would find them done and never count them.
+    flush_wheels()
     flush_counters()
     return redis.error_reply('apply_batch: ' .. tostring(status))
   end
   letters[i] = LETTERS[status]
 end
+flush_wheels()
 flush_counters()
 return table.concat(letters)

@@ -3,7 +3,8 @@
   tests (SlaReader.deadlines in services/adapters/redis/reader/sla-reader.ts); unfiltered when ARGV[6..8]
   are ''. Never changes anything. Uses the SLA store's layout and includes (lua/_README.md).
 
-  KEYS[1] due wheel index   KEYS[2] late wheel index   KEYS[3] lease zset
+  KEYS[1] due wheel (base key)   KEYS[2] late wheel (base key)   KEYS[3] lease zset
+  KEYS[4] the due wheel's `soon` zset
   ARGV[1] record bucket key prefix of this shard (same hash tag)  ARGV[2] record buckets per shard
   ARGV[3] max overdue items to return  ARGV[4] horizon ms  ARGV[5] max members visited per set
   ARGV[6] region filter ('' = any)  ARGV[7] category filter ('' = any)  ARGV[8] priority filter ('' = any)
@@ -26,7 +27,7 @@
                sweepers are behind), and `overdue` is a lower bound
 
   Cost: a ZCARD per late-wheel slot; record reads of at most ARGV[5] members per set in the wheels'
-  order, and of the late wheel only its oldest ARGV[3] (whole minutes) when unfiltered: the late wheel is
+  order (the due wheel's `soon` first, then its minutes), and of the late wheel only its oldest ARGV[3] (whole minutes) when unfiltered: the late wheel is
   in due_at order and adds nothing to the counts, so its oldest members are all an unfiltered list needs.
 ]]
 --- @include "clock"
@@ -77,10 +78,7 @@ local function consider(member, from)
   end
 end
 
-local late_total = 0
-for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
-  late_total = late_total + redis.call('ZCARD', KEYS[2] .. ':' .. id)
-end
+local late_total = wheel_size(KEYS[2])
 
 -- Breached comments (by due_at); then the ones whose next alert falls before the horizon, which holds
 -- every comment due before it that the sweeper has not claimed yet; then alerts in flight.
@@ -93,11 +91,13 @@ local last_due_score = -1
 local visited_due = wheel_scan(KEYS[1], horizon_end, cap, function(m, score)
   last_due_score = score
   consider(m, 'due')
-end)
+end, KEYS[4])
 local overdue_exact = 1
 if visited_due >= cap then
   truncated = 1
-  if last_due_score <= now then overdue_exact = 0 end
+  -- `soon` comes before the minutes not moved yet: one of those at or before now may be unvisited too.
+  local first_minute = redis.call('ZRANGE', KEYS[1] .. 'x', 0, 0, 'WITHSCORES')
+  if last_due_score <= now or (first_minute[2] and tonumber(first_minute[2]) <= now) then overdue_exact = 0 end
 end
 local leased = redis.call('ZRANGE', KEYS[3], 0, cap - 1)
 if #leased >= cap then truncated = 1 end

@@ -1,12 +1,15 @@
 /**
- * Counter reads of every shard, summed: whole hashes (HGETALL), or just some fields (HSCAN MATCH with a
- * large COUNT: a few round trips per shard, a fraction of the bytes) for the readers that poll, such as
- * the ops board every second. Field layout: lua/_README.md "Counters". Used through SlaReader
- * (sla-reader.ts), which also exports readCounterRows for callers that only want the raw rows.
+ * Counter reads of every shard, summed. Each shard keeps its counters in fixed-position strings (one GET,
+ * or one GETRANGE of the gauges' slice for the readers that poll, such as the ops board every second)
+ * plus hash fields for dimensions without a position (HGETALL, or HSCAN MATCH with a large COUNT); both
+ * are turned into one field form (`<metric>|<dim>`) and summed. Layout: counter-positions.ts and
+ * lua/_README.md "Counters". Used through SlaReader (sla-reader.ts), which also exports readCounterRows
+ * for callers that only want the raw rows.
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { SlaKeys } from '../keys.js';
 import { sumCounterHashes, type CounterRow } from '../../../core/sla/counters.js';
+import { addDayString, addMetricSlice, addTotalsString, DIM_SLOTS } from '../counter-positions.js';
 
 const SCAN_COUNT = 10_000;
 
@@ -25,13 +28,29 @@ async function scanFields(
   return fields;
 }
 
-/** Every shard's whole counters hash, summed. */
+/**
+ * One shard's counters in the field form of the `cnt` hash (`<metric>|<dim>`, `rt|...`, `rt_sum_ms|...`):
+ * its hash fields plus its totals string.
+ */
+export async function readCounterHash(
+  redis: Redis | Cluster,
+  keys: SlaKeys,
+  shard: number,
+): Promise<Record<string, string>> {
+  const [hash, bits] = await Promise.all([
+    redis.hgetall(keys.counters(shard)),
+    redis.getBuffer(keys.counterBits(shard)),
+  ]);
+  return addTotalsString(hash, bits);
+}
+
+/** Every shard's counters, summed. */
 export async function readCounterRows(
   redis: Redis | Cluster,
   keys: SlaKeys,
   shards: number,
 ): Promise<CounterRow[]> {
-  return sumCounterHashes(await allShards(shards, (shard) => redis.hgetall(keys.counters(shard))));
+  return sumCounterHashes(await allShards(shards, (shard) => readCounterHash(redis, keys, shard)));
 }
 
 export const allShards = <T>(shards: number, read: (shard: number) => Promise<T>) =>
@@ -46,10 +65,17 @@ export async function readGaugeRows(
   keys: SlaKeys,
   shards: number,
 ): Promise<CounterRow[]> {
-  // One HSCAN per gauge: MATCH takes one pattern, and a wider one (`o*`) would bring `opened` too.
-  const hashes = await allShards(shards, (shard) =>
-    Promise.all(GAUGES.map((gauge) => scanFields(redis, keys.counters(shard), `${gauge}|*`))),
-  );
+  // One GETRANGE of the gauges' slice (`open` and `overdue` are metrics 1 and 2, side by side), and one
+  // HSCAN per gauge for the fields without a position: MATCH takes one pattern, and a wider one (`o*`)
+  // would bring `opened` too.
+  const from = 1 * DIM_SLOTS * 8;
+  const hashes = await allShards(shards, async (shard) => {
+    const [slice, ...fields] = await Promise.all([
+      redis.getrangeBuffer(keys.counterBits(shard), from, from + GAUGES.length * DIM_SLOTS * 8 - 1),
+      ...GAUGES.map((gauge) => scanFields(redis, keys.counters(shard), `${gauge}|*`)),
+    ]);
+    return [addMetricSlice({}, slice, 1), ...fields];
+  });
   return sumCounterHashes(hashes.flat());
 }
 
@@ -62,9 +88,13 @@ export async function readDayRows(
 ): Promise<CounterRow[]> {
   const prefix = `${epochDay}|`;
   const hashes = await allShards(shards, async (shard) => {
-    const fields = await scanFields(redis, keys.daily(shard), `${prefix}*`);
-    return Object.fromEntries(
-      Object.entries(fields).map(([field, value]) => [field.slice(prefix.length), value]),
+    const [fields, bits] = await Promise.all([
+      scanFields(redis, keys.daily(shard), `${prefix}*`),
+      redis.getBuffer(keys.dayBits(shard, epochDay)),
+    ]);
+    return addDayString(
+      Object.fromEntries(Object.entries(fields).map(([field, value]) => [field.slice(prefix.length), value])),
+      bits,
     );
   });
   return sumCounterHashes(hashes);

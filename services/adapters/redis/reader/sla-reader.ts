@@ -13,7 +13,7 @@ import {
 import { loadLuaScript } from '../lua-loader.js';
 import { RECORD_BUCKETS, SlaKeys } from '../keys.js';
 import { toSlaStoreError } from '../sla-status.js';
-import { allShards, readCounterRows, readDayRows, readGaugeRows } from './counter-reads.js';
+import { allShards, readCounterHash, readCounterRows, readDayRows, readGaugeRows } from './counter-reads.js';
 import {
   DEFAULT_DEADLINE_OPTIONS,
   mergeDeadlineReplies,
@@ -22,7 +22,7 @@ import {
   type DeadlineScan,
 } from './deadlines.js';
 
-export { readCounterRows };
+export { readCounterHash, readCounterRows };
 export type {
   CommentFilter,
   DeadlineCell,
@@ -78,7 +78,7 @@ export class SlaReader {
   ) {
     this.keys = new SlaKeys(options.prefix);
     if (!('scanDeadlines' in redis)) {
-      redis.defineCommand('scanDeadlines', { numberOfKeys: 3, lua: loadLuaScript('scan_deadlines') });
+      redis.defineCommand('scanDeadlines', { numberOfKeys: 4, lua: loadLuaScript('scan_deadlines') });
     }
   }
 
@@ -97,7 +97,7 @@ export class SlaReader {
     return summarise(await this.counterRows());
   }
 
-  /** The `open` and `overdue` gauges alone (HSCAN MATCH): what a poller such as the board needs. */
+  /** The `open` and `overdue` gauges alone (GETRANGE + HSCAN MATCH): what a poller such as the board needs. */
   gaugeRows(): Promise<CounterRow[]> {
     return readGaugeRows(this.redis, this.keys, this.options.shards);
   }
@@ -114,7 +114,7 @@ export class SlaReader {
   /** First-reply times per priority. */
   async responseTimes(): Promise<Record<string, ResponseHistogram>> {
     return responseHistogramsOf(
-      await allShards(this.options.shards, (shard) => this.redis.hgetall(this.keys.counters(shard))),
+      await allShards(this.options.shards, (shard) => readCounterHash(this.redis, this.keys, shard)),
     );
   }
 
@@ -145,6 +145,7 @@ export class SlaReader {
           this.keys.due(shard),
           this.keys.late(shard),
           this.keys.lease(shard),
+          this.keys.soon(shard),
           this.keys.recordPrefix(shard),
           RECORD_BUCKETS,
           limit,

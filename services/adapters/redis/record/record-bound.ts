@@ -5,20 +5,20 @@ import { IDENTIFIERS, RUSSIAN_TEXT } from './text-codes.js';
  * records would not fit instead of a worker failing on one comment (issue #13: a 60 KB region made a
  * record that `record.lua` could not chunk, and the consumer died).
  *
- * The formats keep their limits; the gate keeps every input under them. `record.lua` names chunk i of a
- * record `<member>` followed by the one byte `char(48 + i)`, so a record has at most 208 chunks: 62
- * bytes in chunk 0 and 64 in each other. A one-byte suffix is what keeps chunk names of different
- * members apart (a longer suffix could equal another member's name plus its suffix), so the bound is
- * kept rather than the layout changed. The packed transition (transition-packing.ts) carries the body as
- * one field of at most 65,535 bytes, far above this capacity.
+ * The formats keep their limits; the gate keeps every input under them. Layout v1 cut a record into at
+ * most 208 chunks (62 bytes in chunk 0, 64 in each other); layout v2 keeps a record whole in one hash
+ * field, which has no such limit, but the capacity is kept so that every config keeps its meaning (a
+ * record this large turns its own bucket into a hash table, lua/_README.md). The packed transition
+ * (transition-packing.ts) carries the body as one field of at most 65,535 bytes, far above it.
  */
 export const RECORD_CAPACITY_BYTES = 62 + 207 * 64;
 
 /**
- * Everything in a record but the strings: the alert head Lua writes (kind, level, next alert delta) and
- * the body's numbers (posted_at, due delta, escalation interval, max level), each at most 12 characters
- * of base 36 with a sign for values within 2^53; nine separators; a category and a priority, one-letter
- * codes or, for a value without a code, its name (24 and 16 bytes allowed). 27 + 48 + 7 + 40 = 122.
+ * Everything in a record but the strings: the alert head Lua writes (kind, level, next alert delta, due
+ * and late wheel slots) and the body's numbers (posted_at, due delta, escalation interval, max level),
+ * each at most 12 characters of base 36 with a sign for values within 2^53 (a slot at most 6); eleven
+ * separators; a category and a priority, one-letter codes or, for a value without a code, its name (24
+ * and 16 bytes allowed). 27 + 12 + 48 + 9 + 40 = 136.
  */
 export const RECORD_FIXED_BYTES = 160;
 

@@ -12,12 +12,13 @@ type RedisClient = Redis | Cluster;
 type ScriptArg = string | number | Buffer;
 type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
 
-const SCRIPTS = {
-  applyBatch: { file: 'apply_batch', keys: 5 },
-  claimDue: { file: 'claim_due', keys: 4 },
+/** The store's scripts: the file under lua/ and how many of their arguments are KEYS. */
+export const SLA_SCRIPTS = {
+  applyBatch: { file: 'apply_batch', keys: 6 },
+  claimDue: { file: 'claim_due', keys: 5 },
   ackAlert: { file: 'ack_alert', keys: 5 },
 } as const;
-type ScriptName = keyof typeof SCRIPTS;
+type ScriptName = keyof typeof SLA_SCRIPTS;
 /** ioredis defines `<name>Buffer` for every script: its bulk replies come back as Buffers, not text. */
 type BufferScriptName = `${ScriptName}Buffer`;
 
@@ -50,6 +51,11 @@ export interface SlaStoreOptions {
   prefix: string;
   shards: number;
   retentionMs: number;
+  /**
+   * Writes count as done only once this many replicas hold them (Redis WAIT at the end of each write
+   * pipeline), so that a failover cannot lose what the worker commits or the sweeper acks. 0: off.
+   */
+  replicas?: { count: number; timeoutMs: number };
 }
 
 /** The Redis adapter of the SLA state machine: every transition is one idempotent Lua script. */
@@ -61,7 +67,7 @@ export class SlaStore {
     readonly options: SlaStoreOptions,
   ) {
     this.keys = new SlaKeys(options.prefix);
-    for (const [name, { file, keys }] of Object.entries(SCRIPTS)) {
+    for (const [name, { file, keys }] of Object.entries(SLA_SCRIPTS)) {
       if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: keys, lua: loadLuaScript(file) });
     }
   }
@@ -83,6 +89,7 @@ export class SlaStore {
       k.lease(shard),
       k.counters(shard),
       k.daily(shard),
+      k.soon(shard),
       k.recordPrefix(shard),
       k.finishedPrefix(shard),
       String(this.options.retentionMs),
@@ -108,10 +115,14 @@ export class SlaStore {
       else groups.set(group, [i]);
     });
     const replies: unknown[] = new Array(items.length);
+    const replicas = this.options.replicas?.count ? this.options.replicas : undefined;
     await Promise.all(
       [...groups.values()].map(async (indexes) => {
         const pipeline = this.redis.pipeline();
         for (const i of indexes) enqueue(pipeline, items[i] as T);
+        // In the same pipeline, so on the same connection as the writes: a WAIT sent after a reconnect
+        // would vouch for nothing (it covers the writes of its own connection only).
+        if (replicas) pipeline.call('WAIT', replicas.count, replicas.timeoutMs);
         let results: [Error | null, unknown][] | null;
         try {
           results = await pipeline.exec();
@@ -120,6 +131,18 @@ export class SlaStore {
         }
         if (!results)
           throw new SlaStoreError('REDIS_UNAVAILABLE', `${operation}: pipeline was discarded`, true);
+        if (replicas) {
+          const [error, acked] = results.pop() as [Error | null, unknown];
+          if (error) throw toSlaStoreError(error, operation);
+          if (typeof acked !== 'number' || acked < replicas.count) {
+            // Retriable: the caller sends the whole (idempotent) pipeline again, WAIT included.
+            throw new SlaStoreError(
+              'NOT_REPLICATED',
+              `${operation}: on ${String(acked)} of ${replicas.count} replicas after ${replicas.timeoutMs} ms`,
+              true,
+            );
+          }
+        }
         results.forEach(([error, reply], j) => {
           if (error) throw toSlaStoreError(error, operation);
           replies[indexes[j] as number] = reply;
@@ -175,6 +198,7 @@ export class SlaStore {
         this.keys.lease(shard),
         this.keys.late(shard),
         this.keys.counters(shard),
+        this.keys.soon(shard),
         this.keys.recordPrefix(shard),
         RECORD_BUCKETS,
         limit,

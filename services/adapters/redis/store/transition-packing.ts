@@ -63,8 +63,15 @@ const OP_NOT_ACTIONABLE = 0x6e; // 'n'
 const dimOf = (c: { region: string; category: string; priority: string }): string =>
   `${c.region}|${c.category}|${c.priority}`;
 
-/** Packs transitions of one shard, in their order, into apply_batch.lua's transitions argument. */
-export function packTransitions(commands: readonly SlaCommand[]): Buffer {
+/**
+ * Packs transitions of one shard, in their order, into apply_batch.lua's transitions argument.
+ * `bucketOf`: the record bucket of a comment key (the previous layout's 1,024 buckets for its scripts,
+ * kept as test fixtures).
+ */
+export function packTransitions(
+  commands: readonly SlaCommand[],
+  bucketOf: (commentKey: string) => number = recordBucketOf,
+): Buffer {
   const writer = new PackedWriter(commands.length * 160 + 64);
   for (const command of commands) {
     const key = command.commentKey;
@@ -72,7 +79,7 @@ export function packTransitions(commands: readonly SlaCommand[]): Buffer {
       case 'open':
         writer.op(OP_OPEN);
         writer.text(key);
-        writer.text(String(recordBucketOf(key)));
+        writer.text(String(bucketOf(key)));
         writer.text(dimOf(command));
         writer.text(String(Math.floor(command.warnAt)));
         writer.text(String(Math.floor(command.dueAt)));
@@ -83,18 +90,18 @@ export function packTransitions(commands: readonly SlaCommand[]): Buffer {
       case 'answer':
         writer.op(OP_ANSWER);
         writer.text(key);
-        writer.text(String(recordBucketOf(key)));
+        writer.text(String(bucketOf(key)));
         writer.text(String(Math.floor(command.answeredAt)));
         break;
       case 'cancel':
         writer.op(OP_CANCEL);
         writer.text(key);
-        writer.text(String(recordBucketOf(key)));
+        writer.text(String(bucketOf(key)));
         break;
       case 'notActionable':
         writer.op(OP_NOT_ACTIONABLE);
         writer.text(key);
-        writer.text(String(recordBucketOf(key)));
+        writer.text(String(bucketOf(key)));
         writer.text(dimOf(command));
         break;
     }

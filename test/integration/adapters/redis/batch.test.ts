@@ -36,11 +36,17 @@ function newStore(): SlaStore {
   return new SlaStore(redis, { prefix, shards: SHARDS, retentionMs: 600_000 });
 }
 
-/** Every key of the store with its contents, the store's own prefix cut off, finished markers' TTLs left out. */
+/**
+ * Every key of the store with its contents, the store's own prefix cut off, finished markers' TTLs left
+ * out, and the wheels' add counts (`dn`, `ln`) too: a batch counts its opens' adds per minute up front,
+ * so a duplicate within it leaves a hole in a slot and the count ahead (lua/includes/wheel.lua); the
+ * slots' members, which the counts only address, are compared.
+ */
 async function dump(store: SlaStore): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const key of (await redis.keys(`${store.options.prefix}:*`)).sort()) {
     const name = key.slice(store.options.prefix.length);
+    if (/:[dl]n$/.test(name)) continue;
     const type = await redis.type(key);
     if (type === 'hash') {
       const fields = Object.entries(await redis.hgetall(key)).filter(([, v]) => v !== '0');

@@ -54,3 +54,23 @@ export async function serverNow(redis: Redis | Cluster): Promise<number> {
   const [s, us] = await redis.time();
   return Number(s) * 1000 + Math.floor(Number(us) / 1000);
 }
+
+/** Slots per minute of a counted-slot wheel before the next one opens (lua/includes/wheel.lua). */
+const WHEEL_SLOT_MAX = 120;
+
+/** The slot keys of a counted-slot wheel (`base`: SlaKeys.due or .late), minute by minute. */
+export async function wheelSlots(redis: Redis | Cluster, base: string): Promise<string[]> {
+  const slots: string[] = [];
+  for (const id of await redis.zrange(`${base}x`, 0, -1)) {
+    const count = Number((await redis.hget(`${base}n`, id)) ?? 0);
+    for (let n = 0; n * WHEEL_SLOT_MAX < count; n++) slots.push(`${base}:${id}.${n}`);
+  }
+  return slots;
+}
+
+/** Every member of a counted-slot wheel (and of `soon`, when given: the due wheel's coming minute). */
+export async function wheelMembers(redis: Redis | Cluster, base: string, soon?: string): Promise<string[]> {
+  const members: string[] = soon ? await redis.zrange(soon, 0, -1) : [];
+  for (const slot of await wheelSlots(redis, base)) members.push(...(await redis.zrange(slot, 0, -1)));
+  return members;
+}

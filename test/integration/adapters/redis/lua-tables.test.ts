@@ -12,6 +12,7 @@
  * - the open record's fields, their order, separator and base-36 numbers: record.ts encodeRecordBody,
  *   FIELD_SEPARATOR, decodeRecordTail | record.lua SEP, to36, from36, pack_head, unpack_record
  * - bucket hashing: adapters/redis/keys.ts recordBucketOf, RECORD_BUCKETS | record.lua bucket_of
+ * - the record head's wheel slots: record.lua pack_head, unpack_head (read by Lua only)
  * - outcome letters: core/sla/commands.ts SLA_OUTCOMES, adapters/redis/transition-packing.ts
  *   unpackOutcomes | apply_batch.lua LETTERS and the statuses includes/transitions.lua returns
  * - transition op letters and field layout: transition-packing.ts packTransitions | apply_batch.lua FORMATS
@@ -20,8 +21,11 @@
  * - response-time buckets and the `rt` / `rt_sum_ms` fields: counters.ts RESPONSE_BOUNDS_MIN (also used
  *   by core/sla/model.ts), responseHistogramsOf | includes/counters.lua RESPONSE_BOUNDS_MIN,
  *   record_response
- * - counter fields and daily buckets: counters.ts sumCounterHashes, sumDailyHashes, epochDayOf |
- *   includes/counters.lua bump, flush_counters and includes/clock.lua `today`
+ * - counter fields and daily buckets: counters.ts sumCounterHashes, sumDailyHashes, epochDayOf,
+ *   adapters/redis/counter-positions.ts (fixed positions: metric, daily metric, category and priority
+ *   indexes, dimension position, histogram positions; addTotalsString, addDayString) |
+ *   includes/counters.lua METRIC_INDEX, DAILY_INDEX, CATEGORY_INDEX, PRIORITY_INDEX, dim_position, bump,
+ *   record_response, flush_counters and includes/clock.lua `today`
  * - ack statuses: sla-store.ts ackAlerts (true on 'ACKED') | ack_alert.lua 'ACKED', 'STALE'
  *
  * Held by one side only (nothing to compare): shardOf (core/sla/shard.ts; Lua gets the shard inside the
@@ -64,6 +68,15 @@ import {
   encodeRecordBody,
 } from '../../../../services/adapters/redis/record/record.js';
 import { isolatedStack } from '../../../support/fixture.js';
+import {
+  addDayString,
+  addTotalsString,
+  DAILY_METRICS,
+  DIM_SLOTS,
+  dimensionPosition,
+  RT_BASE,
+  RT_SLOTS,
+} from '../../../../services/adapters/redis/counter-positions.js';
 import { answerOf, cancelOf, openCommand, serverNow } from './helpers.js';
 
 const LUA_DIR = join(import.meta.dirname, '..', '..', '..', '..', 'services', 'adapters', 'redis', 'lua');
@@ -100,7 +113,13 @@ if check == 'tables' then
   return cjson.encode({ CATEGORY_CODES = CATEGORY_CODES, CATEGORY_NAMES = CATEGORY_NAMES,
     PRIORITY_CODES = PRIORITY_CODES, PRIORITY_NAMES = PRIORITY_NAMES, KIND_CODES = KIND_CODES,
     KIND_NAMES = KIND_NAMES, FORMATS = FORMATS, LETTERS = LETTERS,
-    RESPONSE_BOUNDS_MIN = RESPONSE_BOUNDS_MIN, SEP = SEP })
+    RESPONSE_BOUNDS_MIN = RESPONSE_BOUNDS_MIN, SEP = SEP, METRIC_INDEX = METRIC_INDEX,
+    DAILY_INDEX = DAILY_INDEX, CATEGORY_INDEX = CATEGORY_INDEX, PRIORITY_INDEX = PRIORITY_INDEX,
+    DIM_SLOTS = DIM_SLOTS, RT_BASE = RT_BASE, RT_SLOTS = RT_SLOTS })
+elseif check == 'positions' then
+  local out = {}
+  for i = 2, #ARGV do out[#out + 1] = dim_position(ARGV[i]) or -1 end
+  return out
 elseif check == 'buckets' then
   local out = {}
   for i = 3, #ARGV do out[#out + 1] = bucket_of(ARGV[i], tonumber(ARGV[2])) end
@@ -157,6 +176,13 @@ interface LuaTables {
   LETTERS: Record<string, string>;
   RESPONSE_BOUNDS_MIN: number[];
   SEP: string;
+  METRIC_INDEX: Record<string, number>;
+  DAILY_INDEX: Record<string, number>;
+  CATEGORY_INDEX: Record<string, number>;
+  PRIORITY_INDEX: Record<string, number>;
+  DIM_SLOTS: number;
+  RT_BASE: number;
+  RT_SLOTS: number;
 }
 async function luaTables(): Promise<LuaTables> {
   return JSON.parse(String(text(await probe([], 'tables')))) as LuaTables;
@@ -321,48 +347,97 @@ describe('tables mirrored between TypeScript and Lua, read from Lua running in R
     const dueAt = postedAt + 30 * 60_000;
     // Each bound exactly (in its bucket), a millisecond past it (the next one), and 0.
     const elapsed = [0, ...RESPONSE_BOUNDS_MIN.flatMap((b) => [b * 60_000, b * 60_000 + 1])];
-    const keys = [`${prefix}:{0}:cnt`, `${prefix}:{0}:daily`];
-    const [now, today] = (
-      (await probe(
-        keys,
-        'counters',
-        '54|healthcare|high',
-        'high',
-        postedAt,
-        dueAt,
-        ...elapsed.map((e) => postedAt + e),
-      )) as unknown[]
-    ).map(text);
-    expect(String(epochDayOf(Number(now)))).toBe(today);
-
-    const [counters, daily] = await Promise.all(keys.map((key) => redis.hgetall(key)));
-    const inTime = elapsed.filter((e) => postedAt + e <= dueAt).length;
-    const expected = [
-      { metric: 'answered_in_time', region: '54', category: 'healthcare', priority: 'high', value: inTime },
-      {
-        metric: 'answered_late',
-        region: '54',
-        category: 'healthcare',
-        priority: 'high',
-        value: elapsed.length - inTime,
-      },
+    // Dimensions with a position (the first and the last) and without one (a region of one digit, a
+    // category and a priority the schema does not have): both land where the readers look.
+    const dims = [
+      '54|healthcare|high',
+      '01|housing_utilities|critical',
+      '89|other|low',
+      '5|ecology|high',
+      '54|new_kind|urgent',
     ];
-    const byMetric = (rows: { metric: string }[]) =>
-      [...rows].sort((x, y) => x.metric.localeCompare(y.metric));
-    expect(byMetric(sumCounterHashes([counters as Record<string, string>]))).toEqual(expected);
-    expect(byMetric(sumDailyHashes([daily as Record<string, string>], epochDayOf(Number(now))))).toEqual(
-      expected,
-    );
+    for (const [d, dim] of dims.entries()) {
+      const [region, category, priority] = dim.split('|') as [string, string, string];
+      const keys: [string, string] = [`${prefix}:{${d}}:cnt`, `${prefix}:{${d}}:daily`];
+      const [now, today] = (
+        (await probe(
+          keys,
+          'counters',
+          dim,
+          priority,
+          postedAt,
+          dueAt,
+          ...elapsed.map((e) => postedAt + e),
+        )) as unknown[]
+      ).map(text);
+      expect(String(epochDayOf(Number(now)))).toBe(today);
+      const positioned = dimensionPosition(region, category, priority) !== null;
+      // A dimension with a position writes no hash field; one without writes no string (but for the
+      // response-time histogram, whose positions go by priority alone).
+      expect(await redis.exists(`${keys[1]}:${today}`), dim).toBe(positioned ? 1 : 0);
+      expect(await redis.exists(...keys), dim).toBe(positioned ? 0 : 2);
 
-    const histogram = responseHistogramsOf([counters as Record<string, string>]).high;
-    const expectedCounts = new Array<number>(RESPONSE_BOUNDS_MIN.length + 1).fill(0);
-    for (const e of elapsed) {
-      const bucket = RESPONSE_BOUNDS_MIN.findIndex((b) => e <= b * 60_000);
-      expectedCounts[bucket < 0 ? RESPONSE_BOUNDS_MIN.length : bucket]! += 1;
+      const counters = addTotalsString(await redis.hgetall(keys[0]), await redis.getBuffer(`${keys[0]}:b`));
+      const dailyHash = await redis.hgetall(keys[1]);
+      const day = addDayString(
+        Object.fromEntries(Object.entries(dailyHash).map(([f, v]) => [f.slice(`${today}|`.length), v])),
+        await redis.getBuffer(`${keys[1]}:${today}`),
+      );
+      expect(Object.keys(dailyHash).every((f) => f.startsWith(`${today}|`))).toBe(true);
+      const inTime = elapsed.filter((e) => postedAt + e <= dueAt).length;
+      const expected = [
+        { metric: 'answered_in_time', region, category, priority, value: inTime },
+        { metric: 'answered_late', region, category, priority, value: elapsed.length - inTime },
+      ];
+      const byMetric = (rows: { metric: string }[]) =>
+        [...rows].sort((x, y) => x.metric.localeCompare(y.metric));
+      expect(byMetric(sumCounterHashes([counters])), dim).toEqual(expected);
+      expect(byMetric(sumCounterHashes([day])), dim).toEqual(expected);
+      expect(sumDailyHashes([dailyHash], Number(today)).length, dim).toBe(positioned ? 0 : 2);
+
+      const histogram = responseHistogramsOf([counters])[priority];
+      const expectedCounts = new Array<number>(RESPONSE_BOUNDS_MIN.length + 1).fill(0);
+      for (const e of elapsed) {
+        const bucket = RESPONSE_BOUNDS_MIN.findIndex((b) => e <= b * 60_000);
+        expectedCounts[bucket < 0 ? RESPONSE_BOUNDS_MIN.length : bucket]! += 1;
+      }
+      expect(
+        histogram?.buckets.map((b) => b.count),
+        dim,
+      ).toEqual(expectedCounts);
+      expect(histogram?.count).toBe(elapsed.length);
+      expect(histogram?.sumMs).toBe(elapsed.reduce((a, b) => a + b, 0));
     }
-    expect(histogram?.buckets.map((b) => b.count)).toEqual(expectedCounts);
-    expect(histogram?.count).toBe(elapsed.length);
-    expect(histogram?.sumMs).toBe(elapsed.reduce((a, b) => a + b, 0));
+  });
+
+  it("counter positions: the Lua tables are counter-positions.ts's, and every dimension gets the same position", async () => {
+    const lua = await luaTables();
+    expect(lua.DIM_SLOTS).toBe(DIM_SLOTS);
+    expect(lua.RT_BASE).toBe(RT_BASE);
+    expect(lua.RT_SLOTS).toBe(RT_SLOTS);
+    expect(lua.METRIC_INDEX).toEqual(Object.fromEntries(COUNTER_METRICS.map((m, i) => [m, i])));
+    expect(lua.DAILY_INDEX).toEqual(Object.fromEntries(DAILY_METRICS.map((m, i) => [m, i])));
+    expect(lua.CATEGORY_INDEX).toEqual(Object.fromEntries(CATEGORY_SYMBOLS.map((c, i) => [c, i])));
+    expect(lua.PRIORITY_INDEX).toEqual(Object.fromEntries(PRIORITY_SYMBOLS.map((p, i) => [p, i])));
+    const dims: string[] = [
+      '00|other|low',
+      '90|other|low',
+      '1|other|low',
+      '054|other|low',
+      '54|x|low',
+      '54|other|x',
+    ];
+    for (let r = 1; r <= 89; r++) {
+      for (const c of CATEGORY_SYMBOLS)
+        for (const p of PRIORITY_SYMBOLS) dims.push(`${String(r).padStart(2, '0')}|${c}|${p}`);
+    }
+    const fromLua = ((await probe([], 'positions', ...dims)) as unknown[]).map(Number);
+    const fromTs = dims.map((d) => dimensionPosition(...(d.split('|') as [string, string, string])) ?? -1);
+    expect(fromLua).toEqual(fromTs);
+    const positions = fromTs.filter((p) => p >= 0);
+    expect(positions.length).toBe(89 * 44);
+    expect(new Set(positions).size).toBe(positions.length);
+    expect(Math.max(...positions)).toBeLessThan(DIM_SLOTS);
   });
 
   it("ack statuses: ack_alert.lua's ACKED counts as acked in sla-store.ts, its STALE as not", async () => {

@@ -5,10 +5,19 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadLuaScript } from '../../../../services/adapters/redis/lua-loader.js';
-import { SlaStore, type ClaimedAlert } from '../../../../services/adapters/redis/store/sla-store.js';
+import {
+  SLA_SCRIPTS,
+  SlaStore,
+  type ClaimedAlert,
+} from '../../../../services/adapters/redis/store/sla-store.js';
 import type { OpenSlaCommand, SlaCommand } from '../../../../services/core/sla/commands.js';
 import { SlaModel, type Marker, type ModelAlert } from '../../../../services/core/sla/model.js';
 import { shardOf } from '../../../../services/core/sla/shard.js';
+import { wheelMembers } from './helpers.js';
+import { readCounterHash } from '../../../../services/adapters/redis/reader/sla-reader.js';
+import { migrateLayout } from '../../../../services/adapters/redis/migrate-layout.js';
+import { LAYOUT_VERSION, RECORD_BUCKETS, SlaKeys } from '../../../../services/adapters/redis/keys.js';
+import { SlaStoreV1 } from '../../../../tools/harness/sla-layout-v1.js';
 
 /**
  * Model-based test: one random history of comments, replies, edits, deletes, duplicate deliveries, clock
@@ -20,6 +29,12 @@ import { shardOf } from '../../../../services/core/sla/shard.js';
  * The scripts read the Redis server clock (`TIME`), which a test cannot move; here only the `clock`
  * include is replaced by one that reads a test key, so a clock advance is one SET. Everything else is the
  * scripts as shipped, loaded under the names SlaStore uses (it keeps commands already defined).
+ *
+ * The upgrade: the same histories start on the previous layout's scripts (test/fixtures/sla-layout-v1,
+ * driven by tools/harness/sla-layout-v1.ts), are migrated offline at a random point (`migrate-layout`'s
+ * code; sometimes interrupted after half of one shard's buckets, then run again) and go on with the
+ * current scripts: the model never sees the migration, so every status, claim, counter and marker after
+ * it must be what it would have been without it.
  */
 const RUNS = Number(process.env.MODEL_RUNS ?? 80);
 const SHARDS = 2;
@@ -28,11 +43,6 @@ const RETENTION_MS = 30 * 86_400_000;
 const T0 = 1_800_000_000_000;
 const MIN = 60_000;
 
-const SCRIPTS = {
-  applyBatch: ['apply_batch', 5],
-  claimDue: ['claim_due', 4],
-  ackAlert: ['ack_alert', 5],
-} as const;
 const CLOCK_INCLUDE = readFileSync(
   join(
     import.meta.dirname,
@@ -50,18 +60,31 @@ const CLOCK_INCLUDE = readFileSync(
   'utf8',
 );
 
-function clockedRedis(url: string, clockKey: string): Redis {
-  const redis = new Redis(url);
+const clocked = (clockKey: string) => (lua: string) => {
   const fakeClock =
     `local now = tonumber(redis.call('GET', '${clockKey}'))\n` +
     `local today = tostring(math.floor(now / 86400000))\n`;
-  for (const [name, [file, keys]] of Object.entries(SCRIPTS)) {
-    const lua = loadLuaScript(file);
-    if (!lua.includes(CLOCK_INCLUDE)) throw new Error(`${file}: clock include not found`);
-    redis.defineCommand(name, { numberOfKeys: keys, lua: lua.replace(CLOCK_INCLUDE, fakeClock) });
+  if (!lua.includes(CLOCK_INCLUDE)) throw new Error('clock include not found');
+  return lua.replace(CLOCK_INCLUDE, fakeClock);
+};
+
+/**
+ * `nearFar`: hour windows from 10 minutes ahead instead of 2 hours (includes/wheel.lua WHEEL_FAR_MS), so
+ * that the short histories here schedule, move, claim and close through them too.
+ */
+function clockedRedis(url: string, clockKey: string, nearFar = false): Redis {
+  const redis = new Redis(url);
+  const far = (lua: string) => {
+    if (!nearFar) return lua;
+    if (!lua.includes(FAR_SETTING)) throw new Error('WHEEL_FAR_MS not found');
+    return lua.replace(FAR_SETTING, 'local WHEEL_FAR_MS = 600000');
+  };
+  for (const [name, { file, keys }] of Object.entries(SLA_SCRIPTS)) {
+    redis.defineCommand(name, { numberOfKeys: keys, lua: far(clocked(clockKey)(loadLuaScript(file))) });
   }
   return redis;
 }
+const FAR_SETTING = 'local WHEEL_FAR_MS = 7200000';
 
 interface CommentSpec {
   postedOffset: number;
@@ -135,15 +158,18 @@ function markerOf(raw: string | null): Marker | null {
 
 const CLOCK_KEY = `test:model:${randomBytes(4).toString('hex')}:clock`;
 let redis: Redis;
+let redisNearFar: Redis;
 let cases = 0;
 
 beforeAll(() => {
   redis = clockedRedis(inject('redisUrl'), CLOCK_KEY);
+  redisNearFar = clockedRedis(inject('redisUrl'), CLOCK_KEY, true);
 });
 
 afterAll(async () => {
   await redis.del(CLOCK_KEY);
   redis.disconnect();
+  redisNearFar.disconnect();
   // Printed so the case count can be quoted (docs/faults.md).
   console.log(`model-vs-redis: ${cases} generated histories`);
 });
@@ -153,11 +179,11 @@ describe('SLA scripts against the reference model', () => {
   const timeout = Math.max(300_000, RUNS * 3_000);
   it('every random history ends in the same state, counters and alerts', { timeout }, async () => {
     await fc.assert(
-      fc.asyncProperty(history, async ([specs, ops, batched]) => {
+      fc.asyncProperty(history, fc.boolean(), async ([specs, ops, batched], nearFar) => {
         cases++;
         const prefix = `test:model:${randomBytes(4).toString('hex')}`;
         try {
-          await runHistory(redis, prefix, CLOCK_KEY, specs, ops, batched);
+          await runHistory(nearFar ? redisNearFar : redis, prefix, CLOCK_KEY, specs, ops, batched);
         } finally {
           const keys = await redis.keys(`${prefix}:*`);
           if (keys.length) await redis.del(...keys);
@@ -166,7 +192,55 @@ describe('SLA scripts against the reference model', () => {
       { numRuns: RUNS },
     );
   });
+
+  it(
+    'every random history started on the previous layout and migrated halfway ends the same',
+    { timeout },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          history,
+          fc.double({ min: 0, max: 1, noNaN: true }),
+          fc.boolean(),
+          fc.boolean(),
+          async ([specs, ops, batched], at, interrupted, nearFar) => {
+            cases++;
+            const prefix = `test:model:${randomBytes(4).toString('hex')}`;
+            try {
+              await runHistory(nearFar ? redisNearFar : redis, prefix, CLOCK_KEY, specs, ops, batched, {
+                at: Math.floor(at * ops.length),
+                interrupted,
+              });
+            } finally {
+              const keys = await redis.keys(`${prefix}:*`);
+              if (keys.length) await redis.del(...keys);
+            }
+          },
+        ),
+        { numRuns: Math.ceil(RUNS / 2) },
+      );
+    },
+  );
 });
+
+/** Converts half of shard 0's v1 buckets the way migrate-layout does, and stops: a crashed migration. */
+async function interruptedMigration(redis: Redis, prefix: string) {
+  const keys = new SlaKeys(prefix);
+  await redis.set(keys.layoutVersion(0), 'm');
+  const lua = loadLuaScript('migrate_step');
+  for (let bucket = 0; bucket < 512; bucket++) {
+    await redis.eval(
+      lua,
+      4,
+      `${keys.tag(0)}:r:${bucket}`,
+      keys.due(0),
+      keys.late(0),
+      keys.lease(0),
+      keys.recordPrefix(0),
+      RECORD_BUCKETS,
+    );
+  }
+}
 
 async function runHistory(
   redis: Redis,
@@ -175,8 +249,17 @@ async function runHistory(
   specs: CommentSpec[],
   ops: Op[],
   batched: boolean,
+  migrate?: { at: number; interrupted: boolean },
 ) {
-  const store = new SlaStore(redis, { prefix, shards: SHARDS, retentionMs: RETENTION_MS });
+  const current = new SlaStore(redis, { prefix, shards: SHARDS, retentionMs: RETENTION_MS });
+  let store: Pick<SlaStore, 'apply' | 'claimDueMany' | 'ackAlerts'> = migrate
+    ? new SlaStoreV1(redis, {
+        prefix,
+        shards: SHARDS,
+        retentionMs: RETENTION_MS,
+        transform: clocked(clockKey),
+      })
+    : current;
   const model = new SlaModel();
   let now = T0;
   await redis.set(clockKey, now);
@@ -259,7 +342,7 @@ async function runHistory(
     await flush();
     const counters = new Map<string, number>();
     for (let shard = 0; shard < SHARDS; shard++) {
-      for (const [field, value] of Object.entries(await redis.hgetall(store.keys.counters(shard)))) {
+      for (const [field, value] of Object.entries(await readCounterHash(redis, current.keys, shard))) {
         if (Number(value) !== 0) counters.set(field, (counters.get(field) ?? 0) + Number(value));
       }
     }
@@ -269,24 +352,49 @@ async function runHistory(
     );
     // The `overdue` gauge counts the late wheels' members: they must be the model's late comments.
     const late: string[] = [];
-    for (let shard = 0; shard < SHARDS; shard++) {
-      const index = store.keys.late(shard);
-      for (const slot of await redis.zrange(index, 0, -1))
-        late.push(...(await redis.zrange(`${index}:${slot}`, 0, -1)));
-    }
+    for (let shard = 0; shard < SHARDS; shard++)
+      late.push(...(await wheelMembers(redis, current.keys.late(shard))));
     const modelLate = [...model.open].filter(([, rec]) => rec.late).map(([key]) => key);
     expect(late.sort(), `${label}: late wheels`).toEqual(modelLate.sort());
+    // The due wheels (and `soon`) hold exactly the open comments with an alert to come that no sweeper
+    // holds: a close removes its member from the slot its record names, or from `soon`.
+    const scheduled: string[] = [];
+    for (let shard = 0; shard < SHARDS; shard++) {
+      scheduled.push(...(await wheelMembers(redis, current.keys.due(shard), current.keys.soon(shard))));
+    }
+    const modelScheduled = [...model.open]
+      .filter(([, rec]) => rec.kind !== null && rec.leaseUntil === null)
+      .map(([key]) => key);
+    expect(scheduled.sort(), `${label}: due wheels`).toEqual(modelScheduled.sort());
     for (let i = 0; i < specs.length; i++) {
       const key = keyOf(i);
       const shard = shardOf(key, SHARDS);
-      const marker = markerOf(await redis.get(store.keys.finished(shard, key)));
+      const marker = markerOf(await redis.get(current.keys.finished(shard, key)));
       expect(marker, `${label}: marker of ${key}`).toEqual(model.markers.get(key) ?? null);
-      const open = (await redis.hexists(store.keys.record(shard, key), `${key}0`)) === 1;
+      const open = (await redis.hexists(current.keys.record(shard, key), key)) === 1;
       expect(open, `${label}: open record of ${key}`).toBe(model.open.has(key));
     }
   };
 
-  for (const o of ops) {
+  const upgrade = async () => {
+    await flush();
+    if (migrate?.interrupted) await interruptedMigration(redis, prefix);
+    const report = await migrateLayout(redis, { prefix, shards: SHARDS });
+    expect(report.migrated + report.alreadyDone).toBe(SHARDS);
+    const keys = new SlaKeys(prefix);
+    for (let shard = 0; shard < SHARDS; shard++) {
+      expect(await redis.get(keys.layoutVersion(shard))).toBe(LAYOUT_VERSION);
+      expect(await redis.keys(`${keys.tag(shard)}:r:*`)).toEqual([]);
+      expect(await redis.exists(`${keys.tag(shard)}:due`, `${keys.tag(shard)}:late`)).toBe(0);
+    }
+    // Run again: nothing left to do, nothing changes.
+    expect((await migrateLayout(redis, { prefix, shards: SHARDS })).alreadyDone).toBe(SHARDS);
+    store = current;
+    await compare('right after the migration');
+  };
+
+  for (const [index, o] of ops.entries()) {
+    if (migrate && index === migrate.at) await upgrade();
     switch (o.t) {
       case 'comment':
         await apply(
@@ -324,6 +432,7 @@ async function runHistory(
       }
     }
   }
+  if (migrate && migrate.at >= ops.length) await upgrade();
   await compare('after the history');
   // Drain: a week later every alert left (leases expired included) is published and acked.
   now += 7 * 86_400_000;

@@ -11,6 +11,8 @@ import { SlaStore } from '../../../../services/adapters/redis/store/sla-store.js
 import type { OpenSlaCommand, SlaCommand } from '../../../../services/core/sla/commands.js';
 import { shardOf } from '../../../../services/core/sla/shard.js';
 import { isolatedStack } from '../../../support/fixture.js';
+import { wheelMembers } from './helpers.js';
+import { readCounterHash } from '../../../../services/adapters/redis/reader/sla-reader.js';
 
 const SHARDS = 4;
 const HOUR = 3_600_000;
@@ -51,7 +53,7 @@ const dimOf = (c: OpenSlaCommand) => `${c.region}|${c.category}|${c.priority}`;
 async function gauges(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (let shard = 0; shard < SHARDS; shard++) {
-    for (const [field, value] of Object.entries(await redis.hgetall(store.keys.counters(shard)))) {
+    for (const [field, value] of Object.entries(await readCounterHash(redis, store.keys, shard))) {
       if (!field.startsWith('overdue|')) continue;
       const dim = field.slice('overdue|'.length);
       out[dim] = (out[dim] ?? 0) + Number(value);
@@ -64,20 +66,17 @@ async function gauges(): Promise<Record<string, number>> {
 async function lateMembership(byKey: Map<string, OpenSlaCommand>): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (let shard = 0; shard < SHARDS; shard++) {
-    const index = store.keys.late(shard);
-    for (const slot of await redis.zrange(index, 0, -1)) {
-      for (const member of await redis.zrange(`${index}:${slot}`, 0, -1)) {
-        const c = byKey.get(member);
-        if (!c) throw new Error(`unknown member ${member} in the late wheel`);
-        out[dimOf(c)] = (out[dimOf(c)] ?? 0) + 1;
-      }
+    for (const member of await wheelMembers(redis, store.keys.late(shard))) {
+      const c = byKey.get(member);
+      if (!c) throw new Error(`unknown member ${member} in the late wheel`);
+      out[dimOf(c)] = (out[dimOf(c)] ?? 0) + 1;
     }
   }
   return out;
 }
 
 async function allCounters(): Promise<Record<string, string>[]> {
-  return Promise.all(Array.from({ length: SHARDS }, (_, s) => redis.hgetall(store.keys.counters(s))));
+  return Promise.all(Array.from({ length: SHARDS }, (_, s) => readCounterHash(redis, store.keys, s)));
 }
 
 async function claimAll(leaseMs: number) {

@@ -145,10 +145,10 @@ describe('the open record on the real scripts, at the limits the config admits',
     expect(await redis.hlen(store.keys.record(open.shard, open.commentKey))).toBe(0);
   });
 
-  it('holds a record of exactly the capacity and no byte more (what RECORD_CAPACITY_BYTES says of record.lua)', async () => {
+  it('holds a record of the capacity whole in one field, and a larger one too (no chunk limit in layout v2)', async () => {
     const now = await serverNow(redis);
-    // Due already, so the record opens as `B0` SEP <due delta> SEP body; no escalation, so the claim
-    // rewrites it shorter.
+    // Due already, so the record opens as `B0` SEP <due delta> SEP <due slot 0> SEP <no late slot> SEP
+    // body; no escalation.
     const due = {
       postedAt: now - 120_000,
       warnAt: now - 90_000,
@@ -157,17 +157,21 @@ describe('the open record on the real scripts, at the limits the config admits',
     };
     const base = openCommand(now, SHARDS, { ...due, region: '' });
     const sizeOf = (c: OpenSlaCommand) =>
-      2 + 1 + (60_000).toString(36).length + 1 + encodeRecordBody(c).length;
+      2 + 1 + (60_000).toString(36).length + 1 + 1 + 1 + 1 + encodeRecordBody(c).length;
     const fits = openCommand(now, SHARDS, {
       ...due,
       region: 'r'.repeat(RECORD_CAPACITY_BYTES - sizeOf(base)),
     });
     expect(sizeOf(fits)).toBe(RECORD_CAPACITY_BYTES);
     expect(await store.apply([fits])).toEqual(['OPENED']);
+    const bucket = store.keys.record(fits.shard, fits.commentKey);
+    expect((await redis.hgetBuffer(bucket, fits.commentKey))?.length).toBe(RECORD_CAPACITY_BYTES);
     expect((await claimAll()).map((a) => a.region)).toEqual([fits.region]);
 
-    const over = openCommand(now, SHARDS, { ...due, region: `${fits.region}r` });
-    // One byte more needs chunk 208, whose name `char(48 + 208)` Lua cannot make.
-    await expect(store.apply([over])).rejects.toThrow(/bad argument #1 to 'char'/);
+    // The capacity is kept from layout v1 (its 208 chunks) so that configs keep their meaning; one
+    // field holds a larger record just as well.
+    const over = openCommand(now, SHARDS, { ...due, region: `${fits.region}${'r'.repeat(1000)}` });
+    expect(await store.apply([over])).toEqual(['OPENED']);
+    expect((await claimAll()).map((a) => a.region)).toEqual([over.region]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { SlaStore } from '../../../../services/adapters/redis/store/sla-store.js';
-import { SlaReader } from '../../../../services/adapters/redis/reader/sla-reader.js';
+import { SlaReader, readCounterHash } from '../../../../services/adapters/redis/reader/sla-reader.js';
 import { planSla } from '../../../../services/core/sla/plan.js';
 import { parsePolicyConfig } from '../../../../services/core/sla/policy.js';
 import type { SlaCommand } from '../../../../services/core/sla/commands.js';
@@ -102,8 +102,11 @@ function mixedStream(now: number) {
 async function snapshot() {
   const shards = await Promise.all(
     Array.from({ length: SHARDS }, async (_, s) => ({
-      cnt: await redis.hgetall(store.keys.counters(s)),
+      cnt: await readCounterHash(redis, store.keys, s),
       daily: await redis.hgetall(store.keys.daily(s)),
+      today: (
+        await redis.getBuffer(store.keys.dayBits(s, Math.floor((await serverNow(redis)) / 86_400_000)))
+      )?.toString('hex'),
     })),
   );
   const deadlines = await reader.deadlines({ limit: 1000, horizonMs: 86_400_000 });

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECORD_BUCKETS, recordBucketOf } from '../../../../services/adapters/redis/keys.js';
 import { isolatedStack } from '../../../support/fixture.js';
-import { answerOf, cancelOf, openCommand, serverNow } from './helpers.js';
+import { REQUIRED_LISTPACK_VALUE } from '../../../../services/adapters/redis/redis-settings.js';
+import { answerOf, cancelOf, openCommand, serverNow, wheelMembers, wheelSlots } from './helpers.js';
 
 const SHARDS = 2;
 let redis: Redis;
@@ -39,15 +40,19 @@ describe('the timing wheel on real Redis', () => {
 
     // Every slot of the minute stays small enough for a listpack.
     for (let shard = 0; shard < SHARDS; shard++) {
-      const slots = await redis.zrange(store.keys.due(shard), 0, -1);
+      const slots = await wheelSlots(redis, store.keys.due(shard));
       expect(slots.length).toBeGreaterThan(2);
-      for (const slot of slots) {
-        const key = `${store.keys.due(shard)}:${slot}`;
+      for (const key of slots) {
         expect(await redis.zcard(key)).toBeLessThanOrEqual(120);
         expect(await redis.object('ENCODING', key)).toBe('listpack');
       }
-      for (const bucket of await redis.keys(`${store.keys.recordPrefix(shard)}*`)) {
-        expect(await redis.object('ENCODING', bucket)).toBe('listpack');
+      // Record buckets are listpacks where the server has the setting the roles check at start (a
+      // shared test Redis may not: the fixture accepts that, and its buckets are hash tables).
+      const [, listpackValue] = (await redis.config('GET', 'hash-max-listpack-value')) as [string, string];
+      if (Number(listpackValue) >= REQUIRED_LISTPACK_VALUE) {
+        for (const bucket of await redis.keys(`${store.keys.recordPrefix(shard)}*`)) {
+          expect(await redis.object('ENCODING', bucket)).toBe('listpack');
+        }
       }
     }
 
@@ -72,7 +77,8 @@ describe('the timing wheel on real Redis', () => {
         .sort(),
     );
     for (let shard = 0; shard < SHARDS; shard++) {
-      expect(await redis.zcard(store.keys.due(shard))).toBe(0);
+      expect(await wheelMembers(redis, store.keys.due(shard), store.keys.soon(shard))).toEqual([]);
+      expect(await redis.exists(`${store.keys.due(shard)}x`, `${store.keys.due(shard)}n`)).toBe(0);
     }
     const late = await reader.deadlines({ limit: 1000 });
     expect(late.overdue).toHaveLength(400);

@@ -5,6 +5,7 @@ import { loadConfig } from '../../../../services/runtime/config/load.js';
 import { startApp, type RunningApp } from '../../../../services/runtime/app.js';
 import { createPlainProducer } from '../../../../services/adapters/kafka/producer.js';
 import { SlaKeys } from '../../../../services/adapters/redis/keys.js';
+import { readCounterHash } from '../../../../services/adapters/redis/reader/sla-reader.js';
 import {
   decodeClassifiedComment,
   encodeCommentEvent,
@@ -115,7 +116,10 @@ describe('hostile string fields on the real broker and Redis (issue #13)', () =>
     const keys = new SlaKeys(stack.env.OTKLIK_KEY_PREFIX as string);
     const fields: string[] = [];
     for (let shard = 0; shard < Number(stack.env.OTKLIK_SHARDS); shard++) {
-      fields.push(...(await redis.hkeys(keys.counters(shard))), ...(await redis.hkeys(keys.daily(shard))));
+      fields.push(
+        ...Object.keys(await readCounterHash(redis, keys, shard)),
+        ...(await redis.hkeys(keys.daily(shard))),
+      );
     }
     const counters = fields.filter((f) => !f.startsWith('rt'));
     expect(counters.length).toBeGreaterThan(0);

@@ -26,6 +26,8 @@ describe('short chaos run', () => {
       cluster: false,
       seed: 11,
       settleTimeoutMs: 240_000,
+      // Killed workers' partitions move after 10 s instead of 30: more rebalances, a shorter run.
+      sessionTimeoutMs: 10_000,
       log: () => undefined,
     });
     expect(report.checks, report.table).toEqual({

@@ -132,6 +132,67 @@ describe('evaluate command', () => {
   }, 60_000);
 });
 
+describe('evaluate: de-obfuscation and learning curve', () => {
+  const toxicityFile = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'otklik-eval-'));
+    const file = join(dir, 'toxicity.jsonl');
+    const rows = [
+      { text: 'ты д е б и л', label: 'toxic' },
+      { text: 'Спасибо за помощь', label: 'non_toxic' },
+      { text: 'вы там все cyka', label: 'toxic' },
+      { text: 'Когда починят лифт?', label: 'non_toxic' },
+      { text: 'ты м_р_а_з_ь', label: 'toxic' },
+      { text: 'Хорошая погода сегодня', label: 'non_toxic' },
+      { text: 'Я тебя урою', label: 'toxic' },
+      { text: 'Во дворе сломали качели', label: 'non_toxic' },
+    ];
+    writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n'));
+    return file;
+  };
+
+  it('prints toxicity with and without the de-obfuscation layer', () => {
+    const r = run('services/apps/classifier/evaluate.ts', [
+      toxicityFile(),
+      '--deobfuscation',
+      'compare',
+      '--json',
+    ]);
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stdout.trimEnd().split('\n').pop() ?? '{}') as Record<
+      string,
+      { recall: number; withoutDeobfuscation: { recall: number } }
+    >;
+    const s = summary['toxicity.jsonl'];
+    expect(s?.recall).toBe(1);
+    expect(s?.withoutDeobfuscation.recall).toBeLessThan(1);
+  }, 60_000);
+
+  it('fits the settings on 25, 50 and 100 % of each half and scores the other half', () => {
+    const r = run('services/apps/classifier/evaluate.ts', [toxicityFile(), '--learning-curve', '--json']);
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stdout.trimEnd().split('\n').pop() ?? '{}') as Record<
+      string,
+      { learningCurve: { points: Array<{ fittedOn: string; fraction: number; heldOut: number }> } }
+    >;
+    const points = summary['toxicity.jsonl']?.learningCurve.points ?? [];
+    expect(points.map((p) => `${p.fittedOn} ${p.fraction}`)).toEqual([
+      'even 0.25',
+      'even 0.5',
+      'even 1',
+      'odd 0.25',
+      'odd 0.5',
+      'odd 1',
+    ]);
+    for (const p of points) expect(p.heldOut).toBeGreaterThanOrEqual(0);
+  }, 60_000);
+
+  it('refuses an unknown option', () => {
+    const r = run('services/apps/classifier/evaluate.ts', [toxicityFile(), '--bogus']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('EVALUATE_BAD_ARGS');
+  }, 60_000);
+});
+
 describe('metrics', () => {
   it('computes macro-F1 over the union of gold and predicted labels, like scikit-learn', () => {
     const r = report(['a', 'a', 'b', 'b'], ['a', 'b', 'b', 'c']);

@@ -15,8 +15,9 @@ import { stepsOf } from '../../../../services/core/classifier/work.js';
  */
 const UNLIMITED = 1 << 30;
 const KINDS = Object.keys(ADVERSARIAL_KINDS) as AdversarialKind[];
-// Steps per byte of text; the heaviest kind (phone numbers) takes about 12.
-const MAX_STEPS_PER_BYTE = 16;
+// Steps per byte of text; the heaviest kinds take about 12 (phone numbers) and 20 (distinct disguised
+// Latin words, each a search of its readings in the de-obfuscation layer).
+const MAX_STEPS_PER_BYTE = 24;
 
 function stepsFor(text: string, maxTextBytes = UNLIMITED): number {
   return stepsOf(() => classify({ text, maxTextBytes }));

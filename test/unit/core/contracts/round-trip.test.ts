@@ -61,7 +61,8 @@ describe('round trip of every schema in the wire format', () => {
   });
 
   it('random values of every schema survive encode and decode', () => {
-    const codecs: SubjectCodec<unknown>[] = Object.values(defaultCodecs());
+    const { commentEvent, classifiedComment, slaAlert } = defaultCodecs();
+    const codecs = [commentEvent, classifiedComment, slaAlert] as SubjectCodec<unknown>[];
     for (const codec of codecs) {
       for (let i = 0; i < 200; i++) {
         const value: unknown = codec.current.type.random();

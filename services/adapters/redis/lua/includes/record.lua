@@ -1,9 +1,7 @@
--- An open comment's record: one packed string per comment, split into chunks of at most 64 bytes kept as
--- fields of a per-shard bucket hash (`<tag>:r:<bucket>`), so buckets stay listpack-encoded
--- (hash-max-listpack-value 64). Chunk i of `member` is the field `member .. char(48 + i)`; chunk 0
--- starts with the chunk count in base 36 and a ':'. Layout: services/adapters/redis/lua/_README.md.
-local CHUNK_BYTES = 64
-local FIRST_CHUNK_BYTES = 62
+-- An open comment's record: one packed string per comment, kept whole as ONE field (member -> record) of
+-- a per-shard bucket hash (`<tag>:o:<bucket>`, 4,096 buckets per shard). Buckets stay listpack-encoded
+-- while every value fits hash-max-listpack-value, which layout v2 needs at 256 (checked at start:
+-- services/adapters/redis/redis-settings.ts). Layout: services/adapters/redis/lua/_README.md.
 local SEP = '\31'
 
 local DIGITS36 = '0123456789abcdefghijklmnopqrstuvwxyz'
@@ -41,16 +39,24 @@ local PRIORITY_NAMES = { c = 'critical', h = 'high', n = 'normal', l = 'low' }
 local KIND_NAMES = { W = 'WARNING', B = 'BREACH', E = 'ESCALATION' }
 local function decode_enum(names, code) return names[code] or code end
 
--- The record is `<kind><level>` SEP `next_at - posted_at` SEP body; the body (posted_at onwards) is
--- packed by services/adapters/redis/record/record.ts and only ever copied here. kind nil: no alert left.
-local function pack_head(kind, level, next_at, posted_at)
-  if not kind then return '-' .. SEP .. SEP end
-  return KIND_CODES[kind] .. to36(level) .. SEP .. to36(next_at - posted_at) .. SEP
+-- The record is `<kind><level>` SEP `next_at - posted_at` SEP `due slot` SEP `late slot` SEP body; the
+-- body (posted_at onwards) is packed by services/adapters/redis/record/record.ts and only ever copied
+-- here. kind nil: no alert left. The slot numbers (decimal) say which counted slot of its minute holds the member
+-- in the due wheel (next_at) and the late wheel (due_at), '' when it is in none (includes/wheel.lua), so
+-- a close removes it with one ZREM instead of looking for it.
+-- Slot numbers are decimal ('' = none): small, and formatted far cheaper than base 36 in Lua.
+local function slot_text(n) if n then return string.format('%d', n) end return '' end
+local function slot_of(s) if s == '' then return nil end return tonumber(s) end
+local function pack_head(kind, level, next_at, posted_at, due_slot, late_slot)
+  local tail = SEP .. slot_text(due_slot) .. SEP .. slot_text(late_slot) .. SEP
+  if not kind then return '-' .. SEP .. tail end
+  return KIND_CODES[kind] .. to36(level) .. SEP .. to36(next_at - posted_at) .. tail
 end
 
--- rec: kind, level, next_at, posted_at, due_at, body (as stored) and what unpack_record adds.
+-- rec: kind, level, next_at, posted_at, due_at, due_slot, late_slot, body (as stored) and what
+-- unpack_record adds.
 local function pack_record(rec)
-  return pack_head(rec.kind, rec.level, rec.next_at, rec.posted_at) .. rec.body
+  return pack_head(rec.kind, rec.level, rec.next_at, rec.posted_at, rec.due_slot, rec.late_slot) .. rec.body
 end
 
 -- Splits the first `count` fields off `s`; the rest (the tail, which may hold anything) is the last.
@@ -69,12 +75,13 @@ local function split_fields(s, count)
   return f
 end
 
--- The scheduling part only (first four fields), which always sits in chunk 0.
-local function unpack_head(s)
-  local f = split_fields(s, 4)
+-- Number of head fields before the body (kind+level, next_at, due slot, late slot).
+local HEAD_FIELDS = 4
+
+local function head_of(f)
   local head = f[1]
-  local rec = { posted_at = from36(f[3]) }
-  rec.due_at = rec.posted_at + from36(f[4])
+  local rec = { posted_at = from36(f[5]), due_slot = slot_of(f[3]), late_slot = slot_of(f[4]) }
+  rec.due_at = rec.posted_at + from36(f[6])
   if head ~= '-' then
     rec.kind = KIND_NAMES[string.sub(head, 1, 1)]
     rec.level = from36(string.sub(head, 2))
@@ -83,18 +90,23 @@ local function unpack_head(s)
   return rec
 end
 
+-- The scheduling part only (head, posted_at, due_at).
+local function unpack_head(s)
+  return head_of(split_fields(s, 6))
+end
+
 -- Adds interval, max_level, region, category, priority, body and tail (opaque: municipality, thread,
 -- page, url, excerpt for TypeScript to decode).
 local function unpack_record(s)
-  local f = split_fields(s, 9)
-  local rec = unpack_head(s)
-  rec.body = string.sub(s, #f[1] + #f[2] + 3)
-  rec.interval = from36(f[5])
-  rec.max_level = from36(f[6])
-  rec.region = f[7]
-  rec.category = decode_enum(CATEGORY_NAMES, f[8])
-  rec.priority = decode_enum(PRIORITY_NAMES, f[9])
-  rec.tail = f[10] or ''
+  local f = split_fields(s, 11)
+  local rec = head_of(f)
+  rec.body = string.sub(s, #f[1] + #f[2] + #f[3] + #f[4] + HEAD_FIELDS + 1)
+  rec.interval = from36(f[7])
+  rec.max_level = from36(f[8])
+  rec.region = f[9]
+  rec.category = decode_enum(CATEGORY_NAMES, f[10])
+  rec.priority = decode_enum(PRIORITY_NAMES, f[11])
+  rec.tail = f[12] or ''
   return rec
 end
 
@@ -106,14 +118,9 @@ local function record_row(member, rec)
     rec.level or 0, rec.tail }
 end
 
-local CHUNK_SUFFIX = { [0] = '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' }
-local function chunk_field(member, i) return member .. (CHUNK_SUFFIX[i] or string.char(48 + i)) end
--- Chunk 0's prefix: the chunk count in base 36 and ':'.
-local CHUNK_COUNT = { '1:', '2:', '3:', '4:', '5:', '6:', '7:', '8:', '9:' }
-
 -- The bucket hash of `member` among `buckets` (a power of two up to 65536): bits 16-31 of the 32-bit
--- FNV-1a of its bytes; recordBucketOf in keys.ts computes the same. 0x01000193 = 2^24 + 403, and every
--- step stays exact in a double.
+-- FNV-1a of its bytes; recordBucketOf in keys.ts computes the same (and the client sends it: hashing
+-- here costs microseconds per member). 0x01000193 = 2^24 + 403, and every step stays exact in a double.
 local function bucket_of(member, buckets)
   local h = bit.tobit(0x811c9dc5)
   for i = 1, #member do
@@ -123,55 +130,28 @@ local function bucket_of(member, buckets)
   return bit.rshift(h, 16) % buckets
 end
 
--- Writes the packed record; `old_count` (chunks of the previous version) lets a shorter one drop the rest.
--- With `only_new`, writes nothing and returns nil when the member already has a record.
-local function record_put(bucket, member, s, old_count, only_new)
-  local n = 1 + math.ceil(math.max(0, #s - FIRST_CHUNK_BYTES) / CHUNK_BYTES)
-  local first = (CHUNK_COUNT[n] or (to36(n) .. ':')) .. string.sub(s, 1, FIRST_CHUNK_BYTES)
-  local args = {}
-  for i = 1, n - 1 do
-    local from = FIRST_CHUNK_BYTES + (i - 1) * CHUNK_BYTES + 1
-    args[#args + 1] = chunk_field(member, i)
-    args[#args + 1] = string.sub(s, from, from + CHUNK_BYTES - 1)
-  end
+-- Writes the packed record (one HSET). With `only_new`, writes nothing and returns nil when the member
+-- already has a record (HSETNX: it also tells a duplicate open).
+local function record_put(bucket, member, s, only_new)
   if only_new then
-    if redis.call('HSETNX', bucket, chunk_field(member, 0), first) == 0 then return nil end
-  else
-    args[#args + 1] = chunk_field(member, 0)
-    args[#args + 1] = first
+    if redis.call('HSETNX', bucket, member, s) == 0 then return nil end
+    return true
   end
-  if #args > 0 then redis.call('HSET', bucket, unpack(args)) end
-  if old_count and old_count > n then
-    local stale = {}
-    for i = n, old_count - 1 do stale[#stale + 1] = chunk_field(member, i) end
-    redis.call('HDEL', bucket, unpack(stale))
-  end
-  return n
+  redis.call('HSET', bucket, member, s)
+  return true
 end
 
--- Returns the packed record and its chunk count, or nil when the comment has no open record.
--- With `head_only`, returns chunk 0 alone (enough for unpack_head).
-local function record_get(bucket, member, head_only)
-  local first = redis.call('HGET', bucket, chunk_field(member, 0))
-  if not first then return nil end
-  local colon = string.find(first, ':', 1, true)
-  local n = tonumber(string.sub(first, 1, colon - 1), 36)
-  local parts = { string.sub(first, colon + 1) }
-  if n > 1 and not head_only then
-    local fields = {}
-    for i = 1, n - 1 do fields[i] = chunk_field(member, i) end
-    local rest = redis.call('HMGET', bucket, unpack(fields))
-    for i = 1, n - 1 do parts[i + 1] = rest[i] or '' end
-  end
-  return table.concat(parts), n
+-- Returns the packed record, or nil when the comment has no open record.
+local function record_get(bucket, member)
+  local s = redis.call('HGET', bucket, member)
+  if not s then return nil end
+  return s
 end
 
-local function record_del(bucket, member, count)
-  local fields = {}
-  for i = 0, count - 1 do fields[#fields + 1] = chunk_field(member, i) end
-  redis.call('HDEL', bucket, unpack(fields))
+local function record_del(bucket, member)
+  redis.call('HDEL', bucket, member)
 end
 
 local function record_exists(bucket, member)
-  return redis.call('HEXISTS', bucket, chunk_field(member, 0)) == 1
+  return redis.call('HEXISTS', bucket, member) == 1
 end

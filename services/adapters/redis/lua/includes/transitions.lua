@@ -1,7 +1,7 @@
 -- The comment transitions of the SLA state machine, one function each; apply_batch.lua runs them one
 -- after another. Each is idempotent: applied twice, the second time changes nothing and says
 -- 'DUPLICATE'. Every function gets the comment's record bucket and finished-marker keys (derived by
--- the caller inside the shard's hash tag) and the shard's keys `k`: due, late, lease, cnt, daily.
+-- the caller inside the shard's hash tag) and the shard's keys `k`: due, late (wheel base keys), soon, lease, cnt, daily.
 -- Needs clock, counters, record and wheel. A comment with an open record has no finished marker.
 
 -- Finished markers, read for a whole batch with one MGET (prefetch_markers) and kept here as the
@@ -60,16 +60,19 @@ local function open_sla(k, bucket, finished_key, member, dim, warn_at, warn_at_s
     count_answer(k.cnt, k.daily, dim, priority_of(dim), posted_at, due_at, answered_at)
     return 'ANSWERED_BEFORE'
   end
-  -- No marker: the comment is new unless its record exists (HSETNX of chunk 0 says which).
-  -- A comment that arrives already overdue gets its BREACH at once; a stale WARNING is skipped.
-  local record, next_at, next_at_s
+  -- No marker: the comment is new unless its record exists (HSETNX says which). The record's head names
+  -- the due-wheel slot the add below takes. A comment that arrives already overdue gets its BREACH at
+  -- once; a stale WARNING is skipped.
+  local kind, next36, next_at, next_at_s
   if now < due_at and warn_at < due_at then
-    record, next_at, next_at_s = 'W0' .. SEP .. warn36 .. SEP .. body, warn_at, warn_at_s
+    kind, next36, next_at, next_at_s = 'W0', warn36, warn_at, warn_at_s
   else
-    record, next_at, next_at_s = 'B0' .. SEP .. due36 .. SEP .. body, due_at, due_at_s
+    kind, next36, next_at, next_at_s = 'B0', due36, due_at, due_at_s
   end
-  if not record_put(bucket, member, record, nil, true) then return 'DUPLICATE' end
-  wheel_add(k.due, member, next_at, false, next_at_s)
+  local slot = wheel_peek(k.due, next_at, now)
+  local record = kind .. SEP .. next36 .. SEP .. slot_text(slot) .. SEP .. SEP .. body
+  if not record_put(bucket, member, record, true) then return 'DUPLICATE' end
+  wheel_add(k.due, member, next_at, next_at_s, now)
   bump(k.cnt, k.daily, 'opened', dim, 1, true)
   bump(k.cnt, k.daily, 'open', dim, 1, false)
   return 'OPENED'
@@ -77,14 +80,16 @@ end
 
 -- Removes an open comment's record and schedule; returns it unpacked, or nil when there is none.
 local function close_open(k, bucket, member)
-  local packed, chunks = record_get(bucket, member)
+  local packed = record_get(bucket, member)
   if not packed then return nil end
   local rec = unpack_record(packed)
-  record_del(bucket, member, chunks)
-  if rec.kind then wheel_rem(k.due, member, rec.next_at) end
+  record_del(bucket, member)
+  if rec.kind and rec.due_slot then wheel_rem(k.due, member, rec.next_at, rec.due_slot, k.soon) end
   rec.dim = rec.region .. '|' .. rec.category .. '|' .. rec.priority
   -- The `overdue` gauge counts the late wheel's members: it falls exactly when one leaves.
-  if wheel_rem(k.late, member, rec.due_at) then bump(k.cnt, k.daily, 'overdue', rec.dim, -1, false) end
+  if rec.late_slot and wheel_rem(k.late, member, rec.due_at, rec.late_slot, nil, true) then
+    bump(k.cnt, k.daily, 'overdue', rec.dim, -1, false)
+  end
   redis.call('ZREM', k.lease, member)
   bump(k.cnt, k.daily, 'open', rec.dim, -1, false)
   return rec

@@ -1,147 +1,269 @@
--- A timing wheel: the members of one minute of score live in small sorted sets (`<index>:<minute in
--- base 36>`, then `<minute>.1`, `<minute>.2`, ... once one holds WHEEL_SLOT_MAX), so each stays
--- listpack-encoded (zset-max-listpack-entries 128); the index sorted set maps slot id -> minute start.
--- Needs to36 from the record include.
+-- A timing wheel of counted slots (layout v2). A wheel is named by its base key W (`<tag>:d` due,
+-- `<tag>:l` late) and is cut into windows: a minute, or for a due-wheel add at least WHEEL_FAR_MS ahead
+-- of now an hour (a coarse window: an open far ahead shares its window with many others of the same
+-- call, so its add costs a fraction of a Redis call). A wheel holds:
+--   W .. 'x'                      index zset: window id -> the time its window moves into `soon`
+--                                 (start - WHEEL_LOOKAHEAD_MS for a minute, - WHEEL_HOUR_LOOKAHEAD_MS for
+--                                 an hour), one entry per window in use
+--   W .. 'n'                      hash: window id -> adds counted in that window (never goes down)
+--   W .. ':' .. id .. '.' .. n    slot zsets: member -> exact score, at most WHEEL_SLOT_MAX members each
+-- where id is the minute number (score / 60,000) or 'h' and the hour number, and n the slot number,
+-- decimal. The k-th add to a window (k from 0) goes to slot floor(k / WHEEL_SLOT_MAX), so an add never
+-- looks a slot up, every slot stays a listpack (zset-max-listpack-entries 128), and the slot goes into
+-- the record's head (an hour window's slot n as -(n + 1)): a close removes the member with one ZREM on
+-- its slot. A slot emptied by removals disappears by itself.
+-- Adds of one script call are gathered per slot and per window and written by `flush_wheels` (one
+-- ZADD per slot touched, one HINCRBY per distinct window: a window's count is read with the HINCRBY
+-- that reserves the call's adds when the caller knows them in advance, `wheel_reserve`, else with one
+-- HGET at its first add); removals see them.
+-- The due wheel's windows move, whole and in time order, into the exact `soon` zset (`wheel_move`,
+-- claim_due.lua) when their time in the index comes.
 local WHEEL_SLOT_MS = 60000
+local WHEEL_HOUR_MS = 3600000
+local WHEEL_FAR_MS = 7200000
+local WHEEL_LOOKAHEAD_MS = 60000
+local WHEEL_HOUR_LOOKAHEAD_MS = 600000
 local WHEEL_SLOT_MAX = 120
 
-local function wheel_minute_start(score) return math.floor(score / WHEEL_SLOT_MS) * WHEEL_SLOT_MS end
--- A minute start as Redis reads it: '%d' formats an integer far cheaper than the '%.17g' that
--- redis.call applies to a Lua number.
+-- A number as Redis reads it: '%d' formats an integer far cheaper than the '%.17g' that redis.call
+-- applies to a Lua number.
 local function int_text(n) return string.format('%d', n) end
 
--- What this call learned of a minute's slots (index -> start -> { ids = slot ids, cards = id -> size }),
--- so a batch that schedules many comments in the same minute looks its slots up once. Any removal from
--- the minute forgets it (a slot may have emptied and left the index).
-local wheel_minutes = {}
+-- What this call knows of a wheel's windows: wheel_windows[W][window number] = { id, hour, move_s, base = adds counted
+-- in Redis before this call, added = adds of this call, counted = adds of this call already counted in
+-- Redis (reserved), reserve = adds announced by wheel_reserve }; wheel_slots[slot key] = { list =
+-- {score, member, ...}, at = member -> position in list (false once removed again) }.
+local wheel_windows, wheel_order, wheel_slots, wheel_slot_order = {}, {}, {}, {}
 
--- `maybe_present`: the member may already be in this minute (a BREACH claimed again after its lease
--- expired); then only its score is updated. `score_s`: the score as a string when the caller has it (a
--- number passed to redis.call is formatted with printf). Returns true when the member was added, false
--- when it was there already (the late wheel's `overdue` gauge counts additions).
-local function wheel_add(index, member, score, maybe_present, score_s)
-  local start = wheel_minute_start(score)
-  if maybe_present then
-    for _, id in ipairs(redis.call('ZRANGEBYSCORE', index, start, start)) do
-      if redis.call('ZSCORE', index .. ':' .. id, member) then
-        redis.call('ZADD', index .. ':' .. id, score, member)
-        return false
-      end
-    end
-  end
-  local minutes = wheel_minutes[index]
-  if not minutes then
-    minutes = {}
-    wheel_minutes[index] = minutes
-  end
-  local minute = minutes[start]
-  if not minute then
-    local start_s = int_text(start)
-    minute = { ids = redis.call('ZRANGEBYSCORE', index, start_s, start_s), cards = {}, start_s = start_s }
-    minutes[start] = minute
-  end
-  local ids, cards = minute.ids, minute.cards
-  -- The newest slots are the likeliest to have room: look from the end.
-  for i = #ids, 1, -1 do
-    local id = ids[i]
-    local card = cards[id] or redis.call('ZCARD', index .. ':' .. id)
-    cards[id] = card
-    if card < WHEEL_SLOT_MAX then
-      local added = redis.call('ZADD', index .. ':' .. id, score_s or score, member)
-      cards[id] = card + added
-      return added == 1
-    end
-  end
-  local base = to36(start / WHEEL_SLOT_MS)
-  local taken = {}
-  for _, id in ipairs(ids) do taken[id] = true end
-  local id, n = base, 0
-  while taken[id] do
-    n = n + 1
-    id = base .. '.' .. to36(n)
-  end
-  redis.call('ZADD', index .. ':' .. id, score_s or score, member)
-  redis.call('ZADD', index, minute.start_s, id)
-  ids[#ids + 1] = id
-  cards[id] = 1
-  return true
+-- The window of an add at `score`: a number naming it within the call (a minute number, or -1 - the
+-- hour number for an hour window: strings are made once per window, not per add). `now` (nil for the
+-- late wheel and the migration) allows an hour window for a score far enough ahead.
+local function wheel_window_key(score, now)
+  if now and score - now >= WHEEL_FAR_MS then return -1 - math.floor(score / WHEEL_HOUR_MS) end
+  return math.floor(score / WHEEL_SLOT_MS)
 end
 
--- Returns true when the member was there (and is removed), false when it was not.
-local function wheel_rem(index, member, score)
-  local start = wheel_minute_start(score)
-  if wheel_minutes[index] then wheel_minutes[index][start] = nil end
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', index, start, start)) do
-    local key = index .. ':' .. id
-    if redis.call('ZREM', key, member) == 1 then
-      if redis.call('EXISTS', key) == 0 then redis.call('ZREM', index, id) end
-      return true
+local function wheel_state(W, score, now)
+  local windows = wheel_windows[W]
+  if not windows then
+    windows = {}
+    wheel_windows[W] = windows
+  end
+  local key = wheel_window_key(score, now)
+  local m = windows[key]
+  if not m then
+    local id, move
+    if key < 0 then
+      id, move = 'h' .. int_text(-1 - key), (-1 - key) * WHEEL_HOUR_MS - WHEEL_HOUR_LOOKAHEAD_MS
+    else
+      id, move = int_text(key), key * WHEEL_SLOT_MS - WHEEL_LOOKAHEAD_MS
+    end
+    m = { id = id, hour = key < 0, move_s = int_text(move), added = 0, counted = 0, reserve = 0, W = W }
+    windows[key] = m
+    wheel_order[#wheel_order + 1] = m
+  end
+  return m
+end
+
+local function wheel_window(W, score, now)
+  local m = wheel_state(W, score, now)
+  if not m.base then m.base = tonumber(redis.call('HGET', W .. 'n', m.id)) or 0 end
+  return m
+end
+
+-- Announces an add at `score` that this call will (most likely) make; `wheel_count_reserved` then counts
+-- all announced adds of a window with one HINCRBY, which also reads the count before them. An announced
+-- add that does not happen (a duplicate open) leaves a hole in a slot: slots may hold fewer than
+-- WHEEL_SLOT_MAX members, nothing else.
+local function wheel_reserve(W, score, now)
+  local m = wheel_state(W, score, now)
+  m.reserve = m.reserve + 1
+end
+
+local function wheel_count_reserved()
+  for _, m in ipairs(wheel_order) do
+    if m.reserve > 0 and not m.base then
+      local total = redis.call('HINCRBY', m.W .. 'n', m.id, m.reserve)
+      m.base, m.counted = total - m.reserve, m.reserve
+      if m.base == 0 then redis.call('ZADD', m.W .. 'x', m.move_s, m.id) end
     end
   end
+end
+
+local function slot_key(W, id, n) return W .. ':' .. id .. '.' .. int_text(n) end
+
+-- The slot number as the record keeps it: an hour window's slot n as -(n + 1).
+local function slot_code(m, n) if m.hour then return -n - 1 end return n end
+
+-- The slot the next add at `score` would take, as the record keeps it (the open writes it into the
+-- record before it adds).
+local function wheel_peek(W, score, now)
+  local m = wheel_window(W, score, now)
+  return slot_code(m, math.floor((m.base + m.added) / WHEEL_SLOT_MAX))
+end
+
+-- Adds `member` at `score` (`score_s`: the score as text when the caller has it); returns its slot as
+-- the record keeps it.
+local function wheel_add(W, member, score, score_s, now)
+  local m = wheel_window(W, score, now)
+  local n = math.floor((m.base + m.added) / WHEEL_SLOT_MAX)
+  m.added = m.added + 1
+  local key = slot_key(W, m.id, n)
+  local slot = wheel_slots[key]
+  if not slot then
+    slot = { list = {}, at = {} }
+    wheel_slots[key] = slot
+    wheel_slot_order[#wheel_slot_order + 1] = key
+  end
+  local list = slot.list
+  list[#list + 1] = score_s or int_text(score)
+  list[#list + 1] = member
+  slot.at[member] = #list
+  return slot_code(m, n)
+end
+
+-- Writes this call's adds: one ZADD per slot, one HINCRBY per window (and its index entry when the
+-- window was not in use).
+local function flush_wheels()
+  for _, key in ipairs(wheel_slot_order) do
+    local slot = wheel_slots[key]
+    local list, args = slot.list, {}
+    for i = 2, #list, 2 do
+      if slot.at[list[i]] == i then
+        args[#args + 1] = list[i - 1]
+        args[#args + 1] = list[i]
+      end
+    end
+    if #args > 0 then redis.call('ZADD', key, unpack(args)) end
+  end
+  for _, m in ipairs(wheel_order) do
+    local uncounted = m.added - m.counted
+    if uncounted > 0 then
+      redis.call('HINCRBY', m.W .. 'n', m.id, uncounted)
+      if m.base + m.counted == 0 then redis.call('ZADD', m.W .. 'x', m.move_s, m.id) end
+    end
+  end
+  wheel_windows, wheel_order, wheel_slots, wheel_slot_order = {}, {}, {}, {}
+end
+
+-- The window id and slot number of a slot as the record keeps it.
+local function slot_of_code(score, code)
+  if code < 0 then return 'h' .. int_text(math.floor(score / WHEEL_HOUR_MS)), -code - 1 end
+  return int_text(math.floor(score / WHEEL_SLOT_MS)), code
+end
+
+-- Forgets a window whose slots are all gone (the late wheel, whose windows are never moved away).
+-- `key`: the window's number within the call (wheel_window_key).
+local function wheel_drop_if_empty(W, id, key)
+  local cached = wheel_windows[W] and wheel_windows[W][key]
+  if cached and (cached.added > 0 or cached.counted > 0) then return end
+  local count = tonumber(redis.call('HGET', W .. 'n', id)) or 0
+  for n = 0, math.floor((count - 1) / WHEEL_SLOT_MAX) do
+    if redis.call('EXISTS', slot_key(W, id, n)) == 1 then return end
+  end
+  redis.call('HDEL', W .. 'n', id)
+  redis.call('ZREM', W .. 'x', id)
+  if cached then wheel_windows[W][key] = nil end
+end
+
+-- Removes `member` (at `score`, in the slot the record keeps as `code`); `soon`: the zset the wheel's
+-- coming windows moved into. With `drop_empty`, a window left without members leaves the index.
+-- Returns true when it was there.
+local function wheel_rem(W, member, score, code, soon, drop_empty)
+  local id, n = slot_of_code(score, code)
+  local key = slot_key(W, id, n)
+  local slot = wheel_slots[key]
+  if slot and slot.at[member] then
+    slot.at[member] = false
+    return true
+  end
+  if redis.call('ZREM', key, member) == 1 then
+    if drop_empty and redis.call('EXISTS', key) == 0 then
+      wheel_drop_if_empty(W, id, code < 0 and -1 - math.floor(score / WHEEL_HOUR_MS) or math.floor(score / WHEEL_SLOT_MS))
+    end
+    return true
+  end
+  if soon then return redis.call('ZREM', soon, member) == 1 end
   return false
 end
 
--- Takes up to `limit` members with score <= max out of the wheel (slots in minute order) and returns
--- them; emptied slots leave the index.
-local function wheel_take(index, max_score, limit)
-  local taken, offset = {}, 0
-  while #taken < limit do
-    local ids = redis.call('ZRANGEBYSCORE', index, '-inf', max_score, 'LIMIT', offset, 8)
-    if #ids == 0 then break end
-    for _, id in ipairs(ids) do
-      if #taken >= limit then break end
-      local key = index .. ':' .. id
-      local members = redis.call('ZRANGEBYSCORE', key, '-inf', max_score, 'LIMIT', 0, limit - #taken)
-      if #members > 0 then redis.call('ZREM', key, unpack(members)) end
-      for _, member in ipairs(members) do taken[#taken + 1] = member end
-      if redis.call('EXISTS', key) == 0 then
-        redis.call('ZREM', index, id)
-      else
-        offset = offset + 1
+-- Moves whole windows whose move time is at or before `now` from the due wheel W into `soon` (member ->
+-- exact time), in move-time order, until about `budget` members moved (a window counts one more, so
+-- empty ones are bounded too). Returns `pending` (true when windows due to move are left for the next
+-- call) and the move time of the first window not moved, or nil when none is left. No member of a
+-- window not moved scores below that time.
+local function wheel_move(W, soon, now, budget)
+  while true do
+    local first = redis.call('ZRANGE', W .. 'x', 0, 0, 'WITHSCORES')
+    if not first[2] then return false, nil end
+    local move = tonumber(first[2])
+    if move > now then return false, move end
+    if budget <= 0 then return true, move end
+    local id = first[1]
+    local count = tonumber(redis.call('HGET', W .. 'n', id)) or 0
+    budget = budget - 1
+    local last = math.floor((count - 1) / WHEEL_SLOT_MAX)
+    for n = 0, last do
+      local key = slot_key(W, id, n)
+      local flat = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
+      if #flat > 0 then
+        local args = {}
+        for i = 1, #flat, 2 do
+          args[i] = flat[i + 1]
+          args[i + 1] = flat[i]
+        end
+        redis.call('ZADD', soon, unpack(args))
+        redis.call('DEL', key)
+        budget = budget - #flat / 2
       end
+      -- A window cut short keeps its index entry: its remaining slots move next time.
+      if budget <= 0 and n < last then return true, move end
     end
+    redis.call('HDEL', W .. 'n', id)
+    redis.call('ZREM', W .. 'x', id)
   end
-  return taken
 end
 
--- Visits members with score <= max, minute by minute (in score order within a slot), until `cap`
--- members were visited; the minute in progress is always finished. Read-only: `visit(member, score)`.
--- Returns how many were visited.
-local function wheel_scan(index, max_score, cap, visit)
-  local seen, offset, minute = 0, 0, nil
+-- Visits members with score <= max: first `soon` (when given, in score order), then window by window
+-- in move-time order (slots in add order, members in score order within a slot) until `cap` members
+-- were visited; the window in progress is always finished. Read-only: `visit(member, score)`. Returns
+-- how many were visited.
+local function wheel_scan(W, max_score, cap, visit, soon)
+  local seen = 0
+  if soon then
+    local flat = redis.call('ZRANGEBYSCORE', soon, '-inf', max_score, 'WITHSCORES', 'LIMIT', 0, cap)
+    for j = 1, #flat, 2 do
+      seen = seen + 1
+      visit(flat[j], tonumber(flat[j + 1]))
+    end
+  end
+  local offset = 0
   while true do
-    local page = redis.call('ZRANGEBYSCORE', index, '-inf', max_score, 'WITHSCORES', 'LIMIT', offset, 16)
+    local page = redis.call('ZRANGEBYSCORE', W .. 'x', '-inf', max_score, 'LIMIT', offset, 16)
     if #page == 0 then return seen end
-    for i = 1, #page, 2 do
-      if page[i + 1] ~= minute then
-        if seen >= cap then return seen end
-        minute = page[i + 1]
-      end
-      local flat = redis.call('ZRANGEBYSCORE', index .. ':' .. page[i], '-inf', max_score, 'WITHSCORES')
-      for j = 1, #flat, 2 do
-        seen = seen + 1
-        visit(flat[j], tonumber(flat[j + 1]))
+    for _, id in ipairs(page) do
+      if seen >= cap then return seen end
+      local count = tonumber(redis.call('HGET', W .. 'n', id)) or 0
+      for n = 0, math.floor((count - 1) / WHEEL_SLOT_MAX) do
+        local flat = redis.call('ZRANGEBYSCORE', slot_key(W, id, n), '-inf', max_score, 'WITHSCORES')
+        for j = 1, #flat, 2 do
+          seen = seen + 1
+          visit(flat[j], tonumber(flat[j + 1]))
+        end
       end
     end
-    offset = offset + #page / 2
+    offset = offset + #page
   end
 end
 
--- Score of the wheel's earliest member, or nil when it is empty (drops index entries of emptied slots).
-local function wheel_first(index)
-  while true do
-    local first = redis.call('ZRANGE', index, 0, 0, 'WITHSCORES')
-    if not first[2] then return nil end
-    local best = nil
-    for _, id in ipairs(redis.call('ZRANGEBYSCORE', index, first[2], first[2])) do
-      local head = redis.call('ZRANGE', index .. ':' .. id, 0, 0, 'WITHSCORES')
-      if head[2] then
-        local score = tonumber(head[2])
-        if not best or score < best then best = score end
-      else
-        redis.call('ZREM', index, id)
-      end
+-- Members in the wheel (ZCARD per slot; no record read).
+local function wheel_size(W)
+  local total = 0
+  for _, id in ipairs(redis.call('ZRANGE', W .. 'x', 0, -1)) do
+    local count = tonumber(redis.call('HGET', W .. 'n', id)) or 0
+    for n = 0, math.floor((count - 1) / WHEEL_SLOT_MAX) do
+      total = total + redis.call('ZCARD', slot_key(W, id, n))
     end
-    if best then return best end
   end
+  return total
 end

@@ -1,0 +1,168 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { AlertRow, AnalyticsChunk, EventRow, RejectedRow } from '../../core/analytics/rows.js';
+
+const MEASURES_DIR = join(import.meta.dirname, 'measures');
+
+/**
+ * The tables. Every row has a natural key (event_id, alert_id, the record's place), so writing a chunk
+ * again replaces rows with themselves: replays change nothing. `consumed` holds the next offset of every
+ * partition read, written in the same transaction as the rows it covers.
+ */
+const TABLES = `
+CREATE TABLE IF NOT EXISTS events (
+  event_id VARCHAR PRIMARY KEY, comment_key VARCHAR NOT NULL, op VARCHAR NOT NULL, platform VARCHAR NOT NULL,
+  comment_id VARCHAR NOT NULL, thread_id VARCHAR NOT NULL, parent_key VARCHAR, page_id VARCHAR NOT NULL,
+  region VARCHAR NOT NULL, municipality VARCHAR, author_kind VARCHAR NOT NULL, posted_at_ms BIGINT NOT NULL,
+  category VARCHAR NOT NULL, type VARCHAR NOT NULL, priority VARCHAR NOT NULL, toxic BOOLEAN NOT NULL,
+  spam BOOLEAN NOT NULL, actionable BOOLEAN NOT NULL, sla_due_at_ms BIGINT, classified_at_ms BIGINT NOT NULL,
+  text_chars INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS alerts (
+  alert_id VARCHAR PRIMARY KEY, comment_key VARCHAR NOT NULL, kind VARCHAR NOT NULL, level INTEGER NOT NULL,
+  region VARCHAR NOT NULL, municipality VARCHAR, page_id VARCHAR NOT NULL, category VARCHAR NOT NULL,
+  priority VARCHAR NOT NULL, fired_at_ms BIGINT NOT NULL, overdue_ms BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rejected (
+  topic VARCHAR NOT NULL, "partition" INTEGER NOT NULL, "offset" VARCHAR NOT NULL, reason VARCHAR NOT NULL,
+  PRIMARY KEY (topic, "partition", "offset")
+);
+CREATE TABLE IF NOT EXISTS consumed (
+  topic VARCHAR NOT NULL, "partition" INTEGER NOT NULL, next_offset BIGINT NOT NULL,
+  PRIMARY KEY (topic, "partition")
+);
+CREATE TEMP TABLE IF NOT EXISTS staged_events AS SELECT * FROM events LIMIT 0;
+CREATE TEMP TABLE IF NOT EXISTS staged_alerts AS SELECT * FROM alerts LIMIT 0;
+`;
+
+function appendNullable(appender: DuckDBAppender, value: string | null): void {
+  if (value === null) appender.appendNull();
+  else appender.appendVarchar(value);
+}
+
+function appendEvent(a: DuckDBAppender, r: EventRow): void {
+  a.appendVarchar(r.event_id);
+  a.appendVarchar(r.comment_key);
+  a.appendVarchar(r.op);
+  a.appendVarchar(r.platform);
+  a.appendVarchar(r.comment_id);
+  a.appendVarchar(r.thread_id);
+  appendNullable(a, r.parent_key);
+  a.appendVarchar(r.page_id);
+  a.appendVarchar(r.region);
+  appendNullable(a, r.municipality);
+  a.appendVarchar(r.author_kind);
+  a.appendBigInt(BigInt(r.posted_at_ms));
+  a.appendVarchar(r.category);
+  a.appendVarchar(r.type);
+  a.appendVarchar(r.priority);
+  a.appendBoolean(r.toxic);
+  a.appendBoolean(r.spam);
+  a.appendBoolean(r.actionable);
+  if (r.sla_due_at_ms === null) a.appendNull();
+  else a.appendBigInt(BigInt(r.sla_due_at_ms));
+  a.appendBigInt(BigInt(r.classified_at_ms));
+  a.appendInteger(r.text_chars);
+  a.endRow();
+}
+
+function appendAlert(a: DuckDBAppender, r: AlertRow): void {
+  a.appendVarchar(r.alert_id);
+  a.appendVarchar(r.comment_key);
+  a.appendVarchar(r.kind);
+  a.appendInteger(r.level);
+  a.appendVarchar(r.region);
+  appendNullable(a, r.municipality);
+  a.appendVarchar(r.page_id);
+  a.appendVarchar(r.category);
+  a.appendVarchar(r.priority);
+  a.appendBigInt(BigInt(r.fired_at_ms));
+  a.appendBigInt(BigInt(r.overdue_ms));
+  a.endRow();
+}
+
+/**
+ * The analytics sink's store: an embedded DuckDB file. One writer (DuckDB locks the file), one
+ * transaction per flushed group: rows and consumed offsets commit together or not at all.
+ */
+export class AnalyticsDb {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Opens (or creates) the file, its tables and the measures' views (`measures/*.sql`). */
+  static async open(path: string): Promise<AnalyticsDb> {
+    const instance = await DuckDBInstance.create(path);
+    const connection = await instance.connect();
+    await connection.run(TABLES);
+    for (const file of readdirSync(MEASURES_DIR)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()) {
+      await connection.run(readFileSync(join(MEASURES_DIR, file), 'utf8'));
+    }
+    return new AnalyticsDb(instance, connection);
+  }
+
+  /** Next offset to read of each given partition, where this store has one. */
+  async storedOffsets(
+    assigned: readonly { topic: string; partitions: readonly number[] }[],
+  ): Promise<{ topic: string; partition: number; offset: string }[]> {
+    const result = await this.connection.runAndReadAll(
+      'SELECT topic, "partition", next_offset FROM consumed',
+    );
+    const wanted = new Set(assigned.flatMap((a) => a.partitions.map((p) => `${a.topic}\u0000${p}`)));
+    return result
+      .getRowObjects()
+      .filter((r) => wanted.has(`${String(r.topic)}\u0000${Number(r.partition)}`))
+      .map((r) => ({
+        topic: String(r.topic),
+        partition: Number(r.partition),
+        offset: String(r.next_offset),
+      }));
+  }
+
+  /** Writes the chunks' rows and offsets in one transaction. */
+  async write(chunks: readonly AnalyticsChunk[]): Promise<void> {
+    const c = this.connection;
+    await c.run('BEGIN TRANSACTION');
+    try {
+      const events = await c.createAppender('staged_events', 'main', 'temp');
+      for (const chunk of chunks) for (const row of chunk.events) appendEvent(events, row);
+      events.closeSync();
+      const alerts = await c.createAppender('staged_alerts', 'main', 'temp');
+      for (const chunk of chunks) for (const row of chunk.alerts) appendAlert(alerts, row);
+      alerts.closeSync();
+      await c.run('INSERT OR REPLACE INTO events SELECT * FROM staged_events');
+      await c.run('INSERT OR REPLACE INTO alerts SELECT * FROM staged_alerts');
+      await c.run('DELETE FROM staged_events');
+      await c.run('DELETE FROM staged_alerts');
+      const rejected: RejectedRow[] = chunks.flatMap((chunk) => chunk.rejected);
+      for (const r of rejected) {
+        await c.run('INSERT OR REPLACE INTO rejected VALUES ($1, $2, $3, $4)', [
+          r.topic,
+          r.partition,
+          r.offset,
+          r.reason,
+        ]);
+      }
+      for (const { next } of chunks) {
+        await c.run('INSERT OR REPLACE INTO consumed VALUES ($1, $2, $3)', [
+          next.topic,
+          next.partition,
+          BigInt(next.offset),
+        ]);
+      }
+      await c.run('COMMIT');
+    } catch (error) {
+      await c.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

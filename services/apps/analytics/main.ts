@@ -1,0 +1,93 @@
+/**
+ * The analytics sink as a process: `npm run analytics` (tsx services/apps/analytics/main.ts). Reads the
+ * classified and alert topics into the DuckDB file OTKLIK_ANALYTICS_DB; /metrics, /healthz and /readyz
+ * on HTTP_HOST:HTTP_PORT as the other roles. Stop it with SIGTERM: the group in flight is written and
+ * committed first.
+ */
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { AnalyticsDb } from '../../adapters/duckdb/analytics-db.js';
+import { createKafka } from '../../adapters/kafka/client.js';
+import { kafkaSecurityOf } from '../../adapters/kafka/security.js';
+import { ensureTopics } from '../../adapters/kafka/topics.js';
+import { AnalyticsSink } from '../../roles/analytics/analytics-sink.js';
+import { BatchedConsumer } from '../../runtime/consumer/batched-consumer.js';
+import { ConfigError, loadConfig } from '../../runtime/config/load.js';
+import { startHttpServer } from '../../runtime/observability/http-server.js';
+import { createLogger } from '../../runtime/observability/logger.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const { env } = config;
+  const logger = createLogger(env.LOG_LEVEL, { pid: process.pid, role: 'analytics' });
+  const kafka = createKafka(
+    { brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-analytics`, ...kafkaSecurityOf(env) },
+    logger,
+  );
+  const topics = { classified: env.OTKLIK_TOPIC_CLASSIFIED, alerts: env.OTKLIK_TOPIC_ALERTS };
+  await ensureTopics(
+    kafka,
+    [topics.classified, topics.alerts].map((topic) => ({
+      topic,
+      numPartitions: env.OTKLIK_TOPIC_PARTITIONS,
+      replicationFactor: env.OTKLIK_TOPIC_REPLICATION,
+    })),
+  );
+  const db = await AnalyticsDb.open(env.OTKLIK_ANALYTICS_DB);
+  logger.info({ file: env.OTKLIK_ANALYTICS_DB }, 'analytics store open');
+  const sink = new BatchedConsumer({
+    kafka,
+    logger,
+    name: 'analytics',
+    groupId: env.OTKLIK_ANALYTICS_GROUP_ID,
+    topics: [topics.classified, topics.alerts],
+    processor: new AnalyticsSink(db, topics),
+    chunkSize: env.OTKLIK_BATCH_SIZE,
+    partitionsConsumedConcurrently: env.OTKLIK_PARTITIONS_CONCURRENCY,
+    maxWaitTimeMs: env.OTKLIK_FETCH_MAX_WAIT_MS,
+    readyMaxPauseMs: env.OTKLIK_READY_MAX_PAUSE_MS,
+    sessionTimeoutMs: env.OTKLIK_CONSUMER_SESSION_TIMEOUT_MS,
+  });
+  await sink.start();
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const server = await startHttpServer({
+    host: env.HTTP_HOST,
+    port: env.HTTP_PORT,
+    registry,
+    health: sink,
+    logger: logger.child({ component: 'http' }),
+  });
+
+  let exiting = false;
+  const shutdown = (signal: string) => {
+    if (exiting) return;
+    exiting = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), env.OTKLIK_SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    server.close();
+    sink.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        logger.error({ err: error.message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`otklik analytics: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

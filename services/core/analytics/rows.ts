@@ -1,0 +1,146 @@
+import {
+  decodeClassifiedComment,
+  decodeSlaAlert,
+  type ClassifiedComment,
+  type SlaAlert,
+} from '../contracts/index.js';
+
+/** What a consumed record brings that the rows need. */
+export interface ConsumedRecord {
+  value: Buffer | null;
+  offset: string;
+}
+
+/** One event of the classified topic, flattened for the analytical store (one row per event_id). */
+export interface EventRow {
+  event_id: string;
+  comment_key: string;
+  op: string;
+  platform: string;
+  comment_id: string;
+  thread_id: string;
+  parent_key: string | null;
+  page_id: string;
+  region: string;
+  municipality: string | null;
+  author_kind: string;
+  posted_at_ms: number;
+  category: string;
+  type: string;
+  priority: string;
+  toxic: boolean;
+  spam: boolean;
+  actionable: boolean;
+  sla_due_at_ms: number | null;
+  classified_at_ms: number;
+  text_chars: number;
+}
+
+/** One alert of the alert topic (one row per alert_id: a re-published alert is the same row). */
+export interface AlertRow {
+  alert_id: string;
+  comment_key: string;
+  kind: string;
+  level: number;
+  region: string;
+  municipality: string | null;
+  page_id: string;
+  category: string;
+  priority: string;
+  fired_at_ms: number;
+  overdue_ms: number;
+}
+
+/** A record no contract reads: kept with where it was, so nothing consumed is silently dropped. */
+export interface RejectedRow {
+  topic: string;
+  partition: number;
+  offset: string;
+  reason: string;
+}
+
+export interface AnalyticsChunk {
+  events: EventRow[];
+  alerts: AlertRow[];
+  rejected: RejectedRow[];
+  /** Next offset to read for the chunk's partition: stored with the rows, in the same transaction. */
+  next: { topic: string; partition: number; offset: string };
+}
+
+export function eventRowOf(c: ClassifiedComment): EventRow {
+  const e = c.comment;
+  return {
+    event_id: e.event_id,
+    comment_key: c.key,
+    op: e.op,
+    platform: e.platform,
+    comment_id: e.comment_id,
+    thread_id: e.thread_id,
+    // A reply answers the comment it replies to: the key that comment has (platform:comment_id).
+    parent_key: e.parent_comment_id === null ? null : `${e.platform}:${e.parent_comment_id}`,
+    page_id: e.page_id,
+    region: e.region,
+    municipality: e.municipality,
+    author_kind: e.author.kind,
+    posted_at_ms: e.posted_at,
+    category: c.classification.category,
+    type: c.classification.type,
+    priority: c.classification.priority,
+    toxic: c.classification.toxic,
+    spam: c.classification.spam,
+    actionable: c.classification.actionable,
+    sla_due_at_ms: c.sla?.due_at ?? null,
+    classified_at_ms: c.classified_at,
+    // Length only: the analytical store keeps no comment text (personal data stays in the stream).
+    text_chars: e.text.length,
+  };
+}
+
+export function alertRowOf(a: SlaAlert): AlertRow {
+  return {
+    alert_id: a.alert_id,
+    comment_key: a.comment_key,
+    kind: a.kind,
+    level: a.level,
+    region: a.region,
+    municipality: a.municipality,
+    page_id: a.page_id,
+    category: a.category,
+    priority: a.priority,
+    fired_at_ms: a.fired_at,
+    overdue_ms: a.overdue_ms,
+  };
+}
+
+/** Decodes one partition's chunk of the classified or alert topic into rows (pure: no I/O). */
+export function rowsOf(
+  messages: readonly ConsumedRecord[],
+  source: { topic: string; partition: number },
+  topics: { classified: string; alerts: string },
+): AnalyticsChunk {
+  const chunk: AnalyticsChunk = {
+    events: [],
+    alerts: [],
+    rejected: [],
+    next: {
+      ...source,
+      offset: String(BigInt((messages[messages.length - 1] as ConsumedRecord).offset) + 1n),
+    },
+  };
+  for (const message of messages) {
+    try {
+      if (!message.value) throw new Error('empty value');
+      if (source.topic === topics.alerts) chunk.alerts.push(alertRowOf(decodeSlaAlert(message.value)));
+      else if (source.topic === topics.classified)
+        chunk.events.push(eventRowOf(decodeClassifiedComment(message.value)));
+      else throw new Error(`not a topic of the sink: ${source.topic}`);
+    } catch (error) {
+      chunk.rejected.push({
+        ...source,
+        offset: message.offset,
+        reason: (error as Error).message.slice(0, 300),
+      });
+    }
+  }
+  return chunk;
+}

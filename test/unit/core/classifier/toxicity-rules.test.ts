@@ -1,0 +1,111 @@
+import { flatWords } from 'russian-bad-words';
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../../../services/core/classifier/index.js';
+import { obsceneRootOf } from '../../../../services/core/classifier/obscene.js';
+
+/** Toxicity beyond a word list: our own sentences (no text from any data file). */
+const toxic = (text: string): boolean => classify({ text }).toxic;
+const features = (text: string): string[] =>
+  classify({ text })
+    .evidence.filter((e) => e.concern === 'toxic')
+    .map((e) => e.feature);
+
+describe('obscene roots with their derivations', () => {
+  it.each([
+    'заебал',
+    'отпиздить',
+    'дохуя',
+    'распиздяй',
+    'обосрать',
+    'охуевший',
+    'невъебенный',
+    'подъебнул',
+    'долбоеб',
+    'уебок',
+    'выебон',
+    'поебень',
+    'говнюк',
+    'выблядок',
+  ])('%s is derived from an obscene root', (word) => {
+    expect(obsceneRootOf(word)).not.toBe('');
+  });
+
+  it.each([
+    'страховать',
+    'застрахуем',
+    'страхуй',
+    'мудрый',
+    'сражение',
+    'ссора',
+    'херсон',
+    'небо',
+    'хлеб',
+    'себе',
+    'учеба',
+    'оскорбление',
+    'художник',
+    'хулиган',
+    'требовать',
+    'мандарин',
+    'ебонит',
+  ])('%s shares letters with an obscene root but is not derived from one', (word) => {
+    expect(obsceneRootOf(word)).toBe('');
+  });
+
+  it('covers every form of the russian-bad-words list (an independent lexicon, MIT)', () => {
+    // «нах» and «сук» are also ordinary words (a nickname of a place, the genitive of «сук», a bough).
+    const forms = flatWords.filter((w) => /^[а-яё]+$/.test(w) && w !== 'нах' && w !== 'сук');
+    expect(forms.length).toBeGreaterThan(150);
+    const missed = forms.filter((w) => {
+      const word = w.replaceAll('ё', 'е');
+      return (
+        obsceneRootOf(word) === '' && !classify({ text: word }).evidence.some((e) => e.concern === 'toxic')
+      );
+    });
+    expect(missed).toEqual([]);
+  });
+
+  it('a derivation no lexicon key names is evidence, and aimed at someone it is toxic', () => {
+    expect(features('это отпиздили')).toContain('obscene_root:пизд');
+    expect(toxic('ты отпиздишь')).toBe(true);
+  });
+});
+
+describe('insults aimed at a person or at officials', () => {
+  it('counts an insult more when a second-person word shares its sentence', () => {
+    expect(features('вы там все бездари')).toContain('aimed');
+    expect(toxic('вы там все бездари')).toBe(true);
+    expect(features('это бездарное решение мэрии. а вы где были')).not.toContain('aimed');
+  });
+
+  it('reads a name standing alone as calling someone names (a vocative)', () => {
+    expect(features('Опять опоздал, балабол.')).toContain('aimed');
+    expect(toxic('Опять опоздал, балабол.')).toBe(true);
+  });
+
+  it('does not aim an obscene interjection standing alone', () => {
+    expect(features('Похер.')).not.toContain('aimed');
+    expect(toxic('Похер.')).toBe(false);
+  });
+
+  it('a reply mention alone aims nothing', () => {
+    expect(features('[id1|Иван], дерьмовая погода сегодня')).not.toContain('aimed');
+  });
+
+  it('outrage at officials counts when it is aimed', () => {
+    expect(toxic('Вы там совсем обнаглели?')).toBe(true);
+    expect(toxic('Цены обнаглели')).toBe(false);
+  });
+});
+
+describe('threats', () => {
+  it('a violent verb aimed at someone is a threat', () => {
+    expect(toxic('Я тебя урою')).toBe(true);
+    expect(toxic('Тебе конец, понял')).toBe(true);
+  });
+
+  it('the same verb aimed at no one is not', () => {
+    expect(toxic('Весь урожай закопали в землю')).toBe(false);
+    expect(toxic('Старый забор пора сломать')).toBe(false);
+  });
+});
