@@ -37,6 +37,7 @@ export interface RegistryApi {
     config(params: { subject: string; timeout?: number }): Promise<{ data(): unknown }>;
     updateConfig(params: { subject: string; body: unknown; timeout?: number }): Promise<{ data(): unknown }>;
     register(params: { subject: string; body: unknown; timeout?: number }): Promise<{ data(): unknown }>;
+    registered(params: { subject: string; body: unknown; timeout?: number }): Promise<{ data(): unknown }>;
     latestVersion(params: { subject: string; timeout?: number }): Promise<{ data(): unknown }>;
     version(params: {
       subject: string;

@@ -29,7 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  *   produce <bootstrap> <registry v3 url> <topic> <comment-event.v1.avsc> <count> <id prefix>
  *       half with our v1 schema, half with a newer version that adds a field (BACKWARD compatible)
- *   consume <bootstrap> <registry v3 url> <topic> <count> <timeout ms>
+ *   consume <bootstrap> <registry v3 url> <topic>[,<topic>...] <count> <timeout ms>
  *       prints each record as "RECORD <schema full name> <record as JSON>", then "CONSUMED <n>"
  */
 public final class RegistryInterop {
@@ -39,6 +39,9 @@ public final class RegistryInterop {
       case "consume" -> consume(args[1], args[2], args[3], Integer.parseInt(args[4]), Long.parseLong(args[5]));
       default -> throw new IllegalArgumentException("produce | consume");
     }
+    // The registry client's shared Vert.x instance keeps non-daemon threads alive for a while.
+    System.out.flush();
+    System.exit(0);
   }
 
   private static Map<String, Object> serdeConfig(String registryUrl) {
@@ -104,20 +107,23 @@ public final class RegistryInterop {
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "registry-interop-" + UUID.randomUUID());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // A throwaway group: nothing to commit, and no waiting on the way out.
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());
     props.putAll(serdeConfig(registryUrl));
     int seen = 0;
     long deadline = System.currentTimeMillis() + timeoutMs;
-    try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(props)) {
-      consumer.subscribe(List.of(topic));
-      while (seen < count && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofMillis(200))) {
-          seen++;
-          System.out.println("RECORD " + record.value().getSchema().getFullName() + " " + record.value());
-        }
+    KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(props);
+    consumer.subscribe(List.of(topic.split(",")));
+    while (seen < count && System.currentTimeMillis() < deadline) {
+      for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofMillis(200))) {
+        seen++;
+        System.out.println("RECORD " + record.value().getSchema().getFullName() + " " + record.value());
       }
     }
     System.out.println("CONSUMED " + seen);
+    System.out.flush();
+    consumer.close(Duration.ofMillis(500));
   }
 }
