@@ -38,15 +38,18 @@ function newStore(): SlaStore {
 
 /**
  * Every key of the store with its contents, the store's own prefix cut off, finished markers' TTLs left
- * out, and the wheels' add counts (`dn`, `ln`) too: a batch counts its opens' adds per minute up front,
- * so a duplicate within it leaves a hole in a slot and the count ahead (lua/includes/wheel.lua); the
- * slots' members, which the counts only address, are compared.
+ * out, and the wheels' bookkeeping too: the add counts (`dn`, `ln`) and the minute indexes (`dx`, `lx`).
+ * A batch reserves its opens' adds per minute up front, so a duplicate within it leaves a hole in a slot
+ * and the count ahead, and a minute whose members the same batch closes again stays in the index until a
+ * claim reaches it and finds it empty (lua/includes/wheel.lua); which of these happens depends on where
+ * the server's clock falls between the two stores' calls (seen on a loaded machine). The slots' members,
+ * which the counts and indexes only address, are compared.
  */
 async function dump(store: SlaStore): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const key of (await redis.keys(`${store.options.prefix}:*`)).sort()) {
     const name = key.slice(store.options.prefix.length);
-    if (/:[dl]n$/.test(name)) continue;
+    if (/:[dl][nx]$/.test(name)) continue;
     const type = await redis.type(key);
     if (type === 'hash') {
       const fields = Object.entries(await redis.hgetall(key)).filter(([, v]) => v !== '0');
