@@ -12,10 +12,11 @@
  *    and one awaited produce per message), timed in two windows, just before and just after the real
  *    worker, so the ratio holds on a busy machine.
  *
- * 4. With --registry: the same workload drained once more by a fresh worker in registry mode
- *    (SCHEMA_REGISTRY_URL from the stack, `npm run stack:up -- --registry`), its messages framed with the
- *    ids the registry assigned, as a registry-aware producer writes them. Timed like step 1 (steady state:
- *    from the first output), and compared with it: the JSON gains a `registry` object.
+ * 4. With --registry: the same workload drained twice more, one after the other, by a fresh worker with
+ *    catalogue ids and by a fresh worker in registry mode (SCHEMA_REGISTRY_URL from the stack, `npm run
+ *    stack:up -- --registry`), the latter's messages framed with the ids the registry assigned, as a
+ *    registry-aware producer writes them. Each timed like step 1 (steady state: from the first output);
+ *    the JSON gains a `registry` object with both and their ratio.
  *
  * Topics, group and key prefix are unique per run and removed afterwards. The last stdout line is JSON.
  */
@@ -145,7 +146,7 @@ function percentile(sorted: readonly number[], q: number): number {
 }
 
 interface Role {
-  name: 'worker' | 'naive' | 'registry';
+  name: 'worker' | 'naive' | 'catalogue' | 'registry';
   env: Record<string, string>;
   topics: { comments: string; classified: string; alerts: string; dlq: string };
   group: string;
@@ -182,7 +183,7 @@ function roleOf(
     LOG_LEVEL: 'warn',
     HTTP_PORT: '0',
   };
-  const real = name === 'worker' || name === 'registry';
+  const real = name !== 'naive';
   if (real && o.batchSize) env.OTKLIK_BATCH_SIZE = String(o.batchSize);
   if (real && o.concurrency) env.OTKLIK_PARTITIONS_CONCURRENCY = String(o.concurrency);
   if (name === 'registry') env.SCHEMA_REGISTRY_URL = stack.registryUrl as string;
@@ -379,7 +380,7 @@ async function checkDrain(redis: Redis, admin: Admin, role: Role, workload: Benc
   const outputs = await sumOffsets(admin, role.topics.classified);
   const verified = registered === workload.comments && answered === workload.replies && outputs >= o.n;
   log(
-    `check${role.name === 'registry' ? ' (registry mode)' : ''}: ${registered}/${workload.comments} comments registered in Redis, ${answered}/${workload.replies} answered, ${outputs}/${o.n} outputs: ${verified ? 'ok' : 'MISMATCH'}`,
+    `check${role.name === 'worker' ? '' : ` (${role.name})`}: ${registered}/${workload.comments} comments registered in Redis, ${answered}/${workload.replies} answered, ${outputs}/${o.n} outputs: ${verified ? 'ok' : 'MISMATCH'}`,
   );
   return { registered, answered, outputs, verified };
 }
@@ -404,8 +405,10 @@ async function main(): Promise<void> {
   const redis = new Redis(stack.redisUrl);
   const real = roleOf('worker', runId, stack, o);
   const naive = roleOf('naive', runId, stack, o);
-  const inRegistry = o.registry ? roleOf('registry', runId, stack, o) : undefined;
-  const roles = [real, naive, ...(inRegistry ? [inRegistry] : [])];
+  const pair = o.registry
+    ? { catalogue: roleOf('catalogue', runId, stack, o), registry: roleOf('registry', runId, stack, o) }
+    : undefined;
+  const roles = [real, naive, ...(pair ? [pair.catalogue, pair.registry] : [])];
   const processes: RoleProcess[] = [];
   const profileDir = o.profile ? mkdtempSync(join(tmpdir(), 'otklik-bench-prof-')) : undefined;
   log(
@@ -455,12 +458,16 @@ async function main(): Promise<void> {
     );
     const produceRate = await produceBacklog(producer, real.topics.comments, workload.messages);
     log(`queued them at ${round(produceRate)}/s`);
-    if (inRegistry) {
-      // Queued now, so that producing does not weigh on either timed drain.
-      const { commentEventIds } = await registerLikeTheWorker(stack.registryUrl as string, inRegistry.topics);
+    if (pair) {
+      // Queued now, so that producing does not weigh on any timed drain.
+      await produceBacklog(producer, pair.catalogue.topics.comments, workload.messages);
+      const { commentEventIds } = await registerLikeTheWorker(
+        stack.registryUrl as string,
+        pair.registry.topics,
+      );
       await produceBacklog(
         producer,
-        inRegistry.topics.comments,
+        pair.registry.topics.comments,
         withRegistryIds(workload.messages, commentEventIds),
       );
       log(
@@ -502,40 +509,46 @@ async function main(): Promise<void> {
     await worker.stop();
     log(`real worker stopped in ${round(performance.now() - t)} ms`);
 
-    // 4. Registry mode, a fresh worker on the same workload framed with the registry's ids.
+    // 4. Registry mode: a fresh worker on the same workload framed with the registry's ids, right after
+    // a fresh worker with catalogue ids, so the two compared drains share one window of the machine.
     let registryResult: Record<string, unknown> | undefined;
     let registryVerified = true;
-    if (inRegistry) {
-      const proc = launchRole({
-        name: 'registry',
-        env: inRegistry.env,
-        keepLines: 200,
-        nodeFlags: o.workerNodeOptions,
-      });
-      processes.push(proc);
-      const registryDrain = await timeDrain(admin, proc, inRegistry, o.n, {
-        limitSeconds: 600,
-        untilCommitted: true,
-        startTimeoutMs: 180_000,
-      });
+    if (pair) {
+      const drainFresh = async (role: Role, label: string) => {
+        const proc = launchRole({
+          name: role.name,
+          env: role.env,
+          keepLines: 200,
+          nodeFlags: o.workerNodeOptions,
+        });
+        processes.push(proc);
+        const fresh = await timeDrain(admin, proc, role, o.n, {
+          limitSeconds: 600,
+          untilCommitted: true,
+          startTimeoutMs: 180_000,
+        });
+        log(
+          `${label}: ${fresh.processed} events in ${round(fresh.seconds, 2)} s = ${round(fresh.perSecond)}/s (${round(fresh.perCpuSecond)} per CPU-second of the worker)`,
+        );
+        const check = await checkDrain(redis, admin, role, workload, o);
+        await proc.stop();
+        return { ...fresh, verified: check.verified };
+      };
+      const off = await drainFresh(pair.catalogue, 'fresh worker, catalogue ids');
+      const on = await drainFresh(pair.registry, 'fresh worker, registry mode');
+      registryVerified = off.verified && on.verified;
+      const vsOff = on.perSecond / off.perSecond;
       log(
-        `registry mode: ${registryDrain.processed} events in ${round(registryDrain.seconds, 2)} s = ${round(registryDrain.perSecond)}/s (${round(registryDrain.perCpuSecond)} per CPU-second of the worker)`,
-      );
-      const check = await checkDrain(redis, admin, inRegistry, workload, o);
-      registryVerified = check.verified;
-      await proc.stop();
-      const vsOff = registryDrain.perSecond / drain.perSecond;
-      log(
-        `registry mode / catalogue ids: ${round(registryDrain.perSecond)}/s / ${round(drain.perSecond)}/s = ${round(vsOff, 3)} (target >= 0.95)`,
+        `registry mode / catalogue ids: ${round(on.perSecond)}/s / ${round(off.perSecond)}/s = ${round(vsOff, 3)} (target >= 0.95); per CPU-second ${round(on.perCpuSecond / off.perCpuSecond, 3)}`,
       );
       registryResult = {
-        per_s: round(registryDrain.perSecond),
-        off_per_s: round(drain.perSecond),
+        per_s: round(on.perSecond),
+        off_per_s: round(off.perSecond),
         ratio: round(vsOff, 3),
-        per_cpu_s: round(registryDrain.perCpuSecond),
-        off_per_cpu_s: round(drain.perCpuSecond),
-        cpu_ratio: round(registryDrain.perCpuSecond / drain.perCpuSecond, 3),
-        verified: check.verified,
+        per_cpu_s: round(on.perCpuSecond),
+        off_per_cpu_s: round(off.perCpuSecond),
+        cpu_ratio: round(on.perCpuSecond / off.perCpuSecond, 3),
+        verified: registryVerified,
         within_5pct: vsOff >= 0.95,
       };
     }
