@@ -221,7 +221,7 @@ async function main(): Promise<void> {
         });
       }
       const due = Math.min(o.n, Math.floor(((Date.now() - sendStart) / 1000) * o.rate));
-      const until = outage ? o.n : Math.min(due, cutAfter);
+      const until = outage ? due : Math.min(due, cutAfter);
       if (until > sent) {
         const batch = messages.slice(sent, Math.min(until, sent + 2_000));
         await producer.send({ topic: topics.comments, acks: -1, messages: batch });
