@@ -12,6 +12,12 @@
  *    and one awaited produce per message), timed in two windows, just before and just after the real
  *    worker, so the ratio holds on a busy machine.
  *
+ * 4. With --registry: the same workload drained twice more, one after the other, by a fresh worker with
+ *    catalogue ids and by a fresh worker in registry mode (SCHEMA_REGISTRY_URL from the stack, `npm run
+ *    stack:up -- --registry`), the latter's messages framed with the ids the registry assigned, as a
+ *    registry-aware producer writes them. Each timed like step 1 (steady state: from the first output);
+ *    the JSON gains a `registry` object with both and their ratio.
+ *
  * Topics, group and key prefix are unique per run and removed afterwards. The last stdout line is JSON.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -28,12 +34,14 @@ import { readCounterRows } from '../../services/adapters/redis/reader/sla-reader
 import { SlaKeys } from '../../services/adapters/redis/keys.js';
 import { totalsOf } from '../../services/core/sla/counters.js';
 import { launchRole, type RoleProcess } from '../../services/runtime/launch.js';
-import { benchWorkload, type BenchMessage } from '../harness/workload/bench.js';
+import { benchWorkload, type BenchMessage, type BenchWorkload } from '../harness/workload/bench.js';
+import { withRegistryIds } from '../harness/workload/registry-ids.js';
+import { registerLikeTheWorker } from '../harness/registry.js';
 import { formatSummary, summariseProfile } from './cpu-profile.js';
 import { createCommentFactory } from '../harness/comment-texts.js';
 import { commentKeyOf } from '../../services/core/sla/shard.js';
 import { encodeCommentEvent } from '../../services/core/contracts/index.js';
-import { requireStackEnv } from '../harness/stack-env.js';
+import { readStackEnv, requireStackEnv } from '../harness/stack-env.js';
 
 const USAGE = `usage: npm run bench:e2e -- [options]
   --n N                  events for the throughput runs (default 100000)
@@ -48,6 +56,8 @@ const USAGE = `usage: npm run bench:e2e -- [options]
   --worker-node-options O  extra node flags for the real worker, e.g. "--max-semi-space-size=64"
   --profile              CPU-profile the real worker and print where its time went
   --keep                 keep the run's topics and Redis keys (for a look afterwards)
+  --registry             also drain the workload in registry mode (ids the registry assigned) and
+                         print both throughputs and their ratio (needs \`stack:up -- --registry\`)
   --seed S               generator seed (default 1)`;
 
 interface Options {
@@ -63,6 +73,7 @@ interface Options {
   workerNodeOptions: string[];
   profile: boolean;
   keep: boolean;
+  registry: boolean;
   seed: number;
 }
 
@@ -75,7 +86,7 @@ function parseOptions(argv: string[]): Options {
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     const inline = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (name === 'profile' || name === 'keep' || name === 'help') flags.add(name);
+    if (name === 'profile' || name === 'keep' || name === 'registry' || name === 'help') flags.add(name);
     else values.set(name, inline ?? (argv[++i] as string));
   }
   if (flags.has('help')) {
@@ -119,6 +130,7 @@ function parseOptions(argv: string[]): Options {
     workerNodeOptions: (values.get('worker-node-options') ?? '').split(' ').filter(Boolean),
     profile: flags.has('profile'),
     keep: flags.has('keep'),
+    registry: flags.has('registry'),
     seed: num('seed', 1) as number,
   };
 }
@@ -134,7 +146,7 @@ function percentile(sorted: readonly number[], q: number): number {
 }
 
 interface Role {
-  name: 'worker' | 'naive';
+  name: 'worker' | 'naive' | 'catalogue' | 'registry';
   env: Record<string, string>;
   topics: { comments: string; classified: string; alerts: string; dlq: string };
   group: string;
@@ -144,7 +156,7 @@ interface Role {
 function roleOf(
   name: Role['name'],
   runId: string,
-  stack: { brokers: string; redisUrl: string },
+  stack: { brokers: string; redisUrl: string; registryUrl?: string },
   o: Options,
 ): Role {
   const base = `bench.${runId}.${name}`;
@@ -171,8 +183,10 @@ function roleOf(
     LOG_LEVEL: 'warn',
     HTTP_PORT: '0',
   };
-  if (name === 'worker' && o.batchSize) env.OTKLIK_BATCH_SIZE = String(o.batchSize);
-  if (name === 'worker' && o.concurrency) env.OTKLIK_PARTITIONS_CONCURRENCY = String(o.concurrency);
+  const real = name !== 'naive';
+  if (real && o.batchSize) env.OTKLIK_BATCH_SIZE = String(o.batchSize);
+  if (real && o.concurrency) env.OTKLIK_PARTITIONS_CONCURRENCY = String(o.concurrency);
+  if (name === 'registry') env.SCHEMA_REGISTRY_URL = stack.registryUrl as string;
   return { name, env, topics, group, prefix };
 }
 
@@ -358,9 +372,27 @@ async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
+/** Every event of the drained workload counted once in Redis, and one output each at least. */
+async function checkDrain(redis: Redis, admin: Admin, role: Role, workload: BenchWorkload, o: Options) {
+  const totals = totalsOf(await readCounterRows(redis, new SlaKeys(role.prefix), o.shards));
+  const registered = totals.opened + totals.not_actionable;
+  const answered = totals.answered_in_time + totals.answered_late;
+  const outputs = await sumOffsets(admin, role.topics.classified);
+  const verified = registered === workload.comments && answered === workload.replies && outputs >= o.n;
+  log(
+    `check${role.name === 'worker' ? '' : ` (${role.name})`}: ${registered}/${workload.comments} comments registered in Redis, ${answered}/${workload.replies} answered, ${outputs}/${o.n} outputs: ${verified ? 'ok' : 'MISMATCH'}`,
+  );
+  return { registered, answered, outputs, verified };
+}
+
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
-  const stack = requireStackEnv();
+  const stack: { brokers: string; redisUrl: string; registryUrl?: string } = requireStackEnv();
+  if (o.registry) {
+    stack.registryUrl = readStackEnv().registryUrl;
+    if (!stack.registryUrl)
+      throw new Error('--registry needs SCHEMA_REGISTRY_URL: run `npm run stack:up -- --registry` first');
+  }
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const kafka = createKafka(
     { brokers: stack.brokers.split(','), clientId: `bench-${runId}` },
@@ -371,8 +403,12 @@ async function main(): Promise<void> {
   const producer = createPlainProducer(kafka);
   await producer.connect();
   const redis = new Redis(stack.redisUrl);
-  const roles = [roleOf('worker', runId, stack, o), roleOf('naive', runId, stack, o)] as const;
-  const [real, naive] = roles;
+  const real = roleOf('worker', runId, stack, o);
+  const naive = roleOf('naive', runId, stack, o);
+  const pair = o.registry
+    ? { catalogue: roleOf('catalogue', runId, stack, o), registry: roleOf('registry', runId, stack, o) }
+    : undefined;
+  const roles = [real, naive, ...(pair ? [pair.catalogue, pair.registry] : [])];
   const processes: RoleProcess[] = [];
   const profileDir = o.profile ? mkdtempSync(join(tmpdir(), 'otklik-bench-prof-')) : undefined;
   log(
@@ -422,6 +458,22 @@ async function main(): Promise<void> {
     );
     const produceRate = await produceBacklog(producer, real.topics.comments, workload.messages);
     log(`queued them at ${round(produceRate)}/s`);
+    if (pair) {
+      // Queued now, so that producing does not weigh on any timed drain.
+      await produceBacklog(producer, pair.catalogue.topics.comments, workload.messages);
+      const { commentEventIds } = await registerLikeTheWorker(
+        stack.registryUrl as string,
+        pair.registry.topics,
+      );
+      await produceBacklog(
+        producer,
+        pair.registry.topics.comments,
+        withRegistryIds(workload.messages, commentEventIds),
+      );
+      log(
+        `queued them again for registry mode, with the registry's CommentEvent ids (${[...commentEventIds].map(([c, r]) => `${c}->${r}`).join(', ')})`,
+      );
+    }
     const redisCpuBefore = await redisCpuSeconds(redis);
     const worker = launchRole({
       name: 'worker',
@@ -442,14 +494,7 @@ async function main(): Promise<void> {
     log(
       `real worker: ${drain.processed} events in ${round(drain.seconds, 2)} s = ${round(drain.perSecond)}/s (${round(drain.perCpuSecond)} per CPU-second of the worker; Redis server CPU ${round(redisUsPerEvent, 1)} us per event)`,
     );
-    const totals = totalsOf(await readCounterRows(redis, new SlaKeys(real.prefix), o.shards));
-    const registered = totals.opened + totals.not_actionable;
-    const answered = totals.answered_in_time + totals.answered_late;
-    const outputs = await sumOffsets(admin, real.topics.classified);
-    const verified = registered === workload.comments && answered === workload.replies && outputs >= o.n;
-    log(
-      `check: ${registered}/${workload.comments} comments registered in Redis, ${answered}/${workload.replies} answered, ${outputs}/${o.n} outputs: ${verified ? 'ok' : 'MISMATCH'}`,
-    );
+    const { registered, answered, outputs, verified } = await checkDrain(redis, admin, real, workload, o);
 
     // 2. Latency at a fixed rate, same warm process.
     const latency = await measureLatency(kafka, real, runId, o);
@@ -463,6 +508,50 @@ async function main(): Promise<void> {
     t = performance.now();
     await worker.stop();
     log(`real worker stopped in ${round(performance.now() - t)} ms`);
+
+    // 4. Registry mode: a fresh worker on the same workload framed with the registry's ids, right after
+    // a fresh worker with catalogue ids, so the two compared drains share one window of the machine.
+    let registryResult: Record<string, unknown> | undefined;
+    let registryVerified = true;
+    if (pair) {
+      const drainFresh = async (role: Role, label: string) => {
+        const proc = launchRole({
+          name: role.name,
+          env: role.env,
+          keepLines: 200,
+          nodeFlags: o.workerNodeOptions,
+        });
+        processes.push(proc);
+        const fresh = await timeDrain(admin, proc, role, o.n, {
+          limitSeconds: 600,
+          untilCommitted: true,
+          startTimeoutMs: 180_000,
+        });
+        log(
+          `${label}: ${fresh.processed} events in ${round(fresh.seconds, 2)} s = ${round(fresh.perSecond)}/s (${round(fresh.perCpuSecond)} per CPU-second of the worker)`,
+        );
+        const check = await checkDrain(redis, admin, role, workload, o);
+        await proc.stop();
+        return { ...fresh, verified: check.verified };
+      };
+      const off = await drainFresh(pair.catalogue, 'fresh worker, catalogue ids');
+      const on = await drainFresh(pair.registry, 'fresh worker, registry mode');
+      registryVerified = off.verified && on.verified;
+      const vsOff = on.perSecond / off.perSecond;
+      log(
+        `registry mode / catalogue ids: ${round(on.perSecond)}/s / ${round(off.perSecond)}/s = ${round(vsOff, 3)} (target >= 0.95); per CPU-second ${round(on.perCpuSecond / off.perCpuSecond, 3)}`,
+      );
+      registryResult = {
+        per_s: round(on.perSecond),
+        off_per_s: round(off.perSecond),
+        ratio: round(vsOff, 3),
+        per_cpu_s: round(on.perCpuSecond),
+        off_per_cpu_s: round(off.perCpuSecond),
+        cpu_ratio: round(on.perCpuSecond / off.perCpuSecond, 3),
+        verified: registryVerified,
+        within_5pct: vsOff >= 0.95,
+      };
+    }
 
     // 3. The naive worker's second window, then both windows together.
     await timeNaiveWindow();
@@ -519,12 +608,13 @@ async function main(): Promise<void> {
         ratio_10x: ratio >= 10,
         p99_100ms: latency.p99 <= 100 && latency.received === latency.sent,
       },
+      ...(registryResult ? { registry: registryResult } : {}),
       ...(profile
         ? { profile_shares: Object.fromEntries(profile.parts.map((p) => [p.part, round(p.share, 3)])) }
         : {}),
     };
     console.log(JSON.stringify(result));
-    if (!verified) process.exitCode = 1;
+    if (!verified || !registryVerified) process.exitCode = 1;
   } finally {
     for (const p of processes) await p.stop(10_000).catch(() => undefined);
     const topics = roles.flatMap((r) => Object.values(r.topics));
@@ -533,7 +623,7 @@ async function main(): Promise<void> {
     } else {
       await admin.deleteTopics({ topics }).catch(() => undefined);
       await admin
-        .deleteGroups([real.group, naive.group, `${real.group}-latency-reader`])
+        .deleteGroups([...roles.map((role) => role.group), `${real.group}-latency-reader`])
         .catch(() => undefined);
       for (const role of roles) await deleteKeys(redis, role.prefix).catch(() => undefined);
     }

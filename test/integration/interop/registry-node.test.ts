@@ -4,7 +4,6 @@
  * messages with a schema id the worker has never seen arrive. They wait (fetching paused) and are
  * classified once the registry answers again: nothing lost, nothing dead-lettered.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
@@ -18,44 +17,10 @@ import { isolatedStack } from '../../support/fixture.js';
 import { readTopic } from '../../support/topic-reader.js';
 import { commentEvent } from '../../support/comments.js';
 import { registryUrl } from '../../support/registry.js';
-
-/** A TCP proxy the test can take down (connections refused, open ones cut) and bring back. */
-async function registryProxy(
-  target: URL,
-): Promise<{ url: string; down(): Promise<void>; up(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let server: Server;
-  let port = 0;
-  const listen = () =>
-    new Promise<void>((resolve) => {
-      server = createServer((client) => {
-        const upstream = connect(Number(target.port), target.hostname);
-        for (const s of [client, upstream]) {
-          sockets.add(s);
-          s.on('close', () => sockets.delete(s));
-          s.on('error', () => s.destroy());
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      server.listen(port, '127.0.0.1', () => {
-        port = (server.address() as { port: number }).port;
-        resolve();
-      });
-    });
-  await listen();
-  return {
-    url: `http://127.0.0.1:${port}${target.pathname}`,
-    down: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
-    up: listen,
-  };
-}
+import { startTcpProxy } from '../../../tools/harness/tcp-proxy.js';
 
 const direct = registryUrl();
-const proxy = await registryProxy(new URL(direct));
+const proxy = await startTcpProxy(new URL(direct));
 const stack = isolatedStack('registry-node', {
   SCHEMA_REGISTRY_URL: proxy.url,
   SCHEMA_REGISTRY_TIMEOUT_MS: '1000',
