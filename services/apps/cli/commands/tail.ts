@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
-import { decodeClassifiedComment, decodeSlaAlert } from '../../../core/contracts/index.js';
+import { destination, pino } from 'pino';
+import { defaultCodecs, type ContractCodecs } from '../../../core/contracts/index.js';
+import { startRegistryMode } from '../../../runtime/schema-registry.js';
 import { envOf, kafkaOf, positiveInt, UsageError, type CliIo, type GlobalOptions } from '../context.js';
 import { formatAlertLine, formatClassifiedLine } from '../format.js';
 import { followTopic, type StartAt } from '../kafka/follow-topic.js';
@@ -27,10 +29,14 @@ export interface Decoded {
   line: string;
 }
 
-export function decoderOf(stream: Stream): (value: Buffer) => Decoded {
+/** `codecs`: the registry's in registry mode (its ids), else the carried catalogue's. */
+export function decoderOf(
+  stream: Stream,
+  codecs: ContractCodecs = defaultCodecs(),
+): (value: Buffer) => Decoded {
   if (stream === 'alerts') {
     return (value) => {
-      const a = decodeSlaAlert(value);
+      const a = codecs.slaAlert.decode(value);
       return {
         region: a.region,
         category: a.category,
@@ -41,7 +47,7 @@ export function decoderOf(stream: Stream): (value: Buffer) => Decoded {
     };
   }
   return (value) => {
-    const c = decodeClassifiedComment(value);
+    const c = codecs.classifiedComment.decode(value);
     return {
       region: c.comment.region,
       category: c.classification.category,
@@ -62,16 +68,20 @@ async function tail(io: CliIo, globals: GlobalOptions, stream: Stream, options: 
     : options.last
       ? { lastPerPartition: options.last }
       : 'end';
-  const decode = decoderOf(stream);
+  // In registry mode the roles write the registry's ids: read them the same way (our schemas are looked
+  // up by registering them again, which the registry answers with their existing ids).
+  const registry = await startRegistryMode(env, pino({ level: 'error' }, destination(2)));
+  const decode = decoderOf(stream, registry?.codecs);
   let shown = 0;
   let undecodable = 0;
   let finish: () => void = () => {};
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
-  const followed = await followTopic(kafkaOf(io, env, 'tail'), topic, startAt, (message, partition) => {
+  const followed = await followTopic(kafkaOf(io, env, 'tail'), topic, startAt, async (message, partition) => {
     if (options.limit !== undefined && shown >= options.limit) return;
     let decoded: Decoded;
     try {
+      await registry?.fetcher.preload([message]);
       decoded = decode(message.value ?? Buffer.alloc(0));
     } catch (e) {
       undecodable++;
