@@ -14,6 +14,11 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           sequence: { groupOrder: 0 },
           testTimeout: 30_000,
+          // Unit files are pure and leave no global state behind: one module graph per worker instead of
+          // one per file took the unit run from about 53 to 17 s on the 2-core machine (most of it was
+          // importing the classifier's lexicons 72 times).
+          isolate: false,
+          maxWorkers: 2,
         },
       },
       {

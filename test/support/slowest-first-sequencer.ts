@@ -2,17 +2,27 @@ import { basename, relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * Seconds each slow integration file took alone on the 2-core machine (issue #14), by file name so that
+ * Seconds each slow integration file took in a full run on the 2-core machine (3 files at a time), by file name so that
  * a move keeps its entry; only their order matters. A file missing here keeps vitest's own order.
  */
 const KNOWN_SECONDS: Record<string, number> = {
-  'redis-outage.test.ts': 56,
-  'three-broker-producer.test.ts': 50,
-  'short-chaos.test.ts': 30,
-  'kafka-scripts.test.ts': 28,
-  'consumer-group.test.ts': 24,
-  'secure-stack.test.ts': 23,
-  'graceful-stop.test.ts': 17,
+  'redis-outage.test.ts': 62,
+  'short-chaos.test.ts': 50,
+  'hostile-processing.test.ts': 43,
+  'kafka-scripts.test.ts': 35,
+  'consumer-group.test.ts': 33,
+  'three-broker-producer.test.ts': 30,
+  'graceful-stop.test.ts': 19,
+  'sweepers.test.ts': 15,
+  'secure-stack.test.ts': 14,
+  'avro-interop.test.ts': 12,
+  'registry-java.test.ts': 11,
+  'redis-failover.test.ts': 10,
+  'analytics-sink.test.ts': 10,
+  'snapshot-100k.test.ts': 8,
+  'pipeline.test.ts': 8,
+  'worker-process.test.ts': 7,
+  'model-vs-redis.test.ts': 7,
 };
 
 /**
