@@ -16,6 +16,8 @@ import { SlaReader } from '../adapters/redis/reader/sla-reader.js';
 import { totalsOf } from '../core/sla/counters.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { startRegistryMode } from './schema-registry.js';
+import type { StateLostError } from './state-guard.js';
+import { checkStateGeneration, watchStateGeneration } from './state-guard.js';
 
 export type Role = 'worker' | 'sweeper';
 
@@ -35,6 +37,8 @@ export interface StartOptions {
   roles: Role[];
   onAlerts?: (alerts: SlaAlert[]) => void;
   onChunkCommitted?: (info: { partition: number; lastOffset: string; processed: number }) => void;
+  /** The state in Redis was lost while running: the roles are stopping (main.ts exits non-zero). */
+  onStateLost?: (error: StateLostError) => void;
 }
 
 /**
@@ -55,13 +59,24 @@ export async function startApp(
     // The message only: an ioredis error names the address, never the URL's credentials.
     onConnectionError: (error) => logger.warn({ err: error.message }, 'redis connection lost; reconnecting'),
   });
+  const stateTarget = {
+    redis,
+    prefix: env.OTKLIK_KEY_PREFIX,
+    shards: env.OTKLIK_SHARDS,
+    groupId: env.OTKLIK_GROUP_ID,
+    commentsTopic: env.OTKLIK_TOPIC_COMMENTS,
+    logger,
+  };
   let created: string[];
+  let generation: string;
   try {
     // Checked first: a role that would refuse creates no topics.
     await assertNoEviction(redis, {
       onWait: (error) => logger.warn({ err: error.message }, 'Redis does not answer yet; waiting for it'),
     });
     await assertListpackSettings(redis, { acceptSmallListpack: env.OTKLIK_REDIS_ACCEPT_SMALL_LISTPACK });
+    await assertLayoutVersion(redis, env.OTKLIK_KEY_PREFIX, env.OTKLIK_SHARDS, { stampEmpty: false });
+    generation = await checkStateGeneration({ ...stateTarget, kafka });
     await assertLayoutVersion(redis, env.OTKLIK_KEY_PREFIX, env.OTKLIK_SHARDS);
     created = await ensureTopics(
       kafka,
@@ -106,6 +121,24 @@ export async function startApp(
     },
   });
 
+  let stateLost: StateLostError | undefined;
+  let stopping: Promise<void> | undefined;
+  // Worker first (it may still open SLAs), then the sweeper; once, whoever asks first.
+  const stopRoles = () =>
+    (stopping ??= (async () => {
+      await app.worker?.close();
+      await app.sweeper?.close();
+    })());
+  const stateWatch = watchStateGeneration(stateTarget, generation, {
+    intervalMs: env.OTKLIK_STATE_CHECK_MS,
+    onLost: (error) => {
+      stateLost = error;
+      metrics.stateLost.set(1);
+      logger.error({ err: error.message }, 'SLA state lost; stopping the roles');
+      void stopRoles().finally(() => options.onStateLost?.(error));
+    },
+  });
+
   const app: RunningApp = {
     redis,
     metrics,
@@ -113,11 +146,10 @@ export async function startApp(
       ...(redis.status === 'ready' ? [] : [`redis ${redis.status}`]),
       ...(app.worker?.notReady() ?? []),
     ],
-    unhealthy: () => app.worker?.unhealthy() ?? [],
+    unhealthy: () => [...(stateLost ? ['SLA state lost'] : []), ...(app.worker?.unhealthy() ?? [])],
     close: async () => {
-      // Worker first (it may still open SLAs), then the sweeper, then the shared connection.
-      await app.worker?.close();
-      await app.sweeper?.close();
+      stateWatch.stop();
+      await stopRoles();
       redis.disconnect();
     },
   };

@@ -7,6 +7,7 @@ import { createLogger } from './observability/logger.js';
 import { startApp, type Role } from './app.js';
 import { startHttpServer } from './observability/http-server.js';
 import { EvictionPolicyError } from '../adapters/redis/eviction-policy.js';
+import { StateLostError } from './state-guard.js';
 
 const roles = process.argv.slice(2).filter((a): a is Role => a === 'worker' || a === 'sweeper');
 
@@ -22,7 +23,15 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.env.LOG_LEVEL, { pid: process.pid });
-  const app = await startApp(config, logger, { roles: roles.length ? roles : ['worker', 'sweeper'] });
+  const app = await startApp(config, logger, {
+    roles: roles.length ? roles : ['worker', 'sweeper'],
+    // The roles have stopped; a restart would refuse on the same state, so say so and exit.
+    onStateLost: (error) => {
+      process.stderr.write(`otklik: ${error.message}\n`);
+      server.close();
+      void app.close().finally(() => process.exit(3));
+    },
+  });
   const server = await startHttpServer({
     host: config.env.HTTP_HOST,
     port: config.env.HTTP_PORT,
@@ -56,7 +65,10 @@ async function main(): Promise<void> {
 
 main().catch((error: Error) => {
   // A refusal is a statement for the operator, not a crash: no stack.
-  const text = error instanceof EvictionPolicyError ? error.message : (error.stack ?? error.message);
+  const text =
+    error instanceof EvictionPolicyError || error instanceof StateLostError
+      ? error.message
+      : (error.stack ?? error.message);
   process.stderr.write(`otklik: ${text}\n`);
   process.exit(1);
 });

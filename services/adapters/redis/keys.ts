@@ -73,6 +73,11 @@ export class SlaKeys {
     return `${this.tag(shard)}:l`;
   }
 
+  /** The shard's state generation (core/state/generation.ts): absent means its data is gone or new. */
+  generation(shard: number): string {
+    return `${this.tag(shard)}:gen`;
+  }
+
   /** The shard's layout version (LAYOUT_VERSION; absent on a keyspace of the previous layout). */
   layoutVersion(shard: number): string {
     return `${this.tag(shard)}:v`;

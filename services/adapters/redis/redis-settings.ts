@@ -109,9 +109,16 @@ export async function readLayoutVersions(
 /**
  * Refuses to run layout-v2 scripts on a keyspace of the previous layout (or one whose migration did not
  * finish): they would not see its open records and its deadlines would never fire. An empty shard is
- * stamped with the current version. The error names the command that converts the keyspace.
+ * stamped with the current version unless `stampEmpty` is false (the start checks stamp only after the
+ * state generation check, which needs to see which shards held the layout). The error names the command
+ * that converts the keyspace.
  */
-export async function assertLayoutVersion(redis: Redis | Cluster, prefix: string, shards: number) {
+export async function assertLayoutVersion(
+  redis: Redis | Cluster,
+  prefix: string,
+  shards: number,
+  options: { stampEmpty?: boolean } = {},
+) {
   const keys = new SlaKeys(prefix);
   const versions = await readLayoutVersions(redis, prefix, shards);
   const behind = versions.flatMap((v, shard) =>
@@ -126,6 +133,7 @@ export async function assertLayoutVersion(redis: Redis | Cluster, prefix: string
         `then start again (docs/sla-engine.md, "Upgrading the layout")`,
     );
   }
+  if (options.stampEmpty === false) return;
   await Promise.all(
     versions.map((v, shard) =>
       v === 'empty' ? redis.set(keys.layoutVersion(shard), LAYOUT_VERSION, 'NX') : undefined,

@@ -17,6 +17,9 @@ import { SlaKeys } from '../../adapters/redis/keys.js';
 import { readCounterRows } from '../../adapters/redis/reader/sla-reader.js';
 import { complianceOf, totalsOf, type CounterTotals } from '../../core/sla/counters.js';
 import { decodeClassifiedComment, decodeSlaAlert, encodeCommentEvent } from '../../core/contracts/index.js';
+import { decideGeneration } from '../../core/state/generation.js';
+import { groupHasCommitted } from '../../adapters/kafka/committed-offsets.js';
+import { readShardStates, writeGeneration } from '../../adapters/redis/state-generation.js';
 import { buildScenario } from './scenario.js';
 import { print } from './printer.js';
 
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
   const countersBefore = totalsOf(await readCounterRows(redis, keys, e.OTKLIK_SHARDS));
 
   print.info(`Otklik demo ${runId}: Kafka ${e.KAFKA_BROKERS.join(',')}, Redis ${new URL(e.REDIS_URL).host}`);
+  await acceptLostDemoState(kafka, redis, e);
   print.info(
     `policy file ${config.configFile}; JSON logs (workers', sweeper's, Kafka client's) in .otklik/demo/*.log`,
   );
@@ -202,3 +206,28 @@ main().catch((error: Error) => {
   console.error(`demo failed: ${error.stack ?? error.message}`);
   process.exit(1);
 });
+
+/**
+ * The demo keeps its keys and its consumer group between runs; a local Redis restarted without its data
+ * since the last run would make the workers refuse to start (docs/faults.md 4c). The demo's keyspace is
+ * disposable, so it accepts that loss itself, and says so; a production keyspace never does.
+ */
+async function acceptLostDemoState(
+  kafka: Kafka,
+  redis: ReturnType<typeof connectRedis>,
+  e: {
+    OTKLIK_KEY_PREFIX: string;
+    OTKLIK_SHARDS: number;
+    OTKLIK_GROUP_ID: string;
+    OTKLIK_TOPIC_COMMENTS: string;
+  },
+) {
+  const shards = await readShardStates(redis, e.OTKLIK_KEY_PREFIX, e.OTKLIK_SHARDS);
+  const committed = await groupHasCommitted(kafka, e.OTKLIK_GROUP_ID, e.OTKLIK_TOPIC_COMMENTS);
+  if (decideGeneration(shards, committed).kind !== 'lost') return;
+  await writeGeneration(redis, e.OTKLIK_KEY_PREFIX, e.OTKLIK_SHARDS, { replace: true });
+  print.info(
+    `Redis lost the demo's SLA state since the last run (restarted without its data?): the demo accepts ` +
+      `the loss of its own keys (${e.OTKLIK_KEY_PREFIX}) and starts afresh; docs/faults.md, "State lost"`,
+  );
+}

@@ -82,6 +82,9 @@ export const envSchema = z
     OTKLIK_MAX_MESSAGE_BYTES: z.coerce.number().int().min(16_384).max(100_000_000).default(1_000_000),
     // /readyz fails once fetching has stayed paused (Redis or the broker failing) for longer than this.
     OTKLIK_READY_MAX_PAUSE_MS: positiveInt(60_000),
+    // How often every role checks that Redis still holds the state generation it started with: the
+    // longest a role writes into a Redis that lost its data before it stops (docs/faults.md).
+    OTKLIK_STATE_CHECK_MS: positiveInt(5_000),
     OTKLIK_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
     // How long the consumer group waits for a silent process (killed, frozen) before moving its
     // partitions; within the broker's group.min/max.session.timeout.ms (6 s to 30 min by default).

@@ -90,6 +90,11 @@ export function createMetrics(
         for (const reason of readiness.reasons) this.set({ reason }, current.has(reason) ? 1 : 0);
       },
     }),
+    stateLost: new Gauge({
+      name: 'otklik_state_lost',
+      help: '1 once the SLA state in Redis lost its generation while this process ran (the roles stopped)',
+      registers,
+    }),
     consumerLag: new Gauge({
       name: 'otklik_consumer_lag',
       help: 'Messages behind the high watermark, per partition, as of the last batch',
