@@ -6,6 +6,8 @@
 #                             and REDIS_SENTINEL_NAME=name
 #   redis-sentinel.sh down    stops what this script started and removes its files
 #   redis-sentinel.sh master  prints the port of the current master (as the Sentinels see it)
+#   redis-sentinel.sh kill-master  SIGKILLs the master, waits for the promotion, restarts the killed
+#                             node as a replica; prints the new master's port
 # Ports: free loopback ports chosen at the first `up` and kept in .otklik/redis-sentinel/ports (three
 # data nodes, the first starts as master, then three Sentinels); files under .otklik/redis-sentinel/<port>/.
 set -euo pipefail
@@ -48,6 +50,37 @@ sentinels_agree() {
   [ "$known" = "$((${#SENTINEL_PORTS[@]} - 1))" ]
 }
 
+# start_node PORT [MASTER_PORT]: one data node, a replica of MASTER_PORT when given; its directory (and
+# append-only file) is kept if it exists. Append-only with fsync every second, noeviction as everywhere.
+start_node() {
+  local port=$1 dir="$STATE/$1" role=()
+  mkdir -p "$dir"
+  [ -n "${2:-}" ] && role=(--replicaof 127.0.0.1 "$2")
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save '' --appendonly yes \
+    --maxmemory-policy noeviction --hash-max-listpack-value 256 --dir "$dir" --logfile "$dir/redis.log" \
+    --pidfile "$dir/redis.pid" \
+    "${role[@]}" >/dev/null
+}
+
+# kill-master: SIGKILLs the current master, waits until the Sentinels promote a replica, then starts the
+# killed node again as a replica of the new master (so the next failover has two replicas to choose
+# from). Prints the new master's port.
+kill_master() {
+  local old new pid
+  old=$(master_port) || die "no Sentinel knows a master named $NAME"
+  pid=$(cat "$STATE/$old/redis.pid")
+  kill -9 "$pid"
+  for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  rm -f "$STATE/$old/redis.pid"
+  promoted() { new=$(master_port) && [ "$new" != "$old" ] && answers "$new"; }
+  for _ in $(seq 1 300); do promoted && break; sleep 0.1; done
+  promoted || die "the Sentinels did not promote a replica within 30 s; see $STATE/*/sentinel.log"
+  start_node "$old" "$new"
+  wait_for "redis-server on $old answering again" answers "$old"
+  log "master $old SIGKILLed; the Sentinels promoted $new; $old restarted as its replica"
+  echo "$new"
+}
+
 up() {
   command -v redis-server >/dev/null || die "redis-server is not installed (apt-get install redis-server)"
   if answers "${SENTINEL_PORTS[0]}" && master_port >/dev/null; then
@@ -59,14 +92,8 @@ up() {
   done
   local i=0 port dir
   for port in "${DATA_PORTS[@]}"; do
-    dir="$STATE/$port"; rm -rf "$dir"; mkdir -p "$dir"
-    # Append-only with fsync every second: a restarted node keeps what it had. noeviction as everywhere.
-    local role=()
-    [ "$i" -gt 0 ] && role=(--replicaof 127.0.0.1 "${DATA_PORTS[0]}")
-    redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save '' --appendonly yes \
-      --maxmemory-policy noeviction --hash-max-listpack-value 256 --dir "$dir" --logfile "$dir/redis.log" \
-      --pidfile "$dir/redis.pid" \
-      "${role[@]}" >/dev/null
+    rm -rf "${STATE:?}/$port"
+    if [ "$i" -gt 0 ]; then start_node "$port" "${DATA_PORTS[0]}"; else start_node "$port"; fi
     i=$((i + 1))
   done
   for port in "${DATA_PORTS[@]}"; do wait_for "redis-server on $port answering" answers "$port"; done
@@ -110,5 +137,6 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   master) master_port || die "no Sentinel knows a master named $NAME" ;;
-  *) die "usage: redis-sentinel.sh up|down|master" ;;
+  kill-master) kill_master ;;
+  *) die "usage: redis-sentinel.sh up|down|master|kill-master" ;;
 esac

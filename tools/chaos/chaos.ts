@@ -11,6 +11,7 @@ import { createPlainProducer, createReliableProducer } from '../../services/adap
 import { ensureTopics } from '../../services/adapters/kafka/topics.js';
 import { readCounterRows } from '../../services/adapters/redis/reader/sla-reader.js';
 import { SlaKeys } from '../../services/adapters/redis/keys.js';
+import { connectRedis } from '../../services/adapters/redis/connect.js';
 import { loadConfig } from '../../services/runtime/config/load.js';
 import { decodeSlaAlert } from '../../services/core/contracts/index.js';
 import { COUNTER_METRICS, totalsOf, type CounterTotals } from '../../services/core/sla/counters.js';
@@ -24,6 +25,7 @@ const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 const KAFKA_SH = join(ROOT, 'scripts', 'kafka', 'kafka.sh');
 const CLUSTER_SH = join(ROOT, 'scripts', 'kafka', 'cluster.sh');
+const SENTINEL_SH = join(ROOT, 'scripts', 'redis-sentinel.sh');
 
 export interface ChaosOptions {
   comments: number;
@@ -33,6 +35,14 @@ export interface ChaosOptions {
   killEveryMs: number;
   restartBroker: boolean;
   restartRedis: boolean;
+  /**
+   * Redis as a master, two replicas and three Sentinels (scripts/redis-sentinel.sh) instead of one
+   * server; the Redis fault is then two SIGKILLs of the master (a third and two thirds into the stream),
+   * each followed by a promotion.
+   */
+  failover?: boolean;
+  /** With `failover`: OTKLIK_REDIS_WAIT_REPLICAS of the roles (1 by default; 0 for the comparison run). */
+  waitReplicas?: number;
   /** Three brokers (replication 3, min.insync.replicas 2); one is killed mid-stream. */
   cluster: boolean;
   seed: number;
@@ -50,7 +60,9 @@ export interface ChaosReport {
   messages: number;
   kills: number;
   restarts: number;
-  restartsDetail: { processes: number; broker: number; redis: number };
+  restartsDetail: { processes: number; broker: number; redis: number; failovers: number };
+  /** Counters that ended other than the workload dictates: observed minus expected. */
+  counterDiff: Partial<Record<string, number>>;
   exact: boolean;
   seconds: number;
   checks: Record<string, boolean>;
@@ -109,6 +121,28 @@ async function startBroker(stateDir: string, cluster: boolean, log: (s: string) 
       await start();
     },
     stop: () => stop().catch(() => undefined),
+  };
+}
+
+interface Sentinels {
+  env: { REDIS_SENTINELS: string; REDIS_SENTINEL_NAME: string };
+  masterUrl: string;
+  /** SIGKILLs the master, waits for the promotion and restarts the old master as a replica. */
+  killMaster(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+async function startSentinels(stateDir: string): Promise<Sentinels> {
+  const env = { ...process.env, OTKLIK_STATE_DIR: stateDir };
+  const script = async (command: string) =>
+    (await run('bash', [SENTINEL_SH, command], { env, maxBuffer: 1 << 20 })).stdout.trim();
+  const lines = (await script('up')).split('\n');
+  const value = (name: string) => (lines.find((l) => l.startsWith(`${name}=`)) ?? '').slice(name.length + 1);
+  return {
+    env: { REDIS_SENTINELS: value('REDIS_SENTINELS'), REDIS_SENTINEL_NAME: value('REDIS_SENTINEL_NAME') },
+    masterUrl: `redis://127.0.0.1:${await script('master')}`,
+    killMaster: async () => (await script('kill-master')).split('\n').pop() as string,
+    stop: async () => void (await script('down').catch(() => undefined)),
   };
 }
 
@@ -172,15 +206,28 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let producer: Producer | undefined;
   const slots: RoleProcess[] = [];
   let kills = 0;
-  const restartsDetail = { processes: 0, broker: 0, redis: 0 };
+  const restartsDetail = { processes: 0, broker: 0, redis: 0, failovers: 0 };
+  let sentinels: Sentinels | undefined;
   try {
-    redis = await startOwnRedis({ persistent: true });
-    log(`private redis-server (append-only) on ${redis.url}`);
+    if (options.failover) {
+      sentinels = await startSentinels(join(dir, 'state'));
+      log(`Redis master ${sentinels.masterUrl}, two replicas, Sentinels ${sentinels.env.REDIS_SENTINELS}`);
+    } else {
+      redis = await startOwnRedis({ persistent: true });
+      log(`private redis-server (append-only) on ${redis.url}`);
+    }
+    const redisEnv: Record<string, string> = sentinels
+      ? {
+          ...sentinels.env,
+          REDIS_URL: sentinels.masterUrl,
+          OTKLIK_REDIS_WAIT_REPLICAS: String(options.waitReplicas ?? 1),
+        }
+      : { REDIS_URL: (redis as OwnRedis).url };
     broker = await startBroker(join(dir, 'state'), options.cluster, log);
     log(`broker(s) ${broker.brokers}`);
     const env: Record<string, string> = {
       KAFKA_BROKERS: broker.brokers,
-      REDIS_URL: redis.url,
+      ...redisEnv,
       OTKLIK_GROUP_ID: `${runId}-workers`,
       OTKLIK_TOPIC_COMMENTS: `${runId}.comments`,
       OTKLIK_TOPIC_CLASSIFIED: `${runId}.classified`,
@@ -227,7 +274,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await admin.connect();
     producer = options.plainProducer ? createPlainProducer(kafka) : createReliableProducer(kafka);
     await producer.connect();
-    client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    // Through the Sentinels in failover mode, so that the checks read the current master.
+    client = sentinels
+      ? connectRedis(loadConfig(env).env)
+      : new Redis((redis as OwnRedis).url, { maxRetriesPerRequest: 1 });
     client.on('error', () => undefined);
 
     // Each process's whole output goes to <logDir>/<name>.log: the log scan reads every line.
@@ -249,6 +299,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const faults = (async () => {
       let brokerDone = !options.restartBroker;
       let redisDone = !options.restartRedis;
+      // Failover mode: the master is killed at a third and at two thirds of the stream.
+      let masterKills = options.failover ? 0 : 2;
       const rnd = seededRandom(options.seed);
       while (chaosOn) {
         await sleep(options.killEveryMs * (0.5 + rnd()));
@@ -287,7 +339,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           }
           restartsDetail.broker++;
           log('broker fault done');
-        } else if (!redisDone && Date.now() - productionStart > (2 * streamMs) / 3) {
+        } else if (masterKills < 2 && Date.now() - productionStart > ((masterKills + 1) * streamMs) / 3) {
+          masterKills++;
+          log('SIGKILL the Redis master');
+          const promoted = await (sentinels as Sentinels).killMaster();
+          restartsDetail.failovers++;
+          log(`the Sentinels promoted ${promoted}; the old master restarted as a replica`);
+        } else if (!options.failover && !redisDone && Date.now() - productionStart > (2 * streamMs) / 3) {
           redisDone = true;
           log('restarting redis-server');
           await (redis as OwnRedis).shutDown();
@@ -308,7 +366,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       Date.now() < chaosDeadline &&
       (kills < minKills ||
         (options.restartBroker && restartsDetail.broker === 0) ||
-        (options.restartRedis && restartsDetail.redis === 0))
+        (options.failover && restartsDetail.failovers < 2) ||
+        (!options.failover && options.restartRedis && restartsDetail.redis === 0))
     ) {
       await sleep(500);
     }
@@ -387,12 +446,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       lagZero: lag === 0,
     };
     const table = formatTable(rows);
+    const counterDiff = Object.fromEntries(
+      COUNTER_METRICS.flatMap((m) =>
+        totals && totals[m] !== workload.expected[m] ? [[m, totals[m] - workload.expected[m]]] : [],
+      ),
+    );
     return {
       comments: workload.comments,
       messages: workload.messages.length,
       kills,
       restarts: restartsDetail.processes + restartsDetail.broker + restartsDetail.redis,
       restartsDetail,
+      counterDiff,
       exact: Object.values(checks).every(Boolean),
       seconds: Math.round((Date.now() - started) / 1000),
       checks,
@@ -406,6 +471,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     client?.disconnect();
     await broker?.stop();
     await redis?.dispose();
+    await sentinels?.stop();
     // The broker's data can be large; the logs stay for the log scan and for reading.
     rmSync(join(dir, 'state'), { recursive: true, force: true });
   }

@@ -1,5 +1,8 @@
 /**
- * `npm run chaos [-- --comments N] [--cluster] [--short]`: the fault-injection run of docs/faults.md.
+ * `npm run chaos [-- --comments N] [--cluster] [--failover [--wait-replicas 0]] [--short]`: the
+ * fault-injection run of docs/faults.md. `--failover`: Redis as a master with two replicas and three
+ * Sentinels, the master SIGKILLed twice mid-stream; `--wait-replicas 0` turns the roles' WAIT off (the
+ * comparison run: what a failover loses without it, in `counterDiff`).
  * Progress goes to stderr; stdout gets the table of expected against observed and, as its last line, a
  * JSON summary ({ comments, kills, restarts, exact, ... }). Exit code 0 only when the run was exact.
  */
@@ -22,6 +25,8 @@ const report = await runChaos({
   restartBroker: !flag('no-broker-restart'),
   restartRedis: !flag('no-redis-restart'),
   cluster,
+  failover: flag('failover'),
+  waitReplicas: value('wait-replicas', 1),
   seed: value('seed', 7),
   plainProducer: flag('plain-producer'),
   settleTimeoutMs: value('settle-timeout-s', 600) * 1000,
