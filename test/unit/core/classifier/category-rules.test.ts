@@ -94,6 +94,23 @@ describe('common objects that used to fall through', () => {
   });
 });
 
+describe('snow is the duty of whoever keeps the place it lies on', () => {
+  it("snow and icicles on a roof or a canopy are the building manager's", () => {
+    expect(categoryOf('Снег с крыши никто не сбрасывает')).toBe('housing_utilities');
+    expect(categoryOf('Сосульки на кровле над тротуаром')).toBe('housing_utilities');
+    expect(categoryOf('Очистите козырёк от наледи')).toBe('housing_utilities');
+  });
+
+  it('snow on its own, in a street or on a road, is road cleaning', () => {
+    expect(categoryOf('Снег лежит неделю, пройти нельзя')).toBe('roads_transport');
+    expect(categoryOf('На нашей улице снег по колено')).toBe('roads_transport');
+  });
+
+  it('snow named with a yard object stays improvement', () => {
+    expect(categoryOf('Во дворе снег, дворник не чистит детскую площадку')).toBe('urban_improvement');
+  });
+});
+
 describe('weak evidence and no evidence', () => {
   it('a single weak housing word is enough when nothing else scored', () => {
     expect(categoryOf('Проблема с краном')).toBe('housing_utilities');
