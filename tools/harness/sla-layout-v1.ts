@@ -104,6 +104,7 @@ export class SlaStoreV1 {
         packTransitions(
           indexes.map((i) => commands[i] as SlaCommand),
           v1BucketOf,
+          'v1',
         ),
       );
     }

@@ -12,8 +12,10 @@
   ARGV[4] the transitions, packed (services/adapters/redis/store/transition-packing.ts): each is an op letter,
           then its fields, each a 16-bit big-endian byte length and the bytes; the first two fields are
           the member (comment key) and its record bucket number, then:
-    'o' open            dim (region|category|priority), warn_at, due_at, warn_at - posted_at and
-                        due_at - posted_at in base 36, record body (which starts with posted_at)
+    'o' open            dim (region|category|priority), then its counter position as a bare 16-bit
+                        big-endian number (counters.lua dim_position; 65535: none), warn_at, due_at,
+                        warn_at - posted_at and due_at - posted_at in base 36, record body (which
+                        starts with posted_at)
     'a' answer          answered_at (the reply's event time)
     'c' cancel          (nothing more)
     'n' not actionable  dim
@@ -27,9 +29,12 @@
 --- @include "wheel"
 --- @include "transitions"
 
-local FORMATS = { o = '>Hc0Hc0Hc0Hc0Hc0Hc0Hc0Hc0', a = '>Hc0Hc0Hc0', c = '>Hc0Hc0', n = '>Hc0Hc0Hc0' }
+local FORMATS = { o = '>Hc0Hc0Hc0HHc0Hc0Hc0Hc0Hc0', a = '>Hc0Hc0Hc0', c = '>Hc0Hc0', n = '>Hc0Hc0Hc0' }
 local LETTERS = { OPENED = 'O', ANSWERED_BEFORE = 'B', DELETED_BEFORE = 'D', ANSWERED = 'A',
   ANSWERED_EARLY = 'a', CANCELLED = 'C', DELETED_EARLY = 'd', RECORDED = 'R', DUPLICATE = '=' }
+
+-- An open's counter position field when its dimension has none.
+local NO_POSITION = 65535
 
 local k = { due = KEYS[1], late = KEYS[2], lease = KEYS[3], cnt = KEYS[4], daily = KEYS[5], soon = KEYS[6] }
 local record_prefix, finished_prefix, retention = ARGV[1], ARGV[2], ARGV[3]
@@ -51,12 +56,11 @@ while pos <= #packed do
   marker_keys[#marker_keys + 1] = finished_prefix .. fields[2]
 end
 if #ops > 0 then prefetch_markers(marker_keys) end
--- The due-wheel adds the opens will make, counted per window up front (one HINCRBY per window, which
--- also says where the window's count stood): open_sla schedules a new comment at its next alert.
+-- The due-wheel windows the opens will add to, announced up front: their counts are read with one HMGET.
 for i = 1, #ops do
   local f = ops[i]
   if f[1] == 'o' and not markers[marker_keys[i]] then
-    local warn_at, due_at = tonumber(f[5]), tonumber(f[6])
+    local warn_at, due_at = tonumber(f[6]), tonumber(f[7])
     wheel_reserve(k.due, (now < due_at and warn_at < due_at) and warn_at or due_at, now)
   end
 end
@@ -66,8 +70,9 @@ local function apply_one(f, marker_key)
   local op, member = f[1], f[2]
   local bucket = record_prefix .. f[3]
   if op == 'o' then
-    return open_sla(k, bucket, marker_key, member, f[4], tonumber(f[5]), f[5], tonumber(f[6]), f[6], f[7],
-      f[8], f[9], retention)
+    local pos = f[5]
+    return open_sla(k, bucket, marker_key, member, f[4], pos ~= NO_POSITION and pos, tonumber(f[6]), f[6],
+      tonumber(f[7]), f[7], f[8], f[9], f[10], retention)
   elseif op == 'a' then
     return answer_sla(k, bucket, marker_key, member, tonumber(f[4]), retention)
   elseif op == 'c' then
@@ -77,16 +82,16 @@ local function apply_one(f, marker_key)
 end
 
 local letters = {}
-for i = 1, #ops do
-  local ok, status = pcall(apply_one, ops[i], marker_keys[i])
-  if not ok then
-    -- The transitions before this one stay applied (Redis does not roll a script back): their counters
-    -- and wheel entries must be written too, or a retry would find them done and never count them.
-    flush_wheels()
-    flush_counters()
-    return redis.error_reply('apply_batch: ' .. tostring(status))
-  end
-  letters[i] = LETTERS[status]
+-- One protected call for the whole batch (not one per transition): the batch stops at the first error.
+local ok, err = pcall(function()
+  for i = 1, #ops do letters[i] = LETTERS[apply_one(ops[i], marker_keys[i])] end
+end)
+if not ok then
+  -- The transitions before this one stay applied (Redis does not roll a script back): their counters
+  -- and wheel entries must be written too, or a retry would find them done and never count them.
+  flush_wheels()
+  flush_counters()
+  return redis.error_reply('apply_batch: ' .. tostring(err))
 end
 flush_wheels()
 flush_counters()

@@ -1,5 +1,6 @@
 import type { SlaCommand, SlaOutcome } from '../../../core/sla/commands.js';
 import { encodeRecordBody } from '../record/record.js';
+import { dimensionPosition } from '../counter-positions.js';
 import { recordBucketOf } from '../keys.js';
 import { SlaStoreError } from '../sla-status.js';
 
@@ -42,6 +43,13 @@ class PackedWriter {
     this.offset += 2 + length;
   }
 
+  /** A bare 16-bit big-endian number (no length). */
+  u16(value: number): void {
+    this.reserve(2);
+    this.buffer.writeUInt16BE(value, this.offset);
+    this.offset += 2;
+  }
+
   bytes(value: Uint8Array): void {
     if (value.length > FIELD_MAX_BYTES) throw new RangeError(`transition field of ${value.length} bytes`);
     this.reserve(2 + value.length);
@@ -60,17 +68,21 @@ const OP_ANSWER = 0x61; // 'a'
 const OP_CANCEL = 0x63; // 'c'
 const OP_NOT_ACTIONABLE = 0x6e; // 'n'
 
+/** An open's counter position field when its dimension has none (apply_batch.lua NO_POSITION). */
+export const NO_DIM_POSITION = 0xffff;
+
 const dimOf = (c: { region: string; category: string; priority: string }): string =>
   `${c.region}|${c.category}|${c.priority}`;
 
 /**
  * Packs transitions of one shard, in their order, into apply_batch.lua's transitions argument.
- * `bucketOf`: the record bucket of a comment key (the previous layout's 1,024 buckets for its scripts,
- * kept as test fixtures).
+ * `bucketOf`: the record bucket of a comment key; `layout`: 'v1' for the previous layout's scripts
+ * (kept as test fixtures: 1,024 buckets, and an open without its counter position).
  */
 export function packTransitions(
   commands: readonly SlaCommand[],
   bucketOf: (commentKey: string) => number = recordBucketOf,
+  layout: 'v1' | 'v2' = 'v2',
 ): Buffer {
   const writer = new PackedWriter(commands.length * 160 + 64);
   for (const command of commands) {
@@ -81,6 +93,12 @@ export function packTransitions(
         writer.text(key);
         writer.text(String(bucketOf(key)));
         writer.text(dimOf(command));
+        // The script counts by position: sent so that it never matches the dimension's text.
+        if (layout === 'v2') {
+          writer.u16(
+            dimensionPosition(command.region, command.category, command.priority) ?? NO_DIM_POSITION,
+          );
+        }
         writer.text(String(Math.floor(command.warnAt)));
         writer.text(String(Math.floor(command.dueAt)));
         writer.text(Math.floor(command.warnAt - command.postedAt).toString(36));

@@ -6,6 +6,7 @@ import type { OpenSlaCommand, SlaCommand } from '../../../../services/core/sla/c
 import { answerOf, cancelOf, openCommand, serverNow } from './helpers.js';
 import { packTransitions } from '../../../../services/adapters/redis/store/transition-packing.js';
 import { loadLuaScript } from '../../../../services/adapters/redis/lua-loader.js';
+import { addTotalsString } from '../../../../services/adapters/redis/counter-positions.js';
 
 /**
  * SlaStore.apply sends one apply_batch call per shard: a batch that opens, answers, cancels and repeats
@@ -200,6 +201,45 @@ describe('SlaStore.apply in batches', () => {
       priority: open.priority,
       region: open.region,
     });
+  });
+
+  it('counts an open by the position the client sends, and in the hash fields when its dimension has none', async () => {
+    const now = await serverNow(redis);
+    const store = newStore();
+    const k = store.keys;
+    // Region '54' has a counter position; '90' (beyond the 89 regions) and 'x1' have none.
+    const opens = ['54', '90', 'x1'].map((region, i) =>
+      openCommand(now, SHARDS, {
+        commentId: `pos-${i}`,
+        shard: 0,
+        region,
+        warnAt: now + 3_600_000,
+        dueAt: now + 7_200_000,
+      }),
+    );
+    expect(await store.apply([...opens, cancelOf(opens[2] as OpenSlaCommand)])).toEqual([
+      'OPENED',
+      'OPENED',
+      'OPENED',
+      'CANCELLED',
+    ]);
+    const totals = addTotalsString(
+      await redis.hgetall(k.counters(0)),
+      await redis.getBuffer(k.counterBits(0)),
+    );
+    const dim = (region: string) => `${region}|housing_utilities|critical`;
+    expect(totals[`opened|${dim('54')}`]).toBe('1');
+    expect(totals[`open|${dim('54')}`]).toBe('1');
+    expect(totals[`opened|${dim('90')}`]).toBe('1');
+    expect(totals[`open|${dim('90')}`]).toBe('1');
+    expect(totals[`opened|${dim('x1')}`]).toBe('1');
+    expect(Number(totals[`open|${dim('x1')}`] ?? 0)).toBe(0);
+    expect(totals[`cancelled|${dim('x1')}`]).toBe('1');
+    // The hash fields hold exactly the dimensions without a position.
+    const fields = Object.entries(await redis.hgetall(k.counters(0))).filter(([, v]) => v !== '0');
+    expect(fields.map(([f]) => f).sort()).toEqual(
+      [`cancelled|${dim('x1')}`, `open|${dim('90')}`, `opened|${dim('90')}`, `opened|${dim('x1')}`].sort(),
+    );
   });
 
   it('refuses a malformed packed batch whole: nothing of it is applied', async () => {

@@ -56,7 +56,7 @@ export async function serverNow(redis: Redis | Cluster): Promise<number> {
 }
 
 /** Slots per minute of a counted-slot wheel before the next one opens (lua/includes/wheel.lua). */
-const WHEEL_SLOT_MAX = 120;
+const WHEEL_SLOT_MAX = 32;
 
 /** The slot keys of a counted-slot wheel (`base`: SlaKeys.due or .late), minute by minute. */
 export async function wheelSlots(redis: Redis | Cluster, base: string): Promise<string[]> {

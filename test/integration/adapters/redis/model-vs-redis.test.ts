@@ -69,7 +69,7 @@ const clocked = (clockKey: string) => (lua: string) => {
 };
 
 /**
- * `nearFar`: hour windows from 10 minutes ahead instead of 2 hours (includes/wheel.lua WHEEL_FAR_MS), so
+ * `nearFar`: hour windows from 10 minutes ahead instead of 70 minutes (includes/wheel.lua WHEEL_FAR_MS), so
  * that the short histories here schedule, move, claim and close through them too.
  */
 function clockedRedis(url: string, clockKey: string, nearFar = false): Redis {
@@ -84,7 +84,7 @@ function clockedRedis(url: string, clockKey: string, nearFar = false): Redis {
   }
   return redis;
 }
-const FAR_SETTING = 'local WHEEL_FAR_MS = 7200000';
+const FAR_SETTING = 'local WHEEL_FAR_MS = 4200000';
 
 interface CommentSpec {
   postedOffset: number;

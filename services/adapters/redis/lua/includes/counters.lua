@@ -8,6 +8,8 @@
 -- string (one INCRBY sub-operation per distinct position) and one HINCRBY per distinct hash field,
 -- however many transitions a batch applies (no transition reads a counter).
 local DIM_SLOTS = 4096
+-- The suffix of today's daily string (made once per call, not per increment).
+local TODAY_SUFFIX = ':' .. today
 -- Metric order of core/sla/counters.ts COUNTER_METRICS; daily metrics: the same without the gauges.
 local METRIC_INDEX = { opened = 0, open = 1, overdue = 2, warned = 3, breached = 4, escalated = 5,
   answered_in_time = 6, answered_late = 7, cancelled = 8, not_actionable = 9 }
@@ -85,12 +87,13 @@ local function bits_key(key, suffix)
   return name
 end
 
-local function bump(counters_key, daily_key, metric, dim, delta, daily)
-  local pos = dim_position(dim)
+-- bump with the dimension's position already known (`pos`: dim_position(dim), which the client sends
+-- with an open so that no transition of the hot path matches the dimension's text).
+local function bump_at(counters_key, daily_key, metric, pos, dim, delta, daily)
   if pos then
     add_bits(bits_key(counters_key, ':b'), 'i64', METRIC_INDEX[metric] * DIM_SLOTS + pos, delta)
     if daily then
-      add_bits(bits_key(daily_key, ':' .. today), 'i32', DAILY_INDEX[metric] * DIM_SLOTS + pos, delta)
+      add_bits(bits_key(daily_key, TODAY_SUFFIX), 'i32', DAILY_INDEX[metric] * DIM_SLOTS + pos, delta)
     end
     return
   end
@@ -99,6 +102,10 @@ local function bump(counters_key, daily_key, metric, dim, delta, daily)
     daily_keys[daily_key] = true
     add_pending(daily_key, metric, dim, delta)
   end
+end
+
+local function bump(counters_key, daily_key, metric, dim, delta, daily)
+  bump_at(counters_key, daily_key, metric, dim_position(dim), dim, delta, daily)
 end
 
 -- Small deltas as text: a number passed to redis.call is formatted with printf, once per field.

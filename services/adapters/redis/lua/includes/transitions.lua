@@ -38,24 +38,24 @@ local function priority_of(dim) return string.match(dim, '[^|]*$') end
 -- open: a citizen's actionable comment arrives; open its first-reply SLA unless already known.
 --   OPENED (new SLA), ANSWERED_BEFORE (a reply came first; counted in time or late), DELETED_BEFORE
 --   (a delete came first; counted as cancelled), DUPLICATE (replay, redelivery, edit).
--- dim: region|category|priority; warn_at, due_at: numbers, with the strings they came as (a wheel
+-- dim: region|category|priority, pos: its counter position (dim_position; false: none); warn_at, due_at: numbers, with the strings they came as (a wheel
 -- score is passed on as sent); warn36, due36: warn_at and due_at - posted_at in base 36 (the record's
 -- next-alert field for either first alert); body: the record from posted_at on
 -- (services/adapters/redis/record/record.ts), whose first field posted_at is read only when a reply came first.
-local function open_sla(k, bucket, finished_key, member, dim, warn_at, warn_at_s, due_at, due_at_s,
+local function open_sla(k, bucket, finished_key, member, dim, pos, warn_at, warn_at_s, due_at, due_at_s,
     warn36, due36, body, retention)
   local finished = marker_get(finished_key)
   local early = finished and string.sub(finished, 1, 1)
   if finished and early ~= 'e' and early ~= 'd' then return 'DUPLICATE' end
   if early == 'd' then
     marker_set(finished_key, 'c', retention)
-    bump(k.cnt, k.daily, 'cancelled', dim, 1, true)
+    bump_at(k.cnt, k.daily, 'cancelled', pos, dim, 1, true)
     return 'DELETED_BEFORE'
   end
   if early == 'e' then
     local answered_at = from36(string.sub(finished, 2))
     marker_set(finished_key, 'a', retention)
-    bump(k.cnt, k.daily, 'opened', dim, 1, true)
+    bump_at(k.cnt, k.daily, 'opened', pos, dim, 1, true)
     local posted_at = from36(string.sub(body, 1, string.find(body, SEP, 1, true) - 1))
     count_answer(k.cnt, k.daily, dim, priority_of(dim), posted_at, due_at, answered_at)
     return 'ANSWERED_BEFORE'
@@ -69,12 +69,12 @@ local function open_sla(k, bucket, finished_key, member, dim, warn_at, warn_at_s
   else
     kind, next36, next_at, next_at_s = 'B0', due36, due_at, due_at_s
   end
-  local slot = wheel_peek(k.due, next_at, now)
-  local record = kind .. SEP .. next36 .. SEP .. slot_text(slot) .. SEP .. SEP .. body
+  local window, slot_s = wheel_next(k.due, next_at, now)
+  local record = kind .. SEP .. next36 .. SEP .. slot_s .. SEP .. SEP .. body
   if not record_put(bucket, member, record, true) then return 'DUPLICATE' end
-  wheel_add(k.due, member, next_at, next_at_s, now)
-  bump(k.cnt, k.daily, 'opened', dim, 1, true)
-  bump(k.cnt, k.daily, 'open', dim, 1, false)
+  wheel_add_next(window, member, next_at_s)
+  bump_at(k.cnt, k.daily, 'opened', pos, dim, 1, true)
+  bump_at(k.cnt, k.daily, 'open', pos, dim, 1, false)
   return 'OPENED'
 end
 

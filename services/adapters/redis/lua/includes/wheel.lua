@@ -13,25 +13,30 @@
 -- the record's head (an hour window's slot n as -(n + 1)): a close removes the member with one ZREM on
 -- its slot. A slot emptied by removals disappears by itself.
 -- Adds of one script call are gathered per slot and per window and written by `flush_wheels` (one
--- ZADD per slot touched, one HINCRBY per distinct window: a window's count is read with the HINCRBY
--- that reserves the call's adds when the caller knows them in advance, `wheel_reserve`, else with one
--- HGET at its first add); removals see them.
+-- ZADD per slot touched, then one HSET of the windows' new counts and one ZADD of the windows new to
+-- the index per wheel): a window's count is read with one HMGET per wheel for the windows the caller
+-- announces in advance (`wheel_reserve`), else with one HGET at its first add; removals see them.
 -- The due wheel's windows move, whole and in time order, into the exact `soon` zset (`wheel_move`,
 -- claim_due.lua) when their time in the index comes.
+-- WHEEL_FAR_MS: an add at least 70 minutes ahead goes to an hour window, whose move time (10 minutes
+-- before its start) is then still ahead. WHEEL_SLOT_MAX: 32 members per slot; a ZADD into a listpack
+-- zset scans it up to the new member's place, so a short slot is a cheap add (120 cost ~15 % more CPU per
+-- open under real-time arrivals). It may be lowered on a live keyspace (readers visit slots up to
+-- count / WHEEL_SLOT_MAX, a superset), never raised.
 local WHEEL_SLOT_MS = 60000
 local WHEEL_HOUR_MS = 3600000
-local WHEEL_FAR_MS = 7200000
+local WHEEL_FAR_MS = 4200000
 local WHEEL_LOOKAHEAD_MS = 60000
 local WHEEL_HOUR_LOOKAHEAD_MS = 600000
-local WHEEL_SLOT_MAX = 120
+local WHEEL_SLOT_MAX = 32
 
 -- A number as Redis reads it: '%d' formats an integer far cheaper than the '%.17g' that redis.call
 -- applies to a Lua number.
 local function int_text(n) return string.format('%d', n) end
 
 -- What this call knows of a wheel's windows: wheel_windows[W][window number] = { id, hour, move_s, base = adds counted
--- in Redis before this call, added = adds of this call, counted = adds of this call already counted in
--- Redis (reserved), reserve = adds announced by wheel_reserve }; wheel_slots[slot key] = { list =
+-- in Redis before this call, added = adds of this call, n / key / code_s = the slot the next add takes
+-- (wheel_next) }; wheel_slots[slot key] = { list =
 -- {score, member, ...}, at = member -> position in list (false once removed again) }.
 local wheel_windows, wheel_order, wheel_slots, wheel_slot_order = {}, {}, {}, {}
 
@@ -58,7 +63,7 @@ local function wheel_state(W, score, now)
     else
       id, move = int_text(key), key * WHEEL_SLOT_MS - WHEEL_LOOKAHEAD_MS
     end
-    m = { id = id, hour = key < 0, move_s = int_text(move), added = 0, counted = 0, reserve = 0, W = W }
+    m = { id = id, hour = key < 0, move_s = int_text(move), added = 0, W = W }
     windows[key] = m
     wheel_order[#wheel_order + 1] = m
   end
@@ -71,22 +76,30 @@ local function wheel_window(W, score, now)
   return m
 end
 
--- Announces an add at `score` that this call will (most likely) make; `wheel_count_reserved` then counts
--- all announced adds of a window with one HINCRBY, which also reads the count before them. An announced
--- add that does not happen (a duplicate open) leaves a hole in a slot: slots may hold fewer than
--- WHEEL_SLOT_MAX members, nothing else.
+-- Announces an add at `score` that this call will (most likely) make; `wheel_count_reserved` then reads
+-- the counts of all announced windows with one HMGET per wheel instead of one HGET per window.
 local function wheel_reserve(W, score, now)
-  local m = wheel_state(W, score, now)
-  m.reserve = m.reserve + 1
+  wheel_state(W, score, now)
 end
 
 local function wheel_count_reserved()
+  local by_wheel, wheels = {}, {}
   for _, m in ipairs(wheel_order) do
-    if m.reserve > 0 and not m.base then
-      local total = redis.call('HINCRBY', m.W .. 'n', m.id, m.reserve)
-      m.base, m.counted = total - m.reserve, m.reserve
-      if m.base == 0 then redis.call('ZADD', m.W .. 'x', m.move_s, m.id) end
+    if not m.base then
+      local list = by_wheel[m.W]
+      if not list then
+        list = {}
+        by_wheel[m.W] = list
+        wheels[#wheels + 1] = m.W
+      end
+      list[#list + 1] = m
     end
+  end
+  for _, W in ipairs(wheels) do
+    local list, ids = by_wheel[W], {}
+    for i, m in ipairs(list) do ids[i] = m.id end
+    local counts = redis.call('HMGET', W .. 'n', unpack(ids))
+    for i, m in ipairs(list) do m.base = tonumber(counts[i]) or 0 end
   end
 end
 
@@ -95,20 +108,23 @@ local function slot_key(W, id, n) return W .. ':' .. id .. '.' .. int_text(n) en
 -- The slot number as the record keeps it: an hour window's slot n as -(n + 1).
 local function slot_code(m, n) if m.hour then return -n - 1 end return n end
 
--- The slot the next add at `score` would take, as the record keeps it (the open writes it into the
--- record before it adds).
-local function wheel_peek(W, score, now)
-  local m = wheel_window(W, score, now)
-  return slot_code(m, math.floor((m.base + m.added) / WHEEL_SLOT_MAX))
-end
-
--- Adds `member` at `score` (`score_s`: the score as text when the caller has it); returns its slot as
--- the record keeps it.
-local function wheel_add(W, member, score, score_s, now)
+-- The window of an add at `score` and the slot its next add takes (`m.n`, its key `m.key`), with that
+-- slot as the record keeps it, in text: an open writes it into the record, then adds with
+-- `wheel_add_next` (the slot's key and text are made once per slot, not per add).
+local function wheel_next(W, score, now)
   local m = wheel_window(W, score, now)
   local n = math.floor((m.base + m.added) / WHEEL_SLOT_MAX)
+  if m.n ~= n then
+    m.n, m.key, m.code_s = n, slot_key(W, m.id, n), int_text(slot_code(m, n))
+  end
+  return m, m.code_s
+end
+
+-- Adds `member` (`score_s`: its score as text) to the slot `wheel_next` gave for window `m`, with no
+-- other add to `m` in between.
+local function wheel_add_next(m, member, score_s)
   m.added = m.added + 1
-  local key = slot_key(W, m.id, n)
+  local key = m.key
   local slot = wheel_slots[key]
   if not slot then
     slot = { list = {}, at = {} }
@@ -116,14 +132,22 @@ local function wheel_add(W, member, score, score_s, now)
     wheel_slot_order[#wheel_slot_order + 1] = key
   end
   local list = slot.list
-  list[#list + 1] = score_s or int_text(score)
-  list[#list + 1] = member
-  slot.at[member] = #list
-  return slot_code(m, n)
+  local at = #list + 2
+  list[at - 1] = score_s
+  list[at] = member
+  slot.at[member] = at
 end
 
--- Writes this call's adds: one ZADD per slot, one HINCRBY per window (and its index entry when the
--- window was not in use).
+-- Adds `member` at `score` (`score_s`: the score as text when the caller has it); returns its slot as
+-- the record keeps it.
+local function wheel_add(W, member, score, score_s, now)
+  local m = wheel_next(W, score, now)
+  wheel_add_next(m, member, score_s or int_text(score))
+  return slot_code(m, m.n)
+end
+
+-- Writes this call's adds: one ZADD per slot, then per wheel one HSET of the windows' counts and one
+-- ZADD of the windows new to the index.
 local function flush_wheels()
   for _, key in ipairs(wheel_slot_order) do
     local slot = wheel_slots[key]
@@ -136,12 +160,29 @@ local function flush_wheels()
     end
     if #args > 0 then redis.call('ZADD', key, unpack(args)) end
   end
+  -- The windows' new counts, one HSET per wheel, and the windows new to the index, one ZADD per wheel:
+  -- every count was read in this call (nothing else runs during a script), so base + added is exact.
+  local counts, indexed, wheels = {}, {}, {}
   for _, m in ipairs(wheel_order) do
-    local uncounted = m.added - m.counted
-    if uncounted > 0 then
-      redis.call('HINCRBY', m.W .. 'n', m.id, uncounted)
-      if m.base + m.counted == 0 then redis.call('ZADD', m.W .. 'x', m.move_s, m.id) end
+    if m.added > 0 then
+      local c = counts[m.W]
+      if not c then
+        c = {}
+        counts[m.W], indexed[m.W] = c, {}
+        wheels[#wheels + 1] = m.W
+      end
+      c[#c + 1] = m.id
+      c[#c + 1] = int_text(m.base + m.added)
+      if m.base == 0 then
+        local x = indexed[m.W]
+        x[#x + 1] = m.move_s
+        x[#x + 1] = m.id
+      end
     end
+  end
+  for _, W in ipairs(wheels) do
+    redis.call('HSET', W .. 'n', unpack(counts[W]))
+    if #indexed[W] > 0 then redis.call('ZADD', W .. 'x', unpack(indexed[W])) end
   end
   wheel_windows, wheel_order, wheel_slots, wheel_slot_order = {}, {}, {}, {}
 end
@@ -156,7 +197,7 @@ end
 -- `key`: the window's number within the call (wheel_window_key).
 local function wheel_drop_if_empty(W, id, key)
   local cached = wheel_windows[W] and wheel_windows[W][key]
-  if cached and (cached.added > 0 or cached.counted > 0) then return end
+  if cached and cached.added > 0 then return end
   local count = tonumber(redis.call('HGET', W .. 'n', id)) or 0
   for n = 0, math.floor((count - 1) / WHEEL_SLOT_MAX) do
     if redis.call('EXISTS', slot_key(W, id, n)) == 1 then return end
