@@ -3,7 +3,8 @@
  * schemas (Apicurio hands out content ids from 1, so they name other records in the carried catalogue:
  * ClassifiedComment v2 there is id 4, in the registry SlaAlert may be). The ops board's alert feed and
  * the analytics sink read those outputs through the registry (runtime/schema-readers.ts): every alert is
- * on the board, every classified comment and alert is a row, nothing rejected or skipped.
+ * on the board, every classified comment and alert is a row, nothing rejected or skipped. And a board
+ * whose registry does not answer holds its feed back until it does, then shows every alert.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ import { commentEvent } from '../../support/comments.js';
 import { isolatedStack } from '../../support/fixture.js';
 import { registryUrl } from '../../support/registry.js';
 import { readTopic } from '../../support/topic-reader.js';
+import { startTcpProxy } from '../../../tools/harness/tcp-proxy.js';
 
 const COMMENTS = 6;
 const stack = isolatedStack('registry-readers', { SCHEMA_REGISTRY_URL: registryUrl() });
@@ -38,6 +40,8 @@ let sink: BatchedConsumer<unknown> | undefined;
 let producer: Producer;
 let admin: Admin;
 let writers: ContractCodecs;
+/** The alert ids the first test saw on the topic. */
+let alertIds: string[] = [];
 
 beforeAll(async () => {
   app = await startApp(loadConfig(stack.env), stack.logger, { roles: ['worker', 'sweeper'] });
@@ -93,7 +97,7 @@ describe('readers of our topics in registry mode', () => {
     expect(new Set(alerted.map((m) => (m.value as Buffer).readUInt32BE(1)))).toEqual(
       new Set([writers.slaAlert.current.id]),
     );
-    const alertIds = [...new Set(alerted.map((m) => writers.slaAlert.decode(m.value as Buffer).alert_id))];
+    alertIds = [...new Set(alerted.map((m) => writers.slaAlert.decode(m.value as Buffer).alert_id))];
 
     // The ops board, as `npm run ops` starts it (registry mode from the same environment).
     ops = await startOps(
@@ -134,5 +138,33 @@ describe('readers of our topics in registry mode', () => {
       [...alertIds].sort(),
     );
     await Promise.all([classified.close(), alerts.close(), dlq.close()]);
+  });
+  it("the board's feed waits for a registry that does not answer, then shows every alert: none skipped", async () => {
+    expect(alertIds.length).toBeGreaterThan(0);
+    const proxy = await startTcpProxy(new URL(registryUrl()));
+    await proxy.down();
+    const board = await startOps(
+      loadOpsConfig({
+        ...stack.env,
+        SCHEMA_REGISTRY_URL: proxy.url,
+        SCHEMA_REGISTRY_TIMEOUT_MS: '1000',
+        OPS_HTTP_PORT: '0',
+        OPS_ALERT_HISTORY: '1000',
+      }),
+      stack.logger,
+    );
+    try {
+      const shown = async () =>
+        ((await (await fetch(`${board.url}/api/alerts`)).json()) as AlertView[])
+          .map((a) => a.alert_id)
+          .sort();
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(await shown()).toEqual([]);
+      await proxy.up();
+      await expect.poll(shown, { timeout: 15_000, interval: 200 }).toEqual([...alertIds].sort());
+    } finally {
+      await board.close();
+      await proxy.down();
+    }
   });
 });
