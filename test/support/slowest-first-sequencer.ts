@@ -14,6 +14,7 @@ const KNOWN_SECONDS: Record<string, number> = {
   'three-broker-producer.test.ts': 30,
   'graceful-stop.test.ts': 19,
   'sweepers.test.ts': 15,
+  'registry-readers.test.ts': 14,
   'secure-stack.test.ts': 14,
   'avro-interop.test.ts': 12,
   'registry-java.test.ts': 11,

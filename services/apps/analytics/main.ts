@@ -14,6 +14,7 @@ import { BatchedConsumer } from '../../runtime/consumer/batched-consumer.js';
 import { ConfigError, loadConfig } from '../../runtime/config/load.js';
 import { startHttpServer } from '../../runtime/observability/http-server.js';
 import { createLogger } from '../../runtime/observability/logger.js';
+import { contractReadersOf } from '../../runtime/schema-readers.js';
 
 async function main(): Promise<void> {
   let config;
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
     name: 'analytics',
     groupId: env.OTKLIK_ANALYTICS_GROUP_ID,
     topics: [topics.classified, topics.alerts],
-    processor: new AnalyticsSink(db, topics),
+    // Registry mode: the ids the roles wrote are the registry's, read through it.
+    processor: new AnalyticsSink(db, topics, contractReadersOf(env)),
     chunkSize: env.OTKLIK_BATCH_SIZE,
     partitionsConsumedConcurrently: env.OTKLIK_PARTITIONS_CONCURRENCY,
     maxWaitTimeMs: env.OTKLIK_FETCH_MAX_WAIT_MS,

@@ -16,10 +16,12 @@ import { connectRedis } from '../../adapters/redis/connect.js';
 import { SlaKeys } from '../../adapters/redis/keys.js';
 import { readCounterRows } from '../../adapters/redis/reader/sla-reader.js';
 import { complianceOf, totalsOf, type CounterTotals } from '../../core/sla/counters.js';
-import { decodeClassifiedComment, decodeSlaAlert, encodeCommentEvent } from '../../core/contracts/index.js';
 import { decideGeneration } from '../../core/state/generation.js';
 import { groupHasCommitted } from '../../adapters/kafka/committed-offsets.js';
 import { readShardStates, writeGeneration } from '../../adapters/redis/state-generation.js';
+import { defaultCodecs } from '../../core/contracts/index.js';
+import { startRegistryMode } from '../../runtime/schema-registry.js';
+import { contractReadersOf, preloadWaiting } from '../../runtime/schema-readers.js';
 import { buildScenario } from './scenario.js';
 import { print } from './printer.js';
 
@@ -96,15 +98,21 @@ async function main(): Promise<void> {
     fromBeginning: true,
   });
   const mine = (key: string | undefined) => key?.includes(runId) ?? false;
+  // With SCHEMA_REGISTRY_URL (the stack's registry) the workers write the registry's ids: the view reads
+  // them through it, and the sample comments are written with the registry's CommentEvent id.
+  const readers = contractReadersOf(e);
+  const writers = (await startRegistryMode(e, logger))?.codecs ?? defaultCodecs();
+  print.info(`schemas: ${readers.mode === 'registry' ? 'Schema Registry' : 'carried catalogue'}`);
   let alerts = 0;
   await viewer.run({
     eachMessage: async ({ topic, message }) => {
       const key = message.key?.toString();
       if (!mine(key) || !message.value) return;
-      if (topic === e.OTKLIK_TOPIC_CLASSIFIED) print.classified(decodeClassifiedComment(message.value));
+      if (topic !== e.OTKLIK_TOPIC_DLQ) await preloadWaiting(readers, [message], { logger });
+      if (topic === e.OTKLIK_TOPIC_CLASSIFIED) print.classified(readers.classifiedComment(message.value));
       else if (topic === e.OTKLIK_TOPIC_ALERTS) {
         alerts++;
-        print.alert(decodeSlaAlert(message.value));
+        print.alert(readers.slaAlert(message.value));
       } else {
         const header = (name: string) => message.headers?.[name]?.toString() ?? '';
         print.deadLetter(key as string, header('otklik.dlq.code'), header('otklik.dlq.message'));
@@ -134,7 +142,9 @@ async function main(): Promise<void> {
     }
     const key = `${send.event.platform}:${send.event.comment_id}`;
     const value =
-      send.kind === 'json' ? Buffer.from(JSON.stringify(send.event)) : encodeCommentEvent(send.event);
+      send.kind === 'json'
+        ? Buffer.from(JSON.stringify(send.event))
+        : writers.commentEvent.encode(send.event);
     const headers = send.kind === 'json' ? { 'content-type': 'application/json' } : {};
     await producer.send({ topic: e.OTKLIK_TOPIC_COMMENTS, messages: [{ key, value, headers }] });
     const target = send.event.parent_comment_id

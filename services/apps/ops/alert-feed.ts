@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { decodeSlaAlert, type SlaAlert } from '../../core/contracts/index.js';
+import type { SlaAlert } from '../../core/contracts/index.js';
+import { preloadWaiting, type ContractReaders } from '../../runtime/schema-readers.js';
 import { followTopic, type FollowedTopic } from '../cli/kafka/follow-topic.js';
 import type { CommentFilter } from '../../adapters/redis/reader/sla-reader.js';
 import { regionName } from './labels.js';
@@ -54,6 +55,8 @@ export class AlertFeed {
       topic: string;
       history: number;
       logger: Logger;
+      /** How alerts are read: contractReadersOf(env) (the registry's writer schemas in registry mode). */
+      readers: ContractReaders;
       /** Called once per distinct alert taken from the topic (for the ops metrics). */
       onAlert?: () => void;
     },
@@ -66,9 +69,14 @@ export class AlertFeed {
         this.options.kafka,
         this.options.topic,
         { lastPerPartition: this.options.history },
-        (message, partition) => {
+        async (message, partition) => {
           try {
-            this.add(toAlertView(decodeSlaAlert(message.value ?? Buffer.alloc(0))));
+            // A registry that does not answer holds the partition back here: the alert waits, never skipped.
+            await preloadWaiting(this.options.readers, [message], {
+              logger: this.options.logger,
+              stopped: () => this.closed,
+            });
+            this.add(toAlertView(this.options.readers.slaAlert(message.value ?? Buffer.alloc(0))));
           } catch (e) {
             this.options.logger.warn(
               { topic: this.options.topic, partition, offset: message.offset, err: (e as Error).message },

@@ -11,6 +11,7 @@ import { kafkaSecurityOf } from '../../adapters/kafka/security.js';
 import { connectRedis } from '../../adapters/redis/connect.js';
 import { ConfigError } from '../../runtime/config/load.js';
 import { createLogger } from '../../runtime/observability/logger.js';
+import { contractReadersOf } from '../../runtime/schema-readers.js';
 import { AlertFeed } from './alert-feed.js';
 import { BoardSource } from './board-source.js';
 import { loadOpsConfig, type OpsConfig } from './config.js';
@@ -50,6 +51,7 @@ export async function startOps(config: OpsConfig, logger: Logger): Promise<Runni
     topic: env.OTKLIK_TOPIC_ALERTS,
     history: ops.OPS_ALERT_HISTORY,
     logger,
+    readers: contractReadersOf(env),
     onAlert: () => metrics.alertsReceived.inc(),
   });
   await feed.start();

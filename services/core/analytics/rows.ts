@@ -5,6 +5,17 @@ import {
   type SlaAlert,
 } from '../contracts/index.js';
 
+/** How the sink reads the two topics: the carried catalogue's codecs unless told (registry mode). */
+export interface RowDecoders {
+  classifiedComment(message: Buffer): ClassifiedComment;
+  slaAlert(message: Buffer): SlaAlert;
+}
+
+const CATALOGUE_DECODERS: RowDecoders = {
+  classifiedComment: decodeClassifiedComment,
+  slaAlert: decodeSlaAlert,
+};
+
 /** What a consumed record brings that the rows need. */
 export interface ConsumedRecord {
   value: Buffer | null;
@@ -117,6 +128,7 @@ export function rowsOf(
   messages: readonly ConsumedRecord[],
   source: { topic: string; partition: number },
   topics: { classified: string; alerts: string },
+  decoders: RowDecoders = CATALOGUE_DECODERS,
 ): AnalyticsChunk {
   const chunk: AnalyticsChunk = {
     events: [],
@@ -130,9 +142,9 @@ export function rowsOf(
   for (const message of messages) {
     try {
       if (!message.value) throw new Error('empty value');
-      if (source.topic === topics.alerts) chunk.alerts.push(alertRowOf(decodeSlaAlert(message.value)));
+      if (source.topic === topics.alerts) chunk.alerts.push(alertRowOf(decoders.slaAlert(message.value)));
       else if (source.topic === topics.classified)
-        chunk.events.push(eventRowOf(decodeClassifiedComment(message.value)));
+        chunk.events.push(eventRowOf(decoders.classifiedComment(message.value)));
       else throw new Error(`not a topic of the sink: ${source.topic}`);
     } catch (error) {
       chunk.rejected.push({

@@ -82,7 +82,9 @@ export function createSubjectCodec<T>(
         `schema id ${schemaId} is ${writer.subject} v${writer.version}, not ${subject}`,
       );
     }
-    if (writer.id === current.id) return readAvro(readerType, body, undefined, schemaId) as T;
+    // The same entry, not the same id: a reader over a registry (RegistrySchemas.forReading) reads into
+    // catalogue versions whose ids may name other schemas in the registry.
+    if (writer === current) return readAvro(readerType, body, undefined, schemaId) as T;
     const value = readAvro(resolvingType, body, resolverFor(writer), schemaId);
     if (resolvingType !== readerType) assertKnownSymbols(resolvingType, value, '', writer);
     return value as T;

@@ -8,6 +8,10 @@
  *   it, is the full name of its top-level record, as in the catalogue (RecordNameStrategy).
  * - An id the registry does not have, or a schema that is not Avro, is remembered as its ContractError
  *   for the life of the process (a restart asks again), so a stream of bad ids costs one request each.
+ *
+ * A reader of our topics (the ops board, the analytics sink, the CLI, the demo) registers nothing:
+ * `RegistrySchemas.forReading(catalogue)` takes every writer schema from the registry by id and reads
+ * into the catalogue's versions, so the codecs resolve whatever version a writer registered.
  */
 import { buildAvroType, type CatalogueEntry } from './catalogue.js';
 import { ContractError } from './errors.js';
@@ -28,8 +32,20 @@ export class RegistrySchemas implements SchemaSource {
   private readonly latestBySubject = new Map<string, CatalogueEntry>();
   private readonly bySubjectVersion = new Map<string, CatalogueEntry>();
 
+  /**
+   * A reader's schemas: none registered, every writer schema fetched by id; the schemas read into are
+   * `readers`' (the carried catalogue's). The readers' ids are never looked up here, so one that equals
+   * a registry id of another schema is harmless (codecs compare entries, not ids).
+   */
+  static forReading(readers: Pick<SchemaSource, 'latest' | 'version'>): RegistrySchemas {
+    return new RegistrySchemas([], readers);
+  }
+
   /** `registered`: every catalogue version registered, oldest first per subject. */
-  constructor(registered: readonly RegisteredVersion[]) {
+  constructor(
+    registered: readonly RegisteredVersion[],
+    private readonly readers?: Pick<SchemaSource, 'latest' | 'version'>,
+  ) {
     for (const { entry, registryId } of registered) {
       const asRegistered: CatalogueEntry = { ...entry, id: registryId };
       this.known.set(registryId, asRegistered);
@@ -45,12 +61,14 @@ export class RegistrySchemas implements SchemaSource {
   }
 
   latest(subject: string): CatalogueEntry {
+    if (this.readers) return this.readers.latest(subject);
     const entry = this.latestBySubject.get(subject);
     if (!entry) throw new Error(`no schema of ${subject} was registered`);
     return entry;
   }
 
   version(subject: string, version: number): CatalogueEntry | undefined {
+    if (this.readers) return this.readers.version(subject, version);
     return this.bySubjectVersion.get(`${subject}\u0000${version}`);
   }
 

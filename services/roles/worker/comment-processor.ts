@@ -18,6 +18,7 @@ import type { SlaStore } from '../../adapters/redis/store/sla-store.js';
 import { toSlaStoreError } from '../../adapters/redis/sla-status.js';
 import { ConsumerStopError, isGroupWide, isRetriable } from '../../runtime/errors.js';
 import type { Metrics } from '../../runtime/observability/metrics.js';
+import { preloadThroughLoop } from '../../runtime/schema-readers.js';
 import type {
   ChunkSource,
   FlushContext,
@@ -134,14 +135,7 @@ export class CommentProcessor implements Processor<PreparedBatch> {
    */
   preload(chunk: readonly InputMessage[], context: FlushContext): Promise<void> | undefined {
     const fetcher = this.options.schemaFetcher;
-    const first = fetcher?.preload(chunk);
-    if (!fetcher || !first) return undefined;
-    let attempt: Promise<void> | undefined = first;
-    return context.retry('registry', () => {
-      const pending = attempt ?? fetcher.preload(chunk) ?? Promise.resolve();
-      attempt = undefined;
-      return pending;
-    });
+    return fetcher ? preloadThroughLoop(fetcher, chunk, context) : undefined;
   }
 
   prepare(chunk: readonly InputMessage[], { topic, partition }: ChunkSource): PreparedBatch {

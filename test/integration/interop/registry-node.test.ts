@@ -18,7 +18,7 @@ import { readTopic } from '../../support/topic-reader.js';
 import { commentEvent } from '../../support/comments.js';
 import { registryUrl } from '../../support/registry.js';
 import { startTcpProxy } from '../../../tools/harness/tcp-proxy.js';
-import { startRegistryMode } from '../../../services/runtime/schema-registry.js';
+import { contractReadersOf } from '../../../services/runtime/schema-readers.js';
 import { decoderOf } from '../../../services/apps/cli/commands/tail.js';
 import type { ClassifiedComment } from '../../../services/core/contracts/index.js';
 
@@ -92,10 +92,10 @@ describe('the Node client library through a real registry', () => {
     );
     // Our own reader (`otklik tail`) in registry mode reads the registry's ids the worker wrote; with
     // the carried catalogue's ids it skipped them (a registry id named another catalogue record).
-    const mode = await startRegistryMode(loadConfig(stack.env).env, stack.logger);
-    if (!mode) return expect.fail('registry mode did not start');
-    const ours = decoderOf('classified', mode.codecs);
-    await mode.fetcher.preload(outputs);
+    const readers = contractReadersOf(loadConfig(stack.env).env);
+    expect(readers.mode).toBe('registry');
+    const ours = decoderOf('classified', readers);
+    await readers.preload(outputs);
     expect(
       outputs.map((m) => (ours(m.value as Buffer).json as ClassifiedComment).comment.comment_id).sort(),
     ).toEqual([...ids].sort());

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { createPlainProducer } from '../../../adapters/kafka/producer.js';
-import { encodeCommentEvent, JSON_CONTENT_TYPE, CONTENT_TYPE_HEADER } from '../../../core/contracts/index.js';
+import { destination, pino } from 'pino';
+import { defaultCodecs, JSON_CONTENT_TYPE, CONTENT_TYPE_HEADER } from '../../../core/contracts/index.js';
+import { startRegistryMode } from '../../../runtime/schema-registry.js';
 import { commentKeyOf } from '../../../core/sla/shard.js';
 import { envOf, kafkaOf, nonNegativeNumber, UsageError, type CliIo, type GlobalOptions } from '../context.js';
 import { rebaseTimes, toCommentEvent } from '../input/comment-input.js';
@@ -66,6 +68,12 @@ async function produce(io: CliIo, globals: GlobalOptions, file: string, options:
   const started = Date.now();
   let sent = 0;
   if (!options.dryRun && templates.length > 0) {
+    // Registry mode: Avro framed with the id the registry gives our CommentEvent, as the roles write
+    // (a catalogue id would name some other schema there).
+    const codecs =
+      options.format === 'avro'
+        ? ((await startRegistryMode(env, pino({ level: 'warn' }, destination(2))))?.codecs ?? defaultCodecs())
+        : defaultCodecs();
     const producer = createPlainProducer(kafkaOf(io, env, 'produce'));
     await producer.connect();
     const bar = io.errIsTty
@@ -91,7 +99,9 @@ async function produce(io: CliIo, globals: GlobalOptions, file: string, options:
             messages: chunk.map((event) => ({
               key: commentKeyOf(event.platform, event.comment_id),
               value:
-                options.format === 'json' ? Buffer.from(JSON.stringify(event)) : encodeCommentEvent(event),
+                options.format === 'json'
+                  ? Buffer.from(JSON.stringify(event))
+                  : codecs.commentEvent.encode(event),
               headers: options.format === 'json' ? { [CONTENT_TYPE_HEADER]: JSON_CONTENT_TYPE } : {},
             })),
           });

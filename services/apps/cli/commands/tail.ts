@@ -1,7 +1,11 @@
 import { Command, Option } from 'commander';
 import { destination, pino } from 'pino';
-import { defaultCodecs, type ContractCodecs } from '../../../core/contracts/index.js';
-import { startRegistryMode } from '../../../runtime/schema-registry.js';
+import {
+  CATALOGUE_READERS,
+  contractReadersOf,
+  preloadWaiting,
+  type ContractReaders,
+} from '../../../runtime/schema-readers.js';
 import { envOf, kafkaOf, positiveInt, UsageError, type CliIo, type GlobalOptions } from '../context.js';
 import { formatAlertLine, formatClassifiedLine } from '../format.js';
 import { followTopic, type StartAt } from '../kafka/follow-topic.js';
@@ -29,14 +33,14 @@ export interface Decoded {
   line: string;
 }
 
-/** `codecs`: the registry's in registry mode (its ids), else the carried catalogue's. */
+/** `readers`: contractReadersOf(env), the registry's writer schemas in registry mode (its ids). */
 export function decoderOf(
   stream: Stream,
-  codecs: ContractCodecs = defaultCodecs(),
+  readers: Pick<ContractReaders, 'classifiedComment' | 'slaAlert'> = CATALOGUE_READERS,
 ): (value: Buffer) => Decoded {
   if (stream === 'alerts') {
     return (value) => {
-      const a = codecs.slaAlert.decode(value);
+      const a = readers.slaAlert(value);
       return {
         region: a.region,
         category: a.category,
@@ -47,7 +51,7 @@ export function decoderOf(
     };
   }
   return (value) => {
-    const c = codecs.classifiedComment.decode(value);
+    const c = readers.classifiedComment(value);
     return {
       region: c.comment.region,
       category: c.classification.category,
@@ -68,20 +72,24 @@ async function tail(io: CliIo, globals: GlobalOptions, stream: Stream, options: 
     : options.last
       ? { lastPerPartition: options.last }
       : 'end';
-  // In registry mode the roles write the registry's ids: read them the same way (our schemas are looked
-  // up by registering them again, which the registry answers with their existing ids).
-  const registry = await startRegistryMode(env, pino({ level: 'error' }, destination(2)));
-  const decode = decoderOf(stream, registry?.codecs);
+  // In registry mode the roles write the registry's ids: each writer schema is fetched by id.
+  const readers = contractReadersOf(env);
+  const decode = decoderOf(stream, readers);
+  const logger = pino({ level: 'warn' }, destination(2));
   let shown = 0;
   let undecodable = 0;
+  let stopping = false;
   let finish: () => void = () => {};
-  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const finished = new Promise<void>((resolve) => (finish = resolve)).then(() => {
+    stopping = true;
+  });
 
   const followed = await followTopic(kafkaOf(io, env, 'tail'), topic, startAt, async (message, partition) => {
     if (options.limit !== undefined && shown >= options.limit) return;
     let decoded: Decoded;
     try {
-      await registry?.fetcher.preload([message]);
+      // A registry that does not answer is waited for (a warning per attempt), not skipped past.
+      await preloadWaiting(readers, [message], { logger, stopped: () => stopping });
       decoded = decode(message.value ?? Buffer.alloc(0));
     } catch (e) {
       undecodable++;

@@ -9,6 +9,7 @@ import {
 import { inlineReferences } from '../../../../services/core/contracts/schema-references.js';
 import type { SchemaJson } from '../../../../services/core/contracts/schema-json.js';
 import { commentEvent } from '../../../support/comments.js';
+import { classifiedComment } from './fixtures.js';
 
 const catalogue = getDefaultCatalogue();
 const registered = () =>
@@ -60,6 +61,31 @@ describe('RegistrySchemas: a registry as the codecs schema source', () => {
     expect(() =>
       codecs.commentEvent.decode(framed(100 + catalogue.latest(SUBJECTS.slaAlert).id, Buffer.alloc(1))),
     ).toThrow(/INCOMPATIBLE|not otklik.CommentEvent|otklik.SlaAlert/);
+  });
+});
+
+describe('RegistrySchemas.forReading: a reader of our topics in registry mode', () => {
+  it('takes every writer schema from the registry by id and reads into the catalogue versions', () => {
+    const schemas = RegistrySchemas.forReading(catalogue);
+    const codecs = createContractCodecs(schemas);
+    const current = catalogue.latest(SUBJECTS.classifiedComment);
+    const older = catalogue.version(SUBJECTS.classifiedComment, 1);
+    if (!older) return expect.fail('the catalogue has no ClassifiedComment v1');
+    expect(codecs.classifiedComment.current).toBe(current);
+    // Nothing registered: even the catalogue's own id is unknown until the registry says what it is.
+    const value = classifiedComment();
+    const { text_truncated: _dropped, ...v1Classification } = value.classification;
+    const v1Body = older.type.toBuffer({ ...value, classification: v1Classification });
+    // The registry's id for that older version happens to be the catalogue id of the current one.
+    const message = framed(current.id, v1Body);
+    expect(schemas.unknownIds([{ value: message }])).toEqual([current.id]);
+    expect(() => codecs.classifiedComment.decode(message)).toThrow(/not in the schema catalogue/);
+    schemas.learn(current.id, JSON.stringify(older.schema), 'AVRO');
+    // Resolved from the writer's v1 (the new field takes its default), not read as if it were v2.
+    expect(codecs.classifiedComment.decode(message)).toEqual({
+      ...value,
+      classification: { ...value.classification, text_truncated: false },
+    });
   });
 });
 
