@@ -19,6 +19,9 @@ CREATE TABLE IF NOT EXISTS events (
   spam BOOLEAN NOT NULL, actionable BOOLEAN NOT NULL, sla_due_at_ms BIGINT, classified_at_ms BIGINT NOT NULL,
   text_chars INTEGER NOT NULL
 );
+-- Added after the first release: a file made before gets them (at the end, where the appender writes).
+ALTER TABLE events ADD COLUMN IF NOT EXISTS theme VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS url VARCHAR;
 CREATE TABLE IF NOT EXISTS alerts (
   alert_id VARCHAR PRIMARY KEY, comment_key VARCHAR NOT NULL, kind VARCHAR NOT NULL, level INTEGER NOT NULL,
   region VARCHAR NOT NULL, municipality VARCHAR, page_id VARCHAR NOT NULL, category VARCHAR NOT NULL,
@@ -64,6 +67,8 @@ function appendEvent(a: DuckDBAppender, r: EventRow): void {
   else a.appendBigInt(BigInt(r.sla_due_at_ms));
   a.appendBigInt(BigInt(r.classified_at_ms));
   a.appendInteger(r.text_chars);
+  appendNullable(a, r.theme);
+  appendNullable(a, r.url);
   a.endRow();
 }
 

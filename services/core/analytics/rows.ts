@@ -34,6 +34,11 @@ export interface EventRow {
   sla_due_at_ms: number | null;
   classified_at_ms: number;
   text_chars: number;
+  /** The problem the comment is about: the strongest phrase (a lexicon stem or phrase, never the
+   * comment's own words) that voted for its category, or null when none did. */
+  theme: string | null;
+  /** Link to the comment on its platform, for examples in reports. */
+  url: string | null;
 }
 
 /** One alert of the alert topic (one row per alert_id: a re-published alert is the same row). */
@@ -67,6 +72,21 @@ export interface AnalyticsChunk {
   next: { topic: string; partition: number; offset: string };
 }
 
+/**
+ * The category evidence is `label:phrase` (the classifier's lexicon entry that matched), strongest
+ * first; the theme is the phrase of the first one that voted for the category chosen.
+ */
+export function themeOf(classification: ClassifiedComment['classification']): string | null {
+  const prefix = `${classification.category}:`;
+  for (const e of classification.evidence) {
+    if (e.concern !== 'category') continue;
+    if (e.feature.startsWith(prefix)) return e.feature.slice(prefix.length);
+    const arrow = e.feature.lastIndexOf('→');
+    if (arrow > 0 && e.feature.slice(arrow + 1) === classification.category) return e.feature.slice(0, arrow);
+  }
+  return null;
+}
+
 export function eventRowOf(c: ClassifiedComment): EventRow {
   const e = c.comment;
   return {
@@ -93,6 +113,8 @@ export function eventRowOf(c: ClassifiedComment): EventRow {
     classified_at_ms: c.classified_at,
     // Length only: the analytical store keeps no comment text (personal data stays in the stream).
     text_chars: e.text.length,
+    theme: themeOf(c.classification),
+    url: e.url,
   };
 }
 
