@@ -89,6 +89,8 @@ export const envSchema = z
     // The analytics sink (npm run analytics): its DuckDB file (one writer at a time) and its group.
     OTKLIK_ANALYTICS_DB: z.string().min(1).default('otklik-analytics.duckdb'),
     OTKLIK_ANALYTICS_GROUP_ID: z.string().min(1).default('otklik-analytics'),
+    // The headless Chromium that prints the analytics report to PDF (Debian's package by default).
+    OTKLIK_CHROMIUM: z.string().min(1).default('/usr/bin/chromium'),
     OTKLIK_CONFIG: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
