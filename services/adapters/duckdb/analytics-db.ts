@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import type { Decision } from '../../core/analytics/decision.js';
 import type { AlertRow, AnalyticsChunk, EventRow, RejectedRow } from '../../core/analytics/rows.js';
 
 const MEASURES_DIR = join(import.meta.dirname, 'measures');
@@ -26,6 +28,11 @@ CREATE TABLE IF NOT EXISTS alerts (
   alert_id VARCHAR PRIMARY KEY, comment_key VARCHAR NOT NULL, kind VARCHAR NOT NULL, level INTEGER NOT NULL,
   region VARCHAR NOT NULL, municipality VARCHAR, page_id VARCHAR NOT NULL, category VARCHAR NOT NULL,
   priority VARCHAR NOT NULL, fired_at_ms BIGINT NOT NULL, overdue_ms BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS decisions (
+  decision_id VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, decided_at_ms BIGINT NOT NULL,
+  region VARCHAR NOT NULL, municipality VARCHAR, category VARCHAR NOT NULL, theme_stems VARCHAR[] NOT NULL,
+  incident_id VARCHAR, recorded_at_ms BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS rejected (
   topic VARCHAR NOT NULL, "partition" INTEGER NOT NULL, "offset" VARCHAR NOT NULL, reason VARCHAR NOT NULL,
@@ -87,6 +94,24 @@ function appendAlert(a: DuckDBAppender, r: AlertRow): void {
   a.endRow();
 }
 
+async function insertDecision(c: DuckDBConnection, d: Decision): Promise<void> {
+  const values: DuckDBValue[] = [
+    d.decision_id,
+    d.title,
+    BigInt(d.decided_at_ms),
+    d.region,
+    d.municipality,
+    d.category,
+    listValue(d.theme_stems),
+    d.incident_id,
+    BigInt(d.recorded_at_ms),
+  ];
+  await c.run(
+    'INSERT OR REPLACE INTO decisions VALUES ($1, $2, $3, $4, $5, $6, $7::VARCHAR[], $8, $9)',
+    values,
+  );
+}
+
 /**
  * The analytics sink's store: an embedded DuckDB file. One writer (DuckDB locks the file), one
  * transaction per flushed group: rows and consumed offsets commit together or not at all.
@@ -143,6 +168,7 @@ export class AnalyticsDb {
       await c.run('INSERT OR REPLACE INTO alerts SELECT * FROM staged_alerts');
       await c.run('DELETE FROM staged_events');
       await c.run('DELETE FROM staged_alerts');
+      for (const d of chunks.flatMap((chunk) => chunk.decisions)) await insertDecision(c, d);
       const rejected: RejectedRow[] = chunks.flatMap((chunk) => chunk.rejected);
       for (const r of rejected) {
         await c.run('INSERT OR REPLACE INTO rejected VALUES ($1, $2, $3, $4)', [
@@ -164,6 +190,11 @@ export class AnalyticsDb {
       await c.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Stores decisions directly (a stopped sink's file; a running sink stores them from the topic). */
+  async writeDecisions(decisions: readonly Decision[]): Promise<void> {
+    for (const d of decisions) await insertDecision(this.connection, d);
   }
 
   close(): void {

@@ -32,10 +32,14 @@ async function main(): Promise<void> {
     { brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-analytics`, ...kafkaSecurityOf(env) },
     logger,
   );
-  const topics = { classified: env.OTKLIK_TOPIC_CLASSIFIED, alerts: env.OTKLIK_TOPIC_ALERTS };
+  const topics = {
+    classified: env.OTKLIK_TOPIC_CLASSIFIED,
+    alerts: env.OTKLIK_TOPIC_ALERTS,
+    decisions: env.OTKLIK_TOPIC_DECISIONS,
+  };
   await ensureTopics(
     kafka,
-    [topics.classified, topics.alerts].map((topic) => ({
+    [topics.classified, topics.alerts, topics.decisions].map((topic) => ({
       topic,
       numPartitions: env.OTKLIK_TOPIC_PARTITIONS,
       replicationFactor: env.OTKLIK_TOPIC_REPLICATION,
@@ -48,7 +52,7 @@ async function main(): Promise<void> {
     logger,
     name: 'analytics',
     groupId: env.OTKLIK_ANALYTICS_GROUP_ID,
-    topics: [topics.classified, topics.alerts],
+    topics: [topics.classified, topics.alerts, topics.decisions],
     processor: new AnalyticsSink(db, topics),
     chunkSize: env.OTKLIK_BATCH_SIZE,
     partitionsConsumedConcurrently: env.OTKLIK_PARTITIONS_CONCURRENCY,

@@ -7,6 +7,7 @@
  *   dlq <command>     the dead-letter tool (services/apps/cli/dlq/dlq.ts), mounted as is
  *   topics <command>  create and describe the topics
  *   migrate-layout    convert the SLA keys of the previous Redis layout, with the system stopped
+ *   decisions <cmd>   record management decisions (add) and list them with their effect (list)
  *
  * Environment: the workers' variables (KAFKA_BROKERS, REDIS_URL, OTKLIK_TOPIC_*, OTKLIK_KEY_PREFIX,
  * OTKLIK_SHARDS, ...) with the same defaults. Results go to stdout; progress and notes to stderr.
@@ -21,6 +22,7 @@ import { statsCommand } from './commands/stats.js';
 import { tailCommand } from './commands/tail.js';
 import { topicsCommand } from './commands/topics.js';
 import { migrateLayoutCommand } from './commands/migrate-layout.js';
+import { decisionsCommand } from './commands/decisions.js';
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('otklik')
@@ -45,6 +47,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     statsCommand(io),
     topicsCommand(io),
     migrateLayoutCommand(io),
+    decisionsCommand(io),
   ]) {
     program.addCommand(command);
   }

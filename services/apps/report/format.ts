@@ -4,11 +4,17 @@
  * scaled and rounded, so a test can read it back and compare it with the SQL.
  */
 
-export type NumberKind = 'count' | 'share' | 'minutes' | 'p';
+export type NumberKind = 'count' | 'share' | 'minutes' | 'p' | 'rate';
 
-const DIGITS: Record<NumberKind, number> = { count: 0, share: 1, minutes: 0, p: 3 };
-const SCALE: Record<NumberKind, number> = { count: 1, share: 100, minutes: 1, p: 1 };
-const UNIT: Record<NumberKind, string> = { count: '', share: '\u00a0%', minutes: '\u00a0мин', p: '' };
+const DIGITS: Record<NumberKind, number> = { count: 0, share: 1, minutes: 0, p: 3, rate: 2 };
+const SCALE: Record<NumberKind, number> = { count: 1, share: 100, minutes: 1, p: 1, rate: 1 };
+const UNIT: Record<NumberKind, string> = {
+  count: '',
+  share: '\u00a0%',
+  minutes: '\u00a0мин',
+  p: '',
+  rate: '',
+};
 
 export function escapeHtml(text: string): string {
   return text

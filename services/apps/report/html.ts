@@ -21,7 +21,8 @@ h3 { font-size: 14px; margin: 18px 0 6px; }
 .kpi .label { color: #555; font-size: 11px; } .kpi .num { font-size: 18px; font-weight: bold; }
 table { border-collapse: collapse; width: 100%; margin: 4px 0; }
 th, td { border-bottom: 1px solid #e2e6eb; padding: 3px 6px; text-align: left; vertical-align: top; }
-td.n, th.n { text-align: right; white-space: nowrap; }
+td.n { text-align: right; white-space: nowrap; } th.n { text-align: right; }
+@media print { table { font-size: 11px; } }
 .up { color: #b3261e; } .down { color: #1e7b34; } .flat { color: #666; }
 .note { color: #666; font-size: 11px; }
 section.region { break-before: page; } section.region:first-of-type { break-before: auto; }
@@ -195,6 +196,50 @@ function sectionHtml(s: RegionSection): string {
     [false, true, true],
   );
 
+  const effect: Record<string, string> = {
+    fell: '<span class="down">▼ снизились</span>',
+    rose: '<span class="up">▲ выросли</span>',
+    unchanged: '<span class="flat">→ без изменений</span>',
+    too_early: '<span class="flat">рано судить</span>',
+  };
+  const decisions = table(
+    [
+      'Решение',
+      'Проблема',
+      'Дней',
+      'Жалоб до',
+      'после',
+      'В день до',
+      'после',
+      'Изменение в день',
+      '95 % интервал',
+      'Итог',
+    ],
+    s.decisions.map((row) => {
+      const c = (column: string, kind: NumberKind) => cell('decisions', r, row, column, kind);
+      const problem = `${row.municipality === '' ? '' : `${String(row.municipality)}: `}${categoryLabel(row.category)}${
+        row.theme === '' ? '' : ` — «${String(row.theme)}»`
+      }`;
+      return `<tr><td data-label>${escapeHtml(String(row.title))}<br><span class="note">${escapeHtml(String(row.day))}</span></td><td data-label>${escapeHtml(
+        problem,
+      )}</td>${c('window_days', 'count')}${c('before', 'count')}${c('after', 'count')}${c('rate_before', 'rate')}${c(
+        'rate_after',
+        'rate',
+      )}${c('rate_change', 'rate')}<td class="n">${numberHtml(row.change_low, 'rate', {
+        query: 'decisions',
+        region: r,
+        row: keyOf('decisions', row),
+        column: 'change_low',
+      })} … ${numberHtml(row.change_high, 'rate', {
+        query: 'decisions',
+        region: r,
+        row: keyOf('decisions', row),
+        column: 'change_high',
+      })}</td><td>${effect[String(row.effect)] ?? ''}</td></tr>`;
+    }),
+    [false, false, true, true, true, true, true, true, true, false],
+  );
+
   return `<section class="region" data-region="${escapeHtml(r)}">
 <h2 data-label>${escapeHtml(regionTitle(r))}</h2>
 <h3>Ключевые показатели</h3><div class="kpis">${kpis}</div>
@@ -225,6 +270,9 @@ ${
 <p class="note" data-label>Тренд — точный биномиальный тест: изменение считается значимым при p &lt; 0,05.</p>
 <h3>Повторные жалобы</h3>${repeats}
 <h3>Очередь на конец периода</h3>${backlog}
+<h3>Решения и их результат</h3>${decisions}
+<p class="note" data-label>Жалобы на ту же проблему в том же месте за равные окна до и после решения (до 30 дней);
+«без изменений» — 95 % интервал изменения включает ноль.</p>
 </section>`;
 }
 

@@ -100,6 +100,14 @@ export const REPORT_QUERIES = {
       SELECT b.bucket, b.label, count(x.bucket) AS unanswered, count(*) FILTER (WHERE x.breached) AS breached
       FROM buckets b LEFT JOIN bucketed x USING (bucket) GROUP BY b.bucket, b.label ORDER BY b.bucket`,
   },
+  decisions: {
+    key: ['decision_id'],
+    sql: `SELECT decision_id, title, strftime(to_timestamp(decided_at_ms / 1000), '%d.%m.%Y') AS day,
+        coalesce(municipality, '') AS municipality, category, array_to_string(theme_stems, ' ') AS theme,
+        window_days, before, after, rate_before, rate_after, rate_change, change_low, change_high, effect
+      FROM measure_decision_effect WHERE region = $region AND decided_at_ms < $to_ms
+      ORDER BY decided_at_ms DESC, decision_id LIMIT 20`,
+  },
 } as const satisfies Record<string, ReportQuery>;
 
 export type ReportQueryName = keyof typeof REPORT_QUERIES;
@@ -113,11 +121,13 @@ export async function runReportQuery(
   region?: string,
 ): Promise<Row[]> {
   const sql = REPORT_QUERIES[name].sql;
-  const values: Record<string, string | bigint> = {
+  // DuckDB refuses a named value the SQL does not use: pass only those it names.
+  const all: Record<string, string | bigint> = {
     from_ms: BigInt(period.fromMs),
     to_ms: BigInt(period.toMs),
+    region: region ?? '',
   };
-  if (sql.includes('$region')) values.region = region ?? '';
+  const values = Object.fromEntries(Object.entries(all).filter(([name]) => sql.includes(`$${name}`)));
   const reader = await connection.runAndReadAll(sql, values);
   return reader
     .getRowObjectsJS()
@@ -136,6 +146,7 @@ export interface RegionSection {
   top_problems: Row[];
   repeats: Row[];
   backlog: Row[];
+  decisions: Row[];
 }
 
 export interface ReportData {
@@ -167,6 +178,7 @@ export async function reportData(
       top_problems: await q('top_problems'),
       repeats: await q('repeats'),
       backlog: await q('backlog'),
+      decisions: await q('decisions'),
     });
   }
   return { period, generatedAtMs: Date.now(), sections };

@@ -14,6 +14,7 @@ const SHEETS: { name: string; rows: (s: RegionSection) => Record<string, unknown
       ['Проблемы', 'top_problems'],
       ['Повторные', 'repeats'],
       ['Очередь', 'backlog'],
+      ['Решения', 'decisions'],
     ] as [string, TableName][]
   ).map(([name, key]) => ({ name, rows: (s: RegionSection) => s[key] })),
 ];

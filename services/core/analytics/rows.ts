@@ -4,6 +4,7 @@ import {
   type ClassifiedComment,
   type SlaAlert,
 } from '../contracts/index.js';
+import { decodeDecision, type Decision } from './decision.js';
 
 /** What a consumed record brings that the rows need. */
 export interface ConsumedRecord {
@@ -67,6 +68,8 @@ export interface RejectedRow {
 export interface AnalyticsChunk {
   events: EventRow[];
   alerts: AlertRow[];
+  /** Management decisions (`otklik decisions add`), one row per decision_id. */
+  decisions: Decision[];
   rejected: RejectedRow[];
   /** Next offset to read for the chunk's partition: stored with the rows, in the same transaction. */
   next: { topic: string; partition: number; offset: string };
@@ -138,11 +141,12 @@ export function alertRowOf(a: SlaAlert): AlertRow {
 export function rowsOf(
   messages: readonly ConsumedRecord[],
   source: { topic: string; partition: number },
-  topics: { classified: string; alerts: string },
+  topics: { classified: string; alerts: string; decisions?: string },
 ): AnalyticsChunk {
   const chunk: AnalyticsChunk = {
     events: [],
     alerts: [],
+    decisions: [],
     rejected: [],
     next: {
       ...source,
@@ -155,6 +159,7 @@ export function rowsOf(
       if (source.topic === topics.alerts) chunk.alerts.push(alertRowOf(decodeSlaAlert(message.value)));
       else if (source.topic === topics.classified)
         chunk.events.push(eventRowOf(decodeClassifiedComment(message.value)));
+      else if (source.topic === topics.decisions) chunk.decisions.push(decodeDecision(message.value));
       else throw new Error(`not a topic of the sink: ${source.topic}`);
     } catch (error) {
       chunk.rejected.push({

@@ -5,6 +5,7 @@ import type { ChunkSource, GroupChunk, InputMessage, Processor } from '../../run
 export interface AnalyticsTopics {
   classified: string;
   alerts: string;
+  decisions?: string;
 }
 
 /**

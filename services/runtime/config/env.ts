@@ -38,6 +38,8 @@ export const envSchema = z
     OTKLIK_TOPIC_CLASSIFIED: z.string().min(1).default('otklik.comments-classified.v1'),
     OTKLIK_TOPIC_ALERTS: z.string().min(1).default('otklik.sla-alerts.v1'),
     OTKLIK_TOPIC_DLQ: z.string().min(1).default('otklik.comments.dlq.v1'),
+    // Management decisions (`otklik decisions add`), JSON keyed by decision id; the analytics sink stores them.
+    OTKLIK_TOPIC_DECISIONS: z.string().min(1).default('otklik.decisions.v1'),
     OTKLIK_TOPIC_PARTITIONS: positiveInt(6),
     OTKLIK_TOPIC_REPLICATION: positiveInt(1),
     REDIS_URL: z

@@ -11,6 +11,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyticsDb } from '../../../../services/adapters/duckdb/analytics-db.js';
+import { decisionOf } from '../../../../services/core/analytics/decision.js';
 import { parseShown } from '../../../../services/apps/report/format.js';
 import { launchChromium } from '../../../../services/apps/report/pdf.js';
 import { runReportQuery, type ReportQueryName } from '../../../../services/apps/report/queries.js';
@@ -59,6 +60,20 @@ function dataset() {
 
 beforeAll(async () => {
   db = await storeOf(dataset(), join(dir, 'analytics.duckdb'));
+  await db.writeDecisions([
+    decisionOf(
+      {
+        title: 'Промывка теплосетей',
+        decidedAtMs: NOV + 5 * DAY,
+        region: '54',
+        municipality: 'Новосибирск',
+        category: 'housing_utilities',
+        theme: 'отопление',
+        incidentId: null,
+      },
+      NOV,
+    ),
+  ]);
   written = await writeReport(db.connection, {
     period: PERIOD,
     outDir: join(dir, 'out'),
@@ -99,7 +114,8 @@ describe('the analytics report', () => {
       q: e.dataset.q, region: e.dataset.region ?? '', row: e.dataset.row, col: e.dataset.col,
       scale: Number(e.dataset.scale), digits: Number(e.dataset.digits), text: e.textContent,
     }))`)) as ShownNumber[];
-    expect(shown.length).toBeGreaterThan(80);
+    expect(shown.length).toBeGreaterThanOrEqual(90);
+    expect(shown.filter((n) => n.q === 'decisions')).toHaveLength(8);
     const cache = new Map<string, Record<string, unknown>[]>();
     for (const n of shown) {
       const id = `${n.q}/${n.region}`;
@@ -173,6 +189,7 @@ describe('the analytics report', () => {
       'Проблемы',
       'Повторные',
       'Очередь',
+      'Решения',
     ]);
   });
 });

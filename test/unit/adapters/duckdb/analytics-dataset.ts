@@ -81,6 +81,7 @@ export async function storeOf(
   path = ':memory:',
 ): Promise<AnalyticsDb> {
   const db = await AnalyticsDb.open(path);
+  if (comments.length === 0) return db;
   await db.write([
     rowsOf(
       comments.map((c, i) => ({ value: encodeClassifiedComment(c), offset: String(i) })),
