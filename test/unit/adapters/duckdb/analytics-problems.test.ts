@@ -144,3 +144,34 @@ describe('repeat complaints', () => {
     ]);
   });
 });
+
+describe('Parquet export', () => {
+  it('writes events partitioned by day and region that read back whole', async () => {
+    const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'otklik-parquet-'));
+    try {
+      db = await storeOf([
+        complaint({ id: 'p1', at: NOV + HOUR }),
+        complaint({ id: 'p2', at: NOV + DAY, region: '77' }),
+        officialReply('p3', 'p1', NOV + 2 * HOUR),
+      ]);
+      expect(await db.exportParquet(dir)).toEqual({ events: 3, alerts: 0, decisions: 0 });
+      expect(readdirSync(join(dir, 'events')).sort()).toEqual(['day=2026-11-01', 'day=2026-11-02']);
+      expect(readdirSync(join(dir, 'events', 'day=2026-11-01'))).toEqual(['region=54']);
+      expect(
+        await rowsJson(
+          db,
+          `SELECT day, region, count(*) AS n FROM read_parquet('${join(dir, 'events')}/**/*.parquet',
+             hive_partitioning = true) GROUP BY ALL ORDER BY day, region`,
+        ),
+      ).toEqual([
+        { day: '2026-11-01', region: '54', n: '2' },
+        { day: '2026-11-02', region: '77', n: '1' },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
