@@ -135,6 +135,11 @@ export class AnalyticsDb {
     return new AnalyticsDb(instance, connection);
   }
 
+  /** Another connection to the same file, for reading while the sink writes (DuckDB's MVCC). */
+  connectReader(): Promise<DuckDBConnection> {
+    return this.instance.connect();
+  }
+
   /** Next offset to read of each given partition, where this store has one. */
   async storedOffsets(
     assigned: readonly { topic: string; partitions: readonly number[] }[],

@@ -10,6 +10,7 @@ import { createKafka } from '../../adapters/kafka/client.js';
 import { kafkaSecurityOf } from '../../adapters/kafka/security.js';
 import { ensureTopics } from '../../adapters/kafka/topics.js';
 import { AnalyticsSink } from '../../roles/analytics/analytics-sink.js';
+import { serveLiveReport } from '../report/live.js';
 import { BatchedConsumer } from '../../runtime/consumer/batched-consumer.js';
 import { ConfigError, loadConfig } from '../../runtime/config/load.js';
 import { startHttpServer } from '../../runtime/observability/http-server.js';
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
     registry,
     health: sink,
     logger: logger.child({ component: 'http' }),
+    // The report, live, for the ops board's «Аналитика» page (a second connection: reads never wait on writes).
+    extra: serveLiveReport(db.connectReader()),
   });
 
   let exiting = false;
