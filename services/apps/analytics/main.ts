@@ -11,6 +11,7 @@ import { kafkaSecurityOf } from '../../adapters/kafka/security.js';
 import { ensureTopics } from '../../adapters/kafka/topics.js';
 import { AnalyticsSink } from '../../roles/analytics/analytics-sink.js';
 import { serveLiveReport } from '../report/live.js';
+import { startRegistryMode } from '../../runtime/schema-registry.js';
 import { BatchedConsumer } from '../../runtime/consumer/batched-consumer.js';
 import { ConfigError, loadConfig } from '../../runtime/config/load.js';
 import { startHttpServer } from '../../runtime/observability/http-server.js';
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
       replicationFactor: env.OTKLIK_TOPIC_REPLICATION,
     })),
   );
+  // In registry mode (SCHEMA_REGISTRY_URL) the workers write the registry's schema ids: read them so.
+  const schemaRegistry = await startRegistryMode(env, logger);
   const db = await AnalyticsDb.open(env.OTKLIK_ANALYTICS_DB);
   logger.info({ file: env.OTKLIK_ANALYTICS_DB }, 'analytics store open');
   const sink = new BatchedConsumer({
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
     name: 'analytics',
     groupId: env.OTKLIK_ANALYTICS_GROUP_ID,
     topics: [topics.classified, topics.alerts, topics.decisions],
-    processor: new AnalyticsSink(db, topics),
+    processor: new AnalyticsSink(db, topics, schemaRegistry),
     chunkSize: env.OTKLIK_BATCH_SIZE,
     partitionsConsumedConcurrently: env.OTKLIK_PARTITIONS_CONCURRENCY,
     maxWaitTimeMs: env.OTKLIK_FETCH_MAX_WAIT_MS,

@@ -2,6 +2,7 @@ import {
   decodeClassifiedComment,
   decodeSlaAlert,
   type ClassifiedComment,
+  type ContractCodecs,
   type SlaAlert,
 } from '../contracts/index.js';
 import { decodeDecision, type Decision } from './decision.js';
@@ -142,7 +143,13 @@ export function rowsOf(
   messages: readonly ConsumedRecord[],
   source: { topic: string; partition: number },
   topics: { classified: string; alerts: string; decisions?: string },
+  /** In registry mode the registry's codecs (its ids); the carried catalogue's otherwise. */
+  codecs?: Pick<ContractCodecs, 'classifiedComment' | 'slaAlert'>,
 ): AnalyticsChunk {
+  const decodeAlert = codecs ? (v: Buffer) => codecs.slaAlert.decode(v) : decodeSlaAlert;
+  const decodeClassified = codecs
+    ? (v: Buffer) => codecs.classifiedComment.decode(v)
+    : decodeClassifiedComment;
   const chunk: AnalyticsChunk = {
     events: [],
     alerts: [],
@@ -156,9 +163,9 @@ export function rowsOf(
   for (const message of messages) {
     try {
       if (!message.value) throw new Error('empty value');
-      if (source.topic === topics.alerts) chunk.alerts.push(alertRowOf(decodeSlaAlert(message.value)));
+      if (source.topic === topics.alerts) chunk.alerts.push(alertRowOf(decodeAlert(message.value)));
       else if (source.topic === topics.classified)
-        chunk.events.push(eventRowOf(decodeClassifiedComment(message.value)));
+        chunk.events.push(eventRowOf(decodeClassified(message.value)));
       else if (source.topic === topics.decisions) chunk.decisions.push(decodeDecision(message.value));
       else throw new Error(`not a topic of the sink: ${source.topic}`);
     } catch (error) {

@@ -1,6 +1,7 @@
 import { rowsOf, type AnalyticsChunk } from '../../core/analytics/rows.js';
 import type { AnalyticsDb } from '../../adapters/duckdb/analytics-db.js';
 import type { ChunkSource, GroupChunk, InputMessage, Processor } from '../../runtime/consumer/processor.js';
+import type { RegistryMode } from '../../runtime/schema-registry.js';
 
 export interface AnalyticsTopics {
   classified: string;
@@ -18,7 +19,13 @@ export class AnalyticsSink implements Processor<AnalyticsChunk> {
   constructor(
     private readonly db: AnalyticsDb,
     private readonly topics: AnalyticsTopics,
+    /** Registry mode: the roles write the registry's ids, read with its codecs (schemas fetched in preload). */
+    private readonly registry?: RegistryMode,
   ) {}
+
+  preload(messages: readonly InputMessage[]): Promise<void> | undefined {
+    return this.registry?.fetcher.preload(messages);
+  }
 
   async start(): Promise<void> {}
 
@@ -27,7 +34,7 @@ export class AnalyticsSink implements Processor<AnalyticsChunk> {
   }
 
   prepare(messages: readonly InputMessage[], source: ChunkSource): AnalyticsChunk {
-    return rowsOf(messages, source, this.topics);
+    return rowsOf(messages, source, this.topics, this.registry?.codecs);
   }
 
   flush(group: readonly GroupChunk<AnalyticsChunk>[]): Promise<void> {
