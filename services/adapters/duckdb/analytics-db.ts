@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import type { Decision } from '../../core/analytics/decision.js';
 import type { AlertRow, AnalyticsChunk, EventRow, RejectedRow } from '../../core/analytics/rows.js';
 
 const MEASURES_DIR = join(import.meta.dirname, 'measures');
@@ -19,10 +21,18 @@ CREATE TABLE IF NOT EXISTS events (
   spam BOOLEAN NOT NULL, actionable BOOLEAN NOT NULL, sla_due_at_ms BIGINT, classified_at_ms BIGINT NOT NULL,
   text_chars INTEGER NOT NULL
 );
+-- Added after the first release: a file made before gets them (at the end, where the appender writes).
+ALTER TABLE events ADD COLUMN IF NOT EXISTS theme VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS url VARCHAR;
 CREATE TABLE IF NOT EXISTS alerts (
   alert_id VARCHAR PRIMARY KEY, comment_key VARCHAR NOT NULL, kind VARCHAR NOT NULL, level INTEGER NOT NULL,
   region VARCHAR NOT NULL, municipality VARCHAR, page_id VARCHAR NOT NULL, category VARCHAR NOT NULL,
   priority VARCHAR NOT NULL, fired_at_ms BIGINT NOT NULL, overdue_ms BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS decisions (
+  decision_id VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, decided_at_ms BIGINT NOT NULL,
+  region VARCHAR NOT NULL, municipality VARCHAR, category VARCHAR NOT NULL, theme_stems VARCHAR[] NOT NULL,
+  incident_id VARCHAR, recorded_at_ms BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS rejected (
   topic VARCHAR NOT NULL, "partition" INTEGER NOT NULL, "offset" VARCHAR NOT NULL, reason VARCHAR NOT NULL,
@@ -64,6 +74,8 @@ function appendEvent(a: DuckDBAppender, r: EventRow): void {
   else a.appendBigInt(BigInt(r.sla_due_at_ms));
   a.appendBigInt(BigInt(r.classified_at_ms));
   a.appendInteger(r.text_chars);
+  appendNullable(a, r.theme);
+  appendNullable(a, r.url);
   a.endRow();
 }
 
@@ -80,6 +92,24 @@ function appendAlert(a: DuckDBAppender, r: AlertRow): void {
   a.appendBigInt(BigInt(r.fired_at_ms));
   a.appendBigInt(BigInt(r.overdue_ms));
   a.endRow();
+}
+
+async function insertDecision(c: DuckDBConnection, d: Decision): Promise<void> {
+  const values: DuckDBValue[] = [
+    d.decision_id,
+    d.title,
+    BigInt(d.decided_at_ms),
+    d.region,
+    d.municipality,
+    d.category,
+    listValue(d.theme_stems),
+    d.incident_id,
+    BigInt(d.recorded_at_ms),
+  ];
+  await c.run(
+    'INSERT OR REPLACE INTO decisions VALUES ($1, $2, $3, $4, $5, $6, $7::VARCHAR[], $8, $9)',
+    values,
+  );
 }
 
 /**
@@ -103,6 +133,11 @@ export class AnalyticsDb {
       await connection.run(readFileSync(join(MEASURES_DIR, file), 'utf8'));
     }
     return new AnalyticsDb(instance, connection);
+  }
+
+  /** Another connection to the same file, for reading while the sink writes (DuckDB's MVCC). */
+  connectReader(): Promise<DuckDBConnection> {
+    return this.instance.connect();
   }
 
   /** Next offset to read of each given partition, where this store has one. */
@@ -138,6 +173,7 @@ export class AnalyticsDb {
       await c.run('INSERT OR REPLACE INTO alerts SELECT * FROM staged_alerts');
       await c.run('DELETE FROM staged_events');
       await c.run('DELETE FROM staged_alerts');
+      for (const d of chunks.flatMap((chunk) => chunk.decisions)) await insertDecision(c, d);
       const rejected: RejectedRow[] = chunks.flatMap((chunk) => chunk.rejected);
       for (const r of rejected) {
         await c.run('INSERT OR REPLACE INTO rejected VALUES ($1, $2, $3, $4)', [
@@ -159,6 +195,40 @@ export class AnalyticsDb {
       await c.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Stores decisions directly (a stopped sink's file; a running sink stores them from the topic). */
+  async writeDecisions(decisions: readonly Decision[]): Promise<void> {
+    for (const d of decisions) await insertDecision(this.connection, d);
+  }
+
+  /**
+   * Writes the tables as Parquet under `dir` for a cluster engine (Trino, Spark, ClickHouse): events and
+   * alerts partitioned by day and region (Hive layout: events/day=2026-11-01/region=54/*.parquet), the
+   * decisions as one file. Returns the rows written per table.
+   */
+  async exportParquet(dir: string): Promise<Record<string, number>> {
+    const at = (name: string) => `'${join(dir, name).replace(/'/g, "''")}'`;
+    const day = (column: string) => `strftime(to_timestamp(${column} / 1000), '%Y-%m-%d') AS day`;
+    const copies: [string, string][] = [
+      [
+        'events',
+        `COPY (SELECT *, ${day('posted_at_ms')} FROM events) TO ${at('events')} (FORMAT PARQUET, PARTITION_BY (day, region), OVERWRITE_OR_IGNORE)`,
+      ],
+      [
+        'alerts',
+        `COPY (SELECT *, ${day('fired_at_ms')} FROM alerts) TO ${at('alerts')} (FORMAT PARQUET, PARTITION_BY (day, region), OVERWRITE_OR_IGNORE)`,
+      ],
+      ['decisions', `COPY decisions TO ${at('decisions.parquet')} (FORMAT PARQUET)`],
+    ];
+    const written: Record<string, number> = {};
+    for (const [table, sql] of copies) {
+      const count = await this.connection.runAndReadAll(`SELECT count(*) AS n FROM ${table}`);
+      written[table] = Number(count.getRowObjectsJS()[0]?.n ?? 0);
+      // An empty table would leave no folder at all; the files say what there is.
+      if (written[table] > 0 || table === 'decisions') await this.connection.run(sql);
+    }
+    return written;
   }
 
   close(): void {

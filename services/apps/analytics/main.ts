@@ -10,6 +10,7 @@ import { createKafka } from '../../adapters/kafka/client.js';
 import { kafkaSecurityOf } from '../../adapters/kafka/security.js';
 import { ensureTopics } from '../../adapters/kafka/topics.js';
 import { AnalyticsSink } from '../../roles/analytics/analytics-sink.js';
+import { serveLiveReport } from '../report/live.js';
 import { BatchedConsumer } from '../../runtime/consumer/batched-consumer.js';
 import { ConfigError, loadConfig } from '../../runtime/config/load.js';
 import { startHttpServer } from '../../runtime/observability/http-server.js';
@@ -33,10 +34,14 @@ async function main(): Promise<void> {
     { brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-analytics`, ...kafkaSecurityOf(env) },
     logger,
   );
-  const topics = { classified: env.OTKLIK_TOPIC_CLASSIFIED, alerts: env.OTKLIK_TOPIC_ALERTS };
+  const topics = {
+    classified: env.OTKLIK_TOPIC_CLASSIFIED,
+    alerts: env.OTKLIK_TOPIC_ALERTS,
+    decisions: env.OTKLIK_TOPIC_DECISIONS,
+  };
   await ensureTopics(
     kafka,
-    [topics.classified, topics.alerts].map((topic) => ({
+    [topics.classified, topics.alerts, topics.decisions].map((topic) => ({
       topic,
       numPartitions: env.OTKLIK_TOPIC_PARTITIONS,
       replicationFactor: env.OTKLIK_TOPIC_REPLICATION,
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
     logger,
     name: 'analytics',
     groupId: env.OTKLIK_ANALYTICS_GROUP_ID,
-    topics: [topics.classified, topics.alerts],
+    topics: [topics.classified, topics.alerts, topics.decisions],
     // Registry mode: the ids the roles wrote are the registry's, read through it.
     processor: new AnalyticsSink(db, topics, contractReadersOf(env)),
     chunkSize: env.OTKLIK_BATCH_SIZE,
@@ -67,6 +72,8 @@ async function main(): Promise<void> {
     registry,
     health: sink,
     logger: logger.child({ component: 'http' }),
+    // The report, live, for the ops board's «Аналитика» page (a second connection: reads never wait on writes).
+    extra: serveLiveReport(db.connectReader()),
   });
 
   let exiting = false;

@@ -8,6 +8,7 @@
  *   topics <command>  create and describe the topics
  *   migrate-layout    convert the SLA keys of the previous Redis layout, with the system stopped
  *   state <command>   the SLA state generation: show it, or accept a loss of the state
+ *   decisions <cmd>   record management decisions (add) and list them with their effect (list)
  *
  * Environment: the workers' variables (KAFKA_BROKERS, REDIS_URL, OTKLIK_TOPIC_*, OTKLIK_KEY_PREFIX,
  * OTKLIK_SHARDS, ...) with the same defaults. Results go to stdout; progress and notes to stderr.
@@ -23,6 +24,7 @@ import { tailCommand } from './commands/tail.js';
 import { topicsCommand } from './commands/topics.js';
 import { migrateLayoutCommand } from './commands/migrate-layout.js';
 import { stateCommand } from './commands/state.js';
+import { decisionsCommand } from './commands/decisions.js';
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('otklik')
@@ -48,6 +50,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     topicsCommand(io),
     migrateLayoutCommand(io),
     stateCommand(io),
+    decisionsCommand(io),
   ]) {
     program.addCommand(command);
   }

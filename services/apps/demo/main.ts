@@ -1,6 +1,7 @@
 /**
  * The demo (`npm run demo`): two worker processes and a sweeper on the local stack, fed with sample
- * comments under a policy whose targets are seconds, and a live view of what they decide.
+ * comments under a policy whose targets are seconds, and a live view of what they decide; an analytics
+ * sink stores the run, and the demo ends by writing the analytics report of it.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ import { defaultCodecs } from '../../core/contracts/index.js';
 import { startRegistryMode } from '../../runtime/schema-registry.js';
 import { contractReadersOf, preloadWaiting } from '../../runtime/schema-readers.js';
 import { buildScenario } from './scenario.js';
+import { AnalyticsDb } from '../../adapters/duckdb/analytics-db.js';
+import { writeReport } from '../report/write.js';
 import { print } from './printer.js';
 
 const durationSec = Number(process.env.DEMO_DURATION_SEC ?? 75);
@@ -87,8 +90,29 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
     process.once(signal, () => process.exit(130));
   process.stdout.on('error', () => process.exit(0));
-  print.info(`started 2 worker processes and 1 sweeper (pids ${children.map((c) => c.pid).join(', ')})`);
+  // The analytics sink of this run: a fresh file and group, joined before anything is sent, so the file
+  // holds this run's comments and alerts (a new group starts at the topics' ends).
+  const analyticsDb = join(logDir, `analytics-${runId}.duckdb`);
+  const analyticsGroup = `otklik-demo-analytics-${runId}`;
+  const sink = launchRole({
+    name: 'analytics',
+    script: 'services/apps/analytics/main.ts',
+    env: {
+      ...env,
+      KAFKA_CLIENT_ID: 'otklik-demo',
+      HTTP_PORT: '9467',
+      OTKLIK_ANALYTICS_DB: analyticsDb,
+      OTKLIK_ANALYTICS_GROUP_ID: analyticsGroup,
+    },
+    logFile: join(logDir, 'analytics.log'),
+    keepLines: 0,
+  });
+  children.push(sink);
+  print.info(
+    `started 2 worker processes, 1 sweeper and 1 analytics sink (pids ${children.map((c) => c.pid).join(', ')})`,
+  );
   await waitForWorkers(kafka, e.OTKLIK_GROUP_ID, 2);
+  await waitForWorkers(kafka, analyticsGroup, 1);
   print.info('both workers joined the consumer group; sending sample comments');
 
   const viewer = kafka.consumer({ groupId: `otklik-demo-view-${runId}` });
@@ -170,6 +194,26 @@ async function main(): Promise<void> {
   await viewer.disconnect();
   await producer.disconnect();
   redis.disconnect();
+
+  // The sink has written and released its file: the report of this run's day (UTC).
+  const day = Date.UTC(
+    new Date(startMs).getUTCFullYear(),
+    new Date(startMs).getUTCMonth(),
+    new Date(startMs).getUTCDate(),
+  );
+  const db = await AnalyticsDb.open(analyticsDb);
+  try {
+    const written = await writeReport(db.connection, {
+      period: { fromMs: day, toMs: day + 86_400_000 },
+      outDir: join(logDir, `report-${runId}`),
+      chromium: e.OTKLIK_CHROMIUM,
+    });
+    print.info(`analytics report of this run: ${written.html} (also report.pdf, report.xlsx there)`);
+  } catch (error) {
+    print.info(`the analytics report could not be written: ${(error as Error).message}`);
+  } finally {
+    db.close();
+  }
 }
 
 /** Sends nothing until the workers share the partitions, so the timeline is not eaten by start-up. */

@@ -26,6 +26,8 @@ export const opsEnvSchema = z.object({
         .map((h) => h.trim())
         .filter(Boolean),
     ),
+  /** The analytics sink's HTTP address (e.g. http://127.0.0.1:9467): the «Аналитика» page shows its report. */
+  OPS_ANALYTICS_URL: z.string().url().optional(),
   /** Live boards (server-sent events) open at once, in all and from one remote address. */
   OPS_SSE_MAX_CLIENTS: z.coerce.number().int().min(1).default(200),
   OPS_SSE_MAX_CLIENTS_PER_ADDRESS: z.coerce.number().int().min(1).default(20),

@@ -70,6 +70,7 @@ export async function startOps(config: OpsConfig, logger: Logger): Promise<Runni
     port: ops.OPS_HTTP_PORT,
     token: ops.OPS_TOKEN,
     allowedHosts: ops.OPS_ALLOWED_HOSTS,
+    analyticsUrl: ops.OPS_ANALYTICS_URL,
     source,
     feed,
     hub,

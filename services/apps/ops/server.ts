@@ -44,6 +44,8 @@ export interface OpsServerOptions {
   logger: Logger;
   notReady: () => string[];
   metrics: OpsMetrics;
+  /** The analytics sink's HTTP address: /analytics shows its live report (services/apps/report/live.ts). */
+  analyticsUrl?: string;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -129,6 +131,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<Server>
         waiting,
       });
     }
+    if (url.pathname === '/analytics') return analyticsPage(req, res, url);
     if (!url.pathname.startsWith('/api/')) return json(res, 404, { error: 'not found' });
     if (!authorised(req, options.token)) {
       metrics.requestsRejected.inc({ reason: 'unauthorised' });
@@ -155,6 +158,38 @@ export async function startOpsServer(options: OpsServerOptions): Promise<Server>
       default:
         return json(res, 404, { error: 'not found' });
     }
+  };
+
+  // «Аналитика»: the sink's live report, behind the board's token; the query (period, region) passes on.
+  const analyticsPage = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (!authorised(req, options.token)) {
+      metrics.requestsRejected.inc({ reason: 'unauthorised' });
+      return text(res, 401, 'Откройте доску по ссылке с токеном (docs/ops.md), затем «Аналитика».\n');
+    }
+    if (!options.analyticsUrl)
+      return text(
+        res,
+        404,
+        'Аналитика не подключена: задайте OPS_ANALYTICS_URL (адрес аналитического сервиса).\n',
+      );
+    const query = new URLSearchParams();
+    for (const name of ['from', 'to', 'region']) {
+      const value = url.searchParams.get(name);
+      if (value) query.set(name, value);
+    }
+    const upstream = await fetch(`${options.analyticsUrl.replace(/\/$/, '')}/analytics/report?${query}`, {
+      signal: AbortSignal.timeout(30_000),
+    });
+    // The report has its styles inline (and in its SVG charts) and no script at all.
+    res.setHeader(
+      'content-security-policy',
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
+    res.writeHead(upstream.status, {
+      'content-type': upstream.headers.get('content-type') ?? 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    res.end(req.method === 'HEAD' ? undefined : await upstream.text());
   };
 
   const server = createServer((req, res) => {

@@ -4,6 +4,7 @@ import {
   type ClassifiedComment,
   type SlaAlert,
 } from '../contracts/index.js';
+import { decodeDecision, type Decision } from './decision.js';
 
 /** How the sink reads the two topics: the carried catalogue's codecs unless told (registry mode). */
 export interface RowDecoders {
@@ -45,6 +46,11 @@ export interface EventRow {
   sla_due_at_ms: number | null;
   classified_at_ms: number;
   text_chars: number;
+  /** The problem the comment is about: the strongest phrase (a lexicon stem or phrase, never the
+   * comment's own words) that voted for its category, or null when none did. */
+  theme: string | null;
+  /** Link to the comment on its platform, for examples in reports. */
+  url: string | null;
 }
 
 /** One alert of the alert topic (one row per alert_id: a re-published alert is the same row). */
@@ -73,9 +79,26 @@ export interface RejectedRow {
 export interface AnalyticsChunk {
   events: EventRow[];
   alerts: AlertRow[];
+  /** Management decisions (`otklik decisions add`), one row per decision_id. */
+  decisions: Decision[];
   rejected: RejectedRow[];
   /** Next offset to read for the chunk's partition: stored with the rows, in the same transaction. */
   next: { topic: string; partition: number; offset: string };
+}
+
+/**
+ * The category evidence is `label:phrase` (the classifier's lexicon entry that matched), strongest
+ * first; the theme is the phrase of the first one that voted for the category chosen.
+ */
+export function themeOf(classification: ClassifiedComment['classification']): string | null {
+  const prefix = `${classification.category}:`;
+  for (const e of classification.evidence) {
+    if (e.concern !== 'category') continue;
+    if (e.feature.startsWith(prefix)) return e.feature.slice(prefix.length);
+    const arrow = e.feature.lastIndexOf('→');
+    if (arrow > 0 && e.feature.slice(arrow + 1) === classification.category) return e.feature.slice(0, arrow);
+  }
+  return null;
 }
 
 export function eventRowOf(c: ClassifiedComment): EventRow {
@@ -104,6 +127,8 @@ export function eventRowOf(c: ClassifiedComment): EventRow {
     classified_at_ms: c.classified_at,
     // Length only: the analytical store keeps no comment text (personal data stays in the stream).
     text_chars: e.text.length,
+    theme: themeOf(c.classification),
+    url: e.url,
   };
 }
 
@@ -127,12 +152,13 @@ export function alertRowOf(a: SlaAlert): AlertRow {
 export function rowsOf(
   messages: readonly ConsumedRecord[],
   source: { topic: string; partition: number },
-  topics: { classified: string; alerts: string },
+  topics: { classified: string; alerts: string; decisions?: string },
   decoders: RowDecoders = CATALOGUE_DECODERS,
 ): AnalyticsChunk {
   const chunk: AnalyticsChunk = {
     events: [],
     alerts: [],
+    decisions: [],
     rejected: [],
     next: {
       ...source,
@@ -145,6 +171,7 @@ export function rowsOf(
       if (source.topic === topics.alerts) chunk.alerts.push(alertRowOf(decoders.slaAlert(message.value)));
       else if (source.topic === topics.classified)
         chunk.events.push(eventRowOf(decoders.classifiedComment(message.value)));
+      else if (source.topic === topics.decisions) chunk.decisions.push(decodeDecision(message.value));
       else throw new Error(`not a topic of the sink: ${source.topic}`);
     } catch (error) {
       chunk.rejected.push({

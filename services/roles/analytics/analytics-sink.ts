@@ -12,6 +12,7 @@ import { preloadThroughLoop, type ContractReaders } from '../../runtime/schema-r
 export interface AnalyticsTopics {
   classified: string;
   alerts: string;
+  decisions?: string;
 }
 
 /**

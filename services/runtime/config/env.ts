@@ -38,6 +38,8 @@ export const envSchema = z
     OTKLIK_TOPIC_CLASSIFIED: z.string().min(1).default('otklik.comments-classified.v1'),
     OTKLIK_TOPIC_ALERTS: z.string().min(1).default('otklik.sla-alerts.v1'),
     OTKLIK_TOPIC_DLQ: z.string().min(1).default('otklik.comments.dlq.v1'),
+    // Management decisions (`otklik decisions add`), JSON keyed by decision id; the analytics sink stores them.
+    OTKLIK_TOPIC_DECISIONS: z.string().min(1).default('otklik.decisions.v1'),
     OTKLIK_TOPIC_PARTITIONS: positiveInt(6),
     OTKLIK_TOPIC_REPLICATION: positiveInt(1),
     REDIS_URL: z
@@ -92,6 +94,8 @@ export const envSchema = z
     // The analytics sink (npm run analytics): its DuckDB file (one writer at a time) and its group.
     OTKLIK_ANALYTICS_DB: z.string().min(1).default('otklik-analytics.duckdb'),
     OTKLIK_ANALYTICS_GROUP_ID: z.string().min(1).default('otklik-analytics'),
+    // The headless Chromium that prints the analytics report to PDF (Debian's package by default).
+    OTKLIK_CHROMIUM: z.string().min(1).default('/usr/bin/chromium'),
     OTKLIK_CONFIG: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 
@@ -19,9 +19,12 @@ export function startHttpServer(options: {
   registry: Registry;
   health: HealthSource;
   logger: Logger;
+  /** A role's own pages: answers and returns true for a path it serves (the analytics sink's report). */
+  extra?: (path: string, url: URL, res: ServerResponse) => boolean;
 }): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (options.extra?.(path ?? '/', new URL(req.url ?? '/', 'http://local'), res)) return;
     if (path === '/metrics') {
       options.registry.metrics().then(
         (body) => {

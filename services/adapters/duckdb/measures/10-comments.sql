@@ -14,7 +14,7 @@ posted AS (
 deleted AS (SELECT DISTINCT comment_key FROM events WHERE op = 'DELETED')
 SELECT
   v.comment_key, v.platform, v.region, v.municipality, v.page_id, v.thread_id,
-  v.category, v.type, v.priority, v.toxic, v.spam, v.actionable,
+  v.category, v.type, v.priority, v.toxic, v.spam, v.actionable, v.theme, v.url,
   to_timestamp(p.posted_at_ms / 1000) AS posted_at, p.posted_at_ms,
   v.sla_due_at_ms,
   d.comment_key IS NOT NULL AS deleted

@@ -1,0 +1,32 @@
+-- Repeat complaints: a complaint is a repeat when an earlier complaint on the same problem (category ×
+-- theme) in the same place (region × municipality) had already had its first official reply before it
+-- was posted: the reply did not settle the problem. Spam and deleted comments do not count; a comment
+-- without a theme has no problem to repeat.
+CREATE OR REPLACE VIEW repeat_complaints AS
+WITH complaints AS (
+  SELECT c.comment_key, c.region, c.municipality, c.category, c.theme, c.url, c.posted_at_ms,
+    r.reply_at_ms
+  FROM comments c
+  LEFT JOIN first_replies r USING (comment_key)
+  WHERE c.type = 'complaint' AND NOT c.deleted AND NOT c.spam AND c.theme IS NOT NULL
+)
+SELECT *,
+  coalesce(
+    min(reply_at_ms) OVER (
+      PARTITION BY region, municipality, category, theme
+      ORDER BY posted_at_ms, comment_key
+      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+    ) < posted_at_ms,
+    false
+  ) AS is_repeat
+FROM complaints;
+
+-- By place and problem, for complaints posted in [from_ms, to_ms): how many, how many were repeats.
+CREATE OR REPLACE MACRO measure_repeats(from_ms, to_ms) AS TABLE
+SELECT region, municipality, category, theme,
+  count(*) AS complaints,
+  count(*) FILTER (WHERE is_repeat) AS repeats,
+  avg(CASE WHEN is_repeat THEN 1 ELSE 0 END) AS repeat_share
+FROM repeat_complaints
+WHERE posted_at_ms >= from_ms AND posted_at_ms < to_ms
+GROUP BY ALL;
