@@ -47,6 +47,13 @@ describe('featuresOf', () => {
     expect(featuresOf('Когда уже это всё закончится').stems).not.toContain('когд');
     expect(featuresOf('Дом 15, квартира 7').stems.some((s) => /\d/.test(s))).toBe(false);
   });
+
+  it('takes a number beside a transport word as the route, not a house number as a street', () => {
+    expect(featuresOf('Где 32 автобус?').street).toBe('№32');
+    expect(featuresOf('Перевозчик 32 маршрута опять сорвал рейсы').street).toBe('№32');
+    expect(featuresOf('Автобус 45 не вышел на Ленина').street).toBe('№45');
+    expect(featuresOf('Нет воды, дом 32 по Ленина').street).not.toBe('№32');
+  });
 });
 
 describe('placeKeyOf', () => {
