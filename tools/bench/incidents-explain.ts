@@ -13,13 +13,38 @@ import { detectionsOf, scoreDay } from './incident-scoring.js';
 const seed = Number(process.argv[2] ?? 101);
 const { events, truth } = syntheticDay(seed);
 const detector = new IncidentDetector();
+// Which group each comment joined (incident candidates only), through the detector's private addMember.
+interface GroupView {
+  type: string;
+  placeKey: string;
+  category: string;
+  total: number;
+  streets: Set<string>;
+}
+const joined = new Map<string, GroupView>();
+const groupIds = new Map<GroupView, number>();
+const proto = IncidentDetector.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+const addMember = proto['addMember'] as (...args: unknown[]) => unknown;
+proto['addMember'] = function (this: unknown, group: unknown, member: unknown, ...rest: unknown[]) {
+  const g = group as GroupView;
+  if (g.type === 'incident') {
+    joined.set((member as { key: string }).key, g);
+    if (!groupIds.has(g)) groupIds.set(g, groupIds.size);
+  }
+  return addMember.call(this, group, member, ...rest);
+};
 const out: IncidentEvent[] = [];
 const byKey = new Map<string, { text: string; category: string; type: string; muni: string | null }>();
 for (const e of events) {
   const c = classify({ text: e.text, postedAt: e.posted_at, region: e.region, authorKind: e.author.kind });
   const key = commentKeyOf(e.platform, e.comment_id);
   if (!byKey.has(key))
-    byKey.set(key, { text: e.text, category: c.category, type: c.type, muni: e.municipality });
+    byKey.set(key, {
+      text: `[${e.thread_id} ${e.author.id}] ${e.text}`,
+      category: c.category,
+      type: c.type,
+      muni: e.municipality,
+    });
   for (const x of detector.process({
     key,
     commentId: e.comment_id,
@@ -59,6 +84,16 @@ for (const t of truth) {
     .map((d) => ({ d, n: t.members.filter((m) => d.members.has(m)).length }))
     .filter((x) => x.n > 0)
     .map((x) => `${x.d.id}(${x.n}/${x.d.members.size})`);
+  if (process.argv.includes('--groups') && t.type === 'incident')
+    console.log(
+      '   groups: ' +
+        tally(t.members, (k) => {
+          const g = joined.get(k);
+          return g === undefined
+            ? 'none'
+            : `g${groupIds.get(g)}[${g.category}/${g.placeKey}/${[...g.streets].join(',')} total ${g.total}]`;
+        }),
+    );
   console.log(
     `${t.id} ${t.type} ${t.kind} r${t.region} ${t.town} size ${t.members.length} over ${minutes.toFixed(0)} min; ` +
       `categories ${tally(t.members, (k) => byKey.get(k)?.category ?? '?')}; types ${tally(t.members, (k) => byKey.get(k)?.type ?? '?')}; in ${holders.join(' ') || 'none'}`,

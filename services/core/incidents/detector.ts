@@ -21,6 +21,8 @@ const OPEN_PREFERENCE = 1.5;
 /** What a citizen writes when there is a problem; suggestions, thanks and chatter are not members. */
 const PROBLEM_TYPES = new Set(['complaint', 'question']);
 const SWEEP_EVERY = 2048;
+/** The most threads a popular post's chatter is spread over (the post, a repost). */
+const CHATTER_THREADS = 2;
 /** A candidate this share of whose members are copies of one text is a copy-paste wave, not yet an incident. */
 const WAVE_SHARE = 0.8;
 
@@ -258,7 +260,7 @@ export class IncidentDetector {
     if (place.key !== '') this.baseline.count(rateKey(comment.region, '', comment.category), now);
     this.baseline.count(rateKey('*', '', comment.category), now);
     if (place.key !== '' && features.street !== null)
-      this.baseline.count(streetRateKey(comment.region, place.key, features.street), now);
+      this.baseline.count(streetRateKey(comment.region, place.key, comment.category, features.street), now);
 
     const weights = features.stems.map((s) => this.idf.weight(s));
     let squares = 0;
@@ -442,9 +444,13 @@ export class IncidentDetector {
         return true;
       const street = this.streetCount(group, windowStart);
       if (street === null || street.authors < this.config.minAuthors) continue;
-      const streetPerHour = this.baseline.perHour(
-        streetRateKey(group.region, group.placeKey, street.street),
-        now,
+      // A street's prior is the chance share of its place's: the floor of one group of the place.
+      const streetPerHour = Math.max(
+        this.config.priorRatePerHour * this.config.chanceShare,
+        this.baseline.learnedPerHour(
+          streetRateKey(group.region, group.placeKey, group.category, street.street),
+          now,
+        ),
       );
       const streetLambda = Math.max(ownLambda, streetPerHour * spanHours);
       if (
@@ -526,21 +532,21 @@ export class IncidentDetector {
   }
 
   /**
-   * A popular post's comments: the group lives in one thread and is a small part of what that thread got
-   * since the group began there (many people, many things said, some of them alike).
+   * A popular post's comments: the group lives in a few threads (`CHATTER_THREADS`: a post and its
+   * repost, or two posts of one event) and is a small part of what those threads got since the group
+   * began there (many people, many things said, some of them alike). A real problem's complaints are
+   * spread over the pages' posts, or are most of what their thread says.
    */
   private isThreadChatter(group: Group): boolean {
-    let top = '';
-    let topCount = 0;
-    for (const [thread, count] of group.threads) {
-      if (count > topCount) {
-        top = thread;
-        topCount = count;
-      }
+    const counts = [...group.threads].sort((a, b) => b[1] - a[1]).slice(0, CHATTER_THREADS);
+    let members = 0;
+    let threadSince = 0;
+    for (const [thread, count] of counts) {
+      members += count;
+      threadSince += (this.threads.get(thread) ?? 0) - (group.threadStart.get(thread) ?? 0);
     }
-    if (topCount < 0.8 * group.total) return false;
-    const threadSince = (this.threads.get(top) ?? 0) - (group.threadStart.get(top) ?? 0);
-    return topCount < this.config.threadShare * threadSince;
+    if (members < 0.8 * group.total) return false;
+    return members < this.config.threadShare * threadSince;
   }
 
   // ---- groups ------------------------------------------------------------------------------------
@@ -683,8 +689,8 @@ function rateKey(region: string, placeKey: string, category: string): string {
   return `${region}|${placeKey}|${category}`;
 }
 
-function streetRateKey(region: string, placeKey: string, street: string): string {
-  return `${region}|${placeKey}|@${street}`;
+function streetRateKey(region: string, placeKey: string, category: string, street: string): string {
+  return `${region}|${placeKey}|${category}|@${street}`;
 }
 
 function sharesStreet(a: Group, b: Group): boolean {
