@@ -9,6 +9,7 @@ import { fnv1a, hex32 } from './hash.js';
 import { IdfTable } from './idf.js';
 import { bandKeys, signatureOf, similarity } from './minhash.js';
 import { poissonUpperTail } from './poisson.js';
+import { StreamVolume } from './volume.js';
 import type { DetectorComment, IncidentEvent, IncidentType } from './types.js';
 
 const HOUR_MS = 3_600_000;
@@ -98,6 +99,7 @@ export class IncidentDetector {
   /** Comments per thread (kept while the thread is active; swept with the candidates). */
   private readonly threads = new Map<string, number>();
   private readonly threadSeen = new Map<string, number>();
+  private readonly volume = new StreamVolume();
   private clock = -Infinity;
   private processed = 0;
 
@@ -117,6 +119,7 @@ export class IncidentDetector {
     if (!this.isNew(comment)) return events;
     if (comment.municipality !== null) this.learnPlace(comment.region, comment.municipality);
     if (!this.mayBeMember(comment)) return events;
+    this.volume.add(comment.postedAt);
     this.threads.set(comment.threadId, (this.threads.get(comment.threadId) ?? 0) + 1);
     this.threadSeen.set(comment.threadId, comment.postedAt);
 
@@ -235,14 +238,11 @@ export class IncidentDetector {
     const authors = this.authorsSince(group, windowStart);
     if (authors < this.config.campaignMinAuthors) return false;
     const windowHours = this.config.campaignWindowMs / HOUR_MS;
-    let perHour = this.config.campaignPriorPerHour;
-    const pastHours = (windowStart - group.firstAt) / HOUR_MS;
-    if (pastHours > 0)
-      perHour = Math.max(
-        perHour,
-        (group.total - this.membersSince(group, windowStart)) / Math.max(1, pastHours),
-      );
-    return poissonUpperTail(authors, perHour * windowHours) < this.config.alpha;
+    const lambda = Math.max(
+      this.config.campaignPriorPerHour * windowHours,
+      this.ownExpectation(group, windowStart, windowStart, now),
+    );
+    return poissonUpperTail(authors, lambda) < this.config.alpha;
   }
 
   // ---- incidents ---------------------------------------------------------------------------------
@@ -429,12 +429,7 @@ export class IncidentDetector {
       const start = Math.max(group.firstAt, windowStart);
       const spanHours = Math.max(this.config.minSpanMs, now - start) / HOUR_MS;
       // A group that was already there before the window is a topic with a rate of its own.
-      let ownLambda = 0;
-      const pastHours = (windowStart - group.firstAt) / HOUR_MS;
-      if (pastHours > 0) {
-        const before = group.total - this.membersSince(group, windowStart);
-        ownLambda = (before / Math.max(1, pastHours)) * spanHours;
-      }
+      const ownLambda = this.ownExpectation(group, windowStart, start, now);
       const perHour = this.baseline.perHour(rateKey(group.region, group.placeKey, group.category), now);
       const placeLambda = Math.max(ownLambda, perHour * spanHours * this.config.chanceShare);
       if (
@@ -460,6 +455,22 @@ export class IncidentDetector {
         return true;
     }
     return false;
+  }
+
+  /**
+   * What a group that existed before the window expects in it at its own past rate: its members before
+   * the window are the same share of the stream's volume (at least an hour's) as the window's would be.
+   * Measured in volume, not hours, so a steady text is not a burst at the evening peak.
+   */
+  private ownExpectation(group: Group, windowStart: number, spanStart: number, now: number): number {
+    if (group.firstAt >= windowStart) return 0;
+    const before = group.total - this.membersSince(group, windowStart);
+    const pastVolume = Math.max(
+      this.volume.between(group.firstAt, windowStart),
+      this.volume.between(windowStart - HOUR_MS, windowStart),
+    );
+    if (pastVolume <= 0) return 0;
+    return (before * this.volume.between(spanStart, now + 1)) / pastVolume;
   }
 
   /** The same topic elsewhere at the same time is a common topic, not this place's problem. */
@@ -663,6 +674,7 @@ export class IncidentDetector {
   /** Forgets what no longer matters: old comment keys, quiet near-duplicate groups and candidates. */
   private sweep(now: number): void {
     const keysBefore = now - this.config.seenRetentionMs;
+    this.volume.forget(keysBefore);
     for (const [key, at] of this.seen) if (at < keysBefore) this.seen.delete(key);
     const nearBefore = now - 2 * this.config.campaignWindowMs;
     for (const nd of this.nearDuplicates) {
