@@ -24,6 +24,8 @@ const PROBLEM_TYPES = new Set(['complaint', 'question']);
 const SWEEP_EVERY = 2048;
 /** The most threads a popular post's chatter is spread over (the post, a repost). */
 const CHATTER_THREADS = 2;
+/** Share of a group's members in those threads for it to be their chatter. */
+const CHATTER_CONCENTRATION = 0.6;
 /** A candidate this share of whose members are copies of one text is a copy-paste wave, not yet an incident. */
 const WAVE_SHARE = 0.8;
 
@@ -556,7 +558,7 @@ export class IncidentDetector {
       members += count;
       threadSince += (this.threads.get(thread) ?? 0) - (group.threadStart.get(thread) ?? 0);
     }
-    if (members < 0.8 * group.total) return false;
+    if (members < CHATTER_CONCENTRATION * group.total) return false;
     return members < this.config.threadShare * threadSince;
   }
 
