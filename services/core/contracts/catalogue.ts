@@ -12,6 +12,7 @@ export const SUBJECTS = {
   commentEvent: 'otklik.CommentEvent',
   classifiedComment: 'otklik.ClassifiedComment',
   slaAlert: 'otklik.SlaAlert',
+  incidentEvent: 'otklik.IncidentEvent',
 } as const;
 
 /** One line of schemas/catalogue.json. */

@@ -13,7 +13,7 @@ import {
   type ContractLimitsInput,
 } from './comment-decoder.js';
 import type { SchemaSource } from './schema-source.js';
-import type { ClassifiedComment, CommentEvent, SlaAlert } from './schema-types.generated.js';
+import type { ClassifiedComment, CommentEvent, IncidentEvent, SlaAlert } from './schema-types.generated.js';
 
 export * from './schema-types.generated.js';
 export {
@@ -67,11 +67,12 @@ export {
 } from './headers.js';
 export { MAGIC_BYTE, WIRE_HEADER_BYTES, frameWire, unframeWire } from './wire.js';
 
-/** The codecs of Otklik's three subjects over one schema source, and the classified output's encoder. */
+/** The codecs of Otklik's subjects over one schema source, and the classified output's encoder. */
 export interface ContractCodecs {
   commentEvent: SubjectCodec<CommentEvent>;
   classifiedComment: SubjectCodec<ClassifiedComment>;
   slaAlert: SubjectCodec<SlaAlert>;
+  incidentEvent: SubjectCodec<IncidentEvent>;
   classifiedEncoder: ClassifiedEncoder;
 }
 
@@ -83,6 +84,7 @@ export function createContractCodecs(source: SchemaSource): ContractCodecs {
     commentEvent,
     classifiedComment,
     slaAlert: createSubjectCodec<SlaAlert>(source, SUBJECTS.slaAlert),
+    incidentEvent: createSubjectCodec<IncidentEvent>(source, SUBJECTS.incidentEvent),
     classifiedEncoder: createClassifiedEncoder(commentEvent, classifiedComment),
   };
 }
@@ -142,4 +144,12 @@ export function decodeClassifiedComment(message: Buffer): ClassifiedComment {
 
 export function decodeSlaAlert(message: Buffer): SlaAlert {
   return defaultCodecs().slaAlert.decode(message);
+}
+
+export function encodeIncidentEvent(event: IncidentEvent): Buffer {
+  return defaultCodecs().incidentEvent.encode(event);
+}
+
+export function decodeIncidentEvent(message: Buffer): IncidentEvent {
+  return defaultCodecs().incidentEvent.decode(message);
 }

@@ -163,3 +163,53 @@ export interface SlaAlert {
   /** Link to the comment. */
   url: null | string;
 }
+
+/** OPENED when the group passes its test, UPDATED when members join, CLOSED when it has been quiet for the configured time. */
+export const INCIDENT_EVENT_KIND_SYMBOLS = ['OPENED', 'UPDATED', 'CLOSED'] as const;
+export type IncidentEventKind = (typeof INCIDENT_EVENT_KIND_SYMBOLS)[number];
+
+/** incident: a burst of complaints about one problem in one place; campaign: near-identical comments from many accounts. */
+export const INCIDENT_TYPE_SYMBOLS = ['incident', 'campaign'] as const;
+export type IncidentType = (typeof INCIDENT_TYPE_SYMBOLS)[number];
+
+/** How bad the incident looks from its size, spread and category. Unknown levels resolve to medium. */
+export const INCIDENT_SEVERITY_SYMBOLS = ['low', 'medium', 'high', 'critical'] as const;
+export type IncidentSeverity = (typeof INCIDENT_SEVERITY_SYMBOLS)[number];
+
+/** An incident or campaign opened, grown or closed (docs/incidents.md). Topic otklik.incidents.v1, key incident_id. */
+export interface IncidentEvent {
+  /** Deterministic: a hash of the type, region, category and first member's key, so a replay of the same stream gives the same id. */
+  incident_id: string;
+  /** Position of this event in its incident's history: 0 for OPENED, then 1, 2, ...; (incident_id, sequence) identifies the event, deduplicate on it. */
+  sequence: number;
+  /** What happened to the incident. */
+  kind: IncidentEventKind;
+  /** Incident or campaign; read it from the OPENED event. */
+  type: IncidentType;
+  /** Event time: the posted_at of the comment whose processing produced this event; every member listed was posted at or before it. */
+  at: number;
+  /** Federal subject code of the incident (of its first member for a campaign across regions). */
+  region: string;
+  /** Municipality of the incident when known; null for a campaign or a region-level place. */
+  municipality: null | string;
+  /** Topic of the incident's members. */
+  category: Category;
+  /** A short Russian title made from the members' common words, for the operator. */
+  title: string;
+  /** Severity. */
+  severity: IncidentSeverity;
+  /** Comment keys (platform:comment_id) of the members new since the previous event of this incident: every member so far on OPENED, none on CLOSED. */
+  member_keys: string[];
+  /** Members so far. */
+  size: number;
+  /** Distinct authors among the members so far. */
+  authors: number;
+  /** Distinct official pages the members were posted under (spread). */
+  pages: number;
+  /** Municipalities of the members' pages (spread); empty when none is known. */
+  municipalities: string[];
+  /** posted_at of the earliest member. */
+  first_member_at: number;
+  /** posted_at of the latest member. */
+  last_member_at: number;
+}

@@ -9,6 +9,7 @@ import { fnv1a, hex32 } from './hash.js';
 import { IdfTable } from './idf.js';
 import { bandKeys, signatureOf, similarity } from './minhash.js';
 import { poissonUpperTail } from './poisson.js';
+import { StreamVolume } from './volume.js';
 import type { DetectorComment, IncidentEvent, IncidentType } from './types.js';
 
 const HOUR_MS = 3_600_000;
@@ -21,11 +22,21 @@ const OPEN_PREFERENCE = 1.5;
 /** What a citizen writes when there is a problem; suggestions, thanks and chatter are not members. */
 const PROBLEM_TYPES = new Set(['complaint', 'question']);
 const SWEEP_EVERY = 2048;
+/** The most threads a popular post's chatter is spread over (the post, a repost). */
+const CHATTER_THREADS = 2;
+/** Share of a group's members in those threads for it to be their chatter. */
+const CHATTER_CONCENTRATION = 0.6;
+/** A candidate this share of whose members are copies of one text is a copy-paste wave, not yet an incident. */
+const WAVE_SHARE = 0.8;
 
 interface Member {
   key: string;
   authorId: string;
   at: number;
+  /** The street or route the text names (features.street), or null. */
+  street: string | null;
+  /** The copy-paste wave (near-duplicate group) the text belongs to, if it is long enough to have one. */
+  wave: NearDuplicates | null;
 }
 
 interface Group {
@@ -53,6 +64,8 @@ interface Group {
   norm: number;
   streets: Set<string>;
   pages: Set<string>;
+  /** Members per copy-paste wave, for the campaign deferral of isBurst. */
+  waves: Map<NearDuplicates, number>;
   closed: boolean;
 }
 
@@ -88,6 +101,7 @@ export class IncidentDetector {
   /** Comments per thread (kept while the thread is active; swept with the candidates). */
   private readonly threads = new Map<string, number>();
   private readonly threadSeen = new Map<string, number>();
+  private readonly volume = new StreamVolume();
   private clock = -Infinity;
   private processed = 0;
 
@@ -107,11 +121,18 @@ export class IncidentDetector {
     if (!this.isNew(comment)) return events;
     if (comment.municipality !== null) this.learnPlace(comment.region, comment.municipality);
     if (!this.mayBeMember(comment)) return events;
+    this.volume.add(comment.postedAt);
     this.threads.set(comment.threadId, (this.threads.get(comment.threadId) ?? 0) + 1);
     this.threadSeen.set(comment.threadId, comment.postedAt);
 
     const features = featuresOf(comment.text);
-    const member: Member = { key: comment.key, authorId: comment.authorId, at: comment.postedAt };
+    const member: Member = {
+      key: comment.key,
+      authorId: comment.authorId,
+      at: comment.postedAt,
+      street: features.street,
+      wave: null,
+    };
     const diverted = this.nearDuplicate(comment, features, member, now, events);
     if (!diverted && PROBLEM_TYPES.has(comment.type)) this.incident(comment, features, member, now, events);
     this.idf.add(features.stems);
@@ -202,7 +223,8 @@ export class IncidentDetector {
       for (const key of keys) if (!this.bands.has(key)) this.bands.set(key, best);
     }
     const group = best.group;
-    this.addMember(group, member, comment.pageId, comment.threadId);
+    member.wave = best;
+    this.addMember(group, { ...member }, comment.pageId, comment.threadId);
     best.authors.add(comment.authorId);
     if (group.id !== null) this.report(group, 'UPDATED', comment.postedAt, events);
     else if (this.isCampaign(group, now)) this.openGroup(group, comment.postedAt, events);
@@ -218,14 +240,11 @@ export class IncidentDetector {
     const authors = this.authorsSince(group, windowStart);
     if (authors < this.config.campaignMinAuthors) return false;
     const windowHours = this.config.campaignWindowMs / HOUR_MS;
-    let perHour = this.config.campaignPriorPerHour;
-    const pastHours = (windowStart - group.firstAt) / HOUR_MS;
-    if (pastHours > 0)
-      perHour = Math.max(
-        perHour,
-        (group.total - this.membersSince(group, windowStart)) / Math.max(1, pastHours),
-      );
-    return poissonUpperTail(authors, perHour * windowHours) < this.config.alpha;
+    const lambda = Math.max(
+      this.config.campaignPriorPerHour * windowHours,
+      this.ownExpectation(group, windowStart, windowStart, now),
+    );
+    return poissonUpperTail(authors, lambda) < this.config.alpha;
   }
 
   // ---- incidents ---------------------------------------------------------------------------------
@@ -242,6 +261,8 @@ export class IncidentDetector {
     this.baseline.count(rateKey(comment.region, place.key, comment.category), now);
     if (place.key !== '') this.baseline.count(rateKey(comment.region, '', comment.category), now);
     this.baseline.count(rateKey('*', '', comment.category), now);
+    if (place.key !== '' && features.street !== null)
+      this.baseline.count(streetRateKey(comment.region, place.key, comment.category, features.street), now);
 
     const weights = features.stems.map((s) => this.idf.weight(s));
     let squares = 0;
@@ -285,6 +306,7 @@ export class IncidentDetector {
       best.municipality = place.name;
     }
     this.addMember(best, member, comment.pageId, comment.threadId);
+    if (member.wave !== null) best.waves.set(member.wave, (best.waves.get(member.wave) ?? 0) + 1);
     this.profile(best, features);
     if (best.id === null && best.total >= 2) this.absorbSiblings(best, list);
     if (best.id !== null) this.report(best, 'UPDATED', comment.postedAt, events);
@@ -302,7 +324,11 @@ export class IncidentDetector {
     for (const open of this.open) {
       if (open.type !== 'incident' || open.region !== group.region) continue;
       if (!placesAgree(open.placeKey, group.placeKey)) continue;
-      const s = this.centroidSimilarity(open, group);
+      // One street (or route) of one place with two bursts at once is one problem worded two ways.
+      const s = Math.max(
+        this.centroidSimilarity(open, group),
+        sharesStreet(open, group) && open.placeKey !== '' ? 1 : 0,
+      );
       if (s >= best) {
         target = open;
         best = s;
@@ -355,6 +381,7 @@ export class IncidentDetector {
       into.threadStart.set(thread, Math.min(start, into.threadStart.get(thread) ?? start));
     }
     for (const page of from.pages) if (into.pages.size < 64) into.pages.add(page);
+    for (const [wave, count] of from.waves) into.waves.set(wave, (into.waves.get(wave) ?? 0) + count);
     into.profiled += from.profiled;
     into.norm = this.normOf(into);
   }
@@ -391,33 +418,109 @@ export class IncidentDetector {
 
   /**
    * The Poisson scan test of docs/incidents.md#incidents-grouping-then-a-poisson-scan-test, at each of
-   * the configured window lengths: a group opens when any window passes.
+   * the configured window lengths and over two zones (the place's category, and the street or route the
+   * members name), each at alpha / 2: a group opens when any of them passes.
    */
   private isBurst(group: Group, now: number): boolean {
-    if (this.isThreadChatter(group)) return false;
+    if (this.isThreadChatter(group) || this.isCopyWave(group, now)) return false;
+    const alpha = this.config.alpha / 2;
     for (const windowMs of this.config.scanWindowsMs) {
       const windowStart = now - windowMs;
       const authors = this.authorsSince(group, windowStart);
       if (authors < this.config.minAuthors) continue;
       const start = Math.max(group.firstAt, windowStart);
       const spanHours = Math.max(this.config.minSpanMs, now - start) / HOUR_MS;
-      const perHour = this.baseline.perHour(rateKey(group.region, group.placeKey, group.category), now);
-      let lambda = perHour * spanHours * this.config.chanceShare;
       // A group that was already there before the window is a topic with a rate of its own.
-      const pastHours = (windowStart - group.firstAt) / HOUR_MS;
-      if (pastHours > 0) {
-        const before = group.total - this.membersSince(group, windowStart);
-        lambda = Math.max(lambda, (before / Math.max(1, pastHours)) * spanHours);
-      }
-      if (poissonUpperTail(authors, lambda) >= this.config.alpha) continue;
-      // The same topic elsewhere at the same time is a common topic, not this place's problem.
-      const elsewhere = this.authorsElsewhere(group, windowStart);
-      if (elsewhere === 0) return true;
-      const place = this.baseline.learnedPerHour(rateKey(group.region, group.placeKey, group.category), now);
-      const everywhere = this.baseline.learnedPerHour(rateKey('*', '', group.category), now);
-      const share = everywhere > 0 ? Math.min(1, place / everywhere) : 1;
-      lambda = Math.max(lambda, (authors + elsewhere) * share);
-      if (poissonUpperTail(authors, lambda) < this.config.alpha) return true;
+      const ownLambda = this.ownExpectation(group, windowStart, start, now);
+      const perHour = this.baseline.perHour(rateKey(group.region, group.placeKey, group.category), now);
+      const placeLambda = Math.max(ownLambda, perHour * spanHours * this.config.chanceShare);
+      if (
+        poissonUpperTail(authors, placeLambda) < alpha &&
+        this.notCommonElsewhere(group, authors, placeLambda, windowStart, now, alpha)
+      )
+        return true;
+      const street = this.streetCount(group, windowStart);
+      if (street === null || street.authors < this.config.minAuthors) continue;
+      // A street's prior is the chance share of its place's: the floor of one group of the place.
+      const streetPerHour = Math.max(
+        this.config.priorRatePerHour * this.config.chanceShare,
+        this.baseline.learnedPerHour(
+          streetRateKey(group.region, group.placeKey, group.category, street.street),
+          now,
+        ),
+      );
+      const streetLambda = Math.max(ownLambda, streetPerHour * spanHours);
+      if (
+        poissonUpperTail(street.authors, streetLambda) < alpha &&
+        this.notCommonElsewhere(group, authors, placeLambda, windowStart, now, alpha)
+      )
+        return true;
+    }
+    return false;
+  }
+
+  /**
+   * What a group that existed before the window expects in it at its own past rate: its members before
+   * the window are the same share of the stream's volume (at least an hour's) as the window's would be.
+   * Measured in volume, not hours, so a steady text is not a burst at the evening peak.
+   */
+  private ownExpectation(group: Group, windowStart: number, spanStart: number, now: number): number {
+    if (group.firstAt >= windowStart) return 0;
+    const before = group.total - this.membersSince(group, windowStart);
+    const pastVolume = Math.max(
+      this.volume.between(group.firstAt, windowStart),
+      this.volume.between(windowStart - HOUR_MS, windowStart),
+    );
+    if (pastVolume <= 0) return 0;
+    return (before * this.volume.between(spanStart, now + 1)) / pastVolume;
+  }
+
+  /** The same topic elsewhere at the same time is a common topic, not this place's problem. */
+  private notCommonElsewhere(
+    group: Group,
+    authors: number,
+    lambda: number,
+    windowStart: number,
+    now: number,
+    alpha: number,
+  ): boolean {
+    const elsewhere = this.authorsElsewhere(group, windowStart);
+    if (elsewhere === 0) return true;
+    const place = this.baseline.learnedPerHour(rateKey(group.region, group.placeKey, group.category), now);
+    const everywhere = this.baseline.learnedPerHour(rateKey('*', '', group.category), now);
+    const share = everywhere > 0 ? Math.min(1, place / everywhere) : 1;
+    return poissonUpperTail(authors, Math.max(lambda, (authors + elsewhere) * share)) < alpha;
+  }
+
+  /** The street (or route) most of the group's members in the window name, and its distinct authors. */
+  private streetCount(group: Group, since: number): { street: string; authors: number } | null {
+    if (group.placeKey === '') return null;
+    const authorsByStreet = new Map<string, Set<string>>();
+    for (const m of group.recent) {
+      if (m.at < since || m.street === null) continue;
+      let authors = authorsByStreet.get(m.street);
+      if (authors === undefined) authorsByStreet.set(m.street, (authors = new Set()));
+      authors.add(m.authorId);
+    }
+    let best: { street: string; authors: number } | null = null;
+    for (const [street, authors] of authorsByStreet)
+      if (best === null || authors.size > best.authors) best = { street, authors: authors.size };
+    return best;
+  }
+
+  /**
+   * Copies of one text from many accounts are a campaign's shape: the group waits until the wave's
+   * campaign test has had its hour, and never opens as an incident once the wave opened as a campaign.
+   */
+  private isCopyWave(group: Group, now: number): boolean {
+    for (const [wave, count] of group.waves) {
+      if (count < WAVE_SHARE * group.total) continue;
+      if (wave.group.id !== null) return true;
+      if (
+        wave.group.pages.size >= this.config.campaignMinPages &&
+        wave.group.firstAt >= now - this.config.campaignWindowMs
+      )
+        return true;
     }
     return false;
   }
@@ -442,21 +545,21 @@ export class IncidentDetector {
   }
 
   /**
-   * A popular post's comments: the group lives in one thread and is a small part of what that thread got
-   * since the group began there (many people, many things said, some of them alike).
+   * A popular post's comments: the group lives in a few threads (`CHATTER_THREADS`: a post and its
+   * repost, or two posts of one event) and is a small part of what those threads got since the group
+   * began there (many people, many things said, some of them alike). A real problem's complaints are
+   * spread over the pages' posts, or are most of what their thread says.
    */
   private isThreadChatter(group: Group): boolean {
-    let top = '';
-    let topCount = 0;
-    for (const [thread, count] of group.threads) {
-      if (count > topCount) {
-        top = thread;
-        topCount = count;
-      }
+    const counts = [...group.threads].sort((a, b) => b[1] - a[1]).slice(0, CHATTER_THREADS);
+    let members = 0;
+    let threadSince = 0;
+    for (const [thread, count] of counts) {
+      members += count;
+      threadSince += (this.threads.get(thread) ?? 0) - (group.threadStart.get(thread) ?? 0);
     }
-    if (topCount < 0.8 * group.total) return false;
-    const threadSince = (this.threads.get(top) ?? 0) - (group.threadStart.get(top) ?? 0);
-    return topCount < this.config.threadShare * threadSince;
+    if (members < CHATTER_CONCENTRATION * group.total) return false;
+    return members < this.config.threadShare * threadSince;
   }
 
   // ---- groups ------------------------------------------------------------------------------------
@@ -487,6 +590,7 @@ export class IncidentDetector {
       norm: 0,
       streets: new Set(),
       pages: new Set(),
+      waves: new Map(),
       closed: false,
     };
   }
@@ -572,6 +676,7 @@ export class IncidentDetector {
   /** Forgets what no longer matters: old comment keys, quiet near-duplicate groups and candidates. */
   private sweep(now: number): void {
     const keysBefore = now - this.config.seenRetentionMs;
+    this.volume.forget(keysBefore);
     for (const [key, at] of this.seen) if (at < keysBefore) this.seen.delete(key);
     const nearBefore = now - 2 * this.config.campaignWindowMs;
     for (const nd of this.nearDuplicates) {
@@ -596,6 +701,15 @@ export class IncidentDetector {
 
 function rateKey(region: string, placeKey: string, category: string): string {
   return `${region}|${placeKey}|${category}`;
+}
+
+function streetRateKey(region: string, placeKey: string, category: string, street: string): string {
+  return `${region}|${placeKey}|${category}|@${street}`;
+}
+
+function sharesStreet(a: Group, b: Group): boolean {
+  for (const street of a.streets) if (b.streets.has(street)) return true;
+  return false;
 }
 
 function placesAgree(a: string, b: string): boolean {

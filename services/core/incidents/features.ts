@@ -8,7 +8,10 @@ import { fnv1a } from './hash.js';
 export interface TextFeatures {
   /** Distinct stems of content words (three letters or more, not function words, not numbers). */
   stems: string[];
-  /** The stem of the street named after «ул.», «улица», «проспект» ..., or null. */
+  /**
+   * Where in the town: the number of a route named beside «автобус», «маршрут» ... (`№32`), else the stem
+   * of the street named after «ул.», «улица», «проспект» ..., or null.
+   */
   street: string | null;
   /** Hashes of pairs of consecutive stems. */
   shingles: number[];
@@ -56,6 +59,10 @@ const STREET_MARKERS = new Set([
   'квартале',
 ]);
 
+// A number beside one of these is a route («автобус 32», «32 маршрут»), the transport's «street».
+const TRANSPORT_STEMS = new Set(['автобус', 'маршрут', 'маршрутк', 'трамва', 'троллейбус', 'электричк']);
+const ROUTE_REACH = 2;
+
 function isNumber(word: string): boolean {
   const c = word.charCodeAt(0);
   return c >= 0x30 && c <= 0x39;
@@ -91,8 +98,20 @@ export function featuresOf(text: string): TextFeatures {
     stems.push(stem);
   }
   if (shingles.length === 0 && previous !== '') shingles.push(fnv1a(previous));
-  if (street === null) street = namedStreet(text);
+  const route = routeOf(tokens);
+  if (route !== null) street = route;
+  else if (street === null) street = namedStreet(text);
   return { stems, street, shingles };
+}
+
+function routeOf(tokens: readonly { norm: string; stem: string }[]): string | null {
+  for (let i = 0; i < tokens.length; i++) {
+    if (!TRANSPORT_STEMS.has(tokens[i]!.stem)) continue;
+    const from = Math.max(0, i - ROUTE_REACH);
+    const to = Math.min(tokens.length - 1, i + ROUTE_REACH);
+    for (let j = from; j <= to; j++) if (isNumber(tokens[j]!.norm)) return `№${tokens[j]!.norm}`;
+  }
+  return null;
 }
 
 const GENERIC_PLACE_WORDS = new Set([

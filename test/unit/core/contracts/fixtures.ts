@@ -1,5 +1,10 @@
 /** Hand-made sample events for the contract tests (invented text, no real comments). */
-import type { ClassifiedComment, CommentEvent, SlaAlert } from '../../../../services/core/contracts/index.js';
+import type {
+  ClassifiedComment,
+  CommentEvent,
+  IncidentEvent,
+  SlaAlert,
+} from '../../../../services/core/contracts/index.js';
 import { SchemaCatalogue, SUBJECTS, getDefaultCatalogue } from '../../../../services/core/contracts/index.js';
 import { contractSha256, type SchemaJson } from '../../../../services/core/contracts/schema-json.js';
 
@@ -107,4 +112,27 @@ export function fieldOf(schema: SchemaNode, name: string): Record<string, unknow
   const field = schema.fields.find((f) => f.name === name);
   if (!field) throw new Error(`no field ${name}`);
   return field;
+}
+
+export function incidentEvent(overrides: Partial<IncidentEvent> = {}): IncidentEvent {
+  return {
+    incident_id: 'inc-0123456789abcdef',
+    sequence: 0,
+    kind: 'OPENED',
+    type: 'incident',
+    at: NOW,
+    region: '54',
+    municipality: 'Бердск',
+    category: 'housing_utilities',
+    title: 'нет воды, Ленина',
+    severity: 'high',
+    member_keys: ['VK:1', 'OK:2', 'TELEGRAM:3', 'VK:4'],
+    size: 4,
+    authors: 4,
+    pages: 2,
+    municipalities: ['Бердск'],
+    first_member_at: NOW - 20 * 60 * 1000,
+    last_member_at: NOW,
+    ...overrides,
+  };
 }

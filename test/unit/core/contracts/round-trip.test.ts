@@ -2,17 +2,19 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeClassifiedComment,
   decodeCommentEvent,
+  decodeIncidentEvent,
   decodeSlaAlert,
   defaultCodecs,
   encodeClassifiedComment,
   encodeCommentEvent,
+  encodeIncidentEvent,
   encodeSlaAlert,
   getDefaultCatalogue,
   SUBJECTS,
   ContractEncodeError,
   type SubjectCodec,
 } from '../../../../services/core/contracts/index.js';
-import { classifiedComment, commentEvent, slaAlert } from './fixtures.js';
+import { classifiedComment, commentEvent, incidentEvent, slaAlert } from './fixtures.js';
 
 describe('round trip of every schema in the wire format', () => {
   const catalogue = getDefaultCatalogue();
@@ -41,6 +43,28 @@ describe('round trip of every schema in the wire format', () => {
       expect(message.readUInt32BE(1)).toBe(catalogue.latest(SUBJECTS.classifiedComment).id);
       expect(decodeClassifiedComment(message)).toEqual(classified);
     }
+  });
+
+  it('IncidentEvent: OPENED with members, a campaign UPDATED without a municipality, CLOSED without members', () => {
+    for (const event of [
+      incidentEvent(),
+      incidentEvent({
+        kind: 'UPDATED',
+        type: 'campaign',
+        sequence: 3,
+        municipality: null,
+        municipalities: [],
+      }),
+      incidentEvent({ kind: 'CLOSED', sequence: 9, member_keys: [], severity: 'low' }),
+    ]) {
+      const message = encodeIncidentEvent(event);
+      expect(message[0]).toBe(0);
+      expect(message.readUInt32BE(1)).toBe(catalogue.latest(SUBJECTS.incidentEvent).id);
+      expect(decodeIncidentEvent(message)).toEqual(event);
+    }
+    expect(() => encodeIncidentEvent(incidentEvent({ kind: 'REOPENED' as 'OPENED' }))).toThrow(
+      ContractEncodeError,
+    );
   });
 
   it('SlaAlert, including a negative overdue_ms and a url', () => {

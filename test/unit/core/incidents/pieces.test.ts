@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { featuresOf, placeKeyOf } from '../../../../services/core/incidents/features.js';
 import { signatureOf, similarity } from '../../../../services/core/incidents/minhash.js';
 import { poissonUpperTail } from '../../../../services/core/incidents/poisson.js';
+import { StreamVolume } from '../../../../services/core/incidents/volume.js';
 
 describe('poissonUpperTail', () => {
   it('matches sums of the Poisson mass function', () => {
@@ -47,6 +48,13 @@ describe('featuresOf', () => {
     expect(featuresOf('Когда уже это всё закончится').stems).not.toContain('когд');
     expect(featuresOf('Дом 15, квартира 7').stems.some((s) => /\d/.test(s))).toBe(false);
   });
+
+  it('takes a number beside a transport word as the route, not a house number as a street', () => {
+    expect(featuresOf('Где 32 автобус?').street).toBe('№32');
+    expect(featuresOf('Перевозчик 32 маршрута опять сорвал рейсы').street).toBe('№32');
+    expect(featuresOf('Автобус 45 не вышел на Ленина').street).toBe('№45');
+    expect(featuresOf('Нет воды, дом 32 по Ленина').street).not.toBe('№32');
+  });
 });
 
 describe('placeKeyOf', () => {
@@ -54,5 +62,20 @@ describe('placeKeyOf', () => {
     expect(placeKeyOf('г. Бердск')).toBe(placeKeyOf('Бердск'));
     expect(featuresOf('В Бердске нет воды').stems).toContain(placeKeyOf('Бердск'));
     expect(placeKeyOf('50701000')).toBe('50701000');
+  });
+});
+
+describe('StreamVolume', () => {
+  it('counts comments between two times to the minute, and still after forgetting older minutes', () => {
+    const volume = new StreamVolume();
+    const minute = 60_000;
+    for (const at of [0, 10, minute, minute + 5, 5 * minute, 9 * minute]) volume.add(at);
+    expect(volume.between(0, minute)).toBe(2);
+    expect(volume.between(minute, 6 * minute)).toBe(3);
+    expect(volume.between(0, 10 * minute)).toBe(6);
+    volume.forget(4 * minute);
+    expect(volume.between(5 * minute, 10 * minute)).toBe(2);
+    volume.add(10 * minute);
+    expect(volume.between(9 * minute, 11 * minute)).toBe(2);
   });
 });
