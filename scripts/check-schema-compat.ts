@@ -41,6 +41,7 @@ if (withRegistry) {
       comments: env.OTKLIK_TOPIC_COMMENTS,
       classified: env.OTKLIK_TOPIC_CLASSIFIED,
       alerts: env.OTKLIK_TOPIC_ALERTS,
+      actions: env.OTKLIK_TOPIC_ACTIONS,
     },
   });
   for (const c of checks) {

@@ -20,6 +20,7 @@ export interface SubjectTopics {
   comments: string;
   classified: string;
   alerts: string;
+  actions: string;
 }
 
 export interface RegistrationOptions {
@@ -42,7 +43,9 @@ export function registrySubjectOf(
         ? options.topics.classified
         : recordName === SUBJECTS.slaAlert
           ? options.topics.alerts
-          : undefined;
+          : recordName === SUBJECTS.operatorAction
+            ? options.topics.actions
+            : undefined;
   if (topic === undefined) throw new Error(`no topic carries ${recordName}`);
   return `${topic}-value`;
 }

@@ -12,6 +12,7 @@ export const SUBJECTS = {
   commentEvent: 'otklik.CommentEvent',
   classifiedComment: 'otklik.ClassifiedComment',
   slaAlert: 'otklik.SlaAlert',
+  operatorAction: 'otklik.OperatorAction',
 } as const;
 
 /** One line of schemas/catalogue.json. */

@@ -13,7 +13,12 @@ import {
   type ContractLimitsInput,
 } from './comment-decoder.js';
 import type { SchemaSource } from './schema-source.js';
-import type { ClassifiedComment, CommentEvent, SlaAlert } from './schema-types.generated.js';
+import {
+  createOperatorActionDecoderWith,
+  type ActionLimits,
+  type OperatorActionDecoder,
+} from './action-gate.js';
+import type { ClassifiedComment, CommentEvent, OperatorAction, SlaAlert } from './schema-types.generated.js';
 
 export * from './schema-types.generated.js';
 export {
@@ -46,6 +51,13 @@ export {
   type LimitedField,
 } from './field-rules.js';
 export { checkCatalogue } from './compat.js';
+export {
+  checkOperatorAction,
+  createOperatorActionDecoderWith,
+  DEFAULT_ACTION_LIMITS,
+  type ActionLimits,
+  type OperatorActionDecoder,
+} from './action-gate.js';
 export * from './dead-letter.js';
 export * from './bounded-dead-letter.js';
 export {
@@ -67,11 +79,12 @@ export {
 } from './headers.js';
 export { MAGIC_BYTE, WIRE_HEADER_BYTES, frameWire, unframeWire } from './wire.js';
 
-/** The codecs of Otklik's three subjects over one schema source, and the classified output's encoder. */
+/** The codecs of Otklik's subjects over one schema source, and the classified output's encoder. */
 export interface ContractCodecs {
   commentEvent: SubjectCodec<CommentEvent>;
   classifiedComment: SubjectCodec<ClassifiedComment>;
   slaAlert: SubjectCodec<SlaAlert>;
+  operatorAction: SubjectCodec<OperatorAction>;
   classifiedEncoder: ClassifiedEncoder;
 }
 
@@ -83,6 +96,7 @@ export function createContractCodecs(source: SchemaSource): ContractCodecs {
     commentEvent,
     classifiedComment,
     slaAlert: createSubjectCodec<SlaAlert>(source, SUBJECTS.slaAlert),
+    operatorAction: createSubjectCodec<OperatorAction>(source, SUBJECTS.operatorAction),
     classifiedEncoder: createClassifiedEncoder(commentEvent, classifiedComment),
   };
 }
@@ -142,4 +156,21 @@ export function decodeClassifiedComment(message: Buffer): ClassifiedComment {
 
 export function decodeSlaAlert(message: Buffer): SlaAlert {
   return defaultCodecs().slaAlert.decode(message);
+}
+
+export function encodeOperatorAction(action: OperatorAction): Buffer {
+  return defaultCodecs().operatorAction.encode(action);
+}
+
+/** Reads an OperatorAction without the gate (tools, tests); a consumer uses createOperatorActionDecoder. */
+export function decodeOperatorAction(message: Buffer): OperatorAction {
+  return defaultCodecs().operatorAction.decode(message);
+}
+
+/** The gate of the operator-actions topic (action-gate.ts): Avro or JSON in, a checked action out. */
+export function createOperatorActionDecoder(
+  limits?: Partial<ActionLimits>,
+  codecs: ContractCodecs = defaultCodecs(),
+): OperatorActionDecoder {
+  return createOperatorActionDecoderWith(codecs.operatorAction, limits);
 }
