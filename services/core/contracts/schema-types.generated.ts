@@ -176,7 +176,7 @@ export interface Assignment {
   executor: null | string;
 }
 
-/** Why the clock stops: the next step is someone else's. */
+/** Why the clock stops: the next step is someone else's. No default: an unknown reason is dead-lettered, never taken for another. */
 export const PAUSE_REASON_SYMBOLS = ['WAITING_FOR_CITIZEN', 'WAITING_FOR_AGENCY'] as const;
 export type PauseReason = (typeof PAUSE_REASON_SYMBOLS)[number];
 
