@@ -41,6 +41,8 @@ if (withRegistry) {
       comments: env.OTKLIK_TOPIC_COMMENTS,
       classified: env.OTKLIK_TOPIC_CLASSIFIED,
       alerts: env.OTKLIK_TOPIC_ALERTS,
+      actions: env.OTKLIK_TOPIC_ACTIONS,
+      incidents: env.OTKLIK_TOPIC_INCIDENTS,
     },
   });
   for (const c of checks) {

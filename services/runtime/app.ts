@@ -85,6 +85,7 @@ export async function startApp(
         env.OTKLIK_TOPIC_CLASSIFIED,
         env.OTKLIK_TOPIC_ALERTS,
         env.OTKLIK_TOPIC_DLQ,
+        env.OTKLIK_TOPIC_ACTIONS,
       ].map((topic) => ({
         topic,
         numPartitions: env.OTKLIK_TOPIC_PARTITIONS,

@@ -57,6 +57,8 @@ export async function startRegistryMode(env: EnvConfig, logger: Logger): Promise
           comments: env.OTKLIK_TOPIC_COMMENTS,
           classified: env.OTKLIK_TOPIC_CLASSIFIED,
           alerts: env.OTKLIK_TOPIC_ALERTS,
+          actions: env.OTKLIK_TOPIC_ACTIONS,
+          incidents: env.OTKLIK_TOPIC_INCIDENTS,
         },
       }),
     {

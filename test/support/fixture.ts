@@ -23,6 +23,8 @@ export function isolatedStack(label: string, extraEnv: Record<string, string> = 
     OTKLIK_TOPIC_ALERTS: `test.${id}.alerts`,
     OTKLIK_TOPIC_DLQ: `test.${id}.dlq`,
     OTKLIK_TOPIC_DECISIONS: `test.${id}.decisions`,
+    OTKLIK_TOPIC_ACTIONS: `test.${id}.actions`,
+    OTKLIK_TOPIC_INCIDENTS: `test.${id}.incidents`,
     OTKLIK_TOPIC_PARTITIONS: '3',
     OTKLIK_KEY_PREFIX: `test:${id}`,
     OTKLIK_SHARDS: '4',

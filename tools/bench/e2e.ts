@@ -148,7 +148,14 @@ function percentile(sorted: readonly number[], q: number): number {
 interface Role {
   name: 'worker' | 'naive' | 'catalogue' | 'registry';
   env: Record<string, string>;
-  topics: { comments: string; classified: string; alerts: string; dlq: string };
+  topics: {
+    comments: string;
+    classified: string;
+    alerts: string;
+    dlq: string;
+    actions: string;
+    incidents: string;
+  };
   group: string;
   prefix: string;
 }
@@ -165,6 +172,8 @@ function roleOf(
     classified: `${base}.classified`,
     alerts: `${base}.alerts`,
     dlq: `${base}.dlq`,
+    actions: `${base}.actions`,
+    incidents: `${base}.incidents`,
   };
   const group = `bench-${runId}-${name}`;
   const prefix = `bench:${runId}:${name}`;
@@ -177,6 +186,8 @@ function roleOf(
     OTKLIK_TOPIC_CLASSIFIED: topics.classified,
     OTKLIK_TOPIC_ALERTS: topics.alerts,
     OTKLIK_TOPIC_DLQ: topics.dlq,
+    OTKLIK_TOPIC_ACTIONS: topics.actions,
+    OTKLIK_TOPIC_INCIDENTS: topics.incidents,
     OTKLIK_TOPIC_PARTITIONS: String(o.partitions),
     OTKLIK_KEY_PREFIX: prefix,
     OTKLIK_SHARDS: String(o.shards),

@@ -233,6 +233,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       OTKLIK_TOPIC_CLASSIFIED: `${runId}.classified`,
       OTKLIK_TOPIC_ALERTS: `${runId}.alerts`,
       OTKLIK_TOPIC_DLQ: `${runId}.dlq`,
+      OTKLIK_TOPIC_ACTIONS: `${runId}.actions`,
+      OTKLIK_TOPIC_INCIDENTS: `${runId}.incidents`,
       OTKLIK_TOPIC_PARTITIONS: '6',
       OTKLIK_TOPIC_REPLICATION: options.cluster ? '3' : '1',
       OTKLIK_KEY_PREFIX: runId,

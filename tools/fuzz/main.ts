@@ -94,6 +94,8 @@ const report = await runFuzz({
     OTKLIK_TOPIC_CLASSIFIED: `${token}.classified`,
     OTKLIK_TOPIC_ALERTS: `${token}.alerts`,
     OTKLIK_TOPIC_DLQ: `${token}.dlq`,
+    OTKLIK_TOPIC_ACTIONS: `${token}.actions`,
+    OTKLIK_TOPIC_INCIDENTS: `${token}.incidents`,
     OTKLIK_TOPIC_PARTITIONS: String(options.partitions),
     OTKLIK_KEY_PREFIX: token,
     OTKLIK_SHARDS: '8',

@@ -126,6 +126,8 @@ async function main(): Promise<void> {
     classified: `${base}.classified`,
     alerts: `${base}.alerts`,
     dlq: `${base}.dlq`,
+    actions: `${base}.actions`,
+    incidents: `${base}.incidents`,
   };
   const group = `outage-${runId}`;
   const proxy = await startTcpProxy(new URL(stack.registryUrl));
@@ -138,6 +140,8 @@ async function main(): Promise<void> {
     OTKLIK_TOPIC_CLASSIFIED: topics.classified,
     OTKLIK_TOPIC_ALERTS: topics.alerts,
     OTKLIK_TOPIC_DLQ: topics.dlq,
+    OTKLIK_TOPIC_ACTIONS: topics.actions,
+    OTKLIK_TOPIC_INCIDENTS: topics.incidents,
     OTKLIK_TOPIC_PARTITIONS: String(o.partitions),
     OTKLIK_KEY_PREFIX: `outage:${runId}`,
     OTKLIK_SHARDS: '16',

@@ -20,6 +20,8 @@ export interface SubjectTopics {
   comments: string;
   classified: string;
   alerts: string;
+  actions: string;
+  incidents: string;
 }
 
 export interface RegistrationOptions {
@@ -42,7 +44,11 @@ export function registrySubjectOf(
         ? options.topics.classified
         : recordName === SUBJECTS.slaAlert
           ? options.topics.alerts
-          : undefined;
+          : recordName === SUBJECTS.operatorAction
+            ? options.topics.actions
+            : recordName === SUBJECTS.incidentEvent
+              ? options.topics.incidents
+              : undefined;
   if (topic === undefined) throw new Error(`no topic carries ${recordName}`);
   return `${topic}-value`;
 }

@@ -9,6 +9,7 @@
  *   migrate-layout    convert the SLA keys of the previous Redis layout, with the system stopped
  *   state <command>   the SLA state generation: show it, or accept a loss of the state
  *   decisions <cmd>   record management decisions (add) and list them with their effect (list)
+ *   act <key> <what>  send one operator action on an appeal (OperatorAction, issue #16)
  *
  * Environment: the workers' variables (KAFKA_BROKERS, REDIS_URL, OTKLIK_TOPIC_*, OTKLIK_KEY_PREFIX,
  * OTKLIK_SHARDS, ...) with the same defaults. Results go to stdout; progress and notes to stderr.
@@ -25,6 +26,7 @@ import { topicsCommand } from './commands/topics.js';
 import { migrateLayoutCommand } from './commands/migrate-layout.js';
 import { stateCommand } from './commands/state.js';
 import { decisionsCommand } from './commands/decisions.js';
+import { actCommand } from './commands/act.js';
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('otklik')
@@ -51,6 +53,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     migrateLayoutCommand(io),
     stateCommand(io),
     decisionsCommand(io),
+    actCommand(io),
   ]) {
     program.addCommand(command);
   }

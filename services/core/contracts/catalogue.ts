@@ -13,6 +13,7 @@ export const SUBJECTS = {
   classifiedComment: 'otklik.ClassifiedComment',
   slaAlert: 'otklik.SlaAlert',
   incidentEvent: 'otklik.IncidentEvent',
+  operatorAction: 'otklik.OperatorAction',
 } as const;
 
 /** One line of schemas/catalogue.json. */

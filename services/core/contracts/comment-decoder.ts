@@ -109,7 +109,8 @@ export function createCommentDecoderWith(
   };
 }
 
-function parseJson(value: Buffer): unknown {
+/** Parses a JSON message's value; INVALID_JSON names the position, never the text. */
+export function parseJson(value: Buffer): unknown {
   let text: string;
   try {
     text = utf8.decode(value);

@@ -21,7 +21,8 @@ export const DEAD_LETTER_CODES = {
     'A JSON message without a required field (one with no default), or null where null is not allowed.',
   UNKNOWN_ENUM: 'An enum symbol the reader does not know, in an enum with no default to fall back to.',
   TEXT_TOO_LONG: 'The comment text is longer, in UTF-8 bytes, than the configured limit (default 64 KiB).',
-  IMPLAUSIBLE_TIME: 'posted_at lies outside the plausible window around the time of processing.',
+  IMPLAUSIBLE_TIME:
+    "posted_at (an operator action's acted_at) lies outside the plausible window around the time of processing.",
   INVALID_FIELD:
     'A value the schema allows but Otklik cannot use: an empty event_id or comment_id, a control character in an identifier, a separator of the Redis layout in region.',
   FIELD_TOO_LONG:

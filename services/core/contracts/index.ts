@@ -13,7 +13,18 @@ import {
   type ContractLimitsInput,
 } from './comment-decoder.js';
 import type { SchemaSource } from './schema-source.js';
-import type { ClassifiedComment, CommentEvent, IncidentEvent, SlaAlert } from './schema-types.generated.js';
+import {
+  createOperatorActionDecoderWith,
+  type ActionLimits,
+  type OperatorActionDecoder,
+} from './action-gate.js';
+import type {
+  ClassifiedComment,
+  CommentEvent,
+  IncidentEvent,
+  OperatorAction,
+  SlaAlert,
+} from './schema-types.generated.js';
 
 export * from './schema-types.generated.js';
 export {
@@ -46,6 +57,13 @@ export {
   type LimitedField,
 } from './field-rules.js';
 export { checkCatalogue } from './compat.js';
+export {
+  checkOperatorAction,
+  createOperatorActionDecoderWith,
+  DEFAULT_ACTION_LIMITS,
+  type ActionLimits,
+  type OperatorActionDecoder,
+} from './action-gate.js';
 export * from './dead-letter.js';
 export * from './bounded-dead-letter.js';
 export {
@@ -73,6 +91,7 @@ export interface ContractCodecs {
   classifiedComment: SubjectCodec<ClassifiedComment>;
   slaAlert: SubjectCodec<SlaAlert>;
   incidentEvent: SubjectCodec<IncidentEvent>;
+  operatorAction: SubjectCodec<OperatorAction>;
   classifiedEncoder: ClassifiedEncoder;
 }
 
@@ -85,6 +104,7 @@ export function createContractCodecs(source: SchemaSource): ContractCodecs {
     classifiedComment,
     slaAlert: createSubjectCodec<SlaAlert>(source, SUBJECTS.slaAlert),
     incidentEvent: createSubjectCodec<IncidentEvent>(source, SUBJECTS.incidentEvent),
+    operatorAction: createSubjectCodec<OperatorAction>(source, SUBJECTS.operatorAction),
     classifiedEncoder: createClassifiedEncoder(commentEvent, classifiedComment),
   };
 }
@@ -152,4 +172,21 @@ export function encodeIncidentEvent(event: IncidentEvent): Buffer {
 
 export function decodeIncidentEvent(message: Buffer): IncidentEvent {
   return defaultCodecs().incidentEvent.decode(message);
+}
+
+export function encodeOperatorAction(action: OperatorAction): Buffer {
+  return defaultCodecs().operatorAction.encode(action);
+}
+
+/** Reads an OperatorAction without the gate (tools, tests); a consumer uses createOperatorActionDecoder. */
+export function decodeOperatorAction(message: Buffer): OperatorAction {
+  return defaultCodecs().operatorAction.decode(message);
+}
+
+/** The gate of the operator-actions topic (action-gate.ts): Avro or JSON in, a checked action out. */
+export function createOperatorActionDecoder(
+  limits?: Partial<ActionLimits>,
+  codecs: ContractCodecs = defaultCodecs(),
+): OperatorActionDecoder {
+  return createOperatorActionDecoderWith(codecs.operatorAction, limits);
 }

@@ -213,3 +213,53 @@ export interface IncidentEvent {
   /** posted_at of the latest member. */
   last_member_at: number;
 }
+
+/** What was done. No default: a reader that does not know a kind cannot apply it, so the action is dead-lettered, never guessed. */
+export const OPERATOR_ACTION_KIND_SYMBOLS = ['ASSIGNED', 'INTERIM_REPLY', 'PAUSED', 'RESUMED', 'RESOLVED', 'REOPENED', 'RECLASSIFIED', 'NOT_ACTIONABLE'] as const;
+export type OperatorActionKind = (typeof OPERATOR_ACTION_KIND_SYMBOLS)[number];
+
+/** Who the appeal was given to. */
+export interface Assignment {
+  /** The responsible agency (an id or short name). */
+  agency: string;
+  /** A person or unit inside the agency, when known. */
+  executor: null | string;
+}
+
+/** Why the clock stops: the next step is someone else's. No default: an unknown reason is dead-lettered, never taken for another. */
+export const PAUSE_REASON_SYMBOLS = ['WAITING_FOR_CITIZEN', 'WAITING_FOR_AGENCY'] as const;
+export type PauseReason = (typeof PAUSE_REASON_SYMBOLS)[number];
+
+/** The operator's classification; a null field is left as the classifier gave it. */
+export interface Correction {
+  /** Corrected topic. */
+  category: null | Category;
+  /** Corrected kind of message. */
+  type: null | CommentType;
+  /** Corrected urgency. */
+  priority: null | Priority;
+  /** Corrected: does it call for an answer. */
+  actionable: null | boolean;
+}
+
+/** What an operator did to an appeal (issue #16). Topic otklik.operator-actions.v1, key platform:comment_id (the comment_key field). The gate (services/core/contracts/action-gate.ts) checks which optional fields each kind needs. */
+export interface OperatorAction {
+  /** Chosen by the sender and kept on retries: the same action_id is the same action, applied once. */
+  action_id: string;
+  /** platform:comment_id of the comment that opened the appeal; also the message key. */
+  comment_key: string;
+  /** What was done. */
+  kind: OperatorActionKind;
+  /** Who did it: an operator's id in the centre's system, never a name. */
+  operator_id: string;
+  /** When the operator did it (event time): the SLA clock uses this, not the time of arrival. */
+  acted_at: number;
+  /** Free text for people; never read by the SLA engine. */
+  note: null | string;
+  /** ASSIGNED only, and required there. */
+  assignment: null | Assignment;
+  /** PAUSED only, and required there. */
+  pause_reason: null | PauseReason;
+  /** RECLASSIFIED only, and required there with at least one field set. */
+  correction: null | Correction;
+}

@@ -40,6 +40,10 @@ export const envSchema = z
     OTKLIK_TOPIC_DLQ: z.string().min(1).default('otklik.comments.dlq.v1'),
     // Management decisions (`otklik decisions add`), JSON keyed by decision id; the analytics sink stores them.
     OTKLIK_TOPIC_DECISIONS: z.string().min(1).default('otklik.decisions.v1'),
+    // Operator actions on appeals (OperatorAction, issue #16): written by `otklik act`, keyed by comment.
+    OTKLIK_TOPIC_ACTIONS: z.string().min(1).default('otklik.operator-actions.v1'),
+    // Incident events (IncidentEvent); no role writes them yet, the registry registers their subject.
+    OTKLIK_TOPIC_INCIDENTS: z.string().min(1).default('otklik.incidents.v1'),
     OTKLIK_TOPIC_PARTITIONS: positiveInt(6),
     OTKLIK_TOPIC_REPLICATION: positiveInt(1),
     REDIS_URL: z

@@ -27,6 +27,8 @@ function setUp() {
       comments: env.OTKLIK_TOPIC_COMMENTS,
       classified: env.OTKLIK_TOPIC_CLASSIFIED,
       alerts: env.OTKLIK_TOPIC_ALERTS,
+      actions: env.OTKLIK_TOPIC_ACTIONS,
+      incidents: env.OTKLIK_TOPIC_INCIDENTS,
     },
   };
   const client = createRegistryClient({ url });
@@ -47,6 +49,8 @@ describe('schemas:check --registry', () => {
       [`${env.OTKLIK_TOPIC_COMMENTS}-value`, undefined, true],
       [`${env.OTKLIK_TOPIC_CLASSIFIED}-value`, undefined, true],
       [`${env.OTKLIK_TOPIC_ALERTS}-value`, undefined, true],
+      [`${env.OTKLIK_TOPIC_INCIDENTS}-value`, undefined, true],
+      [`${env.OTKLIK_TOPIC_ACTIONS}-value`, undefined, true],
     ]);
     const subjects = (await (await fetch(`${url}/subjects`)).json()) as string[];
     expect(subjects).not.toContain(`${env.OTKLIK_TOPIC_COMMENTS}-value`);
@@ -59,6 +63,8 @@ describe('schemas:check --registry', () => {
         [SUBJECTS.commentEvent, mode.codecs.commentEvent.current.id],
         [SUBJECTS.classifiedComment, mode.codecs.classifiedComment.current.id],
         [SUBJECTS.slaAlert, mode.codecs.slaAlert.current.id],
+        [SUBJECTS.incidentEvent, mode.codecs.incidentEvent.current.id],
+        [SUBJECTS.operatorAction, mode.codecs.operatorAction.current.id],
       ]),
     );
   });

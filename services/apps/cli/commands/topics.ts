@@ -11,6 +11,7 @@ function otklikTopics(env: EnvConfig): string[] {
     env.OTKLIK_TOPIC_CLASSIFIED,
     env.OTKLIK_TOPIC_ALERTS,
     env.OTKLIK_TOPIC_DLQ,
+    env.OTKLIK_TOPIC_ACTIONS,
   ];
 }
 
@@ -138,7 +139,9 @@ export function topicsCommand(io: CliIo): Command {
   const topics = new Command('topics').description("create and describe Otklik's topics");
   topics
     .command('create')
-    .description('create the comments, classified, alerts and DLQ topics that do not exist yet')
+    .description(
+      'create the comments, classified, alerts, DLQ and operator-actions topics that do not exist yet',
+    )
     .addOption(
       new Option('--partitions <n>', 'partitions (default: $OTKLIK_TOPIC_PARTITIONS or 6)').argParser(
         positiveInt,
@@ -156,7 +159,7 @@ export function topicsCommand(io: CliIo): Command {
   topics
     .command('describe')
     .description("partitions, leaders, replicas, offsets, message counts and the worker group's lag")
-    .argument('[topic...]', 'topics to describe (default: the four Otklik topics)')
+    .argument('[topic...]', 'topics to describe (default: the five Otklik topics)')
     .option('--json', 'print JSON')
     .action(async (names: string[], options, command: Command) => {
       await describe(io, command.optsWithGlobals<GlobalOptions>(), names, options);

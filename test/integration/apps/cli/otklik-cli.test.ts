@@ -39,7 +39,7 @@ async function otklik(...argv: string[]) {
 beforeAll(async () => {
   const created = await otklik('topics', 'create', '--partitions', '2');
   expect(created.code).toBe(0);
-  expect(created.out.filter((l) => l.startsWith('created'))).toHaveLength(4);
+  expect(created.out.filter((l) => l.startsWith('created'))).toHaveLength(5);
   app = await startApp(loadConfig(stack.env), stack.logger, { roles: ['worker', 'sweeper'] });
 });
 afterAll(async () => {
@@ -47,12 +47,14 @@ afterAll(async () => {
 });
 
 describe('otklik CLI on the local stack', () => {
-  it('topics describe shows the partitions and offsets of the four topics', async () => {
+  it('topics describe shows the partitions and offsets of the five topics', async () => {
     const r = await otklik('topics', 'describe', '--json');
     expect(r.code).toBe(0);
     const described = JSON.parse(r.text) as { topic: string; partitions: unknown[] }[];
     expect(described.map((d) => d.topic).sort()).toEqual(
-      ['COMMENTS', 'CLASSIFIED', 'ALERTS', 'DLQ'].map((t) => stack.env[`OTKLIK_TOPIC_${t}`]).sort(),
+      ['COMMENTS', 'CLASSIFIED', 'ALERTS', 'DLQ', 'ACTIONS']
+        .map((t) => stack.env[`OTKLIK_TOPIC_${t}`])
+        .sort(),
     );
     expect(described.every((d) => d.partitions.length === 2)).toBe(true);
   });
