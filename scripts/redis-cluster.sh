@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A real 3-master Redis Cluster on loopback with a replica per master, from the local redis-server binary
+# A real 3-master Redis Cluster on loopback (with REDIS_CLUSTER_REPLICAS=1 a replica per master), from the local redis-server binary
 # (tests of the SLA scripts on a cluster and of a master's failover; see
 # test/integration/adapters/redis/redis-cluster.test.ts).
 #   redis-cluster.sh up    starts (or reuses) the cluster; its last line is REDIS_CLUSTER_NODES=host:port,...
@@ -7,15 +7,15 @@
 #   redis-cluster.sh down  stops the nodes this script started and removes their files
 #   redis-cluster.sh start-node PORT  starts a stopped node again with its nodes.conf (a killed master
 #                          rejoins as a replica of the node promoted in its place)
-# Ports: REDIS_CLUSTER_PORTS (default "7101 ... 7106": the first three start as masters);
-# REDIS_CLUSTER_REPLICAS replicas per master (default 1; 0 with three ports); a master that does not answer
+# Ports: REDIS_CLUSTER_PORTS (default "7101 7102 7103", or "7101 ... 7106" with replicas: the first three
+# start as masters); REDIS_CLUSTER_REPLICAS replicas per master (default 0); a master that does not answer
 # for REDIS_CLUSTER_NODE_TIMEOUT_MS (default 2000) is failed over to its replica. Files under
 # .otklik/redis-cluster/<port>/.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 CLUSTER_DIR="$OTKLIK_STATE_DIR/redis-cluster"
-REPLICAS="${REDIS_CLUSTER_REPLICAS:-1}"
+REPLICAS="${REDIS_CLUSTER_REPLICAS:-0}"
 if [ "$REPLICAS" = 0 ]; then default_ports="7101 7102 7103"; else default_ports="7101 7102 7103 7104 7105 7106"; fi
 read -r -a PORTS <<< "${REDIS_CLUSTER_PORTS:-$default_ports}"
 NODE_TIMEOUT_MS="${REDIS_CLUSTER_NODE_TIMEOUT_MS:-2000}"
