@@ -12,7 +12,8 @@
 #                         has no controller quorum to shut down with)
 #
 # Environment: OTKLIK_STATE_DIR [<repo>/.otklik] (the cluster lives in its kafka-cluster/ folder),
-# KAFKA_HEAP_OPTS [-Xms128m -Xmx384m] per broker, KAFKA_START_TIMEOUT [180 s], OTKLIK_CACHE.
+# KAFKA_HEAP_OPTS [-Xms128m -Xmx384m] per broker, KAFKA_JVM_OPTS [-XX:+UseG1GC] (GC and JIT flags),
+# KAFKA_START_TIMEOUT [180 s], OTKLIK_CACHE.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,6 +23,7 @@ LIBS=${OTKLIK_CACHE:-$HOME/.cache/otklik}/kafka-$KAFKA_VERSION/libs
 STATE=${OTKLIK_STATE_DIR:-$REPO_ROOT/.otklik}/kafka-cluster
 HOST=127.0.0.1
 HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xms128m -Xmx384m}
+JVM_OPTS=${KAFKA_JVM_OPTS:--XX:+UseG1GC}
 START_TIMEOUT=${KAFKA_START_TIMEOUT:-180}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
@@ -74,6 +76,9 @@ transaction.state.log.num.partitions=10
 share.coordinator.state.topic.replication.factor=3
 share.coordinator.state.topic.min.isr=2
 group.initial.rebalance.delay.ms=0
+# A killed broker is fenced (and dropped from every ISR, so acks=all writes go on) after 4 s instead of 9 s.
+broker.heartbeat.interval.ms=1000
+broker.session.timeout.ms=4000
 num.network.threads=2
 num.io.threads=2
 log.cleaner.dedupe.buffer.size=8388608
@@ -105,28 +110,45 @@ cmd_start() {
     cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
     echo "$cluster_id" >"$STATE/cluster-id"
   fi
-  local heap
+  local heap jvm_opts
   read -ra heap <<<"$HEAP_OPTS"
+  read -ra jvm_opts <<<"$JVM_OPTS"
+  # The three formats are independent JVMs: run together, they cost one JVM start of wall time, not three.
+  local formatting=()
   for id in 1 2 3; do
     node_props "$id"
     [[ -n $(pid_of "$id") ]] && continue
     if [[ ! -f $STATE/node$id/data/meta.properties ]]; then
       # --cluster-id=ID, not -t ID: an id may start with '-' (see kafka.sh).
       tool kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$STATE/node$id/server.properties" \
-        >"$STATE/node$id/logs/format.log" 2>&1 || die "formatting node $id failed ($STATE/node$id/logs/format.log)"
+        >"$STATE/node$id/logs/format.log" 2>&1 &
+      formatting+=("$!:$id")
     fi
-    nohup setsid "$JAVA" "${heap[@]}" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+  done
+  for entry in "${formatting[@]}"; do
+    wait "${entry%%:*}" || die "formatting node ${entry#*:} failed ($STATE/node${entry#*:}/logs/format.log)"
+  done
+  for id in 1 2 3; do
+    [[ -n $(pid_of "$id") ]] && continue
+    # A fresh server.log per start: readiness below is read from it.
+    rm -f "$STATE/node$id/logs/server.log"
+    nohup setsid "$JAVA" "${heap[@]}" "${jvm_opts[@]}" -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
       -Dkafka.logs.dir="$STATE/node$id/logs" -Dlog4j2.configurationFile="$SCRIPT_DIR/log4j2-broker.properties" \
       -cp "$LIBS/*" kafka.Kafka "$STATE/node$id/server.properties" >"$STATE/node$id/logs/kafka.out" 2>&1 </dev/null &
     echo $! >"$STATE/node$id/pid"
     say "node $id (pid $!) on $HOST:${PORTS[$((id - 1))]}"
   done
   local deadline=$((SECONDS + START_TIMEOUT)) brokers="$HOST:${PORTS[0]},$HOST:${PORTS[1]},$HOST:${PORTS[2]}"
-  # Ready when the three brokers are registered: the metadata tool lists all three.
-  until tool org.apache.kafka.tools.BrokerApiVersionsCommand --bootstrap-server "$brokers" 2>/dev/null |
-    grep -c "^$HOST:[0-9]* (id: [123]" | grep -qx 3; do
-    ((SECONDS < deadline)) || die "the three brokers did not come up in ${START_TIMEOUT}s (logs in $STATE/node*/logs)"
-    sleep 2
+  # Ready when each broker has logged that it started: a KRaft broker finishes starting only once the
+  # controller quorum has registered and unfenced it. Reading the log costs nothing, where polling with
+  # Kafka's metadata tool started a JVM every two seconds beside three starting brokers.
+  local id
+  for id in 1 2 3; do
+    until grep -q "Kafka Server started" "$STATE/node$id/logs/server.log" 2>/dev/null; do
+      [[ -n $(pid_of "$id") ]] || die "node $id exited while starting (logs in $STATE/node$id/logs)"
+      ((SECONDS < deadline)) || die "the three brokers did not come up in ${START_TIMEOUT}s (logs in $STATE/node*/logs)"
+      sleep 0.5
+    done
   done
   say "three brokers up"
   echo "KAFKA_BROKERS=$brokers"

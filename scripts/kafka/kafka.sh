@@ -25,6 +25,7 @@ CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 START_TIMEOUT=${KAFKA_START_TIMEOUT:-120}
 STOP_TIMEOUT=${KAFKA_STOP_TIMEOUT:-30}
 HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}
+JVM_OPTS=${KAFKA_JVM_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20}
 AUTO_CREATE_TOPICS=${KAFKA_AUTO_CREATE_TOPICS:-false}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
@@ -44,6 +45,7 @@ Usage: $(basename "$0") <command> [args]
 Environment (defaults in brackets):
   KAFKA_PORT [9092]  KAFKA_CONTROLLER_PORT [9093]  OTKLIK_STATE_DIR [<repo>/.otklik]
   OTKLIK_CACHE [\$HOME/.cache/otklik]  KAFKA_HEAP_OPTS [-Xms256m -Xmx512m]
+  KAFKA_JVM_OPTS [-XX:+UseG1GC -XX:MaxGCPauseMillis=20] (GC and JIT flags)
   KAFKA_START_TIMEOUT [120 s]  KAFKA_STOP_TIMEOUT [30 s]  KAFKA_AUTO_CREATE_TOPICS [false]
   KAFKA_CLUSTER_ID [random] (used when formatting new storage)
 
@@ -193,11 +195,12 @@ format_storage_once() {
 }
 
 launch_broker() {
-  local heap
+  local heap jvm_opts
   read -ra heap <<<"$HEAP_OPTS"
+  read -ra jvm_opts <<<"$JVM_OPTS"
   # setsid: the broker outlives the shell or test runner that started it, and a Ctrl-C there.
   # 9>&-: the broker must not inherit (and so hold for its lifetime) the state dir's lock.
-  nohup setsid "$JAVA" "${heap[@]}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
+  nohup setsid "$JAVA" "${heap[@]}" "${jvm_opts[@]}" -XX:+ExitOnOutOfMemoryError \
     -Djava.awt.headless=true -Dkafka.logs.dir="$LOGS" \
     -Dlog4j2.configurationFile="$SCRIPT_DIR/log4j2-broker.properties" \
     -cp "$LIBS/*" kafka.Kafka "$PROPS" >"$LOGS/kafka.out" 2>&1 </dev/null 9>&- &
