@@ -1,6 +1,6 @@
 /**
  * The one launcher of an Otklik process: `node [nodeFlags] --import tsx services/runtime/main.ts <roles>`
- * from the repository root, as production starts it. The demo (services/apps/demo), the chaos run, the
+ * from the repository root, as production starts it (or the same file compiled, see entryArguments). The demo (services/apps/demo), the chaos run, the
  * benchmarks, the fuzzer and the integration tests all start their processes here; it lives in
  * services/runtime, beside main.ts, because the demo is an app and apps never import tools/.
  *
@@ -34,7 +34,7 @@ export interface LaunchOptions {
   script?: string;
   /** The child's environment, over PATH and HOME (nothing else of this process leaks in unless passed). */
   env: Record<string, string | undefined>;
-  /** Node flags before `--import tsx`, e.g. ['--cpu-prof', '--cpu-prof-dir', dir]. */
+  /** Node flags before the script, e.g. ['--cpu-prof', '--cpu-prof-dir', dir]. */
   nodeFlags?: readonly string[];
   /** Every line of stdout and stderr is appended to this file. */
   logFile?: string;
@@ -71,6 +71,20 @@ export interface RoleProcess {
 
 const running = new Set<RoleProcess>();
 
+/**
+ * The node arguments that run `script` (a path under the repository root): from the tree that
+ * scripts/build.ts writes when OTKLIK_BUILD_DIR names one and the script is part of services/, as plain
+ * JavaScript (a start costs about half the CPU: no transpiler hooks on every module); otherwise from the
+ * TypeScript source through tsx. The test suite builds once and sets it; tools outside services/ (the
+ * benchmark's naive worker) always run from source.
+ */
+export function entryArguments(script: string, buildDir = process.env.OTKLIK_BUILD_DIR): string[] {
+  if (buildDir && script.startsWith('services/') && script.endsWith('.ts')) {
+    return ['--enable-source-maps', join(buildDir, `${script.slice(0, -'.ts'.length)}.js`)];
+  }
+  return ['--import', 'tsx', join(REPO_ROOT, script)];
+}
+
 export function launchRole(options: LaunchOptions): RoleProcess {
   const keepLines = options.keepLines ?? 400;
   const lines: string[] = [];
@@ -88,24 +102,20 @@ export function launchRole(options: LaunchOptions): RoleProcess {
     // (the demo's workers finish their shutdown after a Ctrl-C) and costs this process nothing.
     const direct =
       options.logFile && keepLines === 0 && !options.onLine ? openSync(options.logFile, 'a') : undefined;
-    child = spawn(
-      process.execPath,
-      [...(options.nodeFlags ?? []), '--import', 'tsx', join(REPO_ROOT, script), ...args],
-      {
-        cwd: REPO_ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
-          ...env,
-          KAFKA_CLIENT_ID: `${env.KAFKA_CLIENT_ID ?? 'otklik'}-${options.name}`,
-          // Several processes on one machine: no fixed port for the HTTP endpoints unless asked.
-          HTTP_PORT: env.HTTP_PORT ?? '0',
-          // A caller that is silent itself still wants its children's warnings in failure messages.
-          LOG_LEVEL: env.LOG_LEVEL === 'silent' || !env.LOG_LEVEL ? 'warn' : env.LOG_LEVEL,
-        },
-        stdio: ['ignore', direct ?? 'pipe', direct ?? 'pipe'],
+    child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...entryArguments(script), ...args], {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        ...env,
+        KAFKA_CLIENT_ID: `${env.KAFKA_CLIENT_ID ?? 'otklik'}-${options.name}`,
+        // Several processes on one machine: no fixed port for the HTTP endpoints unless asked.
+        HTTP_PORT: env.HTTP_PORT ?? '0',
+        // A caller that is silent itself still wants its children's warnings in failure messages.
+        LOG_LEVEL: env.LOG_LEVEL === 'silent' || !env.LOG_LEVEL ? 'warn' : env.LOG_LEVEL,
       },
-    );
+      stdio: ['ignore', direct ?? 'pipe', direct ?? 'pipe'],
+    });
     if (direct !== undefined) closeSync(direct);
     const log =
       options.logFile && direct === undefined

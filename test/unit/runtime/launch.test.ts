@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, launchRole } from '../../../services/runtime/launch.js';
+import { entryArguments, killAll, launchRole, REPO_ROOT } from '../../../services/runtime/launch.js';
 
 const SCRIPT = 'test/unit/runtime/fixtures/chatty-process.ts';
 const dir = mkdtempSync(join(tmpdir(), 'otklik-launch-'));
@@ -18,6 +18,28 @@ async function until(what: string, check: () => boolean, timeoutMs = 20_000): Pr
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+describe('entryArguments', () => {
+  it('runs a service from the compiled tree when one is named, with source maps for its stack traces', () => {
+    expect(entryArguments('services/runtime/main.ts', '/repo/.otklik/test-build')).toEqual([
+      '--enable-source-maps',
+      '/repo/.otklik/test-build/services/runtime/main.js',
+    ]);
+  });
+
+  it('runs from the TypeScript source through tsx without a tree, and always for files outside services/', () => {
+    expect(entryArguments('services/runtime/main.ts', '')).toEqual([
+      '--import',
+      'tsx',
+      join(REPO_ROOT, 'services/runtime/main.ts'),
+    ]);
+    expect(entryArguments('tools/bench/naive-worker.ts', '/repo/.otklik/test-build')).toEqual([
+      '--import',
+      'tsx',
+      join(REPO_ROOT, 'tools/bench/naive-worker.ts'),
+    ]);
+  });
+});
 
 describe('launchRole', { timeout: 60_000 }, () => {
   it('keeps the last lines in memory, and says when a process exited unasked', async () => {
