@@ -53,7 +53,8 @@ local function slot_text(n)
 end
 local function slot_of(s)
   if s == '' then return nil end
-  if string.byte(s, 1) == 113 then return s end
+  local first = string.byte(s, 1)
+  if first == 113 or first == 116 then return s end
   return tonumber(s)
 end
 local function pack_head(kind, level, next_at, posted_at, due_slot, late_slot)
