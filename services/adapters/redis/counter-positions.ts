@@ -4,7 +4,9 @@
  * call's summed deltas with one BITFIELD per string instead of one HINCRBY per field:
  *
  * - totals `<tag>:cnt:b`: signed 64-bit big-endian counters, metric m (COUNTER_METRICS order) of
- *   dimension d at m * DIM_SLOTS + d; the response-time histogram after them, at
+ *   dimension d at m * DIM_SLOTS + d, except `open`, whose slot holds open - opened (layout v3: an open
+ *   writes `opened` alone, a close or a comment answered before it arrived takes one off the slot), so
+ *   the gauge is read as opened + that slot; the response-time histogram after them, at
  *   RT_BASE + priority * 9 + bucket (buckets of RESPONSE_BOUNDS_MIN then 'inf'; 8 = the sum in ms);
  * - a day's `<tag>:daily:<epoch day>`: signed 32-bit counters, daily metric m (DAILY_METRICS order) at
  *   m * DIM_SLOTS + d.
@@ -24,6 +26,9 @@ export const REGION_COUNT = 89;
 export const DAILY_METRICS = COUNTER_METRICS.filter((m) => m !== 'open' && m !== 'overdue');
 export const RT_BASE = COUNTER_METRICS.length * DIM_SLOTS;
 export const RT_SLOTS = RESPONSE_BOUNDS_MIN.length + 2;
+const OPENED = COUNTER_METRICS.indexOf('opened');
+const OPEN = COUNTER_METRICS.indexOf('open');
+if (OPENED !== 0 || OPEN !== 1) throw new Error('counter-positions: opened and open must be metrics 0 and 1');
 const RT_BUCKETS = [...RESPONSE_BOUNDS_MIN.map(String), 'inf'];
 
 const CATEGORY_INDEX = new Map<string, number>(CATEGORY_SYMBOLS.map((c, i) => [c, i]));
@@ -62,13 +67,7 @@ export function addTotalsString(into: Record<string, string>, bits: Buffer | nul
   const add = (field: string, value: bigint) => {
     if (value !== 0n) into[field] = String(Number(into[field] ?? 0) + Number(value));
   };
-  const metricsEnd = Math.min(bits.length >> 3, RT_BASE);
-  for (let pos = 0; pos < metricsEnd; pos++) {
-    const value = bits.readBigInt64BE(pos * 8);
-    if (value === 0n) continue;
-    const dim = DIMENSIONS[pos % DIM_SLOTS];
-    if (dim) add(`${COUNTER_METRICS[Math.floor(pos / DIM_SLOTS)]}|${dim}`, value);
-  }
+  addMetricSlice(into, bits.subarray(0, Math.min(bits.length >> 3, RT_BASE) * 8), 0);
   for (let p = 0; p < PRIORITY_SYMBOLS.length; p++) {
     for (let b = 0; b < RT_SLOTS; b++) {
       const pos = RT_BASE + p * RT_SLOTS + b;
@@ -83,22 +82,39 @@ export function addTotalsString(into: Record<string, string>, bits: Buffer | nul
 
 /**
  * The `<metric>|<dim>` fields of one metric range of a totals string read with GETRANGE from byte
- * `fromByte` (whole metrics: the gauges), added into `into`.
+ * `firstMetric * DIM_SLOTS * 8` (whole metrics), added into `into`. `open` is derived: opened + its slot,
+ * so a range with `open` starts at `opened` (metric 0); `opened` itself is left out unless `withOpened`
+ * (the gauges' read takes it only to derive `open`).
  */
 export function addMetricSlice(
   into: Record<string, string>,
   slice: Buffer,
   firstMetric: number,
+  withOpened = true,
 ): Record<string, string> {
-  for (let i = 0; (i + 1) * 8 <= slice.length; i++) {
-    const value = slice.readBigInt64BE(i * 8);
-    if (value === 0n) continue;
-    const dim = DIMENSIONS[i % DIM_SLOTS];
-    const metric = COUNTER_METRICS[firstMetric + Math.floor(i / DIM_SLOTS)];
-    if (dim && metric) {
-      const field = `${metric}|${dim}`;
-      into[field] = String(Number(into[field] ?? 0) + Number(value));
+  const add = (field: string, value: number) => {
+    if (value !== 0) into[field] = String(Number(into[field] ?? 0) + value);
+  };
+  const at = (i: number) => ((i + 1) * 8 <= slice.length ? Number(slice.readBigInt64BE(i * 8)) : 0);
+  let from = 0;
+  if (firstMetric === OPENED) {
+    // A string is only as long as its highest position written: the open slot may be missing.
+    for (let d = 0; d < DIM_SLOTS; d++) {
+      const dim = DIMENSIONS[d];
+      if (!dim) continue;
+      const opened = at(d);
+      if (withOpened) add(`opened|${dim}`, opened);
+      add(`open|${dim}`, opened + at(DIM_SLOTS + d));
     }
+    from = 2 * DIM_SLOTS;
+  } else if (firstMetric <= OPEN) {
+    throw new Error('addMetricSlice: open is derived from opened, so a slice with it starts at opened');
+  }
+  const count = slice.length >> 3;
+  for (let i = from; i < count; i++) {
+    const metric = COUNTER_METRICS[firstMetric + Math.floor(i / DIM_SLOTS)];
+    const dim = DIMENSIONS[i % DIM_SLOTS];
+    if (dim && metric) add(`${metric}|${dim}`, at(i));
   }
   return into;
 }

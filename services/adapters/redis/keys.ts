@@ -8,9 +8,12 @@ export const RECORD_BUCKETS = 4096;
 /**
  * The layout of the SLA keys this code reads and writes, kept per shard in `<tag>:v`. v1 (no `v` key):
  * chunked records in 1,024 `r:` buckets and slot-looked-up wheels; v2: one field per record in 4,096
- * `o:` buckets, counted-slot wheels and the `soon` zset. docs/sla-engine.md "Upgrading the layout".
+ * `o:` buckets, counted-slot wheels and the `soon` zset; v3: the same, with the `open` gauge of a
+ * positioned dimension derived on read (counter-positions.ts). docs/sla-engine.md "Upgrading the layout".
  */
-export const LAYOUT_VERSION = '2';
+export const LAYOUT_VERSION = '3';
+/** The layout before LAYOUT_VERSION whose shards migrate-layout converts with one call each. */
+export const PREVIOUS_LAYOUT_VERSION = '2';
 
 /**
  * The bucket of a comment's open record: bits 16-31 of the 32-bit FNV-1a of the key's UTF-8 bytes,

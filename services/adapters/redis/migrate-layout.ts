@@ -1,12 +1,15 @@
 import type { Cluster, Redis } from 'ioredis';
-import { LAYOUT_VERSION, RECORD_BUCKETS, SlaKeys } from './keys.js';
+import { LAYOUT_VERSION, PREVIOUS_LAYOUT_VERSION, RECORD_BUCKETS, SlaKeys } from './keys.js';
 import { loadLuaScript } from './lua-loader.js';
 import { readLayoutVersions } from './redis-settings.js';
 
 /**
- * The offline migration of a keyspace of the previous SLA layout (v1) into layout v2
- * (docs/sla-engine.md "Upgrading the layout"), for a STOPPED system: no worker or sweeper runs while it
- * does (v2 roles refuse to start until it is done; v1 roles must be stopped by the operator). Per shard:
+ * The offline migration of a keyspace of an earlier SLA layout into the current one (docs/sla-engine.md
+ * "Upgrading the layout"), for a STOPPED system: no worker or sweeper runs while it does (current roles
+ * refuse to start until it is done; older roles must be stopped by the operator).
+ *
+ * A v2 shard differs from v3 only in its totals string's `open` slots: migrate_counters.lua rewrites
+ * them and stamps the version in one atomic call. A v1 shard is converted as follows. Per shard:
  * the version key becomes `m`, every v1 record bucket is converted by one atomic migrate_step.lua call
  * (records re-packed into v2 buckets and scheduled in the v2 wheels as they were), then
  * migrate_finish.lua deletes the v1 wheels and stamps the version. Finished markers, the lease set and
@@ -42,8 +45,13 @@ export async function migrateLayout(
   if (!('migrateStep' in redis)) {
     redis.defineCommand('migrateStep', { numberOfKeys: 4, lua: loadLuaScript('migrate_step') });
     redis.defineCommand('migrateFinish', { numberOfKeys: 3, lua: loadLuaScript('migrate_finish') });
+    redis.defineCommand('migrateCounters', { numberOfKeys: 2, lua: loadLuaScript('migrate_counters') });
   }
-  const scripts = redis as unknown as { migrateStep: ScriptFn; migrateFinish: ScriptFn };
+  const scripts = redis as unknown as {
+    migrateStep: ScriptFn;
+    migrateFinish: ScriptFn;
+    migrateCounters: ScriptFn;
+  };
   const keys = new SlaKeys(options.prefix);
   const versions = await readLayoutVersions(redis, options.prefix, options.shards);
   const report: MigrationReport = { alreadyDone: 0, migrated: 0, records: 0 };
@@ -58,10 +66,22 @@ export async function migrateLayout(
       report.alreadyDone++;
       continue;
     }
+    if (version === PREVIOUS_LAYOUT_VERSION) {
+      await scripts.migrateCounters(
+        keys.layoutVersion(shard),
+        keys.counterBits(shard),
+        PREVIOUS_LAYOUT_VERSION,
+        LAYOUT_VERSION,
+      );
+      report.migrated++;
+      options.onShard?.(shard, 0);
+      continue;
+    }
     if (version !== 'v1' && version !== 'migrating') {
       throw new Error(`shard ${shard}: unknown layout version ${version}; refusing to touch it`);
     }
-    // From here on v2 roles refuse the shard until it is stamped, whatever happens to this process.
+    // A v1 keyspace has no totals string, so its shards are stamped with the current version directly.
+    // From here on current roles refuse the shard until it is stamped, whatever happens to this process.
     await redis.set(keys.layoutVersion(shard), 'm');
     const tag = keys.tag(shard);
     let records = 0;

@@ -94,7 +94,7 @@ export async function readLayoutVersions(
   redis: Redis | Cluster,
   prefix: string,
   shards: number,
-): Promise<('2' | 'v1' | 'migrating' | 'empty' | string)[]> {
+): Promise<('3' | '2' | 'v1' | 'migrating' | 'empty' | string)[]> {
   const keys = new SlaKeys(prefix);
   return Promise.all(
     Array.from({ length: shards }, async (_, shard) => {
@@ -125,7 +125,9 @@ export async function assertLayoutVersion(
     v === LAYOUT_VERSION || v === 'empty' ? [] : [{ shard, v }],
   );
   if (behind.length > 0) {
-    const what = behind.some((b) => b.v === 'migrating') ? 'an unfinished layout migration' : 'layout v1';
+    const what = behind.some((b) => b.v === 'migrating')
+      ? 'an unfinished layout migration'
+      : `layout ${[...new Set(behind.map((b) => (b.v === 'v1' ? 'v1' : `v${b.v}`)))].join(' and ')}`;
     throw new LayoutVersionError(
       `refusing to start: the SLA keys under prefix ${prefix} are in ${what} (shards ` +
         `${behind.map((b) => b.shard).join(', ')}); stop every worker and sweeper and run ` +

@@ -40,27 +40,33 @@ local k = { due = KEYS[1], late = KEYS[2], lease = KEYS[3], cnt = KEYS[4], daily
 local record_prefix, finished_prefix, retention = ARGV[1], ARGV[2], ARGV[3]
 local packed = ARGV[4] or ''
 
--- Unpacked whole before anything changes: a malformed batch is refused, not applied halfway.
+-- Unpacked whole before anything changes: a malformed batch is refused, not applied halfway (one
+-- protected call around the whole loop, not one per transition).
 local ops, marker_keys = {}, {}
 local pos = 1
-while pos <= #packed do
-  local op = string.sub(packed, pos, pos)
-  local format = FORMATS[op]
-  local fields = format and { pcall(struct.unpack, format, packed, pos + 1) }
-  if not fields or not fields[1] then
-    return redis.error_reply('apply_batch: malformed transition at byte ' .. pos)
+local unpacked, bad = pcall(function()
+  local unpack_fields = struct.unpack
+  while pos <= #packed do
+    local op = string.sub(packed, pos, pos)
+    local format = FORMATS[op]
+    if not format then error('op') end
+    local fields = { op, unpack_fields(format, packed, pos + 1) }
+    pos = table.remove(fields)
+    ops[#ops + 1] = fields
+    marker_keys[#marker_keys + 1] = finished_prefix .. fields[2]
   end
-  pos = table.remove(fields)
-  fields[1] = op
-  ops[#ops + 1] = fields
-  marker_keys[#marker_keys + 1] = finished_prefix .. fields[2]
+end)
+if not unpacked then
+  return redis.error_reply('apply_batch: malformed transition at byte ' .. pos)
 end
 if #ops > 0 then prefetch_markers(marker_keys) end
 -- The due-wheel windows the opens will add to, announced up front: their counts are read with one HMGET.
+-- An open's warn_at and due_at are turned into numbers here, once (fields 11 and 12).
 for i = 1, #ops do
   local f = ops[i]
   if f[1] == 'o' and not markers[marker_keys[i]] then
     local warn_at, due_at = tonumber(f[6]), tonumber(f[7])
+    f[11], f[12] = warn_at, due_at
     wheel_reserve(k.due, (now < due_at and warn_at < due_at) and warn_at or due_at, now)
   end
 end
@@ -71,8 +77,8 @@ local function apply_one(f, marker_key)
   local bucket = record_prefix .. f[3]
   if op == 'o' then
     local pos = f[5]
-    return open_sla(k, bucket, marker_key, member, f[4], pos ~= NO_POSITION and pos, tonumber(f[6]), f[6],
-      tonumber(f[7]), f[7], f[8], f[9], f[10], retention)
+    return open_sla(k, bucket, marker_key, member, f[4], pos ~= NO_POSITION and pos, f[11] or tonumber(f[6]),
+      f[6], f[12] or tonumber(f[7]), f[7], f[8], f[9], f[10], retention)
   elseif op == 'a' then
     return answer_sla(k, bucket, marker_key, member, tonumber(f[4]), retention)
   elseif op == 'c' then

@@ -65,16 +65,15 @@ export async function readGaugeRows(
   keys: SlaKeys,
   shards: number,
 ): Promise<CounterRow[]> {
-  // One GETRANGE of the gauges' slice (`open` and `overdue` are metrics 1 and 2, side by side), and one
-  // HSCAN per gauge for the fields without a position: MATCH takes one pattern, and a wider one (`o*`)
-  // would bring `opened` too.
-  const from = 1 * DIM_SLOTS * 8;
+  // One GETRANGE of metrics 0-2 (`opened`, `open`, `overdue`, side by side: `open` is derived from
+  // `opened` and its own slot, counter-positions.ts), and one HSCAN per gauge for the fields without a
+  // position: MATCH takes one pattern, and a wider one (`o*`) would bring `opened` too.
   const hashes = await allShards(shards, async (shard) => {
     const [slice, ...fields] = await Promise.all([
-      redis.getrangeBuffer(keys.counterBits(shard), from, from + GAUGES.length * DIM_SLOTS * 8 - 1),
+      redis.getrangeBuffer(keys.counterBits(shard), 0, (1 + GAUGES.length) * DIM_SLOTS * 8 - 1),
       ...GAUGES.map((gauge) => scanFields(redis, keys.counters(shard), `${gauge}|*`)),
     ]);
-    return [addMetricSlice({}, slice, 1), ...fields];
+    return [addMetricSlice({}, slice, 0, false), ...fields];
   });
   return sumCounterHashes(hashes.flat());
 }

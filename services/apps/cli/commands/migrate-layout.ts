@@ -16,7 +16,7 @@ interface MigrateOptions {
 export function migrateLayoutCommand(io: CliIo): Command {
   return new Command('migrate-layout')
     .description(
-      'convert the SLA keys in Redis from the previous layout (v1) to the current one, with every worker ' +
+      'convert the SLA keys in Redis from an earlier layout (v1 or v2) to the current one (v3), with every worker ' +
         'and sweeper stopped; idempotent, run it again after an interruption',
     )
     .option('--stopped', 'confirm that no worker or sweeper of this keyspace is running')
@@ -30,7 +30,7 @@ export function migrateLayoutCommand(io: CliIo): Command {
         for (const v of versions) summary.set(v, (summary.get(v) ?? 0) + 1);
         io.err(
           `prefix ${env.OTKLIK_KEY_PREFIX}, ${env.OTKLIK_SHARDS} shards: ` +
-            [...summary].map(([v, n]) => `${n} ${v === '2' ? 'v2' : v}`).join(', '),
+            [...summary].map(([v, n]) => `${n} ${/^\d+$/.test(v) ? `v${v}` : v}`).join(', '),
         );
         if (options.dryRun) return;
         if (!options.stopped) {

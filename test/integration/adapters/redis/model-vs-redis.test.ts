@@ -69,15 +69,21 @@ const clocked = (clockKey: string) => (lua: string) => {
 };
 
 /**
- * `nearFar`: hour windows from 10 minutes ahead instead of 70 minutes (includes/wheel.lua WHEEL_FAR_MS), so
- * that the short histories here schedule, move, claim and close through them too.
+ * `nearFar`: ten-minute windows from 2 minutes ahead instead of 12, hour windows from 10 minutes instead
+ * of 70 and four-hour windows from 20 minutes instead of 250 (includes/wheel.lua WHEEL_TEN_FAR_MS,
+ * WHEEL_FAR_MS, WHEEL_BLOCK_FAR_MS), so that the short
+ * histories here schedule, move, claim and close through them too.
  */
 function clockedRedis(url: string, clockKey: string, nearFar = false): Redis {
   const redis = new Redis(url);
   const far = (lua: string) => {
     if (!nearFar) return lua;
-    if (!lua.includes(FAR_SETTING)) throw new Error('WHEEL_FAR_MS not found');
-    return lua.replace(FAR_SETTING, 'local WHEEL_FAR_MS = 600000');
+    if (![FAR_SETTING, BLOCK_SETTING, TEN_SETTING].every((setting) => lua.includes(setting)))
+      throw new Error('a window setting of includes/wheel.lua was not found');
+    return lua
+      .replace(FAR_SETTING, 'local WHEEL_FAR_MS = 600000')
+      .replace(BLOCK_SETTING, 'local WHEEL_BLOCK_FAR_MS = 1200000')
+      .replace(TEN_SETTING, 'local WHEEL_TEN_FAR_MS = 120000');
   };
   for (const [name, { file, keys }] of Object.entries(SLA_SCRIPTS)) {
     redis.defineCommand(name, { numberOfKeys: keys, lua: far(clocked(clockKey)(loadLuaScript(file))) });
@@ -85,6 +91,8 @@ function clockedRedis(url: string, clockKey: string, nearFar = false): Redis {
   return redis;
 }
 const FAR_SETTING = 'local WHEEL_FAR_MS = 4200000';
+const BLOCK_SETTING = 'local WHEEL_BLOCK_FAR_MS = 15000000';
+const TEN_SETTING = 'local WHEEL_TEN_FAR_MS = 720000';
 
 interface CommentSpec {
   postedOffset: number;

@@ -54,12 +54,17 @@ describe('Redis settings and layout version at start', () => {
     await app.close();
   });
 
-  it('stamps an empty keyspace v2, and refuses a v1 keyspace naming the migration command', async () => {
+  it('stamps an empty keyspace v3, and refuses a v1 or v2 keyspace naming the migration command', async () => {
     const prefix = `test:layout-${Date.now()}`;
     const keys = new SlaKeys(prefix);
     expect(await readLayoutVersions(redis, prefix, 2)).toEqual(['empty', 'empty']);
     await assertLayoutVersion(redis, prefix, 2);
-    expect(await redis.mget(keys.layoutVersion(0), keys.layoutVersion(1))).toEqual(['2', '2']);
+    expect(await redis.mget(keys.layoutVersion(0), keys.layoutVersion(1))).toEqual(['3', '3']);
+    // A shard still in v2 (its `open` slots not yet converted) is refused too.
+    await redis.set(keys.layoutVersion(1), '2');
+    await expect(assertLayoutVersion(redis, prefix, 2)).rejects.toThrow(
+      /layout v2 \(shards 1\).*npm run otklik -- migrate-layout/,
+    );
 
     const old = `test:layout-v1-${Date.now()}`;
     await redis.zadd(`${old}:{1}:due`, 0, 'x');

@@ -40,25 +40,30 @@ local function dim_position(dim)
   return pos
 end
 
--- pending_bits[key] = { type, sums = position -> delta, order = positions in first-touch order };
--- pending[key][metric][dim] = summed delta of the hash fields (built once, at the flush).
+-- pending_bits[key] = { kind = 'i64' | 'i32', args = the BITFIELD arguments so far }: an increment is
+-- appended as it comes (positions rarely repeat within a call, and BITFIELD applies a repeated one in
+-- order, so summing first would cost more than it saves); pending[key][metric][dim] = summed delta of
+-- the hash fields (built once, at the flush).
 local pending_bits, pending_bits_keys = {}, {}
 local pending, pending_keys = {}, {}
 local daily_keys = {}
 
+-- Small deltas as text: a number passed to redis.call is formatted with printf, once per field.
+local DELTA_TEXT = { [1] = '1', [2] = '2', [3] = '3', [4] = '4', [-1] = '-1', [-2] = '-2', [-3] = '-3' }
+
 local function add_bits(key, kind, pos, delta)
   local b = pending_bits[key]
   if not b then
-    b = { kind = kind, sums = {}, order = {} }
+    b = { kind = kind, args = {} }
     pending_bits[key] = b
     pending_bits_keys[#pending_bits_keys + 1] = key
   end
-  local sum = b.sums[pos]
-  if sum == nil then
-    b.order[#b.order + 1] = pos
-    sum = 0
-  end
-  b.sums[pos] = sum + delta
+  local args = b.args
+  local n = #args
+  args[n + 1] = 'INCRBY'
+  args[n + 2] = kind
+  args[n + 3] = string.format('#%d', pos)
+  args[n + 4] = DELTA_TEXT[delta] or string.format('%d', delta)
 end
 
 local function add_pending(key, metric, dim, delta)
@@ -108,30 +113,18 @@ local function bump(counters_key, daily_key, metric, dim, delta, daily)
   bump_at(counters_key, daily_key, metric, dim_position(dim), dim, delta, daily)
 end
 
--- Small deltas as text: a number passed to redis.call is formatted with printf, once per field.
-local DELTA_TEXT = { [1] = '1', [2] = '2', [3] = '3', [4] = '4', [-1] = '-1', [-2] = '-2', [-3] = '-3' }
+-- Sub-operations per BITFIELD call (4 arguments each), so that unpack stays within Lua's stack.
 local BITFIELD_OPS = 1000
 
--- Writes the summed increments; a position or field whose increments cancel out is not touched.
+-- Writes the increments: one BITFIELD per string (per BITFIELD_OPS increments), one HINCRBY per
+-- distinct hash field whose summed delta is not 0.
 local function flush_counters()
   for _, key in ipairs(pending_bits_keys) do
-    local b = pending_bits[key]
-    local args, ops = {}, 0
-    for _, pos in ipairs(b.order) do
-      local delta = b.sums[pos]
-      if delta ~= 0 then
-        args[#args + 1] = 'INCRBY'
-        args[#args + 1] = b.kind
-        args[#args + 1] = string.format('#%d', pos)
-        args[#args + 1] = DELTA_TEXT[delta] or string.format('%d', delta)
-        ops = ops + 1
-        if ops == BITFIELD_OPS then
-          redis.call('BITFIELD', key, unpack(args))
-          args, ops = {}, 0
-        end
-      end
+    local args = pending_bits[key].args
+    local per_call = BITFIELD_OPS * 4
+    for from = 1, #args, per_call do
+      redis.call('BITFIELD', key, unpack(args, from, math.min(#args, from + per_call - 1)))
     end
-    if ops > 0 then redis.call('BITFIELD', key, unpack(args)) end
   end
   pending_bits, pending_bits_keys = {}, {}
   for _, key in ipairs(pending_keys) do

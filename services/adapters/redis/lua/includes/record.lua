@@ -45,8 +45,18 @@ local function decode_enum(names, code) return names[code] or code end
 -- in the due wheel (next_at) and the late wheel (due_at), '' when it is in none (includes/wheel.lua), so
 -- a close removes it with one ZREM instead of looking for it.
 -- Slot numbers are decimal ('' = none): small, and formatted far cheaper than base 36 in Lua.
-local function slot_text(n) if n then return string.format('%d', n) end return '' end
-local function slot_of(s) if s == '' then return nil end return tonumber(s) end
+-- A four-hour window's slot is kept as text ('q' .. n, includes/wheel.lua slot_code).
+local function slot_text(n)
+  if not n then return '' end
+  if type(n) == 'string' then return n end
+  return string.format('%d', n)
+end
+local function slot_of(s)
+  if s == '' then return nil end
+  local first = string.byte(s, 1)
+  if first == 113 or first == 116 then return s end
+  return tonumber(s)
+end
 local function pack_head(kind, level, next_at, posted_at, due_slot, late_slot)
   local tail = SEP .. slot_text(due_slot) .. SEP .. slot_text(late_slot) .. SEP
   if not kind then return '-' .. SEP .. tail end

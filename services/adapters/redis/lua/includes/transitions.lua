@@ -56,6 +56,9 @@ local function open_sla(k, bucket, finished_key, member, dim, pos, warn_at, warn
     local answered_at = from36(string.sub(finished, 2))
     marker_set(finished_key, 'a', retention)
     bump_at(k.cnt, k.daily, 'opened', pos, dim, 1, true)
+    -- A positioned `open` is derived on read (opened + the open slot): counted but never open, it
+    -- takes itself back out.
+    if pos then bump_at(k.cnt, k.daily, 'open', pos, dim, -1, false) end
     local posted_at = from36(string.sub(body, 1, string.find(body, SEP, 1, true) - 1))
     count_answer(k.cnt, k.daily, dim, priority_of(dim), posted_at, due_at, answered_at)
     return 'ANSWERED_BEFORE'
@@ -74,7 +77,9 @@ local function open_sla(k, bucket, finished_key, member, dim, pos, warn_at, warn
   if not record_put(bucket, member, record, true) then return 'DUPLICATE' end
   wheel_add_next(window, member, next_at_s)
   bump_at(k.cnt, k.daily, 'opened', pos, dim, 1, true)
-  bump_at(k.cnt, k.daily, 'open', pos, dim, 1, false)
+  -- With a position, `open` is opened + the open slot (derived on read, layout v3): an open writes one
+  -- counter fewer; a close still takes one off the open slot.
+  if not pos then bump_at(k.cnt, k.daily, 'open', pos, dim, 1, false) end
   return 'OPENED'
 end
 

@@ -7,7 +7,8 @@
 --                                 an hour), one entry per window in use
 --   W .. 'n'                      hash: window id -> adds counted in that window (never goes down)
 --   W .. ':' .. id .. '.' .. n    slot zsets: member -> exact score, at most WHEEL_SLOT_MAX members each
--- where id is the minute number (score / 60,000) or 'h' and the hour number, and n the slot number,
+-- where id is the minute number (score / 60,000), 't' and the ten-minute number, 'h' and the hour
+-- number, or 'q' and the four-hour number (by how far ahead the add is), and n the slot number,
 -- decimal. The k-th add to a window (k from 0) goes to slot floor(k / WHEEL_SLOT_MAX), so an add never
 -- looks a slot up, every slot stays a listpack (zset-max-listpack-entries 128), and the slot goes into
 -- the record's head (an hour window's slot n as -(n + 1)): a close removes the member with one ZREM on
@@ -29,6 +30,21 @@ local WHEEL_FAR_MS = 4200000
 local WHEEL_LOOKAHEAD_MS = 60000
 local WHEEL_HOUR_LOOKAHEAD_MS = 600000
 local WHEEL_SLOT_MAX = 32
+-- Four-hour windows ('q' ids) for an add at least WHEEL_BLOCK_FAR_MS (4 h 10 min) ahead, so that its
+-- window's move time is still ahead too, and ten-minute windows ('t' ids) from 12 minutes to 70: under
+-- arrivals spread over a day, a call of 200 opens touches ~13 windows instead of ~50 (minutes and hours
+-- alone), which cost ~8 % (the four-hour ones) and ~7 % (the ten-minute ones) of an open's Redis CPU
+-- (A/B on one server). The price: such a window moves into `soon` (a skiplist, ~80 B more per member)
+-- whole, up to 4 h 10 min (12 min) before its members fall due (docs/sla-engine.md, "Memory per open
+-- item").
+local WHEEL_BLOCK_MS = 14400000
+local WHEEL_BLOCK_FAR_MS = 15000000
+-- Within a call, an hour window is numbered -1 - hour, a four-hour one BLOCK_KEY_BASE - block.
+local BLOCK_KEY_BASE = -1e12
+local WHEEL_TEN_MS = 600000
+local WHEEL_TEN_FAR_MS = 720000
+local WHEEL_TEN_LOOKAHEAD_MS = 120000
+local TEN_KEY_BASE = -2e12
 
 -- A number as Redis reads it: '%d' formats an integer far cheaper than the '%.17g' that redis.call
 -- applies to a Lua number.
@@ -44,7 +60,12 @@ local wheel_windows, wheel_order, wheel_slots, wheel_slot_order = {}, {}, {}, {}
 -- hour number for an hour window: strings are made once per window, not per add). `now` (nil for the
 -- late wheel and the migration) allows an hour window for a score far enough ahead.
 local function wheel_window_key(score, now)
-  if now and score - now >= WHEEL_FAR_MS then return -1 - math.floor(score / WHEEL_HOUR_MS) end
+  if now then
+    local ahead = score - now
+    if ahead >= WHEEL_BLOCK_FAR_MS then return BLOCK_KEY_BASE - math.floor(score / WHEEL_BLOCK_MS) end
+    if ahead >= WHEEL_FAR_MS then return -1 - math.floor(score / WHEEL_HOUR_MS) end
+    if ahead >= WHEEL_TEN_FAR_MS then return TEN_KEY_BASE - math.floor(score / WHEEL_TEN_MS) end
+  end
   return math.floor(score / WHEEL_SLOT_MS)
 end
 
@@ -57,13 +78,19 @@ local function wheel_state(W, score, now)
   local key = wheel_window_key(score, now)
   local m = windows[key]
   if not m then
-    local id, move
-    if key < 0 then
-      id, move = 'h' .. int_text(-1 - key), (-1 - key) * WHEEL_HOUR_MS - WHEEL_HOUR_LOOKAHEAD_MS
+    local id, move, tier
+    if key <= TEN_KEY_BASE then
+      local ten = TEN_KEY_BASE - key
+      id, move, tier = 't' .. int_text(ten), ten * WHEEL_TEN_MS - WHEEL_TEN_LOOKAHEAD_MS, 't'
+    elseif key <= BLOCK_KEY_BASE then
+      local block = BLOCK_KEY_BASE - key
+      id, move, tier = 'q' .. int_text(block), block * WHEEL_BLOCK_MS - WHEEL_HOUR_LOOKAHEAD_MS, 'q'
+    elseif key < 0 then
+      id, move, tier = 'h' .. int_text(-1 - key), (-1 - key) * WHEEL_HOUR_MS - WHEEL_HOUR_LOOKAHEAD_MS, 'h'
     else
       id, move = int_text(key), key * WHEEL_SLOT_MS - WHEEL_LOOKAHEAD_MS
     end
-    m = { id = id, hour = key < 0, move_s = int_text(move), added = 0, W = W }
+    m = { id = id, tier = tier, move_s = int_text(move), added = 0, W = W }
     windows[key] = m
     wheel_order[#wheel_order + 1] = m
   end
@@ -105,8 +132,13 @@ end
 
 local function slot_key(W, id, n) return W .. ':' .. id .. '.' .. int_text(n) end
 
--- The slot number as the record keeps it: an hour window's slot n as -(n + 1).
-local function slot_code(m, n) if m.hour then return -n - 1 end return n end
+-- The slot number as the record keeps it: a minute window's slot n as n, an hour window's as -(n + 1),
+-- a four-hour window's as the text 'q' .. n.
+local function slot_code(m, n)
+  if m.tier == 'h' then return -n - 1 end
+  if m.tier == 'q' or m.tier == 't' then return m.tier .. int_text(n) end
+  return n
+end
 
 -- The window of an add at `score` and the slot its next add takes (`m.n`, its key `m.key`), with that
 -- slot as the record keeps it, in text: an open writes it into the record, then adds with
@@ -115,7 +147,8 @@ local function wheel_next(W, score, now)
   local m = wheel_window(W, score, now)
   local n = math.floor((m.base + m.added) / WHEEL_SLOT_MAX)
   if m.n ~= n then
-    m.n, m.key, m.code_s = n, slot_key(W, m.id, n), int_text(slot_code(m, n))
+    local code = slot_code(m, n)
+    m.n, m.key, m.code_s = n, slot_key(W, m.id, n), type(code) == 'string' and code or int_text(code)
   end
   return m, m.code_s
 end
@@ -189,6 +222,11 @@ end
 
 -- The window id and slot number of a slot as the record keeps it.
 local function slot_of_code(score, code)
+  if type(code) == 'string' then
+    local tier = string.sub(code, 1, 1)
+    return tier .. int_text(math.floor(score / (tier == 't' and WHEEL_TEN_MS or WHEEL_BLOCK_MS))),
+      tonumber(string.sub(code, 2))
+  end
   if code < 0 then return 'h' .. int_text(math.floor(score / WHEEL_HOUR_MS)), -code - 1 end
   return int_text(math.floor(score / WHEEL_SLOT_MS)), code
 end
@@ -220,7 +258,14 @@ local function wheel_rem(W, member, score, code, soon, drop_empty)
   end
   if redis.call('ZREM', key, member) == 1 then
     if drop_empty and redis.call('EXISTS', key) == 0 then
-      wheel_drop_if_empty(W, id, code < 0 and -1 - math.floor(score / WHEEL_HOUR_MS) or math.floor(score / WHEEL_SLOT_MS))
+      local key
+      if type(code) == 'string' then
+        key = string.sub(code, 1, 1) == 't' and TEN_KEY_BASE - math.floor(score / WHEEL_TEN_MS)
+          or BLOCK_KEY_BASE - math.floor(score / WHEEL_BLOCK_MS)
+      else
+        key = code < 0 and -1 - math.floor(score / WHEEL_HOUR_MS) or math.floor(score / WHEEL_SLOT_MS)
+      end
+      wheel_drop_if_empty(W, id, key)
     end
     return true
   end
