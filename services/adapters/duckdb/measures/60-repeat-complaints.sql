@@ -4,11 +4,9 @@
 -- without a theme has no problem to repeat.
 CREATE OR REPLACE VIEW repeat_complaints AS
 WITH complaints AS (
-  SELECT c.comment_key, c.region, c.municipality, c.category, c.theme, c.url, c.posted_at_ms,
-    r.reply_at_ms
-  FROM comments c
-  LEFT JOIN first_replies r USING (comment_key)
-  WHERE c.type = 'complaint' AND NOT c.deleted AND NOT c.spam AND c.theme IS NOT NULL
+  SELECT comment_key, region, municipality, category, theme, url, posted_at_ms, reply_at_ms
+  FROM comments
+  WHERE type = 'complaint' AND NOT deleted AND NOT spam AND theme IS NOT NULL
 )
 SELECT *,
   coalesce(
