@@ -236,9 +236,9 @@ export class AnalyticsDb {
         const events = await c.createAppender('staged_events', 'main', 'temp');
         for (const chunk of fresh) for (const row of chunk.events) appendEvent(events, row);
         events.closeSync();
-        await c.run(
-          `INSERT INTO events SELECT * FROM staged_events; ${UPSERT_LATEST}; DELETE FROM staged_events`,
-        );
+        await c.run('INSERT INTO events SELECT * FROM staged_events');
+        await c.run(UPSERT_LATEST);
+        await c.run('DELETE FROM staged_events');
       }
       if (fresh.some((chunk) => chunk.alerts.length > 0)) {
         const alerts = await c.createAppender('staged_alerts', 'main', 'temp');

@@ -41,40 +41,36 @@ CREATE TABLE IF NOT EXISTS comment_latest (
   posted_at_ms BIGINT, deleted BOOLEAN NOT NULL, reply_at_ms BIGINT, reply_page_id VARCHAR
 )`;
 
-/** The rows of `source` (a table of events) merged per comment key, in posted-time order. */
-function mergedRowsOf(source: string): string {
+/**
+ * The rows of `source` (a table of events) merged per comment key (sorted by posted time if asked): one hash
+ * aggregate, each column from the events that say something about it (a citizen's version, its POSTED
+ * event, a deletion, an official's reply, which counts for the comment it answers).
+ */
+function mergedRowsOf(source: string, order: boolean): string {
   const citizen = `author_kind NOT IN ('OFFICIAL', 'BOT')`;
+  const reply = `op = 'POSTED' AND author_kind = 'OFFICIAL' AND parent_key IS NOT NULL`;
+  const version = `${citizen} AND op <> 'DELETED'`;
+  const newest = `{'at': classified_at_ms, 'id': event_id}`;
+  const columns = VERSION_COLUMNS.slice(2)
+    .map((c) => `'${c}': ${c}`)
+    .join(', ');
   return `
-WITH v AS (
-  SELECT comment_key, classified_at_ms AS version_at_ms, event_id AS version_event_id, platform, region,
-    municipality, page_id, thread_id, category, type, priority, toxic, spam, actionable, theme, url,
-    sla_due_at_ms
-  FROM ${source} WHERE op <> 'DELETED' AND ${citizen}
-  QUALIFY row_number() OVER (PARTITION BY comment_key ORDER BY classified_at_ms DESC, event_id DESC) = 1
-),
-p AS (
-  SELECT comment_key, min(posted_at_ms) AS posted_at_ms FROM ${source}
-  WHERE op = 'POSTED' AND ${citizen} GROUP BY comment_key
-),
-d AS (SELECT DISTINCT comment_key FROM ${source} WHERE op = 'DELETED'),
-r AS (
-  SELECT parent_key AS comment_key, min(posted_at_ms) AS reply_at_ms,
-    arg_min(page_id, posted_at_ms) AS reply_page_id
-  FROM ${source} WHERE op = 'POSTED' AND author_kind = 'OFFICIAL' AND parent_key IS NOT NULL
-  GROUP BY parent_key
-),
-k AS (
-  SELECT comment_key FROM v UNION SELECT comment_key FROM p UNION SELECT comment_key FROM d
-  UNION SELECT comment_key FROM r
-)
-SELECT k.comment_key, ${VERSION_COLUMNS.map((c) => `v.${c}`).join(', ')},
-  p.posted_at_ms, d.comment_key IS NOT NULL AS deleted, r.reply_at_ms, r.reply_page_id
-FROM k
-LEFT JOIN v ON v.comment_key = k.comment_key
-LEFT JOIN p ON p.comment_key = k.comment_key
-LEFT JOIN d ON d.comment_key = k.comment_key
-LEFT JOIN r ON r.comment_key = k.comment_key
-ORDER BY p.posted_at_ms NULLS LAST, k.comment_key`;
+SELECT comment_key, v.at AS version_at_ms, v.id AS version_event_id,
+  ${VERSION_COLUMNS.slice(2)
+    .map((c) => `v.${c}`)
+    .join(', ')},
+  posted_at_ms, deleted, reply_at_ms, reply_page_id
+FROM (
+  SELECT CASE WHEN ${reply} THEN parent_key ELSE comment_key END AS comment_key,
+    arg_max({'at': classified_at_ms, 'id': event_id, ${columns}}, ${newest}) FILTER (WHERE ${version}) AS v,
+    min(posted_at_ms) FILTER (WHERE op = 'POSTED' AND ${citizen}) AS posted_at_ms,
+    bool_or(op = 'DELETED') AS deleted,
+    min(posted_at_ms) FILTER (WHERE ${reply}) AS reply_at_ms,
+    arg_min(page_id, posted_at_ms) FILTER (WHERE ${reply}) AS reply_page_id
+  FROM ${source}
+  WHERE ${citizen} OR op = 'DELETED' OR (${reply})
+  GROUP BY ALL
+)${order ? '\nORDER BY posted_at_ms NULLS LAST, comment_key' : ''}`;
 }
 
 const NEWER = `excluded.version_at_ms IS NOT NULL AND (comment_latest.version_at_ms IS NULL
@@ -88,7 +84,8 @@ export function upsertLatestFrom(source: string): string {
   const version = VERSION_COLUMNS.map(
     (c) => `${c} = CASE WHEN ${NEWER} THEN excluded.${c} ELSE comment_latest.${c} END`,
   );
-  return `INSERT INTO comment_latest ${mergedRowsOf(source)}
+  // Not sorted: a group is minutes of the stream, already about in posted-time order.
+  return `INSERT INTO comment_latest ${mergedRowsOf(source, false)}
 ON CONFLICT (comment_key) DO UPDATE SET
   ${version.join(',\n  ')},
   posted_at_ms = least(comment_latest.posted_at_ms, excluded.posted_at_ms),
@@ -103,5 +100,5 @@ ON CONFLICT (comment_key) DO UPDATE SET
  * covers a short span of time and DuckDB's zone maps skip the months a query does not ask for.
  */
 export function rebuildLatest(): string {
-  return `INSERT INTO comment_latest ${mergedRowsOf('events')}`;
+  return `INSERT INTO comment_latest ${mergedRowsOf('events', true)}`;
 }
