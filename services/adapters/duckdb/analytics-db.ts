@@ -122,6 +122,11 @@ const UPSERT_LATEST = upsertLatestFrom('staged_events');
 
 const partitionKey = (p: { topic: string; partition: number }) => `${p.topic}\u0000${p.partition}`;
 
+/** A SQL string literal (topic names are the operator's: quoted, never trusted). */
+function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
 async function storedNextOffsets(c: DuckDBConnection): Promise<Map<string, string>> {
   const result = await c.runAndReadAll('SELECT topic, "partition", next_offset FROM consumed');
   return new Map(
@@ -178,6 +183,9 @@ async function migrate(c: DuckDBConnection): Promise<void> {
  * transaction per flushed group: rows and consumed offsets commit together or not at all.
  */
 export class AnalyticsDb {
+  /** Next offset stored per partition, as of the last commit (undefined: read it again). */
+  private stored: Map<string, string> | undefined;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
@@ -228,23 +236,32 @@ export class AnalyticsDb {
     const c = this.connection;
     await c.run('BEGIN TRANSACTION');
     try {
-      const stored = await storedNextOffsets(c);
+      // The one writer's own offsets: read once, then kept as each transaction commits.
+      const stored = (this.stored ??= await storedNextOffsets(c));
       const fresh = chunks
         .map((chunk) => unseenPart(chunk, stored.get(partitionKey(chunk.next))))
         .filter((chunk) => chunk !== undefined);
+      // What follows the appenders goes in one call with the COMMIT: round trips, not rows, were the
+      // cost of a small group.
+      const statements: string[] = [];
       if (fresh.some((chunk) => chunk.events.length > 0)) {
         const events = await c.createAppender('staged_events', 'main', 'temp');
         for (const chunk of fresh) for (const row of chunk.events) appendEvent(events, row);
         events.closeSync();
-        await c.run('INSERT INTO events SELECT * FROM staged_events');
-        await c.run(UPSERT_LATEST);
-        await c.run('DELETE FROM staged_events');
+        statements.push(
+          'INSERT INTO events SELECT * FROM staged_events',
+          UPSERT_LATEST,
+          'DELETE FROM staged_events',
+        );
       }
       if (fresh.some((chunk) => chunk.alerts.length > 0)) {
         const alerts = await c.createAppender('staged_alerts', 'main', 'temp');
         for (const chunk of fresh) for (const row of chunk.alerts) appendAlert(alerts, row);
         alerts.closeSync();
-        await c.run('INSERT OR REPLACE INTO alerts SELECT * FROM staged_alerts; DELETE FROM staged_alerts');
+        statements.push(
+          'INSERT OR REPLACE INTO alerts SELECT * FROM staged_alerts',
+          'DELETE FROM staged_alerts',
+        );
       }
       for (const d of fresh.flatMap((chunk) => chunk.decisions)) await insertDecision(c, d);
       const rejected: RejectedRow[] = fresh.flatMap((chunk) => chunk.rejected);
@@ -257,15 +274,15 @@ export class AnalyticsDb {
         ]);
       }
       if (fresh.length > 0) {
-        // One statement for every partition of the group: a round trip each cost more than the rows.
-        const values = fresh.map((_, i) => `($${3 * i + 1}, $${3 * i + 2}, $${3 * i + 3})`).join(', ');
-        await c.run(
-          `INSERT OR REPLACE INTO consumed VALUES ${values}`,
-          fresh.flatMap(({ next }) => [next.topic, next.partition, BigInt(next.offset)]),
+        const values = fresh.map(
+          ({ next }) => `(${sqlString(next.topic)}, ${next.partition}, ${BigInt(next.offset)})`,
         );
+        statements.push(`INSERT OR REPLACE INTO consumed VALUES ${values.join(', ')}`);
       }
-      await c.run('COMMIT');
+      await c.run([...statements, 'COMMIT'].join(';\n'));
+      for (const { next } of fresh) stored.set(partitionKey(next), next.offset);
     } catch (error) {
+      this.stored = undefined;
       await c.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
