@@ -13,7 +13,7 @@
  * Needs the broker (KAFKA_BROKERS) and Chromium (OTKLIK_CHROMIUM). Prints a machine reference, the
  * figures, and as its last line the figures as JSON.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -41,6 +41,7 @@ function option(name: string, fallback: number): number {
 }
 
 const INGEST = option('--ingest', 200_000);
+const BEFORE = !process.argv.includes('--no-before');
 const COMMENTS = option('--comments', 10_000_000);
 const outAt = process.argv.indexOf('--out');
 const dir = mkdtempSync(join(tmpdir(), 'otklik-bench-analytics-'));
@@ -84,7 +85,7 @@ function comment(i: number): ClassifiedComment {
   } as ClassifiedComment;
 }
 
-async function ingest(): Promise<{ ingest_per_s: number; ingest_s: number }> {
+async function ingest() {
   const runId = randomBytes(4).toString('hex');
   const topic = `bench.${runId}.classified`;
   const kafka = createKafka({ brokers, clientId: `bench-analytics-${runId}` }, pino({ level: 'silent' }));
@@ -110,6 +111,13 @@ async function ingest(): Promise<{ ingest_per_s: number; ingest_s: number }> {
   let first = 0;
   let last = 0;
   let written = 0;
+  // Where the time goes: decoding into rows (JS) and writing them (the DuckDB transaction).
+  let prepareMs = 0;
+  let flushMs = 0;
+  let flushes = 0;
+  // The process's CPU (JS and DuckDB's threads) over the same span: less at the mercy of a busy machine.
+  let cpuAtFirst = process.cpuUsage();
+  let cpuAtLast = process.cpuUsage();
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   // The sink as is, with a clock around it.
@@ -117,13 +125,23 @@ async function ingest(): Promise<{ ingest_per_s: number; ingest_s: number }> {
     start: () => sink.start(),
     close: () => Promise.resolve(),
     prepare: (messages, source) => {
-      if (first === 0) first = performance.now();
-      return sink.prepare(messages, source);
+      const t = performance.now();
+      if (first === 0) {
+        first = t;
+        cpuAtFirst = process.cpuUsage();
+      }
+      const chunk = sink.prepare(messages, source);
+      prepareMs += performance.now() - t;
+      return chunk;
     },
     flush: async (group) => {
+      const t = performance.now();
       await sink.flush(group);
+      flushMs += performance.now() - t;
+      flushes += 1;
       written += group.reduce((n, c) => n + c.prepared.events.length, 0);
       last = performance.now();
+      cpuAtLast = process.cpuUsage(cpuAtFirst);
       if (written >= INGEST) resolveDone();
     },
     storedOffsets: (assigned) => sink.storedOffsets(assigned),
@@ -151,7 +169,14 @@ async function ingest(): Promise<{ ingest_per_s: number; ingest_s: number }> {
   await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
   await admin.disconnect();
   const seconds = (last - first) / 1000;
-  return { ingest_per_s: Math.round(INGEST / seconds), ingest_s: Number(seconds.toFixed(2)) };
+  return {
+    ingest_per_s: Math.round(INGEST / seconds),
+    ingest_s: Number(seconds.toFixed(2)),
+    ingest_prepare_s: Number((prepareMs / 1000).toFixed(2)),
+    ingest_flush_s: Number((flushMs / 1000).toFixed(2)),
+    ingest_flushes: flushes,
+    ingest_cpu_us_per_comment: Number(((cpuAtLast.user + cpuAtLast.system) / INGEST).toFixed(1)),
+  };
 }
 
 function median(xs: number[]): number {
@@ -160,13 +185,44 @@ function median(xs: number[]): number {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
+const MEASURES = join(import.meta.dirname, '../../services/adapters/duckdb/measures');
+
+/**
+ * The same report queries over the views as they were before `comment_latest` (analytics-before.sql:
+ * every query de-duplicating all events), in a schema of their own, once each: the "before" of this run.
+ */
+async function queriesBefore(db: AnalyticsDb, period: { fromMs: number; toMs: number }) {
+  const c = db.connection;
+  await c.run("CREATE SCHEMA IF NOT EXISTS before; SET schema = 'before'");
+  await c.run(readFileSync(join(import.meta.dirname, 'analytics-before.sql'), 'utf8'));
+  for (const file of readdirSync(MEASURES)
+    .filter((f) => f.endsWith('.sql') && !f.startsWith('10-'))
+    .sort())
+    await c.run(readFileSync(join(MEASURES, file), 'utf8'));
+  await c.run("SET schema = 'main'; SET search_path = 'before,main'");
+  const times: Record<string, number> = {};
+  try {
+    for (const name of Object.keys(REPORT_QUERIES) as ReportQueryName[]) {
+      const t = performance.now();
+      await runReportQuery(c, name, period, '54');
+      times[name] = Math.round(performance.now() - t);
+    }
+  } finally {
+    await c.run("SET search_path = 'main'; DROP SCHEMA before CASCADE");
+  }
+  return times;
+}
+
 async function queries() {
   const file = join(dir, 'generated.duckdb');
   const db = await AnalyticsDb.open(file);
   const t0 = performance.now();
   await generateComments(db.connection, COMMENTS);
+  await db.rebuildLatest();
+  await db.connection.run('CHECKPOINT');
   const generate_s = (performance.now() - t0) / 1000;
   const period = { fromMs: Date.UTC(2026, 10, 1), toMs: Date.UTC(2026, 11, 1) };
+  const beforeMs = BEFORE ? await queriesBefore(db, period) : undefined;
   const perQuery: Record<string, number> = {};
   for (const name of Object.keys(REPORT_QUERIES) as ReportQueryName[]) {
     const times: number[] = [];
@@ -185,6 +241,8 @@ async function queries() {
   return {
     generate_s: Number(generate_s.toFixed(1)),
     per_query_ms: perQuery,
+    before_ms: beforeMs,
+    ...(beforeMs ? { before_query_p50_ms: median(Object.values(beforeMs)) } : {}),
     query_p50_ms: median(Object.values(perQuery)),
     query_max_ms: Math.max(...Object.values(perQuery)),
     report_s: Number(report_s.toFixed(2)),
@@ -198,16 +256,25 @@ async function main(): Promise<void> {
   console.log(referenceLine(referenceMs()));
   try {
     const ingested = await ingest();
-    console.log(`ingest: ${INGEST} comments in ${ingested.ingest_s} s: ${ingested.ingest_per_s}/s`);
+    console.log(
+      `ingest: ${INGEST} comments in ${ingested.ingest_s} s: ${ingested.ingest_per_s}/s (decoding ${ingested.ingest_prepare_s} s, writing ${ingested.ingest_flush_s} s in ${ingested.ingest_flushes} transactions; ${ingested.ingest_cpu_us_per_comment} µs of CPU a comment)`,
+    );
     const q = await queries();
     console.log(`generated ${COMMENTS} comments (with replies) in ${q.generate_s} s`);
-    for (const [name, ms] of Object.entries(q.per_query_ms))
-      console.log(`  query ${name}: ${ms} ms (median of 3)`);
+    for (const [name, ms] of Object.entries(q.per_query_ms)) {
+      const before = q.before_ms?.[name];
+      const was =
+        before === undefined
+          ? ''
+          : `; before comment_latest ${before} ms (once), ${(before / Math.max(ms, 1)).toFixed(1)}x`;
+      console.log(`  query ${name}: ${ms} ms (median of 3)${was}`);
+    }
     console.log(
       `queries: median ${q.query_p50_ms} ms, slowest ${q.query_max_ms} ms; report of region 54, Nov 2026: ${q.report_s} s (PDF ${q.report_pdf_s} s); ${q.db_mb_per_million} MB per million comments`,
     );
-    const { per_query_ms: _omit, ...figures } = q;
+    const { per_query_ms: _omit, before_ms: _before, ...figures } = q;
     void _omit;
+    void _before;
     console.log(JSON.stringify({ comments: COMMENTS, ingested: INGEST, ...ingested, ...figures }));
   } finally {
     rmSync(dir, { recursive: true, force: true });

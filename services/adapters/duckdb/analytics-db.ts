@@ -4,24 +4,30 @@ import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duc
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Decision } from '../../core/analytics/decision.js';
 import type { AlertRow, AnalyticsChunk, EventRow, RejectedRow } from '../../core/analytics/rows.js';
+import { unseenPart } from '../../core/analytics/unseen.js';
+import { COMMENT_LATEST_TABLE, rebuildLatest, upsertLatestFrom } from './comment-latest.js';
 
 const MEASURES_DIR = join(import.meta.dirname, 'measures');
 
 /**
- * The tables. Every row has a natural key (event_id, alert_id, the record's place), so writing a chunk
- * again replaces rows with themselves: replays change nothing. `consumed` holds the next offset of every
- * partition read, written in the same transaction as the rows it covers.
+ * `events` is the log of every comment event read, in the order read; it has no key: an event is
+ * written once because the rows of a partition at or below the offset the store holds are skipped
+ * (`unseen`), and that offset commits with them. The other tables have a natural key (alert_id,
+ * decision_id, the record's place, comment_key), written with `INSERT OR REPLACE` or a merge, so
+ * writing them again changes nothing. `consumed` holds the next offset of every partition read.
  */
-const TABLES = `
-CREATE TABLE IF NOT EXISTS events (
-  event_id VARCHAR PRIMARY KEY, comment_key VARCHAR NOT NULL, op VARCHAR NOT NULL, platform VARCHAR NOT NULL,
+const EVENTS_COLUMNS = `
+  event_id VARCHAR NOT NULL, comment_key VARCHAR NOT NULL, op VARCHAR NOT NULL, platform VARCHAR NOT NULL,
   comment_id VARCHAR NOT NULL, thread_id VARCHAR NOT NULL, parent_key VARCHAR, page_id VARCHAR NOT NULL,
   region VARCHAR NOT NULL, municipality VARCHAR, author_kind VARCHAR NOT NULL, posted_at_ms BIGINT NOT NULL,
   category VARCHAR NOT NULL, type VARCHAR NOT NULL, priority VARCHAR NOT NULL, toxic BOOLEAN NOT NULL,
   spam BOOLEAN NOT NULL, actionable BOOLEAN NOT NULL, sla_due_at_ms BIGINT, classified_at_ms BIGINT NOT NULL,
-  text_chars INTEGER NOT NULL
-);
+  text_chars INTEGER NOT NULL, theme VARCHAR, url VARCHAR`;
+
+const TABLES = `
+CREATE TABLE IF NOT EXISTS events (${EVENTS_COLUMNS});
 -- Added after the first release: a file made before gets them (at the end, where the appender writes).
+-- (A file older still, whose events have a primary key, is rebuilt without it by migrate().)
 ALTER TABLE events ADD COLUMN IF NOT EXISTS theme VARCHAR;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS url VARCHAR;
 CREATE TABLE IF NOT EXISTS alerts (
@@ -112,11 +118,74 @@ async function insertDecision(c: DuckDBConnection, d: Decision): Promise<void> {
   );
 }
 
+const UPSERT_LATEST = upsertLatestFrom('staged_events');
+
+const partitionKey = (p: { topic: string; partition: number }) => `${p.topic}\u0000${p.partition}`;
+
+/** A SQL string literal (topic names are the operator's: quoted, never trusted). */
+function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+async function storedNextOffsets(c: DuckDBConnection): Promise<Map<string, string>> {
+  const result = await c.runAndReadAll('SELECT topic, "partition", next_offset FROM consumed');
+  return new Map(
+    result
+      .getRowObjects()
+      .map((r) => [
+        partitionKey({ topic: String(r.topic), partition: Number(r.partition) }),
+        String(r.next_offset),
+      ]),
+  );
+}
+
+async function count(c: DuckDBConnection, sql: string): Promise<number> {
+  return Number((await c.runAndReadAll(sql)).getRowObjectsJS()[0]?.n ?? 0);
+}
+
+/**
+ * Brings a file made by an earlier version up to date, once, in one transaction (docs/analytics.md,
+ * "Migrating a file"): events keyed by event_id are copied into the unkeyed table (the key's index was
+ * about half the file and a lookup per row written), and `comment_latest` is filled from the events.
+ * A kill half-way leaves the file as it was; the next start does it again.
+ */
+async function migrate(c: DuckDBConnection): Promise<void> {
+  const keyedEvents = await count(
+    c,
+    "SELECT count(*) AS n FROM duckdb_constraints() WHERE table_name = 'events' AND constraint_type = 'PRIMARY KEY'",
+  );
+  const latest = await count(
+    c,
+    "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'comment_latest' AND NOT temporary",
+  );
+  if (keyedEvents === 0 && latest > 0) return;
+  await c.run('BEGIN TRANSACTION');
+  try {
+    if (keyedEvents > 0) {
+      await c.run(`CREATE TABLE events_unkeyed (${EVENTS_COLUMNS})`);
+      await c.run('INSERT INTO events_unkeyed SELECT * FROM events ORDER BY posted_at_ms');
+      await c.run('DROP TABLE events');
+      await c.run('ALTER TABLE events_unkeyed RENAME TO events');
+    }
+    if (latest === 0) {
+      await c.run(COMMENT_LATEST_TABLE);
+      await c.run(rebuildLatest());
+    }
+    await c.run('COMMIT');
+  } catch (error) {
+    await c.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
 /**
  * The analytics sink's store: an embedded DuckDB file. One writer (DuckDB locks the file), one
  * transaction per flushed group: rows and consumed offsets commit together or not at all.
  */
 export class AnalyticsDb {
+  /** Next offset stored per partition, as of the last commit (undefined: read it again). */
+  private stored: Map<string, string> | undefined;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
@@ -127,6 +196,7 @@ export class AnalyticsDb {
     const instance = await DuckDBInstance.create(path);
     const connection = await instance.connect();
     await connection.run(TABLES);
+    await migrate(connection);
     for (const file of readdirSync(MEASURES_DIR)
       .filter((f) => f.endsWith('.sql'))
       .sort()) {
@@ -158,23 +228,43 @@ export class AnalyticsDb {
       }));
   }
 
-  /** Writes the chunks' rows and offsets in one transaction. */
+  /**
+   * Writes the chunks' rows and offsets in one transaction, leaving out what the store already holds
+   * (`unseenPart`): the events appended, `comment_latest` merged from them, the keyed rows replaced.
+   */
   async write(chunks: readonly AnalyticsChunk[]): Promise<void> {
     const c = this.connection;
     await c.run('BEGIN TRANSACTION');
     try {
-      const events = await c.createAppender('staged_events', 'main', 'temp');
-      for (const chunk of chunks) for (const row of chunk.events) appendEvent(events, row);
-      events.closeSync();
-      const alerts = await c.createAppender('staged_alerts', 'main', 'temp');
-      for (const chunk of chunks) for (const row of chunk.alerts) appendAlert(alerts, row);
-      alerts.closeSync();
-      await c.run('INSERT OR REPLACE INTO events SELECT * FROM staged_events');
-      await c.run('INSERT OR REPLACE INTO alerts SELECT * FROM staged_alerts');
-      await c.run('DELETE FROM staged_events');
-      await c.run('DELETE FROM staged_alerts');
-      for (const d of chunks.flatMap((chunk) => chunk.decisions)) await insertDecision(c, d);
-      const rejected: RejectedRow[] = chunks.flatMap((chunk) => chunk.rejected);
+      // The one writer's own offsets: read once, then kept as each transaction commits.
+      const stored = (this.stored ??= await storedNextOffsets(c));
+      const fresh = chunks
+        .map((chunk) => unseenPart(chunk, stored.get(partitionKey(chunk.next))))
+        .filter((chunk) => chunk !== undefined);
+      // What follows the appenders goes in one call with the COMMIT: round trips, not rows, were the
+      // cost of a small group.
+      const statements: string[] = [];
+      if (fresh.some((chunk) => chunk.events.length > 0)) {
+        const events = await c.createAppender('staged_events', 'main', 'temp');
+        for (const chunk of fresh) for (const row of chunk.events) appendEvent(events, row);
+        events.closeSync();
+        statements.push(
+          'INSERT INTO events SELECT * FROM staged_events',
+          UPSERT_LATEST,
+          'DELETE FROM staged_events',
+        );
+      }
+      if (fresh.some((chunk) => chunk.alerts.length > 0)) {
+        const alerts = await c.createAppender('staged_alerts', 'main', 'temp');
+        for (const chunk of fresh) for (const row of chunk.alerts) appendAlert(alerts, row);
+        alerts.closeSync();
+        statements.push(
+          'INSERT OR REPLACE INTO alerts SELECT * FROM staged_alerts',
+          'DELETE FROM staged_alerts',
+        );
+      }
+      for (const d of fresh.flatMap((chunk) => chunk.decisions)) await insertDecision(c, d);
+      const rejected: RejectedRow[] = fresh.flatMap((chunk) => chunk.rejected);
       for (const r of rejected) {
         await c.run('INSERT OR REPLACE INTO rejected VALUES ($1, $2, $3, $4)', [
           r.topic,
@@ -183,16 +273,33 @@ export class AnalyticsDb {
           r.reason,
         ]);
       }
-      for (const { next } of chunks) {
-        await c.run('INSERT OR REPLACE INTO consumed VALUES ($1, $2, $3)', [
-          next.topic,
-          next.partition,
-          BigInt(next.offset),
-        ]);
+      if (fresh.length > 0) {
+        const values = fresh.map(
+          ({ next }) => `(${sqlString(next.topic)}, ${next.partition}, ${BigInt(next.offset)})`,
+        );
+        statements.push(`INSERT OR REPLACE INTO consumed VALUES ${values.join(', ')}`);
       }
-      await c.run('COMMIT');
+      await c.run([...statements, 'COMMIT'].join(';\n'));
+      for (const { next } of fresh) stored.set(partitionKey(next), next.offset);
     } catch (error) {
+      this.stored = undefined;
       await c.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Fills `comment_latest` again from every stored event (the benchmark writes its generated events
+   * straight into `events`). Not needed by the sink, which keeps the table as it writes.
+   */
+  async rebuildLatest(): Promise<void> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      await this.connection.run('DELETE FROM comment_latest');
+      await this.connection.run(rebuildLatest());
+      await this.connection.run('COMMIT');
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
   }

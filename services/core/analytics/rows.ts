@@ -25,6 +25,8 @@ export interface ConsumedRecord {
 
 /** One event of the classified topic, flattened for the analytical store (one row per event_id). */
 export interface EventRow {
+  /** Where the event was read in its partition: not a column; the store skips what it already holds. */
+  offset: string;
   event_id: string;
   comment_key: string;
   op: string;
@@ -101,9 +103,10 @@ export function themeOf(classification: ClassifiedComment['classification']): st
   return null;
 }
 
-export function eventRowOf(c: ClassifiedComment): EventRow {
+export function eventRowOf(c: ClassifiedComment, offset: string): EventRow {
   const e = c.comment;
   return {
+    offset,
     event_id: e.event_id,
     comment_key: c.key,
     op: e.op,
@@ -170,7 +173,7 @@ export function rowsOf(
       if (!message.value) throw new Error('empty value');
       if (source.topic === topics.alerts) chunk.alerts.push(alertRowOf(decoders.slaAlert(message.value)));
       else if (source.topic === topics.classified)
-        chunk.events.push(eventRowOf(decoders.classifiedComment(message.value)));
+        chunk.events.push(eventRowOf(decoders.classifiedComment(message.value), message.offset));
       else if (source.topic === topics.decisions) chunk.decisions.push(decodeDecision(message.value));
       else throw new Error(`not a topic of the sink: ${source.topic}`);
     } catch (error) {

@@ -2,12 +2,9 @@
 -- p90 (minutes), and the shares answered within the policy's target and within 4 hours (the norm the
 -- centres quote). Comments not answered yet count as not within either.
 CREATE OR REPLACE VIEW reply_times AS
-SELECT
-  c.*, r.reply_at_ms, r.reply_page_id,
-  (r.reply_at_ms - c.posted_at_ms) / 60000.0 AS reply_minutes
-FROM comments c
-LEFT JOIN first_replies r USING (comment_key)
-WHERE c.actionable AND NOT c.deleted;
+SELECT *, (reply_at_ms - posted_at_ms) / 60000.0 AS reply_minutes
+FROM comments
+WHERE actionable AND NOT deleted;
 
 CREATE OR REPLACE VIEW measure_reply_time AS
 SELECT

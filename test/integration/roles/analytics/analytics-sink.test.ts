@@ -109,6 +109,8 @@ describe('analytics sink', () => {
       const count = async (sql: string) => (await db.connection.runAndReadAll(sql)).getRowObjectsJson()[0]?.n;
       expect(await count('SELECT count(*) AS n FROM events')).toBe(String(COMMENTS));
       expect(await count('SELECT count(DISTINCT event_id) AS n FROM events')).toBe(String(COMMENTS));
+      // The newest-version table merged in the same transactions: one row per comment.
+      expect(await count('SELECT count(*) AS n FROM comments')).toBe(String(COMMENTS));
       expect(await count('SELECT count(*) AS n FROM alerts')).toBe(String(ALERTS));
       expect(await count('SELECT count(*) AS n FROM rejected')).toBe('0');
       const end = new Map([

@@ -142,6 +142,34 @@ describe('repeat complaints', () => {
       { municipality: 'Новосибирск', theme: 'отоплен', complaints: '4', repeats: '2', repeat_share: 0.5 },
       { municipality: 'Новосибирск', theme: 'ям', complaints: '1', repeats: '0', repeat_share: 0 },
     ]);
+    // A period starting after c1's reply: c3 and c5 are repeats of complaints before it. The macro gets
+    // that from an aggregate of the earlier complaints: the same counts as the view over all history,
+    // wherever the period starts.
+    for (const from of [NOV, T + 45 * MIN, T + 90 * MIN, T + 150 * MIN, T + 4 * HOUR, T + 6 * HOUR]) {
+      expect(
+        await rowsJson(
+          db,
+          `SELECT region, municipality, category, theme, complaints, repeats
+           FROM measure_repeats(${from}, ${DEC}) ORDER BY ALL`,
+        ),
+        `from ${from}`,
+      ).toEqual(
+        await rowsJson(
+          db,
+          `SELECT region, municipality, category, theme, count(*) AS complaints,
+             count(*) FILTER (WHERE is_repeat) AS repeats
+           FROM repeat_complaints WHERE posted_at_ms >= ${from} AND posted_at_ms < ${DEC}
+           GROUP BY ALL ORDER BY ALL`,
+        ),
+      );
+    }
+    expect(
+      await rowsJson(
+        db,
+        `SELECT complaints, repeats FROM measure_repeats(${T + 90 * MIN}, ${DEC})
+         WHERE municipality = 'Новосибирск' AND theme = 'отоплен'`,
+      ),
+    ).toEqual([{ complaints: '2', repeats: '2' }]);
   });
 });
 
