@@ -21,6 +21,7 @@ const KNOWN_SECONDS: Record<string, number> = {
   'redis-failover.test.ts': 10,
   'analytics-sink.test.ts': 10,
   'snapshot-100k.test.ts': 8,
+  'sla-rebuild.test.ts': 8,
   'pipeline.test.ts': 8,
   'worker-process.test.ts': 7,
   'model-vs-redis.test.ts': 7,
