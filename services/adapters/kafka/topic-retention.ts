@@ -1,4 +1,7 @@
-import { ConfigResourceTypes, type Kafka } from 'kafkajs';
+import kafkajs, { type Kafka } from 'kafkajs';
+
+// kafkajs is CommonJS: Node's ESM loader does not see this export by name (tsx and vitest would).
+const { ConfigResourceTypes } = kafkajs;
 
 /**
  * Each topic's `retention.ms` as the broker applies it (the topic's own setting or the broker default;
