@@ -12,6 +12,7 @@ const KNOWN_SECONDS: Record<string, number> = {
   'kafka-scripts.test.ts': 35,
   'consumer-group.test.ts': 33,
   'three-broker-producer.test.ts': 30,
+  'redis-partition.test.ts': 24,
   'graceful-stop.test.ts': 19,
   'sweepers.test.ts': 15,
   'registry-readers.test.ts': 14,
