@@ -18,6 +18,7 @@ import { createMetrics, type Metrics } from './observability/metrics.js';
 import { startRegistryMode } from './schema-registry.js';
 import type { StateLostError } from './state-guard.js';
 import { checkStateGeneration, watchStateGeneration } from './state-guard.js';
+import { checkLogRetention } from './log-retention.js';
 
 export type Role = 'worker' | 'sweeper';
 
@@ -97,6 +98,7 @@ export async function startApp(
     throw error;
   }
   if (created.length > 0) logger.info({ topics: created }, 'created missing topics');
+  await checkLogRetention(kafka, config, logger);
   let registry: Awaited<ReturnType<typeof startRegistryMode>>;
   try {
     registry = await startRegistryMode(env, logger);

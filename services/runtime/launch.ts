@@ -42,6 +42,11 @@ export interface LaunchOptions {
   keepLines?: number;
   /** Called with every complete line of stdout and stderr. */
   onLine?: (line: string) => void;
+  /**
+   * A command the node process is started through, which must exec it in place (same pid), e.g.
+   * `['ip', 'netns', 'exec', '<namespace>']` for a role inside a network namespace.
+   */
+  wrap?: readonly string[];
 }
 
 export interface RoleProcess {
@@ -102,20 +107,26 @@ export function launchRole(options: LaunchOptions): RoleProcess {
     // (the demo's workers finish their shutdown after a Ctrl-C) and costs this process nothing.
     const direct =
       options.logFile && keepLines === 0 && !options.onLine ? openSync(options.logFile, 'a') : undefined;
-    child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...entryArguments(script), ...args], {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        ...env,
-        KAFKA_CLIENT_ID: `${env.KAFKA_CLIENT_ID ?? 'otklik'}-${options.name}`,
-        // Several processes on one machine: no fixed port for the HTTP endpoints unless asked.
-        HTTP_PORT: env.HTTP_PORT ?? '0',
-        // A caller that is silent itself still wants its children's warnings in failure messages.
-        LOG_LEVEL: env.LOG_LEVEL === 'silent' || !env.LOG_LEVEL ? 'warn' : env.LOG_LEVEL,
+    const wrap = options.wrap ?? [];
+    const node = [...(options.nodeFlags ?? []), ...entryArguments(script), ...args];
+    child = spawn(
+      wrap[0] ?? process.execPath,
+      wrap.length > 0 ? [...wrap.slice(1), process.execPath, ...node] : node,
+      {
+        cwd: REPO_ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          ...env,
+          KAFKA_CLIENT_ID: `${env.KAFKA_CLIENT_ID ?? 'otklik'}-${options.name}`,
+          // Several processes on one machine: no fixed port for the HTTP endpoints unless asked.
+          HTTP_PORT: env.HTTP_PORT ?? '0',
+          // A caller that is silent itself still wants its children's warnings in failure messages.
+          LOG_LEVEL: env.LOG_LEVEL === 'silent' || !env.LOG_LEVEL ? 'warn' : env.LOG_LEVEL,
+        },
+        stdio: ['ignore', direct ?? 'pipe', direct ?? 'pipe'],
       },
-      stdio: ['ignore', direct ?? 'pipe', direct ?? 'pipe'],
-    });
+    );
     if (direct !== undefined) closeSync(direct);
     const log =
       options.logFile && direct === undefined

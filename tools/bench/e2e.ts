@@ -17,6 +17,11 @@
  *    stack:up -- --registry`), the latter's messages framed with the ids the registry assigned, as a
  *    registry-aware producer writes them. Each timed like step 1 (steady state: from the first output);
  *    the JSON gains a `registry` object with both and their ratio.
+ * 5. With --wait: the cost of Redis WAIT (docs/faults.md 4b). A private master with one replica
+ *    (tools/harness/redis-server.ts) and the same workload drained twice more, by a fresh worker with
+ *    OTKLIK_REDIS_WAIT_REPLICAS=0 and by one with 1 (every group's writes on the replica before its
+ *    offsets are committed), one after the other on the same replicated pair, so only WAIT differs; the
+ *    JSON gains a `wait` object with both throughputs, their ratio and Redis's WAIT calls.
  *
  * Topics, group and key prefix are unique per run and removed afterwards. The last stdout line is JSON.
  */
@@ -42,6 +47,7 @@ import { createCommentFactory } from '../harness/comment-texts.js';
 import { commentKeyOf } from '../../services/core/sla/shard.js';
 import { encodeCommentEvent } from '../../services/core/contracts/index.js';
 import { readStackEnv, requireStackEnv } from '../harness/stack-env.js';
+import { startReplicatedRedis } from '../harness/redis-server.js';
 
 const USAGE = `usage: npm run bench:e2e -- [options]
   --n N                  events for the throughput runs (default 100000)
@@ -58,6 +64,8 @@ const USAGE = `usage: npm run bench:e2e -- [options]
   --keep                 keep the run's topics and Redis keys (for a look afterwards)
   --registry             also drain the workload in registry mode (ids the registry assigned) and
                          print both throughputs and their ratio (needs \`stack:up -- --registry\`)
+  --wait                 also drain the workload twice on a private master with a replica, without and
+                         with WAIT 1 before each commit, and print both throughputs and their ratio
   --seed S               generator seed (default 1)`;
 
 interface Options {
@@ -74,6 +82,7 @@ interface Options {
   profile: boolean;
   keep: boolean;
   registry: boolean;
+  wait: boolean;
   seed: number;
 }
 
@@ -86,7 +95,7 @@ function parseOptions(argv: string[]): Options {
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     const inline = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (name === 'profile' || name === 'keep' || name === 'registry' || name === 'help') flags.add(name);
+    if (['profile', 'keep', 'registry', 'wait', 'help'].includes(name)) flags.add(name);
     else values.set(name, inline ?? (argv[++i] as string));
   }
   if (flags.has('help')) {
@@ -131,6 +140,7 @@ function parseOptions(argv: string[]): Options {
     profile: flags.has('profile'),
     keep: flags.has('keep'),
     registry: flags.has('registry'),
+    wait: flags.has('wait'),
     seed: num('seed', 1) as number,
   };
 }
@@ -146,7 +156,7 @@ function percentile(sorted: readonly number[], q: number): number {
 }
 
 interface Role {
-  name: 'worker' | 'naive' | 'catalogue' | 'registry';
+  name: 'worker' | 'naive' | 'catalogue' | 'registry' | 'wait0' | 'wait1';
   env: Record<string, string>;
   topics: {
     comments: string;
@@ -198,6 +208,7 @@ function roleOf(
   if (real && o.batchSize) env.OTKLIK_BATCH_SIZE = String(o.batchSize);
   if (real && o.concurrency) env.OTKLIK_PARTITIONS_CONCURRENCY = String(o.concurrency);
   if (name === 'registry') env.SCHEMA_REGISTRY_URL = stack.registryUrl as string;
+  if (name === 'wait0' || name === 'wait1') env.OTKLIK_REDIS_WAIT_REPLICAS = name === 'wait1' ? '1' : '0';
   return { name, env, topics, group, prefix };
 }
 
@@ -419,7 +430,22 @@ async function main(): Promise<void> {
   const pair = o.registry
     ? { catalogue: roleOf('catalogue', runId, stack, o), registry: roleOf('registry', runId, stack, o) }
     : undefined;
-  const roles = [real, naive, ...(pair ? [pair.catalogue, pair.registry] : [])];
+  const replicated = o.wait ? await startReplicatedRedis() : undefined;
+  if (replicated)
+    log(`private Redis master ${replicated.master.url} with a replica on port ${replicated.replica.port}`);
+  const waitPair = replicated
+    ? {
+        off: roleOf('wait0', runId, { ...stack, redisUrl: replicated.master.url }, o),
+        on: roleOf('wait1', runId, { ...stack, redisUrl: replicated.master.url }, o),
+      }
+    : undefined;
+  const waitRedis = replicated ? new Redis(replicated.master.url) : undefined;
+  const roles = [
+    real,
+    naive,
+    ...(pair ? [pair.catalogue, pair.registry] : []),
+    ...(waitPair ? [waitPair.off, waitPair.on] : []),
+  ];
   const processes: RoleProcess[] = [];
   const profileDir = o.profile ? mkdtempSync(join(tmpdir(), 'otklik-bench-prof-')) : undefined;
   log(
@@ -485,6 +511,11 @@ async function main(): Promise<void> {
         `queued them again for registry mode, with the registry's CommentEvent ids (${[...commentEventIds].map(([c, r]) => `${c}->${r}`).join(', ')})`,
       );
     }
+    if (waitPair) {
+      await produceBacklog(producer, waitPair.off.topics.comments, workload.messages);
+      await produceBacklog(producer, waitPair.on.topics.comments, workload.messages);
+      log('queued them twice more for the WAIT comparison');
+    }
     const redisCpuBefore = await redisCpuSeconds(redis);
     const worker = launchRole({
       name: 'worker',
@@ -524,27 +555,38 @@ async function main(): Promise<void> {
     // a fresh worker with catalogue ids, so the two compared drains share one window of the machine.
     let registryResult: Record<string, unknown> | undefined;
     let registryVerified = true;
-    if (pair) {
-      const drainFresh = async (role: Role, label: string) => {
-        const proc = launchRole({
-          name: role.name,
-          env: role.env,
-          keepLines: 200,
-          nodeFlags: o.workerNodeOptions,
-        });
-        processes.push(proc);
-        const fresh = await timeDrain(admin, proc, role, o.n, {
-          limitSeconds: 600,
-          untilCommitted: true,
-          startTimeoutMs: 180_000,
-        });
+    const drainFresh = async (
+      role: Role,
+      label: string,
+      on: Redis = redis,
+      withLatency = false,
+    ): Promise<Drain & { verified: boolean; latency?: Latency }> => {
+      const proc = launchRole({
+        name: role.name,
+        env: role.env,
+        keepLines: 200,
+        nodeFlags: o.workerNodeOptions,
+      });
+      processes.push(proc);
+      const fresh = await timeDrain(admin, proc, role, o.n, {
+        limitSeconds: 600,
+        untilCommitted: true,
+        startTimeoutMs: 180_000,
+      });
+      log(
+        `${label}: ${fresh.processed} events in ${round(fresh.seconds, 2)} s = ${round(fresh.perSecond)}/s (${round(fresh.perCpuSecond)} per CPU-second of the worker)`,
+      );
+      const check = await checkDrain(on, admin, role, workload, o);
+      // Small groups at a fixed rate: where a per-group cost such as WAIT shows, not in a drain.
+      const latency = withLatency ? await measureLatency(kafka, role, runId, o) : undefined;
+      if (latency)
         log(
-          `${label}: ${fresh.processed} events in ${round(fresh.seconds, 2)} s = ${round(fresh.perSecond)}/s (${round(fresh.perCpuSecond)} per CPU-second of the worker)`,
+          `${label}: latency at ${round(latency.achievedRate)}/s: p50 ${latency.p50} ms, p99 ${latency.p99} ms`,
         );
-        const check = await checkDrain(redis, admin, role, workload, o);
-        await proc.stop();
-        return { ...fresh, verified: check.verified };
-      };
+      await proc.stop();
+      return { ...fresh, verified: check.verified, latency };
+    };
+    if (pair) {
       const off = await drainFresh(pair.catalogue, 'fresh worker, catalogue ids');
       const on = await drainFresh(pair.registry, 'fresh worker, registry mode');
       registryVerified = off.verified && on.verified;
@@ -561,6 +603,36 @@ async function main(): Promise<void> {
         cpu_ratio: round(on.perCpuSecond / off.perCpuSecond, 3),
         verified: registryVerified,
         within_5pct: vsOff >= 0.95,
+      };
+    }
+
+    // 5. WAIT: the same workload on a replicated pair, without WAIT and then with it.
+    let waitResult: Record<string, unknown> | undefined;
+    let waitVerified = true;
+    if (waitPair && waitRedis) {
+      const waitCalls = async () =>
+        Number(/cmdstat_wait:calls=(\d+)/.exec(await waitRedis.info('commandstats'))?.[1] ?? 0);
+      const off = await drainFresh(waitPair.off, 'fresh worker, replica, no WAIT', waitRedis, true);
+      const callsBefore = await waitCalls();
+      const on = await drainFresh(waitPair.on, 'fresh worker, replica, WAIT 1', waitRedis, true);
+      const calls = (await waitCalls()) - callsBefore;
+      waitVerified = off.verified && on.verified;
+      const vsOff = on.perSecond / off.perSecond;
+      log(
+        `WAIT 1 / no WAIT: ${round(on.perSecond)}/s / ${round(off.perSecond)}/s = ${round(vsOff, 3)}; per CPU-second of the worker ${round(on.perCpuSecond / off.perCpuSecond, 3)}; ${calls} WAIT calls in the drain and latency run`,
+      );
+      waitResult = {
+        per_s: round(on.perSecond),
+        off_per_s: round(off.perSecond),
+        ratio: round(vsOff, 3),
+        per_cpu_s: round(on.perCpuSecond),
+        off_per_cpu_s: round(off.perCpuSecond),
+        wait_calls: calls,
+        latency_p50_ms: on.latency?.p50,
+        latency_p99_ms: on.latency?.p99,
+        off_latency_p50_ms: off.latency?.p50,
+        off_latency_p99_ms: off.latency?.p99,
+        verified: waitVerified,
       };
     }
 
@@ -620,12 +692,13 @@ async function main(): Promise<void> {
         p99_100ms: latency.p99 <= 100 && latency.received === latency.sent,
       },
       ...(registryResult ? { registry: registryResult } : {}),
+      ...(waitResult ? { wait: waitResult } : {}),
       ...(profile
         ? { profile_shares: Object.fromEntries(profile.parts.map((p) => [p.part, round(p.share, 3)])) }
         : {}),
     };
     console.log(JSON.stringify(result));
-    if (!verified || !registryVerified) process.exitCode = 1;
+    if (!verified || !registryVerified || !waitVerified) process.exitCode = 1;
   } finally {
     for (const p of processes) await p.stop(10_000).catch(() => undefined);
     const topics = roles.flatMap((r) => Object.values(r.topics));
@@ -634,11 +707,16 @@ async function main(): Promise<void> {
     } else {
       await admin.deleteTopics({ topics }).catch(() => undefined);
       await admin
-        .deleteGroups([...roles.map((role) => role.group), `${real.group}-latency-reader`])
+        .deleteGroups([
+          ...roles.map((role) => role.group),
+          ...[real, ...(waitPair ? [waitPair.off, waitPair.on] : [])].map((r) => `${r.group}-latency-reader`),
+        ])
         .catch(() => undefined);
       for (const role of roles) await deleteKeys(redis, role.prefix).catch(() => undefined);
     }
     redis.disconnect();
+    waitRedis?.disconnect();
+    await replicated?.dispose();
     await producer.disconnect();
     await admin.disconnect();
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });

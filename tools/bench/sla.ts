@@ -17,6 +17,11 @@
  *     fired_at - due_at (fired_at is the Redis time of the claim) and, separately, the time the broker
  *     had confirmed the alert minus due_at.
  *
+ * `--wait` (docs/faults.md 4b): on a private master with one replica, `--wait-items` opens registered
+ * through SlaStore.apply and alerts acknowledged through ackAlerts (500 per call, as a sweeper's claim
+ * batch), without and with `WAIT 1` ending each pipeline, alternated three times on the same pair so that
+ * only WAIT differs; the JSON gains `wait` with both rates and their ratios (median of the three rounds each).
+ *
  * `--layout v1,v2` (v2: the current scripts, layout v3 since the `open` gauge is derived on read)
  * registers with the v1 layout's scripts too (kept as test fixtures in
  * test/fixtures/sla-layout-v1, driven by tools/harness/sla-layout-v1.ts), first, on the same server:
@@ -42,7 +47,7 @@ import type { OpenSlaCommand } from '../../services/core/sla/commands.js';
 import { excerptOf } from '../../services/core/sla/plan.js';
 import { DEFAULT_EXCERPT_CHARS } from '../../services/runtime/config/load.js';
 import { createTextGenerator } from '../harness/comment-texts.js';
-import { startOwnRedis, type OwnRedis } from '../harness/redis-server.js';
+import { startOwnRedis, startReplicatedRedis, type OwnRedis } from '../harness/redis-server.js';
 import { readStackEnv } from '../harness/stack-env.js';
 import { commentKeyOf, shardOf } from '../../services/core/sla/shard.js';
 import { Sweeper } from '../../services/roles/sweeper/sweeper.js';
@@ -72,6 +77,8 @@ const { values: args } = parseArgs({
     'skip-lateness': { type: 'boolean', default: false },
     'lateness-arrivals': { type: 'string', default: 'realtime' },
     layout: { type: 'string', default: 'v2' },
+    wait: { type: 'boolean', default: false },
+    'wait-items': { type: 'string', default: '100000' },
   },
 });
 type Arrivals = 'spread' | 'realtime';
@@ -325,6 +332,89 @@ function referenceMs(): number {
 
 type Registration = Awaited<ReturnType<typeof measureRegistration>>;
 
+/** Alerts acknowledged per ackAlerts call: the sweeper's default claim batch. */
+const ACK_BATCH = 500;
+
+/**
+ * The cost of WAIT: registrations and acknowledgements per second on a master with one replica, each
+ * pipeline ending with `WAIT 1 2000` or not (SlaStore's `replicas` option, what
+ * OTKLIK_REDIS_WAIT_REPLICAS sets), off / on three times; the median round of each.
+ */
+async function measureWaitCost(excerptChars: number) {
+  const items = Number(args['wait-items']);
+  const replicated = await startReplicatedRedis();
+  const redis = new Redis(replicated.master.url, { maxRetriesPerRequest: 2 });
+  log(`WAIT: private master on port ${replicated.master.port}, replica on ${replicated.replica.port}`);
+  try {
+    const rounds = {
+      off: { register: [] as number[], ack: [] as number[] },
+      on: { register: [] as number[], ack: [] as number[] },
+    };
+    const waitCalls = async () =>
+      Number(/cmdstat_wait:calls=(\d+)/.exec(await redis.info('commandstats'))?.[1] ?? 0);
+    for (const [round, setting] of (['off', 'on', 'off', 'on', 'off', 'on'] as const).entries()) {
+      const prefix = `${RUN}:wait:${round}`;
+      const store = new SlaStore(redis, {
+        prefix,
+        shards: SHARDS,
+        retentionMs: 86_400_000,
+        ...(setting === 'on' ? { replicas: { count: 1, timeoutMs: 2_000 } } : {}),
+      });
+      const now = Date.now();
+      const opens = Array.from({ length: items }, () => openCommand(now, excerptChars));
+      const callsBefore = await waitCalls();
+      const registerPerS = await register(store, opens);
+      // Already overdue: claimed at once (BREACH), then acknowledged in sweeper-sized calls.
+      const overdue = Array.from({ length: Math.min(items, 20_000) }, () =>
+        openCommand(now, 0, now - 60_000),
+      );
+      await store.apply(overdue);
+      const claimed = (
+        await store.claimDueMany(
+          Array.from({ length: SHARDS }, (_, shard) => shard),
+          overdue.length,
+          600_000,
+        )
+      ).flatMap((c) => c.alerts);
+      const ackStarted = performance.now();
+      for (let i = 0; i < claimed.length; i += ACK_BATCH) {
+        const acked = await store.ackAlerts(claimed.slice(i, i + ACK_BATCH));
+        if (acked.some((a) => !a)) throw new Error('an alert was not acknowledged');
+      }
+      const ackPerS = claimed.length / ((performance.now() - ackStarted) / 1000);
+      const calls = (await waitCalls()) - callsBefore;
+      log(
+        `  WAIT ${setting}, round ${round + 1}: ${Math.round(registerPerS)} opens/s, ${Math.round(ackPerS)} acks/s (${claimed.length} alerts), ${calls} WAIT calls`,
+      );
+      rounds[setting].register.push(registerPerS);
+      rounds[setting].ack.push(ackPerS);
+      await deletePrefix(redis, prefix);
+    }
+    const median = (xs: number[]) =>
+      percentile(
+        [...xs].sort((a, b) => a - b),
+        50,
+      );
+    const best = {
+      off: { register: median(rounds.off.register), ack: median(rounds.off.ack) },
+      on: { register: median(rounds.on.register), ack: median(rounds.on.ack) },
+    };
+    const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+    return {
+      items,
+      register_per_s: Math.round(best.on.register),
+      register_per_s_no_wait: Math.round(best.off.register),
+      register_ratio: ratio(best.on.register, best.off.register),
+      ack_per_s: Math.round(best.on.ack),
+      ack_per_s_no_wait: Math.round(best.off.ack),
+      ack_ratio: ratio(best.on.ack, best.off.ack),
+    };
+  } finally {
+    redis.disconnect();
+    await replicated.dispose();
+  }
+}
+
 function logRegistration(label: string, r: Registration) {
   log(
     `  ${label}: ${Math.round(r.perSecond)} /s, ${r.bytesPerItem.toFixed(1)} bytes/item (INFO), ${r.keyspaceBytesPerItem.toFixed(1)} (MEMORY USAGE, ${r.keys} keys)`,
@@ -514,6 +604,13 @@ async function main() {
         broker_confirmed_p50_ms: percentile(confirmed, 50),
         broker_confirmed_p99_ms: percentile(confirmed, 99),
       });
+    }
+    if (args.wait) {
+      const wait = await measureWaitCost(excerptChars);
+      log(
+        `WAIT 1 / no WAIT: registration ${wait.register_per_s}/s / ${wait.register_per_s_no_wait}/s = ${wait.register_ratio}; acks ${wait.ack_per_s}/s / ${wait.ack_per_s_no_wait}/s = ${wait.ack_ratio}`,
+      );
+      result.wait = wait;
     }
   } finally {
     log("deleting the run's keys and topic");

@@ -118,3 +118,45 @@ export async function startOwnRedis(
     },
   };
 }
+
+export interface ReplicatedRedis {
+  master: OwnRedis;
+  replica: OwnRedis;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A private master with one replica (`--replicaof`), both on free loopback ports, returned once the
+ * replica is online: what a benchmark of `WAIT` needs (OTKLIK_REDIS_WAIT_REPLICAS=1 against the master),
+ * without Sentinels, which a benchmark does not exercise.
+ */
+export async function startReplicatedRedis(): Promise<ReplicatedRedis> {
+  const master = await startOwnRedis();
+  let replica: OwnRedis | undefined;
+  try {
+    replica = await startOwnRedis({ extraArgs: ['--replicaof', '127.0.0.1', String(master.port)] });
+    const probe = new Redis(master.url, { maxRetriesPerRequest: 1 });
+    try {
+      await until(
+        'the replica to be online',
+        async () => (/slave0:.*state=online/.test(await probe.info('replication')) ? true : undefined),
+        15_000,
+      );
+    } finally {
+      probe.disconnect();
+    }
+  } catch (error) {
+    await replica?.dispose();
+    await master.dispose();
+    throw error;
+  }
+  const started = replica;
+  return {
+    master,
+    replica: started,
+    async dispose() {
+      await started.dispose();
+      await master.dispose();
+    },
+  };
+}

@@ -27,6 +27,7 @@ import { migrateLayoutCommand } from './commands/migrate-layout.js';
 import { stateCommand } from './commands/state.js';
 import { decisionsCommand } from './commands/decisions.js';
 import { actCommand } from './commands/act.js';
+import { slaCommand } from './commands/sla.js';
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('otklik')
@@ -54,6 +55,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     stateCommand(io),
     decisionsCommand(io),
     actCommand(io),
+    slaCommand(io),
   ]) {
     program.addCommand(command);
   }
