@@ -14,6 +14,7 @@ const KNOWN_SECONDS: Record<string, number> = {
   'three-broker-producer.test.ts': 30,
   'redis-partition.test.ts': 24,
   'graceful-stop.test.ts': 19,
+  'incident-service.test.ts': 16,
   'sweepers.test.ts': 15,
   'registry-readers.test.ts': 14,
   'secure-stack.test.ts': 14,
