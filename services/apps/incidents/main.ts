@@ -13,6 +13,7 @@ import { ensureTopics } from '../../adapters/kafka/topics.js';
 import { connectRedis } from '../../adapters/redis/connect.js';
 import { assertNoEviction } from '../../adapters/redis/eviction-policy.js';
 import { IncidentStore } from '../../adapters/redis/incidents/incident-store.js';
+import { PriorityRaiser } from '../../adapters/redis/incidents/priority-raise.js';
 import { encodeIncidentEvent } from '../../core/contracts/index.js';
 import { IncidentProcessor } from '../../roles/incidents/incident-processor.js';
 import { openIncidentCounts } from '../../roles/incidents/open-incidents.js';
@@ -85,6 +86,12 @@ async function main(): Promise<void> {
     memberTtlSeconds: runtime.retentionDays * 86_400,
     encode: registry ? registry.codecs.incidentEvent.encode : encodeIncidentEvent,
     logger: logger.child({ component: 'incidents' }),
+    raiser: new PriorityRaiser(redis, {
+      prefix: env.OTKLIK_KEY_PREFIX,
+      shards: env.OTKLIK_SHARDS,
+      steps: env.OTKLIK_INCIDENT_PRIORITY_STEPS,
+      markerTtlSeconds: runtime.retentionDays * 86_400,
+    }),
     onEvents: (events) => {
       for (const e of events) published.inc({ kind: e.kind, type: e.type });
       for (const e of events)

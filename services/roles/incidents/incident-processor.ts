@@ -13,6 +13,7 @@ import { detectorShardOf } from '../../core/incidents/record.js';
 import type { DetectorConfig } from '../../core/incidents/index.js';
 import type { IncidentEvent } from '../../core/contracts/index.js';
 import type { IncidentStore } from '../../adapters/redis/incidents/incident-store.js';
+import type { PriorityRaiser } from '../../adapters/redis/incidents/priority-raise.js';
 import { ShardRunner, type ChunkRecord } from './shard-runner.js';
 
 export interface IncidentProcessorOptions {
@@ -27,6 +28,8 @@ export interface IncidentProcessorOptions {
   encode: (event: IncidentEvent) => Buffer;
   detector?: Partial<DetectorConfig>;
   logger: Logger;
+  /** Raises the SLA priority of an incident's members; absent: no consequence. */
+  raiser?: PriorityRaiser;
   /** Called with every event this process published (metrics, tests). */
   onEvents?: (events: IncidentEvent[]) => void;
 }
@@ -120,6 +123,13 @@ export class IncidentProcessor implements Processor<IncidentChunk> {
         encode: options.encode,
         logger: options.logger,
       });
+      const raiser = options.raiser;
+      if (raiser !== undefined)
+        runner.beforePublish = async (events) => {
+          // Campaign members are flagged by their campaign's events, not raised: a campaign is not a
+          // problem to answer first.
+          for (const e of events) if (e.type === 'incident') await raiser.raise(e.incidentId, e.members);
+        };
       runner.publisher = async (messages) => {
         await options.producer.send({ topic: options.incidentsTopic, messages, acks: -1 });
       };

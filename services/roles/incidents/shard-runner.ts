@@ -43,6 +43,20 @@ export interface RunOutcome {
   events: IncidentEvent[];
 }
 
+/** An event in the outbox: its id, type and new members beside the encoded event. */
+interface Queued {
+  k: string;
+  t: IncidentEvent['type'];
+  m: string[];
+  v: string;
+}
+
+export interface QueuedEvent {
+  incidentId: string;
+  type: IncidentEvent['type'];
+  members: string[];
+}
+
 /** Records read from the log per call while catching up. */
 const READ_BATCH = 2_000;
 /** The log is trimmed by at least this many records at a time. */
@@ -100,7 +114,12 @@ export class ShardRunner {
           outcome.events.push(entry.event);
           applied.push({
             incidentId: entry.event.incident_id,
-            payload: `${entry.event.incident_id}\n${this.options.encode(entry.event).toString('base64')}`,
+            payload: JSON.stringify({
+              k: entry.event.incident_id,
+              t: entry.event.type,
+              m: entry.event.member_keys,
+              v: this.options.encode(entry.event).toString('base64'),
+            } satisfies Queued),
             summary: entry.open === null ? null : JSON.stringify(entry.open),
             members: entry.event.member_keys,
           });
@@ -127,20 +146,22 @@ export class ShardRunner {
     return outcome;
   }
 
-  /** Publishes what the shard's outbox holds; `send` must resolve only once the broker has it. */
+  /** Publishes what the shard's outbox holds; must resolve only once the broker has it. */
   publisher?: (messages: { key: string; value: Buffer }[]) => Promise<void>;
+  /**
+   * What must happen before events are published (the members' consequences); repeated after a crash
+   * between it and the acknowledgement, so it must be idempotent.
+   */
+  beforePublish?: (events: QueuedEvent[]) => Promise<void>;
 
   private async publish(): Promise<void> {
     const { store, shard } = this.options;
     for (;;) {
       const { published, payloads } = await store.outbox(shard, 500);
       if (payloads.length === 0) return;
-      await this.publisher?.(
-        payloads.map((p) => {
-          const cut = p.indexOf('\n');
-          return { key: p.slice(0, cut), value: Buffer.from(p.slice(cut + 1), 'base64') };
-        }),
-      );
+      const queued = payloads.map((p) => JSON.parse(p) as Queued);
+      await this.beforePublish?.(queued.map((q) => ({ incidentId: q.k, type: q.t, members: q.m })));
+      await this.publisher?.(queued.map((q) => ({ key: q.k, value: Buffer.from(q.v, 'base64') })));
       await store.ack(shard, published + payloads.length);
     }
   }

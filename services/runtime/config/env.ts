@@ -105,6 +105,8 @@ export const envSchema = z
     OTKLIK_INCIDENT_SHARDS: z.coerce.number().int().min(1).max(64).default(1),
     OTKLIK_INCIDENT_RETENTION_HOURS: positiveInt(72),
     OTKLIK_INCIDENT_LOCK_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
+    // Steps an open incident's members' SLA priority is raised (low, normal, high, critical); 0: none.
+    OTKLIK_INCIDENT_PRIORITY_STEPS: z.coerce.number().int().min(0).max(3).default(1),
     // The headless Chromium that prints the analytics report to PDF (Debian's package by default).
     OTKLIK_CHROMIUM: z.string().min(1).default('/usr/bin/chromium'),
     OTKLIK_CONFIG: z.string().optional(),

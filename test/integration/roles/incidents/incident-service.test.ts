@@ -11,13 +11,19 @@ import { ensureTopics } from '../../../../services/adapters/kafka/topics.js';
 import { IncidentStore } from '../../../../services/adapters/redis/incidents/incident-store.js';
 import { ReplayStream } from '../../../../services/apps/incidents/replay-stream.js';
 import {
+  decodeClassifiedComment,
   decodeIncidentEvent,
   encodeCommentEvent,
   type CommentEvent,
   type IncidentEvent,
 } from '../../../../services/core/contracts/index.js';
 import { launchRole, type RoleProcess } from '../../../../services/runtime/launch.js';
-import { createTestTopics, produce } from '../../../../tools/harness/kafka.js';
+import { createTestTopics, produce, readToEnd } from '../../../../tools/harness/kafka.js';
+import { SlaKeys } from '../../../../services/adapters/redis/keys.js';
+import { PriorityRaiser } from '../../../../services/adapters/redis/incidents/priority-raise.js';
+import { SlaReader } from '../../../../services/adapters/redis/reader/sla-reader.js';
+import { PRIORITY_CODES } from '../../../../services/adapters/redis/record/record.js';
+import { shardOf } from '../../../../services/core/sla/shard.js';
 import { isolatedStack } from '../../../support/fixture.js';
 import { burstKeys, incidentStream } from '../../../support/incident-burst.js';
 import { readTopic } from '../../../support/topic-reader.js';
@@ -97,10 +103,48 @@ describe('incident service', () => {
         const stream = incidentStream(from, tag);
         expect(view.seq).toBe(stream.length);
         expect(new Set(view.records.map((r) => (JSON.parse(r) as string[])[0])).size).toBe(stream.length);
-        const open = await store.openIncidents(0);
-        expect([...open.keys()]).toEqual([id]);
-        expect(JSON.parse(open.get(id) as string)).toMatchObject({ size: all.size, authors: all.size });
+        const openNow = await store.openIncidents(0);
+        expect([...openNow.keys()]).toEqual([id]);
+        expect(JSON.parse(openNow.get(id) as string)).toMatchObject({ size: all.size, authors: all.size });
         expect(new Set(await store.members(0, id))).toEqual(all);
+
+        // Each member with an open SLA is one priority step up from what the worker gave it.
+        const admin = stack.kafka.admin();
+        await admin.connect();
+        const classified = (await readToEnd(stack.kafka, admin, stack.env.OTKLIK_TOPIC_CLASSIFIED as string))
+          .map((m) => decodeClassifiedComment(m.value as Buffer))
+          .filter((c) => all.has(c.key) && c.sla !== null);
+        await admin.disconnect();
+        expect(classified.length).toBeGreaterThan(all.size / 2);
+        const keys = new SlaKeys(stack.env.OTKLIK_KEY_PREFIX as string);
+        const shards = Number(stack.env.OTKLIK_SHARDS);
+        for (const c of classified) {
+          const record = await redis.hgetBuffer(keys.record(shardOf(c.key, shards), c.key), c.key);
+          const priority = record?.toString('latin1').split('\x1f')[10];
+          const order = ['l', 'n', 'h', 'c'];
+          const given = order.indexOf(PRIORITY_CODES[c.classification.priority] as string);
+          expect(priority, c.key).toBe(order[Math.min(3, given + 1)]);
+        }
+        // ... and the `open` gauge moved with them: the burst's region and category have no other open SLA.
+        const gauges = await new SlaReader(redis, {
+          prefix: stack.env.OTKLIK_KEY_PREFIX as string,
+          shards,
+        }).gaugeRows();
+        const open = (priority: string) =>
+          gauges
+            .filter((g) => g.metric === 'open' && g.region === '54' && g.category === 'housing_utilities')
+            .filter((g) => g.priority === priority)
+            .reduce((n, g) => n + g.value, 0);
+        // A repeat (the service publishing again after a crash) raises nothing twice.
+        const raiser = new PriorityRaiser(redis, {
+          prefix: stack.env.OTKLIK_KEY_PREFIX as string,
+          shards,
+          steps: 1,
+          markerTtlSeconds: 60,
+        });
+        expect(await raiser.raise(id, [...all])).toEqual(new Map([['DUPLICATE', all.size]]));
+        expect(open('normal')).toBe(0);
+        expect(open('high')).toBe(classified.filter((c) => c.classification.priority === 'normal').length);
 
         const replay = new ReplayStream();
         const lines = stream.flatMap((e) => replay.detect(e));
