@@ -5,7 +5,6 @@
  * /metrics, /healthz and /readyz on HTTP_HOST:HTTP_PORT as the other roles. Any number may run: the
  * classified topic's partitions are spread over them, and each detector shard is run by one at a time.
  */
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { createKafka } from '../../adapters/kafka/client.js';
 import { createReliableProducer } from '../../adapters/kafka/producer.js';
 import { kafkaSecurityOf } from '../../adapters/kafka/security.js';
@@ -17,6 +16,7 @@ import { PriorityRaiser } from '../../adapters/redis/incidents/priority-raise.js
 import { encodeIncidentEvent } from '../../core/contracts/index.js';
 import { IncidentProcessor } from '../../roles/incidents/incident-processor.js';
 import { openIncidentCounts } from '../../roles/incidents/open-incidents.js';
+import { createIncidentMetrics } from '../../roles/incidents/incident-metrics.js';
 import { BatchedConsumer } from '../../runtime/consumer/batched-consumer.js';
 import { ConfigError, loadConfig } from '../../runtime/config/load.js';
 import { startHttpServer } from '../../runtime/observability/http-server.js';
@@ -57,24 +57,7 @@ async function main(): Promise<void> {
   );
   const registry = await startRegistryMode(env, logger);
   const store = new IncidentStore(redis, env.OTKLIK_KEY_PREFIX);
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
-  const published = new Counter({
-    name: 'otklik_incident_events_total',
-    help: 'Incident events this process published, by kind and type.',
-    labelNames: ['kind', 'type'],
-    registers: [metrics],
-  });
-  new Gauge({
-    name: 'otklik_incidents_open',
-    help: 'Incidents and campaigns open now (all detector shards, read from Redis at each scrape).',
-    labelNames: ['type'],
-    registers: [metrics],
-    async collect() {
-      const counts = await openIncidentCounts(store, env.OTKLIK_INCIDENT_SHARDS);
-      for (const [type, n] of Object.entries(counts)) this.set({ type }, n);
-    },
-  });
+  const metrics = createIncidentMetrics(() => openIncidentCounts(store, env.OTKLIK_INCIDENT_SHARDS));
   const processor = new IncidentProcessor({
     store,
     producer: createReliableProducer(kafka),
@@ -93,7 +76,7 @@ async function main(): Promise<void> {
       markerTtlSeconds: runtime.retentionDays * 86_400,
     }),
     onEvents: (events) => {
-      for (const e of events) published.inc({ kind: e.kind, type: e.type });
+      metrics.published(events);
       for (const e of events)
         if (e.kind !== 'UPDATED')
           logger.info({ incident: e.incident_id, kind: e.kind, type: e.type, size: e.size }, 'incident');
@@ -117,7 +100,7 @@ async function main(): Promise<void> {
   const server = await startHttpServer({
     host: env.HTTP_HOST,
     port: env.HTTP_PORT,
-    registry: metrics,
+    registry: metrics.registry,
     health: consumer,
     logger: logger.child({ component: 'http' }),
   });

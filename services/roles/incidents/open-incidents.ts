@@ -2,11 +2,16 @@ import type { IncidentStore } from '../../adapters/redis/incidents/incident-stor
 import type { OpenIncident } from '../../core/incidents/book.js';
 
 /** Every detector shard's open incidents, newest activity first (the board, the CLI, the metric). */
-export async function openIncidents(store: IncidentStore, shards: number): Promise<OpenIncident[]> {
+export async function openIncidents(
+  store: IncidentStore,
+  shards: number,
+  only?: number,
+): Promise<OpenIncident[]> {
   const all: OpenIncident[] = [];
   for (let shard = 0; shard < shards; shard++)
-    for (const summary of (await store.openIncidents(shard)).values())
-      all.push(JSON.parse(summary) as OpenIncident);
+    if (only === undefined || shard === only)
+      for (const summary of (await store.openIncidents(shard)).values())
+        all.push(JSON.parse(summary) as OpenIncident);
   return all.sort((a, b) => b.updated_at - a.updated_at || (a.incident_id < b.incident_id ? -1 : 1));
 }
 

@@ -17,6 +17,7 @@ import {
   type CommentEvent,
   type IncidentEvent,
 } from '../../../../services/core/contracts/index.js';
+import { runCli } from '../../../../services/apps/cli/main.js';
 import { launchRole, type RoleProcess } from '../../../../services/runtime/launch.js';
 import { createTestTopics, produce, readToEnd } from '../../../../tools/harness/kafka.js';
 import { SlaKeys } from '../../../../services/adapters/redis/keys.js';
@@ -52,6 +53,14 @@ afterAll(async () => {
   await worker?.kill();
   await producer.disconnect();
 });
+
+async function cli(...argv: string[]): Promise<string[]> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: stack.env });
+  expect(code, err.join('\n')).toBe(0);
+  return out;
+}
 
 const send = (events: CommentEvent[]) =>
   produce(
@@ -143,6 +152,13 @@ describe('incident service', () => {
           markerTtlSeconds: 60,
         });
         expect(await raiser.raise(id, [...all])).toEqual(new Map([['DUPLICATE', all.size]]));
+        // `otklik incidents` lists it, with its members still waiting for a reply, and follows its events.
+        const listed = await cli('incidents', 'list', '--json');
+        expect(listed.map((l) => JSON.parse(l) as { incident_id: string; unanswered: number })).toEqual([
+          expect.objectContaining({ incident_id: id, unanswered: classified.length }),
+        ]);
+        const followed = await cli('incidents', 'follow', '--from-beginning', '--json', '--limit', '1');
+        expect(JSON.parse(followed[0] as string)).toMatchObject({ incident_id: id, kind: 'OPENED' });
         expect(open('normal')).toBe(0);
         expect(open('high')).toBe(classified.filter((c) => c.classification.priority === 'normal').length);
 
