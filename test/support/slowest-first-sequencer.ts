@@ -20,6 +20,7 @@ const KNOWN_SECONDS: Record<string, number> = {
   'secure-stack.test.ts': 14,
   'avro-interop.test.ts': 12,
   'registry-java.test.ts': 11,
+  'incidents-panel.browser.test.ts': 11,
   'redis-failover.test.ts': 10,
   'analytics-sink.test.ts': 10,
   'snapshot-100k.test.ts': 8,

@@ -29,7 +29,12 @@ export interface OpenIncident {
   updated_at: number;
   /** The latest event's sequence. */
   sequence: number;
+  /** Members reported per SPARK_STEP_MS, the last SPARK_BUCKETS steps up to `updated_at`, oldest first. */
+  spark: number[];
 }
+
+export const SPARK_STEP_MS = 600_000;
+export const SPARK_BUCKETS = 12;
 
 export interface BookEntry {
   /** What goes to the topic. */
@@ -41,14 +46,18 @@ export interface BookEntry {
 export class IncidentBook {
   private readonly sequences = new Map<string, number>();
   private readonly openedAt = new Map<string, number>();
+  /** incident id -> step number -> members reported in it (the last SPARK_BUCKETS steps). */
+  private readonly rates = new Map<string, Map<number, number>>();
 
   take(e: DetectorEvent): BookEntry {
     const sequence = e.kind === 'OPENED' ? 0 : (this.sequences.get(e.incident_id) ?? -1) + 1;
     if (e.kind === 'OPENED') this.openedAt.set(e.incident_id, e.at);
     const openedAt = this.openedAt.get(e.incident_id) ?? e.at;
+    const spark = this.spark(e);
     if (e.kind === 'CLOSED') {
       this.sequences.delete(e.incident_id);
       this.openedAt.delete(e.incident_id);
+      this.rates.delete(e.incident_id);
     } else this.sequences.set(e.incident_id, sequence);
     const d = e.detail;
     const event: IncidentEvent = {
@@ -90,8 +99,18 @@ export class IncidentBook {
             opened_at: openedAt,
             updated_at: e.at,
             sequence,
+            spark,
           };
     return { event, open };
+  }
+
+  private spark(e: DetectorEvent): number[] {
+    let rate = this.rates.get(e.incident_id);
+    if (rate === undefined) this.rates.set(e.incident_id, (rate = new Map()));
+    const step = Math.floor(e.at / SPARK_STEP_MS);
+    if (e.comment_ids.length > 0) rate.set(step, (rate.get(step) ?? 0) + e.comment_ids.length);
+    for (const s of rate.keys()) if (s <= step - SPARK_BUCKETS) rate.delete(s);
+    return Array.from({ length: SPARK_BUCKETS }, (_, i) => rate.get(step - SPARK_BUCKETS + 1 + i) ?? 0);
   }
 
   /** Open incidents known (for the detector's stats and tests). */

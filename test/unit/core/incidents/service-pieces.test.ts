@@ -69,8 +69,11 @@ describe('incident service pieces', () => {
     const updated = book.take(event('UPDATED', 20, ['VK:3'], 3));
     expect(updated.event.sequence).toBe(1);
     expect(updated.open).toMatchObject({ opened_at: 10, updated_at: 20, sequence: 1 });
-    const closed = book.take(event('CLOSED', 30, [], 3));
-    expect(closed).toMatchObject({ event: { sequence: 2, kind: 'CLOSED' }, open: null });
+    const later = book.take(event('UPDATED', 20 + 2 * 600_000, ['VK:4', 'VK:5'], 5));
+    expect(later.open?.spark.slice(-3)).toEqual([3, 0, 2]);
+    expect(later.open?.spark).toHaveLength(12);
+    const closed = book.take(event('CLOSED', 30 + 2 * 600_000, [], 3));
+    expect(closed).toMatchObject({ event: { sequence: 3, kind: 'CLOSED' }, open: null });
     expect(book.size).toBe(0);
   });
 
