@@ -3,7 +3,7 @@
  * incident when at least half of its members belong to it and it covers at least 30 % of it, one to one,
  * with the same type; a split or duplicate detection of one true incident counts as a false one.
  */
-import type { IncidentEvent } from '../../services/core/incidents/index.js';
+import type { IncidentReplayLine } from '../../services/core/incidents/index.js';
 import type { TrueIncident } from '../harness/incidents/day.js';
 
 export interface Detection {
@@ -26,7 +26,7 @@ export interface DayScore {
   membersBefore: number[];
 }
 
-export function detectionsOf(events: readonly IncidentEvent[]): Detection[] {
+export function detectionsOf(events: readonly IncidentReplayLine[]): Detection[] {
   const byId = new Map<string, Detection>();
   for (const e of events) {
     let d = byId.get(e.incident_id);

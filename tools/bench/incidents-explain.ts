@@ -6,7 +6,7 @@
  */
 import { classify } from '../../services/core/classifier/index.js';
 import { commentKeyOf } from '../../services/core/sla/shard.js';
-import { IncidentDetector, type IncidentEvent } from '../../services/core/incidents/index.js';
+import { IncidentDetector, type DetectorEvent } from '../../services/core/incidents/index.js';
 import { syntheticDay } from '../harness/incidents/day.js';
 import { detectionsOf, scoreDay } from './incident-scoring.js';
 
@@ -33,7 +33,7 @@ proto['addMember'] = function (this: unknown, group: unknown, member: unknown, .
   }
   return addMember.call(this, group, member, ...rest);
 };
-const out: IncidentEvent[] = [];
+const out: DetectorEvent[] = [];
 const byKey = new Map<string, { text: string; category: string; type: string; muni: string | null }>();
 for (const e of events) {
   const c = classify({ text: e.text, postedAt: e.posted_at, region: e.region, authorKind: e.author.kind });

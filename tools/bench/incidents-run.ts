@@ -9,7 +9,7 @@ import {
   IncidentDetector,
   type DetectorComment,
   type DetectorConfig,
-  type IncidentEvent,
+  type DetectorEvent,
 } from '../../services/core/incidents/index.js';
 import { syntheticDay, type DayOptions } from '../harness/incidents/day.js';
 import { detectionsOf, median, scoreDay, type DayScore } from './incident-scoring.js';
@@ -67,7 +67,7 @@ export function runDays(
       };
     });
     const detector = new IncidentDetector(config);
-    const out: IncidentEvent[] = [];
+    const out: DetectorEvent[] = [];
     const c0 = process.cpuUsage();
     for (const input of inputs) for (const e of detector.process(input)) out.push(e);
     const used = process.cpuUsage(c0);

@@ -10,6 +10,7 @@
  *   state <command>   the SLA state generation: show it, or accept a loss of the state
  *   decisions <cmd>   record management decisions (add) and list them with their effect (list)
  *   act <key> <what>  send one operator action on an appeal (OperatorAction, issue #16)
+ *   incidents [list|follow]  open incidents and campaigns from Redis, or follow their events
  *
  * Environment: the workers' variables (KAFKA_BROKERS, REDIS_URL, OTKLIK_TOPIC_*, OTKLIK_KEY_PREFIX,
  * OTKLIK_SHARDS, ...) with the same defaults. Results go to stdout; progress and notes to stderr.
@@ -28,6 +29,7 @@ import { stateCommand } from './commands/state.js';
 import { decisionsCommand } from './commands/decisions.js';
 import { actCommand } from './commands/act.js';
 import { slaCommand } from './commands/sla.js';
+import { incidentsCommand } from './commands/incidents.js';
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('otklik')
@@ -56,6 +58,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     decisionsCommand(io),
     actCommand(io),
     slaCommand(io),
+    incidentsCommand(io),
   ]) {
     program.addCommand(command);
   }

@@ -5,8 +5,13 @@
  */
 import { classify } from '../../core/classifier/index.js';
 import { checkEvent, ContractError, resolveLimits, type CommentEvent } from '../../core/contracts/index.js';
-import { IncidentDetector, type DetectorConfig, type IncidentEvent } from '../../core/incidents/index.js';
-import { commentKeyOf } from '../../core/sla/shard.js';
+import {
+  IncidentDetector,
+  type DetectorConfig,
+  type DetectorEvent,
+  type IncidentReplayLine,
+} from '../../core/incidents/index.js';
+import { detectorCommentOf } from '../../core/incidents/comment.js';
 import { InputError, toCommentEvent, toCommentTemplate } from '../cli/input/comment-input.js';
 
 export interface ReplayResult {
@@ -39,33 +44,18 @@ export class ReplayStream {
       if (e instanceof InputError || e instanceof ContractError) return { lines: [], problem: e.message };
       throw e;
     }
-    return { lines: this.detect(event).map((e) => JSON.stringify(e)), problem: null };
+    return { lines: this.detect(event).map((e) => JSON.stringify(replayLineOf(e))), problem: null };
   }
 
   /** The incident events of one accepted comment. */
-  detect(event: CommentEvent): IncidentEvent[] {
+  detect(event: CommentEvent): DetectorEvent[] {
     const classification = classify({
       text: event.text,
       postedAt: event.posted_at,
       region: event.region,
       authorKind: event.author.kind,
     });
-    return this.detector.process({
-      key: commentKeyOf(event.platform, event.comment_id),
-      commentId: event.comment_id,
-      op: event.op,
-      authorId: event.author.id,
-      authorKind: event.author.kind,
-      pageId: event.page_id,
-      threadId: event.thread_id,
-      region: event.region,
-      municipality: event.municipality,
-      text: event.text,
-      postedAt: event.posted_at,
-      category: classification.category,
-      type: classification.type,
-      spam: classification.spam,
-    });
+    return this.detector.process(detectorCommentOf(event, classification));
   }
 
   private toEvent(line: string, lineNo: number): CommentEvent {
@@ -93,4 +83,10 @@ export class ReplayStream {
     this.clock = now;
     return event;
   }
+}
+
+/** The replay's contract fields only (issue #17, item 6), in its order. */
+export function replayLineOf(event: DetectorEvent): IncidentReplayLine {
+  const { detail: _detail, ...line } = event;
+  return line;
 }

@@ -3,6 +3,7 @@ import { epochDayOf, type CounterRow } from '../../core/sla/counters.js';
 import { SlaReader, type CommentFilter, type DeadlineScan } from '../../adapters/redis/reader/sla-reader.js';
 import { timedRead, type OpsMetrics } from './metrics.js';
 import { buildSnapshot, type BoardSnapshot } from './snapshot.js';
+import type { IncidentSource } from './incident-source.js';
 
 export const DUE_SOON_HORIZON_MS = 3_600_000;
 
@@ -17,6 +18,8 @@ export interface BoardSourceOptions {
   scanIntervalMs: number;
   /** Where the reads' durations and failures are counted, if anywhere. */
   metrics?: OpsMetrics;
+  /** The incident service's open incidents, for the «Инциденты» panel; absent: none shown. */
+  incidents?: Pick<IncidentSource, 'read'>;
 }
 
 export function filterKey(filter: CommentFilter): string {
@@ -50,8 +53,12 @@ export class BoardSource {
   /** The board for one filter. Counters are shared by every filter; reads within cacheMs are reused. */
   async snapshot(filter: CommentFilter): Promise<BoardSnapshot> {
     const scan = await this.scan(filter);
-    const [counters, today] = await Promise.all([this.counterRows(), this.todayRows(epochDayOf(scan.now))]);
-    return buildSnapshot({ counters, today, scan, filter });
+    const [counters, today, incidents] = await Promise.all([
+      this.counterRows(),
+      this.todayRows(epochDayOf(scan.now)),
+      this.options.incidents?.read() ?? [],
+    ]);
+    return buildSnapshot({ counters, today, scan, filter, incidents });
   }
 
   private scan(filter: CommentFilter): Promise<DeadlineScan> {

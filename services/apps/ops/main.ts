@@ -14,6 +14,7 @@ import { createLogger } from '../../runtime/observability/logger.js';
 import { contractReadersOf } from '../../runtime/schema-readers.js';
 import { AlertFeed } from './alert-feed.js';
 import { BoardSource } from './board-source.js';
+import { IncidentSource } from './incident-source.js';
 import { loadOpsConfig, type OpsConfig } from './config.js';
 import { BoardHub } from './hub.js';
 import { createOpsMetrics } from './metrics.js';
@@ -45,6 +46,12 @@ export async function startOps(config: OpsConfig, logger: Logger): Promise<Runni
     cacheMs: Math.floor(ops.OPS_PUSH_INTERVAL_MS / 2),
     scanIntervalMs: ops.OPS_SCAN_INTERVAL_MS,
     metrics,
+    incidents: new IncidentSource(redis, {
+      prefix: env.OTKLIK_KEY_PREFIX,
+      slaShards: env.OTKLIK_SHARDS,
+      incidentShards: env.OTKLIK_INCIDENT_SHARDS,
+      cacheMs: Math.floor(ops.OPS_PUSH_INTERVAL_MS / 2),
+    }),
   });
   const feed = new AlertFeed({
     kafka,

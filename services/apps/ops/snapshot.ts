@@ -5,6 +5,7 @@
 import type { CounterRow } from '../../core/sla/counters.js';
 import type { CommentFilter, DeadlineScan, OverdueComment } from '../../adapters/redis/reader/sla-reader.js';
 import { regionName } from './labels.js';
+import type { BoardIncident } from './incident-source.js';
 
 export type Severity = 'ok' | 'warn' | 'high' | 'critical';
 
@@ -60,6 +61,8 @@ export interface BoardSnapshot {
    * the late wheel, and the scan every one outside it, exactly unless `totals.overdueExact` is false.
    */
   partial: boolean;
+  /** Open incidents and campaigns of the filter's region and category (docs/incidents.md). */
+  incidents: BoardIncident[];
 }
 
 export interface SnapshotInput {
@@ -67,6 +70,7 @@ export interface SnapshotInput {
   today: readonly CounterRow[];
   scan: DeadlineScan;
   filter: CommentFilter;
+  incidents?: readonly BoardIncident[];
 }
 
 /**
@@ -196,6 +200,11 @@ export function buildSnapshot(input: SnapshotInput): BoardSnapshot {
       regionName: regionName(item.region),
     })),
     partial: scan.truncated,
+    incidents: (input.incidents ?? []).filter(
+      (i) =>
+        (!filter.region || i.region === filter.region) &&
+        (!filter.category || i.category === filter.category),
+    ),
   };
 }
 

@@ -10,7 +10,7 @@ import { IdfTable } from './idf.js';
 import { bandKeys, signatureOf, similarity } from './minhash.js';
 import { poissonUpperTail } from './poisson.js';
 import { StreamVolume } from './volume.js';
-import type { DetectorComment, IncidentEvent, IncidentType } from './types.js';
+import type { DetectorComment, DetectorEvent, IncidentDetail, IncidentType } from './types.js';
 
 const HOUR_MS = 3_600_000;
 const NEVER_MEMBERS = new Set(['OFFICIAL', 'BOT', 'MEDIA']);
@@ -28,6 +28,10 @@ const CHATTER_THREADS = 2;
 const CHATTER_CONCENTRATION = 0.6;
 /** A candidate this share of whose members are copies of one text is a copy-paste wave, not yet an incident. */
 const WAVE_SHARE = 0.8;
+/** Distinct authors told apart per group (the event's `authors` stops growing there). */
+const MAX_AUTHORS = 10_000;
+const MAX_MUNICIPALITIES = 16;
+const TITLE_WORDS = 4;
 
 interface Member {
   key: string;
@@ -64,6 +68,10 @@ interface Group {
   norm: number;
   streets: Set<string>;
   pages: Set<string>;
+  authors: Set<string>;
+  municipalities: Set<string>;
+  /** Each profiled stem's word as first written, for the title. */
+  words: Map<string, string>;
   /** Members per copy-paste wave, for the campaign deferral of isBurst. */
   waves: Map<NearDuplicates, number>;
   closed: boolean;
@@ -112,10 +120,10 @@ export class IncidentDetector {
   }
 
   /** The events this comment causes, in order. */
-  process(comment: DetectorComment): IncidentEvent[] {
+  process(comment: DetectorComment): DetectorEvent[] {
     const now = Math.max(this.clock, comment.postedAt);
     this.clock = now;
-    const events: IncidentEvent[] = [];
+    const events: DetectorEvent[] = [];
     this.closeQuiet(now, comment.postedAt, events);
     if (++this.processed % SWEEP_EVERY === 0) this.sweep(now);
     if (!this.isNew(comment)) return events;
@@ -199,7 +207,7 @@ export class IncidentDetector {
     features: TextFeatures,
     member: Member,
     now: number,
-    events: IncidentEvent[],
+    events: DetectorEvent[],
   ): boolean {
     if (features.stems.length < this.config.campaignMinStems) return false;
     const signature = signatureOf(features.shingles);
@@ -224,7 +232,8 @@ export class IncidentDetector {
     }
     const group = best.group;
     member.wave = best;
-    this.addMember(group, { ...member }, comment.pageId, comment.threadId);
+    this.addMember(group, { ...member }, comment);
+    this.profile(group, features);
     best.authors.add(comment.authorId);
     if (group.id !== null) this.report(group, 'UPDATED', comment.postedAt, events);
     else if (this.isCampaign(group, now)) this.openGroup(group, comment.postedAt, events);
@@ -254,7 +263,7 @@ export class IncidentDetector {
     features: TextFeatures,
     member: Member,
     now: number,
-    events: IncidentEvent[],
+    events: DetectorEvent[],
   ): void {
     if (features.stems.length === 0) return;
     const place = this.placeOf(comment, features);
@@ -305,7 +314,7 @@ export class IncidentDetector {
       best.placeKey = place.key;
       best.municipality = place.name;
     }
-    this.addMember(best, member, comment.pageId, comment.threadId);
+    this.addMember(best, member, comment);
     if (member.wave !== null) best.waves.set(member.wave, (best.waves.get(member.wave) ?? 0) + 1);
     this.profile(best, features);
     if (best.id === null && best.total >= 2) this.absorbSiblings(best, list);
@@ -318,7 +327,7 @@ export class IncidentDetector {
    * in the candidates of its region and category that are about the same problem (a fast burst's first
    * comments, each worded its own way, start several candidates at once).
    */
-  private openOrMerge(group: Group, list: Group[], at: number, events: IncidentEvent[]): void {
+  private openOrMerge(group: Group, list: Group[], at: number, events: DetectorEvent[]): void {
     let target: Group | undefined;
     let best = this.config.openMergeThreshold;
     for (const open of this.open) {
@@ -381,6 +390,10 @@ export class IncidentDetector {
       into.threadStart.set(thread, Math.min(start, into.threadStart.get(thread) ?? start));
     }
     for (const page of from.pages) if (into.pages.size < 64) into.pages.add(page);
+    for (const author of from.authors) if (into.authors.size < MAX_AUTHORS) into.authors.add(author);
+    for (const m of from.municipalities)
+      if (into.municipalities.size < MAX_MUNICIPALITIES) into.municipalities.add(m);
+    for (const [stem, word] of from.words) if (!into.words.has(stem)) into.words.set(stem, word);
     for (const [wave, count] of from.waves) into.waves.set(wave, (into.waves.get(wave) ?? 0) + count);
     into.profiled += from.profiled;
     into.norm = this.normOf(into);
@@ -411,7 +424,10 @@ export class IncidentDetector {
   private profile(group: Group, features: TextFeatures): void {
     if (group.profiled >= PROFILE_MEMBERS) return;
     group.profiled++;
-    for (const s of features.stems) group.stemCounts.set(s, (group.stemCounts.get(s) ?? 0) + 1);
+    features.stems.forEach((s, i) => {
+      group.stemCounts.set(s, (group.stemCounts.get(s) ?? 0) + 1);
+      if (!group.words.has(s)) group.words.set(s, features.words[i] as string);
+    });
     if (features.street !== null) group.streets.add(features.street);
     group.norm = this.normOf(group);
   }
@@ -590,12 +606,19 @@ export class IncidentDetector {
       norm: 0,
       streets: new Set(),
       pages: new Set(),
+      authors: new Set(),
+      municipalities: new Set(),
+      words: new Map(),
       waves: new Map(),
       closed: false,
     };
   }
 
-  private addMember(group: Group, member: Member, pageId: string, threadId: string): void {
+  private addMember(group: Group, member: Member, comment: DetectorComment): void {
+    const { pageId, threadId, municipality } = comment;
+    if (group.authors.size < MAX_AUTHORS) group.authors.add(member.authorId);
+    if (municipality !== null && group.municipalities.size < MAX_MUNICIPALITIES)
+      group.municipalities.add(municipality);
     group.lastAt = Math.max(group.lastAt, member.at);
     group.total++;
     const inThread = group.threads.get(threadId);
@@ -627,7 +650,7 @@ export class IncidentDetector {
     return authors.size;
   }
 
-  private openGroup(group: Group, at: number, events: IncidentEvent[]): void {
+  private openGroup(group: Group, at: number, events: DetectorEvent[]): void {
     const seed = `${group.type}|${group.region}|${group.category}|${group.firstKey}`;
     const prefix = group.type === 'campaign' ? 'cmp' : 'inc';
     group.id = `${prefix}-${hex32(fnv1a(seed))}${hex32(fnv1a(seed, 0x2545f491))}`;
@@ -636,7 +659,7 @@ export class IncidentDetector {
     this.report(group, 'OPENED', at, events);
   }
 
-  private report(group: Group, kind: 'OPENED' | 'UPDATED', at: number, events: IncidentEvent[]): void {
+  private report(group: Group, kind: 'OPENED' | 'UPDATED', at: number, events: DetectorEvent[]): void {
     events.push(
       this.event(
         group,
@@ -648,7 +671,7 @@ export class IncidentDetector {
     group.pending = [];
   }
 
-  private event(group: Group, kind: IncidentEvent['kind'], at: number, ids: string[]): IncidentEvent {
+  private event(group: Group, kind: DetectorEvent['kind'], at: number, ids: string[]): DetectorEvent {
     return {
       incident_id: group.id as string,
       kind,
@@ -658,10 +681,31 @@ export class IncidentDetector {
       municipality: group.municipality,
       category: group.category,
       comment_ids: ids,
+      detail: this.detailOf(group),
     };
   }
 
-  private closeQuiet(now: number, at: number, events: IncidentEvent[]): void {
+  private detailOf(group: Group): IncidentDetail {
+    // Common words: most members' first, the rarer (IDF) breaking ties; a campaign has no profile, so
+    // its title comes from the category alone.
+    const words = [...group.stemCounts]
+      .filter(([, count]) => count >= 2 || group.profiled <= 1)
+      .map(([stem, count]) => ({ stem, count, weight: this.idf.weight(stem) }))
+      .sort((a, b) => b.count - a.count || b.weight - a.weight || (a.stem < b.stem ? -1 : 1))
+      .slice(0, TITLE_WORDS)
+      .map((w) => group.words.get(w.stem) ?? w.stem);
+    return {
+      size: group.total,
+      authors: group.authors.size,
+      pages: group.pages.size,
+      municipalities: [...group.municipalities].sort(),
+      firstAt: group.firstAt,
+      lastAt: group.lastAt,
+      words,
+    };
+  }
+
+  private closeQuiet(now: number, at: number, events: DetectorEvent[]): void {
     let write = 0;
     for (const group of this.open) {
       const quiet = group.type === 'campaign' ? this.config.campaignWindowMs : this.config.quietMs;

@@ -8,6 +8,8 @@ import { fnv1a } from './hash.js';
 export interface TextFeatures {
   /** Distinct stems of content words (three letters or more, not function words, not numbers). */
   stems: string[];
+  /** Each stem's word as written (normalised), for titles. */
+  words: string[];
   /**
    * Where in the town: the number of a route named beside «автобус», «маршрут» ... (`№32`), else the stem
    * of the street named after «ул.», «улица», «проспект» ..., or null.
@@ -80,6 +82,7 @@ function namedStreet(text: string): string | null {
 export function featuresOf(text: string): TextFeatures {
   const { tokens } = analyse(text);
   const stems: string[] = [];
+  const words: string[] = [];
   const seen = new Set<string>();
   const shingles: number[] = [];
   let street: string | null = null;
@@ -96,12 +99,13 @@ export function featuresOf(text: string): TextFeatures {
     if (token.norm.length < 3 || isNumber(token.norm) || STOP_STEMS.has(stem) || seen.has(stem)) continue;
     seen.add(stem);
     stems.push(stem);
+    words.push(token.norm);
   }
   if (shingles.length === 0 && previous !== '') shingles.push(fnv1a(previous));
   const route = routeOf(tokens);
   if (route !== null) street = route;
   else if (street === null) street = namedStreet(text);
-  return { stems, street, shingles };
+  return { stems, words, street, shingles };
 }
 
 function routeOf(tokens: readonly { norm: string; stem: string }[]): string | null {

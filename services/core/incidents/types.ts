@@ -21,8 +21,8 @@ export interface DetectorComment {
 export type IncidentKind = 'OPENED' | 'UPDATED' | 'CLOSED';
 export type IncidentType = 'incident' | 'campaign';
 
-/** One line of the replay's output (issue #17, item 6). */
-export interface IncidentEvent {
+/** One line of the replay's output (issue #17, item 6); the Avro `IncidentEvent` is the service's. */
+export interface IncidentReplayLine {
   incident_id: string;
   kind: IncidentKind;
   type: IncidentType;
@@ -33,4 +33,25 @@ export interface IncidentEvent {
   category: string;
   /** OPENED: every member so far; UPDATED: the new ones; CLOSED: none. */
   comment_ids: string[];
+}
+
+/** What the service publishes beyond the replay line (the Avro IncidentEvent's other fields). */
+export interface IncidentDetail {
+  /** Members so far. */
+  size: number;
+  /** Distinct authors among them. */
+  authors: number;
+  /** Distinct pages they were posted under (at most 64 are told apart). */
+  pages: number;
+  /** Municipalities of their pages (at most 16). */
+  municipalities: string[];
+  firstAt: number;
+  lastAt: number;
+  /** The members' most common content words, most common first, as first written. */
+  words: string[];
+}
+
+/** What the detector answers: the replay line and the detail the service needs. */
+export interface DetectorEvent extends IncidentReplayLine {
+  detail: IncidentDetail;
 }

@@ -42,7 +42,7 @@ export const envSchema = z
     OTKLIK_TOPIC_DECISIONS: z.string().min(1).default('otklik.decisions.v1'),
     // Operator actions on appeals (OperatorAction, issue #16): written by `otklik act`, keyed by comment.
     OTKLIK_TOPIC_ACTIONS: z.string().min(1).default('otklik.operator-actions.v1'),
-    // Incident events (IncidentEvent); no role writes them yet, the registry registers their subject.
+    // Incident events (IncidentEvent), written by the incident service (npm run incidents), keyed by id.
     OTKLIK_TOPIC_INCIDENTS: z.string().min(1).default('otklik.incidents.v1'),
     OTKLIK_TOPIC_PARTITIONS: positiveInt(6),
     OTKLIK_TOPIC_REPLICATION: positiveInt(1),
@@ -98,6 +98,15 @@ export const envSchema = z
     // The analytics sink (npm run analytics): its DuckDB file (one writer at a time) and its group.
     OTKLIK_ANALYTICS_DB: z.string().min(1).default('otklik-analytics.duckdb'),
     OTKLIK_ANALYTICS_GROUP_ID: z.string().min(1).default('otklik-analytics'),
+    // The incident service (npm run incidents, docs/incidents.md#the-service): its group; its detector
+    // shards (regions are spread over them; part of the stored layout: changing it starts new logs);
+    // how much event time its logs keep; how long a shard's lock lasts if its holder dies.
+    OTKLIK_INCIDENTS_GROUP_ID: z.string().min(1).default('otklik-incidents'),
+    OTKLIK_INCIDENT_SHARDS: z.coerce.number().int().min(1).max(64).default(1),
+    OTKLIK_INCIDENT_RETENTION_HOURS: positiveInt(72),
+    OTKLIK_INCIDENT_LOCK_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
+    // Steps an open incident's members' SLA priority is raised (low, normal, high, critical); 0: none.
+    OTKLIK_INCIDENT_PRIORITY_STEPS: z.coerce.number().int().min(0).max(3).default(1),
     // The headless Chromium that prints the analytics report to PDF (Debian's package by default).
     OTKLIK_CHROMIUM: z.string().min(1).default('/usr/bin/chromium'),
     OTKLIK_CONFIG: z.string().optional(),

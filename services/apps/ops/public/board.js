@@ -201,6 +201,64 @@
     }
   }
 
+  const SEVERITY_LABELS = { low: 'низкая', medium: 'средняя', high: 'высокая', critical: 'критическая' };
+
+  /** Members per 10 minutes over the last two hours, as bars (no SVG: every value is text or a height). */
+  function sparkline(counts) {
+    const max = Math.max(1, ...counts);
+    return el(
+      'span',
+      { className: 'spark', title: `по 10 минут: ${counts.join(' ')}`, 'aria-label': 'темп' },
+      // Set through the CSSOM: the page's CSP allows no style attribute.
+      ...counts.map((n) => {
+        const bar = el('span');
+        bar.style.height = `${Math.round((n / max) * 100)}%`;
+        return bar;
+      }),
+    );
+  }
+
+  function renderIncidents(s) {
+    const list = $('incidents');
+    const incidents = s.incidents || [];
+    $('incidents-empty').hidden = incidents.length > 0;
+    list.replaceChildren(
+      ...incidents.map((i) => {
+        const place = [i.regionName, i.municipality].filter(Boolean).join(', ');
+        const kind = i.type === 'campaign' ? 'кампания' : 'инцидент';
+        return el(
+          'li',
+          { dataset: { incident: i.incident_id, type: i.type, severity: i.severity } },
+          el(
+            'div',
+            { className: 'meta' },
+            el('span', { className: `sev sev-${i.severity}` }, SEVERITY_LABELS[i.severity] || i.severity),
+            el('span', {}, kind),
+            el('span', {}, place),
+            el('span', {}, categoryLabel(i.category)),
+            el('span', { className: 'size' }, `${number.format(i.size)} сообщ.`),
+            el('span', { className: 'unanswered' }, `без ответа: ${number.format(i.unanswered)}`),
+            el('span', {}, `с ${clock.format(new Date(i.first_member_at))}`),
+            sparkline(i.spark || []),
+          ),
+          el('div', { className: 'title' }, i.title),
+          el(
+            'details',
+            {},
+            el('summary', {}, `участники (${i.members.length} из ${i.size})`),
+            el(
+              'ul',
+              { className: 'members' },
+              ...i.members.map((m) =>
+                el('li', { className: m.unanswered ? 'waiting' : '', dataset: { key: m.key } }, m.key),
+              ),
+            ),
+          ),
+        );
+      }),
+    );
+  }
+
   function tickLateness() {
     const now = Date.now() + serverOffset;
     for (const cell of document.querySelectorAll('td.late[data-due]')) {
@@ -253,6 +311,7 @@
     renderTotals(s);
     renderMatrix(s);
     renderOverdue(s);
+    renderIncidents(s);
     $('updated').textContent = `обновлено в ${clock.format(new Date())}`;
     document.body.dataset.ready = 'true';
   }

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ReplayStream } from '../../../../services/apps/incidents/replay-stream.js';
-import type { IncidentEvent } from '../../../../services/core/incidents/index.js';
+import type { IncidentReplayLine } from '../../../../services/core/incidents/index.js';
 
 const T0 = Date.UTC(2019, 2, 4, 3, 0, 0); // years before any wall clock this runs on
 const MIN = 60_000;
@@ -39,14 +39,14 @@ function line(r: Row): string {
   });
 }
 
-function replay(rows: Row[]): { events: IncidentEvent[]; problems: string[] } {
+function replay(rows: Row[]): { events: IncidentReplayLine[]; problems: string[] } {
   const stream = new ReplayStream();
-  const events: IncidentEvent[] = [];
+  const events: IncidentReplayLine[] = [];
   const problems: string[] = [];
   rows.forEach((r, i) => {
     const result = stream.push(line(r), i + 1);
     if (result.problem !== null) problems.push(result.problem);
-    for (const l of result.lines) events.push(JSON.parse(l) as IncidentEvent);
+    for (const l of result.lines) events.push(JSON.parse(l) as IncidentReplayLine);
   });
   return { events, problems };
 }
@@ -72,7 +72,7 @@ function burst(extra: Row[] = []): Row[] {
   return [...rows, ...extra].sort((a, b) => a.at - b.at);
 }
 
-function membersOf(events: IncidentEvent[], id: string): string[] {
+function membersOf(events: IncidentReplayLine[], id: string): string[] {
   return events.filter((e) => e.incident_id === id).flatMap((e) => e.comment_ids);
 }
 

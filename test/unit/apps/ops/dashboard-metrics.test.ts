@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { createMetrics } from '../../../../services/runtime/observability/metrics.js';
 import { createOpsMetrics } from '../../../../services/apps/ops/metrics.js';
+import { createIncidentMetrics } from '../../../../services/roles/incidents/incident-metrics.js';
 import { metricNamesOf } from './promql-names.js';
 
 const DASHBOARD = 'ops/grafana/dashboards/otklik.json';
@@ -24,7 +25,11 @@ function exprsOf(panels: Panel[]): { panel: string; expr: string }[] {
 
 /** Names a scrape of the services can contain: histograms also as _bucket, _sum and _count. */
 async function exportedNames(): Promise<Set<string>> {
-  const registries = [createMetrics({ readOpenSlas: async () => 0 }).registry, createOpsMetrics().registry];
+  const registries = [
+    createMetrics({ readOpenSlas: async () => 0 }).registry,
+    createOpsMetrics().registry,
+    createIncidentMetrics(async () => ({ incident: 0, campaign: 0 })).registry,
+  ];
   const names = new Set<string>();
   for (const registry of registries) {
     for (const metric of await registry.getMetricsAsJSON()) {
@@ -66,6 +71,7 @@ describe('Grafana dashboard', () => {
       'otklik_consumer_lag',
       'otklik_messages_dead_lettered_total',
       'otklik_ops_read_duration_seconds_bucket',
+      'otklik_incidents_open',
     ]) {
       expect(queried).toContain(name);
     }
