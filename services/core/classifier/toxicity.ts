@@ -137,16 +137,22 @@ export function decideToxicity(
 
   markClauses(tokens);
   const aimedSentences = new Set<number>();
+  const aimedClauses = new Set<number>();
   const pointedClauses = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
     const norm = (tokens[i] as Token).norm;
-    if (SECOND_PERSON.has(norm)) aimedSentences.add(sentenceOf[i] as number);
-    else if (POINTING.has(norm)) pointedClauses.add(clauseOf[i] as number);
+    if (SECOND_PERSON.has(norm)) {
+      aimedSentences.add(sentenceOf[i] as number);
+      aimedClauses.add(clauseOf[i] as number);
+    } else if (POINTING.has(norm)) pointedClauses.add(clauseOf[i] as number);
   }
-  // Calling someone names is a noun of insult standing alone; an obscene interjection alone («Похер»)
-  // is aimed at no one.
+  // Calling someone names is a noun of insult standing alone, or one that shares its clause with a
+  // second-person word («ты баран», not «в подвале крысы, а вы не чистите») or a pointing word;
+  // an obscene interjection alone («Похер») is aimed at no one.
   const isAimed = (m: Match): boolean =>
-    aimedSentences.has(sentenceOf[m.start] as number) ||
+    (NAMES.has(m.label)
+      ? aimedClauses.has(clauseOf[m.start] as number)
+      : aimedSentences.has(sentenceOf[m.start] as number)) ||
     (NAMES.has(m.label) &&
       ((clauseLength[clauseOf[m.start] as number] as number) <= 2 ||
         pointedClauses.has(clauseOf[m.start] as number)));

@@ -152,3 +152,24 @@ describe('issue #15, second round: generalising toxicity', () => {
     expect(toxic('Порву старую бумагу на черновики')).toBe(false);
   });
 });
+
+describe('issue #15, second round: fewer false alarms on ordinary appeals', () => {
+  it('first-person threats are exact forms: their stems are ordinary words («ура», «прибыли»)', () => {
+    expect(toxic('Ура, вы молодцы!')).toBe(false);
+    expect(toxic('Вы прибыли вовремя')).toBe(false);
+    expect(toxic('Вам сломали забор')).toBe(false);
+    expect(toxic('Прошу вас повесить табличку')).toBe(false);
+    expect(toxic('Я тебя урою')).toBe(true);
+    expect(toxic('Вас всех повесить бы')).toBe(true);
+  });
+
+  it('a name is aimed by a second-person word in its own clause, not anywhere in the sentence', () => {
+    expect(toxic('Ты баран')).toBe(true);
+    expect(toxic('В подвале живут крысы, а вы ничего не делаете')).toBe(false);
+  });
+
+  it('twigs are no obscene root', () => {
+    expect(obsceneRootOf('сучков')).toBe('');
+    expect(obsceneRootOf('сучка')).toBe('сука');
+  });
+});
