@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import type { AppConfig } from './config/load.js';
+import { taxonomyRoutingOf, type AppConfig } from './config/load.js';
+import { TaxonomyRouter } from '../core/classifier/taxonomy.js';
 import { createKafka } from '../adapters/kafka/client.js';
 import { ensureTopics } from '../adapters/kafka/topics.js';
 import { connectRedis } from '../adapters/redis/connect.js';
@@ -178,6 +179,7 @@ export async function startApp(
         extraRegions: runtime.limits.extraRegions,
       },
       classifierMaxTextBytes: runtime.classifier.maxTextBytes,
+      taxonomies: new TaxonomyRouter(taxonomyRoutingOf(runtime)),
       onChunkCommitted: options.onChunkCommitted,
       chunkSize: env.OTKLIK_BATCH_SIZE,
       partitionsConsumedConcurrently: env.OTKLIK_PARTITIONS_CONCURRENCY,

@@ -1,16 +1,18 @@
 /**
  * Prediction command: `npm run --silent classify < in.jsonl > out.jsonl`.
  * Each input line is a JSON object with at least `text` (optionally `posted_at`/`postedAt` in epoch ms,
- * `region`, and `author.kind` as in CommentEvent); each output line, in the same order, holds category, type, priority, toxic, spam,
+ * `region`, `page_id` and `author.kind` as in CommentEvent; the region or page picks the categories of
+ * its source's routing taxonomy as in a worker with the shipped routing, docs/classifier.md); each output line, in the same order, holds category, type, priority, toxic, spam,
  * actionable and confidence (and `id` when the input had one; `text_truncated: true` when the text was
  * longer than the classifier reads, 16 KiB as in the worker). A bad line still yields an output line,
  * with `error`, and a message on stderr: a line that is not JSON, not an object with `text`, not UTF-8,
  * or longer than `--max-line-bytes` (1 MiB by default; the rest of such a line is read and dropped, never
  * held). Only results go to stdout. `--evidence` adds evidence and version. Needs no Kafka or Redis.
  */
-import { classify, type ClassifierInput } from '../../core/classifier/index.js';
+import { classify, TaxonomyRouter, type ClassifierInput } from '../../core/classifier/index.js';
 import { boundedLines } from './bounded-lines.js';
 
+const ROUTER = new TaxonomyRouter();
 const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 const withEvidence = process.argv.includes('--evidence');
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -37,6 +39,8 @@ function toInput(value: unknown): ClassifierInput | string {
   else if (typeof posted === 'string' && !Number.isNaN(Date.parse(posted)))
     input.postedAt = Date.parse(posted);
   if (typeof o.region === 'string' || typeof o.region === 'number') input.region = String(o.region);
+  const pageId = typeof o.page_id === 'string' ? o.page_id : undefined;
+  input.taxonomy = ROUTER.of({ region: input.region, pageId });
   const author = o.author as { kind?: unknown } | null | undefined;
   if (typeof author?.kind === 'string') input.authorKind = author.kind;
   return input;

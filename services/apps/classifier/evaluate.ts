@@ -1,6 +1,6 @@
 /**
  * Evaluation command: `npm run evaluate -- [files or folders...] [--errors N] [--half even|odd]
- * [--deobfuscation on|off|compare] [--learning-curve] [--json]`.
+ * [--deobfuscation on|off|compare] [--taxonomy auto|none|<name>] [--learning-curve] [--json]`.
  * Reads labelled JSONL (`text` and `label`: a category, or toxic/non_toxic) and prints, per file,
  * accuracy, macro-F1, per-label precision/recall/F1 and the confusion matrix; for toxicity files,
  * precision, recall and F1 of `toxic`. With no path it reads the folder named by OTKLIK_EVAL_DATA; with
@@ -9,6 +9,8 @@
  * the repository. `--half even|odd` keeps only the rows on even or odd positions (0-based), so rules
  * tuned while looking at one half can be checked on the other. `--deobfuscation off` switches the
  * de-obfuscation layer of normalisation off; `--deobfuscation compare` prints toxicity with and without it.
+ * `--taxonomy auto` (the default) classifies each file's rows among the categories of its source's
+ * routing taxonomy, as the worker does by region and page (evaluation/sources.ts); `none` among all.
  * `--learning-curve` fits the numeric settings on 25/50/100 % of one half and scores the other
  * (evaluation/learning-curve.ts).
  */
@@ -16,13 +18,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CATEGORY_SYMBOLS } from '../../core/contracts/schema-types.generated.js';
 import { classify, CLASSIFIER_VERSION } from '../../core/classifier/index.js';
-import { learningCurve, printCurve } from './evaluation/learning-curve.js';
+import { learningCurve, printCurve, type Row } from './evaluation/learning-curve.js';
+import { EvaluationSources } from './evaluation/sources.js';
 import { binary, report, type Report } from './evaluation/metrics.js';
-
-interface Row {
-  text: string;
-  label: string;
-}
 
 interface Options {
   paths: string[];
@@ -33,6 +31,8 @@ interface Options {
   deobfuscation: 'on' | 'off' | 'compare';
   /** Fit the numeric settings on 25/50/100 % of one half, score on the other (learning-curve.ts). */
   learningCurve: boolean;
+  /** auto (each file's source), none (all categories) or a taxonomy's name. */
+  taxonomy: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -43,12 +43,14 @@ function parseArgs(argv: string[]): Options {
     half: undefined,
     deobfuscation: 'on',
     learningCurve: false,
+    taxonomy: 'auto',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--errors') opts.errors = Number(argv[++i] ?? '0');
     else if (a === '--json') opts.json = true;
     else if (a === '--learning-curve') opts.learningCurve = true;
+    else if (a === '--taxonomy') opts.taxonomy = argv[++i] ?? '';
     else if (a === '--half') {
       const h = argv[++i];
       if (h !== 'even' && h !== 'odd') throw new Error('EVALUATE_BAD_ARGS: --half takes even or odd');
@@ -83,16 +85,16 @@ function filesOf(paths: string[]): string[] {
   return out;
 }
 
-function readRows(file: string): Row[] {
+function readRows(file: string, sources: EvaluationSources): Row[] {
   const rows: Row[] = [];
   const lines = readFileSync(file, 'utf8').split('\n');
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
-    const o = JSON.parse(line) as { text?: unknown; label?: unknown };
+    const o = JSON.parse(line) as { text?: unknown; label?: unknown; region?: unknown; page_id?: unknown };
     if (typeof o.text !== 'string' || typeof o.label !== 'string') {
       throw new Error(`EVALUATE_BAD_ROW: ${file}:${i + 1} needs string "text" and "label"`);
     }
-    rows.push({ text: o.text, label: o.label });
+    rows.push({ text: o.text, label: o.label, taxonomy: sources.taxonomyOf(file, o) });
   });
   return rows;
 }
@@ -105,6 +107,16 @@ function strayLabels(r: Report): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of r.perLabel) if (s.support === 0 && s.predicted > 0) out[s.label] = s.predicted;
   return out;
+}
+
+/** The taxonomies the rows were classified under, with their row counts ("spb-gorod (738 rows)"). */
+function taxonomiesUsed(rows: readonly Row[]): string {
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const name = r.taxonomy?.name ?? 'none (all categories)';
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].map(([name, n]) => `${name} (${n} rows)`).join(', ');
 }
 
 function printCategoryReport(r: Report): void {
@@ -132,17 +144,18 @@ function printCategoryReport(r: Report): void {
 
 function main(): void {
   const opts = parseArgs(process.argv.slice(2));
+  const sources = new EvaluationSources(opts.taxonomy);
   const summary: Record<string, unknown> = { version: CLASSIFIER_VERSION };
   console.log(`classifier ${CLASSIFIER_VERSION}`);
   for (const file of filesOf(opts.paths)) {
-    const all = readRows(file);
+    const all = readRows(file, sources);
     const rows =
       opts.half === undefined ? all : all.filter((_, i) => i % 2 === (opts.half === 'even' ? 0 : 1));
     const name = basename(file);
     const isToxicity = rows.every((r) => r.label === 'toxic' || r.label === 'non_toxic');
     const started = performance.now();
     const deobfuscate = opts.deobfuscation !== 'off';
-    const results = rows.map((r) => classify({ text: r.text, deobfuscate }));
+    const results = rows.map((r) => classify({ text: r.text, deobfuscate, taxonomy: r.taxonomy }));
     const ms = performance.now() - started;
     const part = opts.half === undefined ? '' : `, ${opts.half} half`;
     console.log(`\n== ${name}: ${rows.length} rows${part} (${ms.toFixed(0)} ms)`);
@@ -174,6 +187,8 @@ function main(): void {
         results.map((c) => c.category),
         CATEGORY_SYMBOLS,
       );
+      const used = taxonomiesUsed(rows);
+      console.log(`  taxonomy: ${used}`);
       printCategoryReport(r);
       summary[name] = {
         task: 'category',
@@ -182,6 +197,7 @@ function main(): void {
         macroF1: r.macroF1,
         macroF1GoldLabels: r.macroF1GoldLabels,
         strayLabels: strayLabels(r),
+        taxonomy: used,
       };
       rows.forEach((x, i) => {
         const c = results[i];

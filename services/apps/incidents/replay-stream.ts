@@ -3,7 +3,7 @@
  * project's JSON input format (what `otklik produce` and `classify` accept: CommentEvent fields, with
  * produce's defaults); the gate's checks run with the stream's own time as "now", never the wall clock.
  */
-import { classify } from '../../core/classifier/index.js';
+import { classify, TaxonomyRouter } from '../../core/classifier/index.js';
 import { checkEvent, ContractError, resolveLimits, type CommentEvent } from '../../core/contracts/index.js';
 import {
   IncidentDetector,
@@ -13,6 +13,8 @@ import {
 } from '../../core/incidents/index.js';
 import { detectorCommentOf } from '../../core/incidents/comment.js';
 import { InputError, toCommentEvent, toCommentTemplate } from '../cli/input/comment-input.js';
+
+const SHIPPED_ROUTING = new TaxonomyRouter();
 
 export interface ReplayResult {
   /** JSON lines for stdout. */
@@ -54,6 +56,8 @@ export class ReplayStream {
       postedAt: event.posted_at,
       region: event.region,
       authorKind: event.author.kind,
+      // The shipped routing, as a worker without classifier.taxonomies in its config file.
+      taxonomy: SHIPPED_ROUTING.of({ region: event.region, pageId: event.page_id }),
     });
     return this.detector.process(detectorCommentOf(event, classification));
   }

@@ -27,10 +27,13 @@ const TEMPERATURE = 1.6;
  *   that names its topic, not a hint), and either must beat the best core label (housing, yards,
  *   roads) by specialistMargin ("вонь в подъезде" stays housing);
  * - a core label wins on any evidence when nothing else is decisive ("Кран капает" is housing).
- * With no decisive evidence the category is 'other' and `undecided` is set.
+ * With no decisive evidence the category is 'other' and `undecided` is set. `allowed` (the comment's
+ * routing taxonomy, taxonomy.ts) restricts the candidates.
  */
-export function decideCategory(matches: readonly Match[]): CategoryDecision {
+export function decideCategory(matches: readonly Match[], allowed?: ReadonlySet<string>): CategoryDecision {
   const scores = scoreByLabel(matches);
+  // A label the source's taxonomy lacks is no candidate: its evidence is dropped, not moved elsewhere.
+  if (allowed !== undefined) for (const label of scores.keys()) if (!allowed.has(label)) scores.delete(label);
   const { minScore, otherMinScore, specialistMargin } = categoryLexicon;
   let core = 'other';
   let coreScore = 0;

@@ -9,10 +9,18 @@ import { analyse } from './text.js';
 import { decideToxicity } from './toxicity.js';
 import { DEFAULT_MAX_TEXT_BYTES } from './limits.js';
 import { utf8Prefix } from './truncate.js';
+import type { Taxonomy } from './taxonomy.js';
 import { decideType } from './type.js';
 import { work } from './work.js';
 
 export { DEFAULT_MAX_TEXT_BYTES } from './limits.js';
+export {
+  BUILTIN_TAXONOMIES,
+  DEFAULT_TAXONOMY_ROUTING,
+  TaxonomyRouter,
+  type Taxonomy,
+  type TaxonomyRouting,
+} from './taxonomy.js';
 
 /**
  * Rule-based classifier of Russian comments: pure, no I/O at call time (lexicons are compiled once at
@@ -40,6 +48,11 @@ export interface ClassifierInput {
    * what it does (`npm run evaluate -- --deobfuscation compare`).
    */
   deobfuscate?: boolean;
+  /**
+   * The categories the comment's source routes to (its page's or region's taxonomy, resolved by a
+   * TaxonomyRouter); every category when absent. A label outside it is never given.
+   */
+  taxonomy?: Taxonomy;
 }
 
 const APPEAL_AUTHORS = new Set(['CITIZEN', 'UNKNOWN']);
@@ -60,7 +73,7 @@ export function classify(input: ClassifierInput): Classification {
   work.steps += matches.length;
 
   const topicMatches = byConcern[CONCERN.category] as Match[];
-  const decided = decideCategory(topicMatches);
+  const decided = decideCategory(topicMatches, input.taxonomy?.labels);
   const spam = decideSpam(byConcern[CONCERN.spam] as Match[], signals);
   const type = decideType(
     byConcern[CONCERN.type] as Match[],

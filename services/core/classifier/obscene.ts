@@ -6,7 +6,7 @@ import { work } from './work.js';
  * list always misses the next derivation; a root between a known prefix chain and a known suffix start
  * does not. Each pattern names its root (for evidence) and is anchored so that innocent words sharing
  * letters stay out: «страховать» (prefix «стра» is no prefix), «мудрый» (no «мудр»), «сражение»,
- * «ссора», «Херсон», «небо», «хлеб», «оскорбление».
+ * «ссора», «Херсон», «небо», «хлеб», «оскорбление», «сучков» (twigs).
  * A word is matched once (the result is cached with the word), in time linear in its length.
  */
 
@@ -21,7 +21,7 @@ const ROOTS: ReadonlyArray<readonly [string, RegExp]> = [
   ['пизд', /пизд|пизж|пзд[цеюяи]|^пиз$/],
   ['еб', new RegExp(`^${PREFIX}(?:ъ)?[её]б(?:а|у|ыв|л|н|ис|ищ|ош|еш|ем|ет|ёт|ир|ик|ен|ун|ок|он(?!ит)|$)`)],
   ['бляд', /^бля(?:т|$)|бляд/],
-  ['сука', /^сук(?:а|и|е|у|ой|ам|ами|ах|ин|ины|ино)$|^суч(?:ар|к|онок|онк)|^ссук/],
+  ['сука', /^сук(?:а|и|е|у|ой|ам|ами|ах|ин|ины|ино)$|^суч(?:ар|к(?:а|и|у|ой|е|ам|ами)$|онок|онк)|^ссук/],
   ['ёпт', /^[её]пт(?:а|ь|$)|^[её]пон(?:а|ский)/],
   ['муд', new RegExp(`^${PREFIX}муд(?:ак|ач|ил|озв|оеб|ень|еня|ищ)`)],
   ['пидор', /п[иеэ]д[оа]р|пидр|педрил|педик/],
@@ -34,6 +34,7 @@ const ROOTS: ReadonlyArray<readonly [string, RegExp]> = [
   ['хер', new RegExp(`^(?:на|по|ни|за|о)?хер(?:$|н|ов|ач|ня|ей|ом|а$|ь)`)],
   ['жопа', /ж[оа]п[аеыоуийн]|жоп$/],
   ['дроч', /дроч/],
+  ['перд', new RegExp(`^${PREFIX}перд(?:[еиуяюоё]|ун|ак|ил|ол|ёж|еж|ят)`)],
   ['манда', /^манд(?:а$|ой$|у$|ы$|юк|авош)/],
 ];
 

@@ -264,7 +264,8 @@ function knownWord(text: string, start: number, end: number, hash: number, fold:
 }
 
 // Between two words: 0 anything else; 1 one or two spaces; 2 one to three characters of . - _ * # · | /
-// (no space); 3 exactly one "." or "*" (a letter masked between two parts of a word).
+// (no space); 3 one to three "." or "*" and nothing else (a letter masked between two parts of a word:
+// «бл.дь», «с..ка»).
 const GAP_OTHER = 0;
 const GAP_SPACES = 1;
 const GAP_MARKS = 2;
@@ -303,18 +304,18 @@ function gapBefore(text: string, index: number): number {
   if (to - from > 3 || to <= from) return GAP_OTHER;
   let spaces = 0;
   let marks = 0;
-  let lastMark = 0;
+  let masks = 0;
   for (let k = from; k < to; k++) {
     const c = text.charCodeAt(k);
     if (c === 0x20 || c === 0x09) spaces++;
     else if (isGapMark(c) || classOf(c) === INVISIBLE) {
       marks++;
-      lastMark = c;
+      if (c === 0x2e || c === 0x2a) masks++;
     } else return GAP_OTHER;
   }
   if (marks === 0) return spaces <= 2 ? GAP_SPACES : GAP_OTHER;
   if (spaces > 0) return GAP_OTHER;
-  return marks === 1 && (lastMark === 0x2e || lastMark === 0x2a) ? GAP_ONE_MASK : GAP_MARKS;
+  return masks === marks ? GAP_ONE_MASK : GAP_MARKS;
 }
 
 /**

@@ -45,6 +45,27 @@ const SECOND_PERSON = new Set([
   'вашими',
 ]);
 
+// Words that point at people (demonstratives, «они»): a name of insult in the same clause is said of
+// them («эти бараны», «такие уроды», «они же шавки»), not used of an animal or in general. Closed class.
+const POINTING = new Set([
+  'этот',
+  'эта',
+  'эти',
+  'этих',
+  'этим',
+  'этими',
+  'этого',
+  'этому',
+  'эту',
+  'такой',
+  'такая',
+  'такие',
+  'таких',
+  'таким',
+  'такими',
+  'они',
+]);
+
 // Labels of toxicity.json whose words abuse someone: aimed at a person they weigh more.
 const ABUSE = new Set(['insult', 'slur', 'obscene', 'outrage']);
 // Labels whose words are names one calls someone.
@@ -116,14 +137,25 @@ export function decideToxicity(
 
   markClauses(tokens);
   const aimedSentences = new Set<number>();
+  const aimedClauses = new Set<number>();
+  const pointedClauses = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
-    if (SECOND_PERSON.has((tokens[i] as Token).norm)) aimedSentences.add(sentenceOf[i] as number);
+    const norm = (tokens[i] as Token).norm;
+    if (SECOND_PERSON.has(norm)) {
+      aimedSentences.add(sentenceOf[i] as number);
+      aimedClauses.add(clauseOf[i] as number);
+    } else if (POINTING.has(norm)) pointedClauses.add(clauseOf[i] as number);
   }
-  // Calling someone names is a noun of insult standing alone; an obscene interjection alone («Похер»)
-  // is aimed at no one.
+  // Calling someone names is a noun of insult standing alone, or one that shares its clause with a
+  // second-person word («ты баран», not «в подвале крысы, а вы не чистите») or a pointing word;
+  // an obscene interjection alone («Похер») is aimed at no one.
   const isAimed = (m: Match): boolean =>
-    aimedSentences.has(sentenceOf[m.start] as number) ||
-    (NAMES.has(m.label) && (clauseLength[clauseOf[m.start] as number] as number) <= 2);
+    (NAMES.has(m.label)
+      ? aimedClauses.has(clauseOf[m.start] as number)
+      : aimedSentences.has(sentenceOf[m.start] as number)) ||
+    (NAMES.has(m.label) &&
+      ((clauseLength[clauseOf[m.start] as number] as number) <= 2 ||
+        pointedClauses.has(clauseOf[m.start] as number)));
 
   let score = 0;
   let aimed = false;
@@ -162,6 +194,9 @@ export function decideToxicity(
   if (maskedCount > 0) {
     score += toxicityLexicon.masked;
     evidence.push({ concern: 'toxic', feature: 'masked_word', weight: toxicityLexicon.masked });
+    // A word hidden from a filter in a sentence spoken to someone («ты ду*ак») is aimed like any other.
+    for (let i = 0; i < tokens.length && !aimed; i++)
+      if ((tokens[i] as Token).masked && aimedSentences.has(sentenceOf[i] as number)) aimed = true;
   }
   if (score > 0 && (aimed || (signals.mentions > 0 && toxicityLexicon.mentionAims))) {
     score += toxicityLexicon.aimed;

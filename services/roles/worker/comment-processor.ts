@@ -14,6 +14,7 @@ import type { SchemaFetcher } from '../../adapters/registry/schema-fetcher.js';
 import type { SlaCommand, SlaOutcome } from '../../core/sla/commands.js';
 import type { PlanOptions } from '../../core/sla/plan.js';
 import type { PolicyConfig } from '../../core/sla/policy.js';
+import type { TaxonomyRouter } from '../../core/classifier/taxonomy.js';
 import type { SlaStore } from '../../adapters/redis/store/sla-store.js';
 import { toSlaStoreError } from '../../adapters/redis/sla-status.js';
 import { ConsumerStopError, isGroupWide, isRetriable } from '../../runtime/errors.js';
@@ -56,6 +57,8 @@ export interface CommentProcessorOptions {
   limits?: Partial<ContractLimits>;
   /** Bytes of a comment's text the classifier reads (classifier.maxTextBytes). */
   classifierMaxTextBytes?: number;
+  /** Each comment's routing taxonomy (classifier.taxonomies); the shipped routing when absent. */
+  taxonomies?: TaxonomyRouter;
   /** A cheap health probe sent before a failed Redis call is retried (PING). */
   pingRedis?: () => Promise<unknown>;
   /** Largest record written (OTKLIK_MAX_MESSAGE_BYTES): dead letters are truncated to it. */
@@ -147,6 +150,7 @@ export class CommentProcessor implements Processor<PreparedBatch> {
       policies: this.options.policies,
       plan: this.options.plan,
       classifierMaxTextBytes: this.options.classifierMaxTextBytes,
+      taxonomies: this.options.taxonomies,
       nowMs: Date.now(),
       maxMessageBytes: this.maxMessageBytes,
     });

@@ -1,6 +1,6 @@
 import type { IHeaders } from 'kafkajs';
 import type { InputMessage } from '../../runtime/consumer/processor.js';
-import { classify } from '../../core/classifier/index.js';
+import { classify, TaxonomyRouter } from '../../core/classifier/index.js';
 import {
   boundDeadLetter,
   ContractError,
@@ -43,6 +43,8 @@ export interface PreparedBatch {
   deadLetterCodes: { offset: string; code: string }[];
 }
 
+const DEFAULT_ROUTER = new TaxonomyRouter();
+
 /** Largest record written by default: a little under the broker's default message.max.bytes (1 MiB). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1_000_000;
 
@@ -54,6 +56,8 @@ export interface PrepareContext {
   plan: PlanOptions;
   /** Bytes of a text the classifier reads (classifier.maxTextBytes); its default when absent. */
   classifierMaxTextBytes?: number;
+  /** Each comment's routing taxonomy by page and region (classifier.taxonomies); the shipped routing when absent. */
+  taxonomies?: TaxonomyRouter;
   /** Worker clock, used only for plausibility checks and classified_at; never for deadlines. */
   nowMs: number;
   /** Largest record written (OTKLIK_MAX_MESSAGE_BYTES): dead letters are cut to it, larger outputs refused. */
@@ -126,6 +130,7 @@ export function prepareBatch(messages: readonly InputMessage[], ctx: PrepareCont
     deadLetterCodes: [],
   };
   const classifyText = ctx.classify ?? classify;
+  const taxonomies = ctx.taxonomies ?? DEFAULT_ROUTER;
   const encoder = ctx.encoder ?? defaultCodecs().classifiedEncoder;
   const maxMessageBytes = ctx.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const limits = { topic: ctx.topic, partition: ctx.partition, nowMs: ctx.nowMs, maxMessageBytes };
@@ -153,6 +158,7 @@ export function prepareBatch(messages: readonly InputMessage[], ctx: PrepareCont
         region: event.region,
         authorKind: event.author.kind,
         maxTextBytes: ctx.classifierMaxTextBytes,
+        taxonomy: taxonomies.of({ region: event.region, pageId: event.page_id }),
       });
       const plan = planSla(event, classification, ctx.policies, ctx.plan);
       const key = commentKeyOf(event.platform, event.comment_id);

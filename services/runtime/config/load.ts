@@ -12,6 +12,13 @@ import {
 } from '../../core/contracts/field-rules.js';
 import { maxRecordBytes, RECORD_CAPACITY_BYTES } from '../../adapters/redis/record/record-bound.js';
 import { DEFAULT_MAX_TEXT_BYTES } from '../../core/classifier/limits.js';
+import {
+  BUILTIN_TAXONOMIES,
+  DEFAULT_REGION_TAXONOMIES,
+  routingProblems,
+  type TaxonomyRouting,
+} from '../../core/classifier/taxonomy.js';
+import { CATEGORY_SYMBOLS } from '../../core/contracts/schema-types.generated.js';
 
 /** Tunables of the runtime that live in the config file next to the SLA policy. */
 /** Characters of comment text kept with an open SLA for alerts and the board: a board line's worth. */
@@ -29,6 +36,34 @@ const fieldBytesSchema = z
   )
   .strict()
   .default({ ...DEFAULT_FIELD_BYTES });
+
+const taxonomiesDefault = () => ({
+  named: {},
+  regions: { ...DEFAULT_REGION_TAXONOMIES },
+  pages: {},
+  default: 'full',
+});
+
+// Which categories a comment's source routes to (docs/classifier.md#routing-taxonomies): taxonomies of
+// our own besides the shipped ones, and which one a region's or a page's comments use.
+const taxonomiesSchema = z
+  .object({
+    named: z.record(z.string(), z.array(z.enum(CATEGORY_SYMBOLS)).min(1)).default({}),
+    regions: z.record(z.string(), z.string()).default({ ...DEFAULT_REGION_TAXONOMIES }),
+    pages: z.record(z.string(), z.string()).default({}),
+    default: z.string().default('full'),
+  })
+  .strict()
+  .default(taxonomiesDefault)
+  .superRefine((t, ctx) => {
+    const problems = routingProblems({
+      taxonomies: { ...BUILTIN_TAXONOMIES, ...t.named },
+      regions: t.regions,
+      pages: t.pages,
+      defaultTaxonomy: t.default,
+    });
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+  });
 
 const runtimeSchema = z
   .object({
@@ -65,9 +100,10 @@ const runtimeSchema = z
           .min(1024)
           .max(1024 * 1024)
           .default(DEFAULT_MAX_TEXT_BYTES),
+        taxonomies: taxonomiesSchema,
       })
       .strict()
-      .default({ maxTextBytes: DEFAULT_MAX_TEXT_BYTES }),
+      .default({ maxTextBytes: DEFAULT_MAX_TEXT_BYTES, taxonomies: taxonomiesDefault() }),
     sweeper: z
       .object({
         leaseMs: z.number().int().positive().default(30_000),
@@ -176,4 +212,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
 
   if (problems.length || !env.success || !runtime.success || !sla) throw new ConfigError(problems);
   return { env: env.data, runtime: runtime.data, sla, configFile };
+}
+
+/** The routing of `classifier.taxonomies`: the shipped taxonomies plus the config file's own. */
+export function taxonomyRoutingOf(runtime: RuntimeConfig): TaxonomyRouting {
+  const t = runtime.classifier.taxonomies;
+  return {
+    taxonomies: { ...BUILTIN_TAXONOMIES, ...t.named },
+    regions: t.regions,
+    pages: t.pages,
+    defaultTaxonomy: t.default,
+  };
 }

@@ -13,12 +13,14 @@
  * It changes the classifier's settings in this process while it runs and restores them at the end.
  */
 import { categoryLexicon, toxicityLexicon } from '../../../core/classifier/lexicons.js';
-import { classify } from '../../../core/classifier/index.js';
+import { classify, type Taxonomy } from '../../../core/classifier/index.js';
 import { binary, report } from './metrics.js';
 
 export interface Row {
   text: string;
   label: string;
+  /** The routing taxonomy of the row's source (evaluation/sources.ts), when known. */
+  taxonomy?: Taxonomy;
 }
 
 type Settings = Record<string, number>;
@@ -70,7 +72,7 @@ function scoreOf(task: Task, rows: readonly Row[]): number {
   }
   return report(
     rows.map((r) => r.label),
-    rows.map((r) => classify({ text: r.text }).category),
+    rows.map((r) => classify({ text: r.text, taxonomy: r.taxonomy }).category),
   ).accuracy;
 }
 

@@ -132,6 +132,58 @@ describe('evaluate command', () => {
   }, 60_000);
 });
 
+describe('evaluate: routing taxonomies', () => {
+  it('classifies a file among its source’s categories (named after the source), --taxonomy none among all', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otklik-eval-'));
+    const rows = [
+      { text: 'Стихийная свалка за гаражами, жгут мусор, дышать нечем', label: 'urban_improvement' },
+      { text: 'Течёт крыша над последним этажом', label: 'housing_utilities' },
+    ];
+    const lines = rows.map((r) => JSON.stringify(r)).join('\n');
+    writeFileSync(join(dir, 'spb_reports.jsonl'), lines);
+    writeFileSync(join(dir, 'elsewhere.jsonl'), lines);
+    // A row's own region decides for that row.
+    writeFileSync(
+      join(dir, 'tagged.jsonl'),
+      rows.map((r) => JSON.stringify({ ...r, region: '78' })).join('\n'),
+    );
+    const auto = run('services/apps/classifier/evaluate.ts', [dir, '--json']);
+    expect(auto.status).toBe(0);
+    expect(auto.stdout).toContain('taxonomy: spb-gorod (2 rows)');
+    const summary = (out: string) =>
+      JSON.parse(out.trimEnd().split('\n').pop() ?? '{}') as Record<
+        string,
+        { accuracy: number; strayLabels: Record<string, number>; taxonomy: string }
+      >;
+    const a = summary(auto.stdout);
+    expect(a['spb_reports.jsonl']).toMatchObject({ accuracy: 1, strayLabels: {} });
+    expect(a['tagged.jsonl']).toMatchObject({ accuracy: 1, taxonomy: 'spb-gorod (2 rows)' });
+    expect(a['elsewhere.jsonl']).toMatchObject({ strayLabels: { ecology: 1 }, taxonomy: 'full (2 rows)' });
+    const none = summary(
+      run('services/apps/classifier/evaluate.ts', [dir, '--taxonomy', 'none', '--json']).stdout,
+    );
+    expect(none['spb_reports.jsonl']?.strayLabels).toEqual({ ecology: 1 });
+    // The classify command routes by a line's region or page as the worker does.
+    const text = rows[0]?.text;
+    const classified = run(
+      'services/apps/classifier/classify.ts',
+      [],
+      [{ text }, { text, region: '78' }, { text, region: 78 }, { text, region: '46' }]
+        .map((l) => JSON.stringify(l))
+        .join('\n') + '\n',
+    );
+    expect(
+      classified.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { category: string }).category),
+    ).toEqual(['ecology', 'urban_improvement', 'urban_improvement', 'ecology']);
+    const bad = run('services/apps/classifier/evaluate.ts', [dir, '--taxonomy', 'nope']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('EVALUATE_BAD_ARGS');
+  }, 60_000);
+});
+
 describe('evaluate: de-obfuscation and learning curve', () => {
   const toxicityFile = (): string => {
     const dir = mkdtempSync(join(tmpdir(), 'otklik-eval-'));

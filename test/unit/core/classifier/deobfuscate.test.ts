@@ -79,6 +79,14 @@ describe('de-obfuscation: masked letters', () => {
     expect(norms('бл.дь')).toEqual(['блядь']);
   });
 
+  it('reads a letter hidden behind two or three dots or stars between two parts of a word', () => {
+    expect(norms('с..ка')).toEqual(['сука']);
+    expect(norms('х..й')).toEqual(['хуй']);
+    expect(norms('бл...дь')).toEqual(['блядь']);
+    // An ellipsis between ordinary words stays a break: their join is no known word.
+    expect(norms('ну...и что')).toEqual(['ну', 'и', 'что']);
+  });
+
   it('keeps an unknown masked word masked', () => {
     expect(analyse('ш*шлык').tokens[0]?.masked).toBe(true);
   });

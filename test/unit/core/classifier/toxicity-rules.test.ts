@@ -109,3 +109,67 @@ describe('threats', () => {
     expect(toxic('Старый забор пора сломать')).toBe(false);
   });
 });
+
+describe('issue #15, second round: generalising toxicity', () => {
+  it('a name of insult said of people pointed at («эти», «такие», «они») is aimed; of animals, not', () => {
+    expect(toxic('Эти бараны опять всё перекопали')).toBe(true);
+    expect(features('Такие клоуны нами правят')).toContain('aimed');
+    expect(toxic('Они же шавки, куда скажут, туда и бегут')).toBe(true);
+    expect(toxic('На лугу паслись бараны и козы')).toBe(false);
+    // The pointing word must share the clause: a list of complaints with an animal elsewhere is no insult.
+    expect(features('Эти ямы никто не чинит, а бараны пасутся у дороги')).not.toContain('aimed');
+  });
+
+  it('insults through someone’s mother in either order', () => {
+    expect(toxic('Передай маму твою сюда')).toBe(true);
+    expect(toxic('мамку твою видели')).toBe(true);
+  });
+
+  it('reads «перд» as an obscene root with its prefixes, and leaves «перед» alone', () => {
+    for (const w of ['пропердеть', 'напердел', 'пердун']) expect(obsceneRootOf(w)).toBe('перд');
+    for (const w of ['передача', 'перед', 'передний', 'передел']) expect(obsceneRootOf(w)).toBe('');
+  });
+
+  it('a masked word in a sentence spoken to someone is aimed; alone it is only masked', () => {
+    expect(toxic('ты ду*ак')).toBe(true);
+    expect(features('ты ду*ак')).toEqual(expect.arrayContaining(['masked_word', 'aimed']));
+    expect(toxic('ду*ак')).toBe(false);
+  });
+
+  it('knows more names of insult from the language, and not their innocent neighbours', () => {
+    expect(toxic('ты жлоб')).toBe(true);
+    expect(toxic('Ну ты и чокнутый')).toBe(true);
+    expect(toxic('Эти чинуши опять ничего не сделали')).toBe(true);
+    expect(toxic('Над полем кружил стервятник')).toBe(false);
+    expect(toxic('Расходы ничтожно малы')).toBe(false);
+    expect(toxic('В роддоме выхаживают недоношенных детей')).toBe(false);
+    expect(toxic('Чиновники ответили на обращение')).toBe(false);
+  });
+
+  it('violent verbs of beating count only when aimed', () => {
+    expect(toxic('Я тебя порву')).toBe(true);
+    expect(toxic('Изобью вас всех')).toBe(true);
+    expect(toxic('Порву старую бумагу на черновики')).toBe(false);
+  });
+});
+
+describe('issue #15, second round: fewer false alarms on ordinary appeals', () => {
+  it('first-person threats are exact forms: their stems are ordinary words («ура», «прибыли»)', () => {
+    expect(toxic('Ура, вы молодцы!')).toBe(false);
+    expect(toxic('Вы прибыли вовремя')).toBe(false);
+    expect(toxic('Вам сломали забор')).toBe(false);
+    expect(toxic('Прошу вас повесить табличку')).toBe(false);
+    expect(toxic('Я тебя урою')).toBe(true);
+    expect(toxic('Вас всех повесить бы')).toBe(true);
+  });
+
+  it('a name is aimed by a second-person word in its own clause, not anywhere in the sentence', () => {
+    expect(toxic('Ты баран')).toBe(true);
+    expect(toxic('В подвале живут крысы, а вы ничего не делаете')).toBe(false);
+  });
+
+  it('twigs are no obscene root', () => {
+    expect(obsceneRootOf('сучков')).toBe('');
+    expect(obsceneRootOf('сучка')).toBe('сука');
+  });
+});

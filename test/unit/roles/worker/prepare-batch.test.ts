@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../../../services/core/classifier/index.js';
+import {
+  classify,
+  DEFAULT_TAXONOMY_ROUTING,
+  TaxonomyRouter,
+} from '../../../../services/core/classifier/index.js';
 import {
   createCommentDecoder,
   DLQ_CODE_HEADER,
@@ -126,5 +130,42 @@ describe('prepareBatch: a dead letter too large for one record', () => {
     const prepared = prepareBatch([input(8, Buffer.from([1, 2, 3, 4, 5, 6]))], context());
     expect(prepared.deadLetters[0]?.headers?.[DLQ_TRUNCATED_HEADER]).toBeUndefined();
     expect(prepared.deadLetters[0]?.value).toEqual(Buffer.from([1, 2, 3, 4, 5, 6]));
+  });
+});
+
+describe('prepareBatch: the source’s routing taxonomy', () => {
+  const DUMP = 'Стихийная свалка за гаражами, жгут мусор, дышать нечем';
+  const at = (offset: number, region: string, page_id = 'page-1') =>
+    input(
+      offset,
+      encodeCommentEvent(commentEvent({ comment_id: `c${offset}`, text: DUMP, region, page_id })),
+    );
+
+  // The outputs are encoded records: the categories are read as the classifier gives them.
+  const recording = (seen: string[]) => ({
+    classify: (i: Parameters<typeof classify>[0]) => {
+      const c = classify(i);
+      seen.push(c.category);
+      return c;
+    },
+  });
+
+  it('classifies a comment among the categories its region routes to, by default and by config', () => {
+    const seen: string[] = [];
+    prepareBatch([at(1, '78'), at(2, '46'), at(3, '54')], context(recording(seen)));
+    expect(seen).toEqual(['urban_improvement', 'ecology', 'ecology']);
+    const routed: string[] = [];
+    prepareBatch(
+      [at(4, '78'), at(5, '54', 'eco-page')],
+      context({
+        ...recording(routed),
+        taxonomies: new TaxonomyRouter({
+          ...DEFAULT_TAXONOMY_ROUTING,
+          regions: { '54': 'spb-gorod' },
+          pages: { 'eco-page': 'full' },
+        }),
+      }),
+    );
+    expect(routed).toEqual(['ecology', 'ecology']);
   });
 });

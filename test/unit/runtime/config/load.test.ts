@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../../services/runtime/config/load.js';
+import { ConfigError, loadConfig, taxonomyRoutingOf } from '../../../../services/runtime/config/load.js';
+import { TaxonomyRouter } from '../../../../services/core/classifier/taxonomy.js';
 
 function configFile(yaml: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'otklik-config-')), 'otklik.yaml');
@@ -53,6 +54,41 @@ describe('configuration', () => {
       const problems = problemsOf({ OTKLIK_CONFIG: configFile(`classifier:\n  maxTextBytes: ${bad}\n`) });
       expect(problems.some((p) => p.includes('classifier.maxTextBytes'))).toBe(true);
     }
+  });
+
+  it('reads the routing taxonomies: St Petersburg and Kursk by default, own ones checked', () => {
+    const routing = taxonomyRoutingOf(loadConfig({}).runtime);
+    expect(routing.regions).toEqual({ '78': 'spb-gorod', '46': 'kursk-appeals' });
+    expect(routing.defaultTaxonomy).toBe('full');
+    const file = configFile(
+      [
+        'classifier:',
+        '  taxonomies:',
+        '    named:',
+        '      yards: [urban_improvement, roads_transport]',
+        '    regions:',
+        "      '54': yards",
+        '    pages:',
+        "      'page-1': full",
+      ].join('\n') + '\n',
+    );
+    const own = new TaxonomyRouter(taxonomyRoutingOf(loadConfig({ OTKLIK_CONFIG: file }).runtime));
+    expect(own.of({ region: '54' }).name).toBe('yards');
+    expect(own.of({ region: '54', pageId: 'page-1' }).name).toBe('full');
+    // Writing `regions` replaces the shipped map.
+    expect(own.of({ region: '78' }).name).toBe('full');
+    const bad = configFile(
+      "classifier:\n  taxonomies:\n    named:\n      roads: [roads_transport]\n    regions:\n      '78': nope\n",
+    );
+    const problems = problemsOf({ OTKLIK_CONFIG: bad });
+    expect(problems.some((p) => p.includes('taxonomy roads: must include urban_improvement'))).toBe(true);
+    expect(problems.some((p) => p.includes('region 78: no taxonomy named nope'))).toBe(true);
+    const unknown = configFile(
+      'classifier:\n  taxonomies:\n    named:\n      x: [urban_improvement, weather]\n',
+    );
+    expect(
+      problemsOf({ OTKLIK_CONFIG: unknown }).some((p) => p.includes('classifier.taxonomies.named.x')),
+    ).toBe(true);
   });
 
   it('says so when the config file is missing or not YAML', () => {
