@@ -60,13 +60,18 @@ const pattern = z.string({ error: 'expected a regular expression as a string' })
   }
 });
 
-/** Authors whose comment on the page may answer; a BOT never does (docs/sla-policy.md). */
-const REPLY_AUTHORS = AUTHOR_KIND_SYMBOLS.filter((kind) => kind !== 'BOT');
-const replyAuthor = z.enum(REPLY_AUTHORS as [string, ...string[]], {
+/**
+ * Authors whose comment on the page may answer. A BOT never does; a CITIZEN's (or UNKNOWN, taken for a
+ * citizen) comment is owed an answer, so it cannot be one (docs/sla-policy.md).
+ */
+const REPLY_AUTHORS = ['OFFICIAL', 'MEDIA'] as const;
+const replyAuthor = z.enum(REPLY_AUTHORS, {
   error: (issue) =>
     issue.input === 'BOT'
       ? 'a BOT never answers an appeal'
-      : `unknown author kind ${JSON.stringify(issue.input)}; expected one of ${REPLY_AUTHORS.join(', ')}`,
+      : AUTHOR_KIND_SYMBOLS.includes(issue.input as never)
+        ? `a ${String(issue.input)} comment is owed an answer and never is one`
+        : `unknown author kind ${JSON.stringify(issue.input)}; expected one of ${REPLY_AUTHORS.join(', ')}`,
 });
 
 export const lifecyclePolicyShape = {
