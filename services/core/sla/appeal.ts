@@ -374,23 +374,74 @@ function reclassify(
     return true;
   }
   if (!subjectChanged) return false;
+  return replan(config, s, out) !== null;
+}
+
+/**
+ * Plans every running clock again under `config` and `s.subject`, from the time it was counted from and
+ * keeping its pauses; pushes `planned` for each clock that moved. Null when the subject opens no SLA
+ * under `config` any more (the appeal is then closed as not actionable).
+ */
+function replan(config: PolicyConfig, s: AppealState, out: AppealEffect[]): Clock[] | null {
+  const moved: Clock[] = [];
   for (const clock of clocksOf(s)) {
     const startedAt = clock.target === 'FIRST_REPLY' ? s.postedAt : clock.startedAt;
-    const planned = planClock(config, to, clock.target, startedAt, clock.pausedMs);
+    const planned = planClock(config, s.subject, clock.target, startedAt, clock.pausedMs);
     if (!planned) {
-      // The corrected subject opens no SLA (noSla): nothing is due any more.
-      return close(s, 'NOT_ACTIONABLE', out);
+      close(s, 'NOT_ACTIONABLE', out);
+      return null;
     }
     // A capped pause still running keeps its budget in the deadline, as when it began.
     const budget = clock.paused && s.pause?.budgetMs != null ? s.pause.budgetMs : 0;
-    const { calendar } = calendarFor(config, to.region);
-    const kept = {
+    const { calendar } = calendarFor(config, s.subject.region);
+    const kept: Clock = {
       ...shifted(planned, calendar, clock.pausedMs + budget),
       paused: clock.paused,
       running: clock.running,
     };
+    if (sameClock(kept, clock)) continue;
     setClock(s, kept);
     out.push({ kind: 'planned', clock: kept });
+    moved.push(kept);
   }
-  return true;
+  return moved;
+}
+
+function sameClock(a: Clock, b: Clock): boolean {
+  return (Object.keys(a) as (keyof Clock)[]).every((k) => a[k] === b[k]);
+}
+
+/** How one deadline moved in a recompute. */
+export interface DeadlineMove {
+  target: SlaTarget;
+  fromDueAt: number;
+  toDueAt: number;
+  /** Not overdue before, overdue at `now` under the new policy. */
+  overdueAtOnce: boolean;
+}
+
+/**
+ * `otklik sla recompute`: the open appeal planned again under a changed policy (docs/sla-policy.md#policy-changes-and-recompute),
+ * explicitly, never on a restart. Idempotent: under the same policy nothing moves the second time.
+ */
+export function recomputeAppeal(
+  config: PolicyConfig,
+  state: AppealState,
+  now: number,
+): { state: AppealState; effects: AppealEffect[]; moves: DeadlineMove[] } {
+  if (state.status !== 'OPEN') return { state, effects: [], moves: [] };
+  const before = new Map(clocksOf(state).map((c) => [c.target, c.dueAt]));
+  const next: AppealState = { ...state };
+  const effects: AppealEffect[] = [];
+  const moved = replan(config, next, effects) ?? [];
+  const moves = moved.map((clock) => {
+    const fromDueAt = before.get(clock.target)!;
+    return {
+      target: clock.target,
+      fromDueAt,
+      toDueAt: clock.dueAt,
+      overdueAtOnce: fromDueAt > now && clock.dueAt <= now,
+    };
+  });
+  return { state: effects.length ? next : state, effects, moves };
 }

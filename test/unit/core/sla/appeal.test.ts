@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OperatorAction } from '../../../../services/core/contracts/schema-types.generated.js';
 import {
   openAppeal,
+  recomputeAppeal,
   stepAppeal,
   type AppealInput,
   type AppealState,
@@ -291,5 +292,52 @@ describe('corrections (RECLASSIFIED) and NOT_ACTIONABLE', () => {
     // high is 2 h: from 09:00 plus the hour paused.
     expect(steps[2]!.state.reply?.dueAt).toBe(local('2026-04-06T12:00'));
     expect(steps[2]!.state.reply?.pausedMs).toBe(60 * MINUTE);
+  });
+});
+
+describe('recompute under a changed policy', () => {
+  const config = officeConfig();
+  const start = openAppeal(config, 'VK:1', SUBJECT, local('2026-04-06T09:00'))!;
+
+  it('moves the open deadlines, reports how, and moves nothing the second time', () => {
+    const [interim] = run(config, start, [action('INTERIM_REPLY', '2026-04-06T10:00')]);
+    const stricter = officeConfig({ finalAnswer: { targets: { normal: 3 } } });
+    const now = local('2026-04-08T12:00');
+    const first = recomputeAppeal(stricter, interim!.state, now);
+    expect(first.moves).toEqual([
+      {
+        target: 'FINAL_ANSWER',
+        fromDueAt: local('2026-04-15T18:00'),
+        toDueAt: local('2026-04-09T18:00'),
+        overdueAtOnce: false,
+      },
+    ]);
+    const again = recomputeAppeal(stricter, first.state, now);
+    expect(again.moves).toEqual([]);
+    expect(again.state).toBe(first.state);
+  });
+
+  it('says which became overdue at once, and keeps pauses taken', () => {
+    const steps = run(config, start, [
+      action('PAUSED', '2026-04-06T10:00'),
+      action('RESUMED', '2026-04-06T12:00'),
+    ]);
+    const stricter = officeConfig({ targets: { normal: '2h' } });
+    const { moves, state } = recomputeAppeal(stricter, steps[1]!.state, local('2026-04-06T14:00'));
+    expect(moves).toEqual([
+      expect.objectContaining({
+        target: 'FIRST_REPLY',
+        toDueAt: local('2026-04-06T13:00'),
+        overdueAtOnce: true,
+      }),
+    ]);
+    expect(state.reply?.pausedMs).toBe(2 * HOUR);
+  });
+
+  it('leaves appeals that are not open alone', () => {
+    const [resolved] = run(config, start, [action('RESOLVED', '2026-04-06T10:00')]);
+    expect(recomputeAppeal(officeConfig({ targets: { normal: '1h' } }), resolved!.state, 0).moves).toEqual(
+      [],
+    );
   });
 });
