@@ -3,9 +3,10 @@ import type { Category, CommentType, Priority } from '../contracts/schema-types.
 import { computeFinalDeadlines, resolveFinalAnswer } from './policy-lifecycle.js';
 import { computeDeadlines, resolvePolicy, type PolicyConfig } from './policy.js';
 
-/** The targets an appeal is held to (docs/sla-policy.md#two-targets); alerts and counters name them. */
-export const SLA_TARGETS = ['FIRST_REPLY', 'NEXT_REPLY', 'FINAL_ANSWER'] as const;
-export type SlaTarget = (typeof SLA_TARGETS)[number];
+import type { SlaTarget } from '../contracts/schema-types.generated.js';
+
+/** The targets an appeal is held to (docs/sla-policy.md#two-targets): the alert schema's `target`. */
+export { SLA_TARGET_SYMBOLS as SLA_TARGETS, type SlaTarget } from '../contracts/schema-types.generated.js';
 
 export interface AppealSubject {
   region: string;
