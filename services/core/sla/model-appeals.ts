@@ -8,7 +8,7 @@ import {
   type Clock,
 } from './appeal.js';
 import type { ActionCommand, AnswerSlaCommand, CancelSlaCommand, OpenSlaCommand } from './commands.js';
-import type { Open, SlaModel } from './model.js';
+import type { Marker, Open } from './model-types.js';
 import { metricOf, slotOf } from './targets.js';
 import type { PolicyConfig } from './policy.js';
 
@@ -18,6 +18,16 @@ export interface ModelCorrection {
   actionId: string;
   from: AppealSubject;
   to: AppealSubject;
+}
+
+/** What the lifecycle needs of the model it extends (SlaModel), without importing it. */
+export interface ModelHost {
+  readonly open: Map<string, Open>;
+  readonly markers: Map<string, Marker>;
+  bump(field: string, delta?: number): void;
+  close(key: string, marker: Marker | null): Open | undefined;
+  openRecord(c: OpenSlaCommand, now: number): void;
+  countResponseTime(priority: string, postedAt: number, at: number): void;
 }
 
 const dimOf = (s: AppealSubject) => `${s.region}|${s.category}|${s.priority}`;
@@ -38,7 +48,7 @@ export class ModelAppeals {
 
   constructor(
     private readonly policy: PolicyConfig,
-    private readonly model: SlaModel,
+    private readonly model: ModelHost,
   ) {}
 
   /** The appeal a comment belongs to: its own, or the one its reply chain leads to. */
@@ -289,7 +299,7 @@ export class ModelAppeals {
 }
 
 /** The next alert of a (re-)planned record at `now`. */
-function schedule(m: SlaModel, rec: Open, running: boolean, now: number): void {
+function schedule(m: ModelHost, rec: Open, running: boolean, now: number): void {
   rec.leaseUntil = null;
   if (!running) {
     rec.kind = null;

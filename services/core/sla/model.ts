@@ -4,9 +4,11 @@ import { RESPONSE_BOUNDS_MIN } from './counters.js';
 import { ModelAppeals } from './model-appeals.js';
 import type { SlaTarget } from './appeal.js';
 import { metricOf, slotOf } from './targets.js';
+import type { Marker, Open } from './model-types.js';
 import type { PolicyConfig } from './policy.js';
 
 export { metricOf, slotOf } from './targets.js';
+export type { Marker, Open } from './model-types.js';
 
 /**
  * Reference model of the SLA state machine (docs/design.md#sla-semantics; lua/_README.md): the same
@@ -15,29 +17,6 @@ export { metricOf, slotOf } from './targets.js';
  * model is the specification, the scripts are the fast implementation.
  */
 type Kind = AlertKind | null;
-export interface Open {
-  /** The appeal's key (a final answer's record sits under `<key>#final`). */
-  key: string;
-  target: SlaTarget;
-  kind: Kind;
-  level: number;
-  nextAt: number;
-  postedAt: number;
-  warnAt: number;
-  dueAt: number;
-  /** Its WARNING was acked: a re-plan does not warn again. */
-  warned: boolean;
-  interval: number;
-  maxLevel: number;
-  dim: string;
-  priority: string;
-  /** Set while the alert is claimed and not yet acknowledged (in the lease set). */
-  leaseUntil: number | null;
-  /** In the late wheel: its BREACH was claimed. Counted by the `overdue` gauge while open. */
-  late: boolean;
-}
-/** A finished comment ('a' answered, 'c' cancelled, 'n' not actionable) or a reply/delete seen first. */
-export type Marker = { m: 'a' | 'c' | 'n' | 'd' | 'f' } | { m: 'e'; answeredAt: number };
 export interface ModelAlert {
   commentKey: string;
   kind: AlertKind;
