@@ -5,7 +5,7 @@ import type {
   SlaInfo,
 } from '../contracts/schema-types.generated.js';
 import type { ActionCommand, SlaCommand } from './commands.js';
-import { replyKindOf } from './policy-lifecycle.js';
+import { answersAppeals, replyKindOf } from './policy-lifecycle.js';
 import { computeDeadlines, resolvePolicy, type PolicyConfig } from './policy.js';
 import { commentKeyOf, shardOf } from './shard.js';
 
@@ -56,9 +56,9 @@ export function planSla(
 
   if (event.op === 'DELETED') return { command: { kind: 'cancel', commentKey: key, shard }, sla: null };
 
-  const reply = replyKindOf(policies, event.author.kind, event.text);
-  if (reply !== null) {
+  if (answersAppeals(policies, event.author.kind)) {
     if (event.parent_comment_id === null) return { command: null, sla: null };
+    const reply = replyKindOf(policies, event.author.kind, event.text);
     const parentKey = commentKeyOf(event.platform, event.parent_comment_id);
     return {
       command: {

@@ -60,6 +60,14 @@ export function computeFinalDeadlines(resolved: ResolvedFinalAnswer, fromMs: num
 /** What a comment on the page does to the appeal it replies to (docs/sla-policy.md#what-counts-as-a-reply). */
 export type ReplyKind = 'answer' | 'interim' | null;
 
+/** Longer replies are never taken for a bare template (and are not scanned for one). */
+const MAX_TEMPLATE_CHARS = 600;
+
+/** Whether a comment by `authorKind` may answer an appeal under `config` (a BOT never does). */
+export function answersAppeals(config: PolicyConfig, authorKind: AuthorKind): boolean {
+  return authorKind !== 'BOT' && (config.replies.authors as readonly string[]).includes(authorKind);
+}
+
 /** Compiled once per config: the patterns are checked on every official reply. */
 const templateCache = new WeakMap<PolicyConfig, readonly RegExp[]>();
 
@@ -77,8 +85,9 @@ function templatesOf(config: PolicyConfig): readonly RegExp[] {
  * whether it is a bare template: that ends the first-reply target but is recorded as interim.
  */
 export function replyKindOf(config: PolicyConfig, authorKind: AuthorKind, text: string): ReplyKind {
-  if (authorKind === 'BOT' || !(config.replies.authors as readonly string[]).includes(authorKind))
-    return null;
+  if (!answersAppeals(config, authorKind)) return null;
+  // A bare template is a sentence or two; a long reply is an answer, whatever it begins with.
+  if (text.length > MAX_TEMPLATE_CHARS) return 'answer';
   const flat = text.replace(/\s+/g, ' ').trim();
   return templatesOf(config).some((re) => re.test(flat)) ? 'interim' : 'answer';
 }

@@ -141,3 +141,18 @@ describe('what counts as a reply', () => {
     expect(replyKindOf(custom, 'OFFICIAL', 'Ваше обращение передано.')).toBe('answer');
   });
 });
+
+describe('what counts as a reply: long replies', () => {
+  it('a reply longer than a template could be is an answer, whatever it begins with', () => {
+    const config = parsePolicyConfig({});
+    const long = `Ваше обращение передано. ${'Подробности ремонта. '.repeat(40)}`;
+    expect(replyKindOf(config, 'OFFICIAL', long)).toBe('answer');
+  });
+
+  it('refuses a CITIZEN or UNKNOWN as an author of replies', () => {
+    expect(problems({ replies: { authors: ['CITIZEN', 'UNKNOWN'] } })).toEqual([
+      'replies.authors[0]: a CITIZEN comment is owed an answer and never is one',
+      'replies.authors[1]: a UNKNOWN comment is owed an answer and never is one',
+    ]);
+  });
+});
