@@ -124,7 +124,11 @@ export interface ClassifiedComment {
 export const ALERT_KIND_SYMBOLS = ['WARNING', 'BREACH', 'ESCALATION'] as const;
 export type AlertKind = (typeof ALERT_KIND_SYMBOLS)[number];
 
-/** A first-reply deadline warning, breach or escalation. Topic otklik.sla-alerts.v1, key platform:comment_id. */
+/** Which deadline of the appeal (docs/sla-policy.md#two-targets). Unknown targets resolve to FIRST_REPLY for older readers. */
+export const SLA_TARGET_SYMBOLS = ['FIRST_REPLY', 'NEXT_REPLY', 'FINAL_ANSWER'] as const;
+export type SlaTarget = (typeof SLA_TARGET_SYMBOLS)[number];
+
+/** A deadline warning, breach or escalation of an appeal: its first reply, a next reply after a citizen's follow-up, or its final answer (target). Topic otklik.sla-alerts.v1, key platform:comment_id. */
 export interface SlaAlert {
   /** Deterministic: the same (comment, kind, level) always gets the same id; deduplicate on it. */
   alert_id: string;
@@ -162,6 +166,8 @@ export interface SlaAlert {
   excerpt: string;
   /** Link to the comment. */
   url: null | string;
+  /** Which deadline the alert is about; FIRST_REPLY in version 1 data. */
+  target: SlaTarget;
 }
 
 /** OPENED when the group passes its test, UPDATED when members join, CLOSED when it has been quiet for the configured time. */

@@ -1,4 +1,10 @@
-import type { Category, Platform, Priority } from '../contracts/schema-types.generated.js';
+import type {
+  Category,
+  CommentType,
+  OperatorAction,
+  Platform,
+  Priority,
+} from '../contracts/schema-types.generated.js';
 
 /** What the alert payload needs from the comment; stored with its open SLA. */
 export interface OpenSlaCommand {
@@ -21,6 +27,13 @@ export interface OpenSlaCommand {
   maxEscalationLevel: number;
   excerpt: string;
   url: string | null;
+  /** The classifier's type; the appeal lifecycle re-plans with it (absent: a complaint). */
+  type?: CommentType;
+  /**
+   * The key of the comment this one replies to. Under the appeal lifecycle, a citizen's comment under an
+   * appeal that had an official reply (or under that reply) is the appeal's follow-up, not an appeal.
+   */
+  parentKey?: string | null;
 }
 
 export interface AnswerSlaCommand {
@@ -29,6 +42,10 @@ export interface AnswerSlaCommand {
   commentKey: string;
   shard: number;
   answeredAt: number;
+  /** The reply's own key: a citizen's comment under it belongs to the same appeal. */
+  replyKey?: string;
+  /** A bare template (docs/sla-policy.md#what-counts-as-a-reply): ends the first reply only. */
+  interim?: boolean;
 }
 
 export interface CancelSlaCommand {
@@ -44,6 +61,14 @@ export interface NotActionableCommand {
   region: string;
   category: Category;
   priority: Priority;
+}
+
+/** An operator's action on the appeal opened by `commentKey` (issue #16). */
+export interface ActionCommand {
+  kind: 'action';
+  commentKey: string;
+  shard: number;
+  action: OperatorAction;
 }
 
 /** One atomic, idempotent SLA transition, decided by the pure core and applied by a Redis script. */

@@ -1,6 +1,14 @@
 import type { AlertKind } from '../contracts/schema-types.generated.js';
-import type { SlaCommand } from './commands.js';
+import type { ActionCommand, OpenSlaCommand, SlaCommand } from './commands.js';
 import { RESPONSE_BOUNDS_MIN } from './counters.js';
+import { ModelAppeals } from './model-appeals.js';
+import type { SlaTarget } from './appeal.js';
+import { metricOf, slotOf } from './targets.js';
+import type { Marker, Open } from './model-types.js';
+import type { PolicyConfig } from './policy.js';
+
+export { metricOf, slotOf } from './targets.js';
+export type { Marker, Open } from './model-types.js';
 
 /**
  * Reference model of the SLA state machine (docs/design.md#sla-semantics; lua/_README.md): the same
@@ -9,27 +17,12 @@ import { RESPONSE_BOUNDS_MIN } from './counters.js';
  * model is the specification, the scripts are the fast implementation.
  */
 type Kind = AlertKind | null;
-interface Open {
-  kind: Kind;
-  level: number;
-  nextAt: number;
-  postedAt: number;
-  dueAt: number;
-  interval: number;
-  maxLevel: number;
-  dim: string;
-  priority: string;
-  /** Set while the alert is claimed and not yet acknowledged (in the lease set). */
-  leaseUntil: number | null;
-  /** In the late wheel: its BREACH was claimed. Counted by the `overdue` gauge while open. */
-  late: boolean;
-}
-/** A finished comment ('a' answered, 'c' cancelled, 'n' not actionable) or a reply/delete seen first. */
-export type Marker = { m: 'a' | 'c' | 'n' | 'd' } | { m: 'e'; answeredAt: number };
 export interface ModelAlert {
   commentKey: string;
   kind: AlertKind;
   level: number;
+  /** Absent for the first reply, as before issue #16. */
+  target?: SlaTarget;
 }
 
 export class SlaModel {
@@ -37,28 +30,48 @@ export class SlaModel {
   readonly markers = new Map<string, Marker>();
   /** The `cnt` hash: `<metric>|<region>|<category>|<priority>` and the response-time histogram. */
   readonly counters = new Map<string, number>();
+  /** The appeal lifecycle (issue #16), present when the model is given the policy. */
+  readonly appeals: ModelAppeals | null;
 
-  private bump(field: string, delta = 1): void {
+  constructor(policy?: PolicyConfig) {
+    this.appeals = policy ? new ModelAppeals(policy, this) : null;
+  }
+
+  /** @internal for ModelAppeals. */
+  bump(field: string, delta = 1): void {
     const value = (this.counters.get(field) ?? 0) + delta;
     this.counters.set(field, value);
   }
 
-  private countAnswer(dim: string, priority: string, postedAt: number, dueAt: number, at: number): void {
+  /** @internal for ModelAppeals. */
+  countAnswer(dim: string, priority: string, postedAt: number, dueAt: number, at: number): void {
     this.bump(`${at <= dueAt ? 'answered_in_time' : 'answered_late'}|${dim}`);
+    this.countResponseTime(priority, postedAt, at);
+  }
+
+  /** @internal for ModelAppeals: the first reply's response-time histogram. */
+  countResponseTime(priority: string, postedAt: number, at: number): void {
     const elapsed = Math.max(0, at - postedAt);
     const bound = RESPONSE_BOUNDS_MIN.find((b) => elapsed <= b * 60_000);
     this.bump(`rt|${priority}|${bound ?? 'inf'}`);
     this.bump(`rt_sum_ms|${priority}`, elapsed);
   }
 
-  private close(key: string, marker: Marker): Open | undefined {
+  /** @internal for ModelAppeals: removes a record, leaving `marker` when given. */
+  close(key: string, marker: Marker | null): Open | undefined {
     const rec = this.open.get(key);
     if (!rec) return undefined;
     this.open.delete(key);
-    this.markers.set(key, marker);
-    this.bump(`open|${rec.dim}`, -1);
-    if (rec.late) this.bump(`overdue|${rec.dim}`, -1);
+    if (marker) this.markers.set(key, marker);
+    this.bump(`${metricOf(rec.target, 'open')}|${rec.dim}`, -1);
+    if (rec.late) this.bump(`${metricOf(rec.target, 'overdue')}|${rec.dim}`, -1);
     return rec;
+  }
+
+  /** An operator's action (issue #16): PENDING until its comment arrives, then applied once by id. */
+  act(c: ActionCommand, now: number): string {
+    if (!this.appeals) throw new Error('the appeal lifecycle needs the model built with a policy');
+    return this.appeals.act(c, now);
   }
 
   /** One transition at server time `now`; returns the status the script returns. */
@@ -72,32 +85,26 @@ export class SlaModel {
         if (marker?.m === 'd') {
           this.markers.set(key, { m: 'c' });
           this.bump(`cancelled|${dim}`);
+          this.appeals?.forget(key);
           return 'DELETED_BEFORE';
         }
+        if (this.appeals && !marker) {
+          const followed = this.appeals.followUp(c, now);
+          if (followed) return followed;
+        }
+        if (this.appeals) return this.appeals.open(c, now, marker?.m === 'e' ? marker.answeredAt : null);
         this.bump(`opened|${dim}`);
         if (marker?.m === 'e') {
           this.markers.set(key, { m: 'a' });
           this.countAnswer(dim, c.priority, c.postedAt, c.dueAt, marker.answeredAt);
           return 'ANSWERED_BEFORE';
         }
-        const warn = now < c.dueAt && c.warnAt < c.dueAt;
-        this.open.set(key, {
-          kind: warn ? 'WARNING' : 'BREACH',
-          level: 0,
-          nextAt: warn ? c.warnAt : c.dueAt,
-          postedAt: c.postedAt,
-          dueAt: c.dueAt,
-          interval: c.escalationIntervalMs,
-          maxLevel: c.maxEscalationLevel,
-          dim,
-          priority: c.priority,
-          leaseUntil: null,
-          late: false,
-        });
-        this.bump(`open|${dim}`);
+        this.openRecord(c, now);
         return 'OPENED';
       }
       case 'answer': {
+        const viaAppeal = this.appeals?.answer(c, now);
+        if (viaAppeal) return viaAppeal;
         const rec = this.close(key, { m: 'a' });
         if (rec) {
           this.countAnswer(rec.dim, rec.priority, rec.postedAt, rec.dueAt, c.answeredAt);
@@ -108,6 +115,8 @@ export class SlaModel {
         return marker ? 'DUPLICATE' : 'ANSWERED_EARLY';
       }
       case 'cancel': {
+        const viaAppeal = this.appeals?.cancel(c, now);
+        if (viaAppeal) return viaAppeal;
         const rec = this.close(key, { m: 'c' });
         if (rec) {
           this.bump(`cancelled|${rec.dim}`);
@@ -126,10 +135,34 @@ export class SlaModel {
     }
   }
 
+  /** @internal for ModelAppeals: the first-reply record of an open command, as open_sla writes it. */
+  openRecord(c: OpenSlaCommand, now: number): void {
+    const dim = `${c.region}|${c.category}|${c.priority}`;
+    const warn = now < c.dueAt && c.warnAt < c.dueAt;
+    this.open.set(c.commentKey, {
+      key: c.commentKey,
+      target: 'FIRST_REPLY',
+      kind: warn ? 'WARNING' : 'BREACH',
+      level: 0,
+      nextAt: warn ? c.warnAt : c.dueAt,
+      postedAt: c.postedAt,
+      warnAt: c.warnAt,
+      dueAt: c.dueAt,
+      warned: false,
+      interval: c.escalationIntervalMs,
+      maxLevel: c.maxEscalationLevel,
+      dim,
+      priority: c.priority,
+      leaseUntil: null,
+      late: false,
+    });
+    this.bump(`open|${dim}`);
+  }
+
   /** Hands out every due alert (and every expired lease) at `now` under a lease of `leaseMs`. */
   claim(now: number, leaseMs: number): ModelAlert[] {
     const out: ModelAlert[] = [];
-    for (const [commentKey, rec] of this.open) {
+    for (const rec of this.open.values()) {
       const due = rec.leaseUntil === null ? rec.kind !== null && rec.nextAt <= now : rec.leaseUntil <= now;
       if (!due || rec.kind === null) continue;
       // A sweeper that was away past due_at skips the stale WARNING and goes straight to the BREACH.
@@ -137,20 +170,24 @@ export class SlaModel {
       // A claimed BREACH enters the late wheel once (claimed again after its lease expired, it is there).
       if (rec.kind === 'BREACH' && !rec.late) {
         rec.late = true;
-        this.bump(`overdue|${rec.dim}`);
+        this.bump(`${metricOf(rec.target, 'overdue')}|${rec.dim}`);
       }
       rec.leaseUntil = now + leaseMs;
-      out.push({ commentKey, kind: rec.kind, level: rec.level });
+      const alert: ModelAlert = { commentKey: rec.key, kind: rec.kind, level: rec.level };
+      if (rec.target !== 'FIRST_REPLY') alert.target = rec.target;
+      out.push(alert);
     }
     return out;
   }
 
   /** The alert was published: count it and schedule the next one. False when it is stale. */
   ack(alert: ModelAlert): boolean {
-    const rec = this.open.get(alert.commentKey);
-    if (!rec || rec.kind !== alert.kind || rec.level !== alert.level) return false;
+    const target = alert.target ?? 'FIRST_REPLY';
+    const rec = this.open.get(slotOf(alert.commentKey, target));
+    if (!rec || rec.target !== target || rec.kind !== alert.kind || rec.level !== alert.level) return false;
     const metric = { WARNING: 'warned', BREACH: 'breached', ESCALATION: 'escalated' }[rec.kind];
-    this.bump(`${metric}|${rec.dim}`);
+    this.bump(`${metricOf(target, metric)}|${rec.dim}`);
+    if (rec.kind === 'WARNING') rec.warned = true;
     let next: [Kind, number, number] = [null, 0, 0];
     if (rec.kind === 'WARNING') next = ['BREACH', 0, rec.dueAt];
     else {

@@ -1,5 +1,11 @@
-import type { Classification, CommentEvent, SlaInfo } from '../contracts/schema-types.generated.js';
-import type { SlaCommand } from './commands.js';
+import type {
+  Classification,
+  CommentEvent,
+  OperatorAction,
+  SlaInfo,
+} from '../contracts/schema-types.generated.js';
+import type { ActionCommand, SlaCommand } from './commands.js';
+import { answersAppeals, replyKindOf } from './policy-lifecycle.js';
 import { computeDeadlines, resolvePolicy, type PolicyConfig } from './policy.js';
 import { commentKeyOf, shardOf } from './shard.js';
 
@@ -32,9 +38,12 @@ export function excerptOf(text: string, chars: number): string {
 }
 
 /**
- * The pure SLA decision for one event (docs/design.md#sla-semantics): a DELETED event cancels, an OFFICIAL
- * reply answers its parent, an actionable citizen comment opens an SLA under its policy, anything else is
- * counted as not actionable. Redis makes each of these idempotent; this only decides which one applies.
+ * The pure SLA decision for one event (docs/design.md#sla-semantics): a DELETED event cancels, a reply by
+ * an author who answers (`replies.authors`, OFFICIAL by default; a bare template is marked interim,
+ * docs/sla-policy.md#what-counts-as-a-reply) answers its parent, an actionable citizen comment opens an
+ * SLA under its policy (carrying its parent, so that a store that knows the thread can take it for a
+ * follow-up), anything else is counted as not actionable. Redis makes each of these idempotent; this
+ * only decides which one applies.
  */
 export function planSla(
   event: CommentEvent,
@@ -47,8 +56,9 @@ export function planSla(
 
   if (event.op === 'DELETED') return { command: { kind: 'cancel', commentKey: key, shard }, sla: null };
 
-  if (event.author.kind === 'OFFICIAL') {
+  if (answersAppeals(policies, event.author.kind)) {
     if (event.parent_comment_id === null) return { command: null, sla: null };
+    const reply = replyKindOf(policies, event.author.kind, event.text);
     const parentKey = commentKeyOf(event.platform, event.parent_comment_id);
     return {
       command: {
@@ -56,10 +66,14 @@ export function planSla(
         commentKey: parentKey,
         shard: shardOf(parentKey, options.shards),
         answeredAt: event.posted_at,
+        replyKey: key,
+        interim: reply === 'interim',
       },
       sla: null,
     };
   }
+  // An official whose reply does not count (not in replies.authors) is owed nothing either.
+  if (event.author.kind === 'OFFICIAL') return { command: null, sla: null };
 
   const notActionable: SlaPlan = {
     command: {
@@ -104,7 +118,20 @@ export function planSla(
       maxEscalationLevel: policy.maxEscalationLevel,
       excerpt: excerptOf(event.text, options.excerptChars),
       url: event.url,
+      type: classification.type,
+      parentKey:
+        event.parent_comment_id === null ? null : commentKeyOf(event.platform, event.parent_comment_id),
     },
     sla: { policy_id: policy.policyId, warn_at: warnAtMs, due_at: dueAtMs },
+  };
+}
+
+/** An operator's action as the transition of the appeal it names (keyed and sharded by its comment). */
+export function planAction(action: OperatorAction, shards: number): ActionCommand {
+  return {
+    kind: 'action',
+    commentKey: action.comment_key,
+    shard: shardOf(action.comment_key, shards),
+    action,
   };
 }

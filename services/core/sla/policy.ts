@@ -39,6 +39,8 @@ export interface ResolvedPolicy {
   calendar: Calendar;
   /** Which calendar, for logs: "24x7" or "<name>@<zone>". */
   calendarId: string;
+  /** The zone whose local dates are the calendar's days (the region's for 24×7): working days count in it. */
+  zone: string;
 }
 
 export interface Deadlines {
@@ -97,12 +99,20 @@ function buildCalendar(definition: CalendarDefinition, zone: string): Calendar {
   });
 }
 
-function calendarFor(config: PolicyConfig, regionCode: string): { calendar: Calendar; calendarId: string } {
+/** The calendar of a region under `config`, built once per config and zone. */
+export function calendarFor(
+  config: PolicyConfig,
+  regionCode: string,
+): { calendar: Calendar; calendarId: string; zone: string } {
   const region = regionInfo(regionCode);
   const name = calendarNameFor(config, region);
   const definition = config.calendars[name];
   if (name === TWENTY_FOUR_SEVEN_ID || !definition) {
-    return { calendar: twentyFourSeven(), calendarId: TWENTY_FOUR_SEVEN_ID };
+    return {
+      calendar: twentyFourSeven(),
+      calendarId: TWENTY_FOUR_SEVEN_ID,
+      zone: region?.zone ?? FALLBACK_ZONE,
+    };
   }
   const zone = definition.zone === REGION_ZONE ? (region?.zone ?? FALLBACK_ZONE) : definition.zone;
   const calendarId = `${name}@${zone}`;
@@ -110,7 +120,7 @@ function calendarFor(config: PolicyConfig, regionCode: string): { calendar: Cale
   if (!built) calendarCache.set(config, (built = new Map()));
   let calendar = built.get(calendarId);
   if (!calendar) built.set(calendarId, (calendar = buildCalendar(definition, zone)));
-  return { calendar, calendarId };
+  return { calendar, calendarId, zone };
 }
 
 /**

@@ -23,5 +23,7 @@ export function toSlaAlert(claimed: ClaimedAlert, firedAt: number): SlaAlert {
     overdue_ms: firedAt - claimed.dueAt,
     excerpt: claimed.excerpt,
     url: claimed.url,
+    // The Redis scripts keep the first reply alone so far (issue #16: the other targets are in the model).
+    target: 'FIRST_REPLY',
   };
 }

@@ -135,7 +135,7 @@ describe('the comment decoder refuses, with a stable code', () => {
   it('INCOMPATIBLE_SCHEMA: a known id of another subject', () => {
     const error = failure(encodeSlaAlert(slaAlert()));
     expect(error.code).toBe('INCOMPATIBLE_SCHEMA');
-    expect(error.message).toMatch(/otklik\.SlaAlert v1, not otklik\.CommentEvent/);
+    expect(error.message).toMatch(/otklik\.SlaAlert v2, not otklik\.CommentEvent/);
   });
 
   it('MALFORMED_AVRO: trailing bytes, an enum index out of range', () => {

@@ -75,6 +75,7 @@ export function slaAlert(overrides: Partial<SlaAlert> = {}): SlaAlert {
     overdue_ms: -30 * 60 * 1000,
     excerpt: 'Тестовый комментарий: в доме…',
     url: null,
+    target: 'FIRST_REPLY',
     ...overrides,
   };
 }

@@ -32,7 +32,7 @@ describe('policy config errors', () => {
     });
     expect(problems).toEqual(
       expect.arrayContaining([
-        '(sla): unknown key "tagets"; expected name, targets, categoryTargets, warnFraction, escalation, noSla, calendars, defaultCalendar, districts, regions',
+        '(sla): unknown key "tagets"; expected name, targets, categoryTargets, warnFraction, escalation, noSla, calendars, defaultCalendar, districts, regions, finalAnswer, pauses, reopen, replies',
         'targets.critical: expected a duration with a unit such as "90s", "15m", "2h" or "1h30m", got "fast"',
         expect.stringMatching(
           /^targets\.high: expected a duration .* got 3600 \(a bare number has no unit\)$/,
