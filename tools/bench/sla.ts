@@ -11,6 +11,8 @@
  *  2. memory per open item: INFO used_memory delta / items, for records with the shipped default excerpt
  *     (`--excerpt-chars`, default: the config's default) cut from synthetic Russian comments
  *     (tools/harness/comment-texts.ts), and again with no excerpt, plus the keyspace's MEMORY USAGE sum;
+ *     then (current layout) again once every due-wheel window has moved into `soon`
+ *     (tools/bench/sla-soon-memory.ts), the most memory items waiting on an advanced clock take;
  *  3. alert lateness: with `--items` open items (`--lateness-arrivals`, default realtime), `--due` of them
  *     fall due within the next minute; one real
  *     Sweeper (default options) claims, publishes to a Kafka topic and acks them; lateness is
@@ -52,6 +54,7 @@ import { readStackEnv } from '../harness/stack-env.js';
 import { commentKeyOf, shardOf } from '../../services/core/sla/shard.js';
 import { Sweeper } from '../../services/roles/sweeper/sweeper.js';
 import { SlaStoreV1 } from '../harness/sla-layout-v1.js';
+import { moveAllIntoSoon } from './sla-soon-memory.js';
 import {
   CATEGORY_SYMBOLS,
   type Platform,
@@ -300,6 +303,9 @@ async function measureRegistration(
   const statsAfter = await evalshaStats(redis);
   const after = await settledMemory(redis);
   const keyspace = await keyspaceBytes(redis, prefix);
+  // The same items once the clock has passed every window's move time: all of them in `soon`.
+  const inSoon = layout === 'v2' ? await moveAllIntoSoon(redis, store.keys, SHARDS) : undefined;
+  const afterSoon = inSoon === undefined ? undefined : await settledMemory(redis);
   const cpuUs = segments.reduce((sum, us, i) => sum + us * Math.min(SEGMENT, ITEMS - i * SEGMENT), 0);
   return {
     store,
@@ -315,6 +321,8 @@ async function measureRegistration(
     bytesPerItem: (after - before) / ITEMS,
     keyspaceBytesPerItem: keyspace.bytes / ITEMS,
     keys: keyspace.keys,
+    soonBytesPerItem: afterSoon === undefined ? undefined : (afterSoon - before) / ITEMS,
+    inSoon,
   };
 }
 
@@ -419,6 +427,10 @@ function logRegistration(label: string, r: Registration) {
   log(
     `  ${label}: ${Math.round(r.perSecond)} /s, ${r.bytesPerItem.toFixed(1)} bytes/item (INFO), ${r.keyspaceBytesPerItem.toFixed(1)} (MEMORY USAGE, ${r.keys} keys)`,
   );
+  if (r.soonBytesPerItem !== undefined)
+    log(
+      `  ${label}: ${r.soonBytesPerItem.toFixed(1)} bytes/item (INFO) with every window moved into soon (${r.inSoon} members)`,
+    );
   log(
     `  ${label}: Redis main-thread CPU per open ${r.redisUsPerOpen.toFixed(1)} us; per ${SEGMENT}-item segment ${r.segments.map((us) => us.toFixed(1)).join(' / ')} us; growth ${r.growth.toFixed(2)}`,
   );
@@ -529,6 +541,9 @@ async function main() {
       bytes_per_open_item: r1(shipped?.bytesPerItem),
       bytes_per_open_item_keyspace: r1(shipped?.keyspaceBytesPerItem),
       bytes_per_open_item_realtime: r1(realtime?.bytesPerItem),
+      // Every item waiting in `soon` (all windows moved): the most a clock that has advanced costs.
+      bytes_per_open_item_in_soon: r1(spread?.soonBytesPerItem),
+      bytes_per_open_item_in_soon_realtime: r1(realtime?.soonBytesPerItem),
       bytes_per_open_item_no_excerpt: r1(noExcerpt?.bytesPerItem),
       bytes_per_open_item_no_excerpt_keyspace: r1(noExcerpt?.keyspaceBytesPerItem),
       bytes_per_open_item_with_excerpt: r1(withExcerpt?.bytesPerItem),
