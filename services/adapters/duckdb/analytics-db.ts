@@ -205,9 +205,12 @@ export class AnalyticsDb {
    */
   static async open(
     path: string,
-    { checkpointMb = DEFAULT_CHECKPOINT_MB }: { checkpointMb?: number } = {},
+    { checkpointMb = DEFAULT_CHECKPOINT_MB, threads }: { checkpointMb?: number; threads?: number } = {},
   ): Promise<AnalyticsDb> {
-    const instance = await DuckDBInstance.create(path, { checkpoint_threshold: `${checkpointMb}MB` });
+    const instance = await DuckDBInstance.create(path, {
+      checkpoint_threshold: `${checkpointMb}MB`,
+      ...(threads === undefined ? {} : { threads: String(threads) }),
+    });
     const connection = await instance.connect();
     await connection.run(TABLES);
     await migrate(connection);
