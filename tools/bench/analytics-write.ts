@@ -113,7 +113,7 @@ console.log(
       return {
         checkpoint_mb: mb,
         per_s: median(of.map((f) => f.per_s)),
-        cpu_us_per_comment: median(of.map((f) => f.cpu_us_per_comment)),
+        cpu_us_per_comment: Number(median(of.map((f) => f.cpu_us_per_comment)).toFixed(1)),
       };
     }),
   }),
