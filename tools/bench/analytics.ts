@@ -43,6 +43,8 @@ function option(name: string, fallback: number): number {
 const INGEST = option('--ingest', 200_000);
 const BEFORE = !process.argv.includes('--no-before');
 const COMMENTS = option('--comments', 10_000_000);
+// DuckDB's threads for the ingested file (default: one per core).
+const THREADS = process.argv.includes('--threads') ? option('--threads', 0) : undefined;
 const outAt = process.argv.indexOf('--out');
 const dir = mkdtempSync(join(tmpdir(), 'otklik-bench-analytics-'));
 const outDir = outAt === -1 ? join(dir, 'report') : String(process.argv[outAt + 1]);
@@ -106,7 +108,7 @@ async function ingest() {
   }
   await producer.disconnect();
 
-  const db = await AnalyticsDb.open(join(dir, 'ingest.duckdb'));
+  const db = await AnalyticsDb.open(join(dir, 'ingest.duckdb'), { threads: THREADS });
   const sink = new AnalyticsSink(db, { classified: topic, alerts: `${topic}.none` });
   let first = 0;
   let last = 0;

@@ -120,6 +120,9 @@ async function insertDecision(c: DuckDBConnection, d: Decision): Promise<void> {
 
 const UPSERT_LATEST = upsertLatestFrom('staged_events');
 
+/** The write-ahead log size (MB) at which a commit checkpoints, unless told (OTKLIK_ANALYTICS_CHECKPOINT_MB). */
+export const DEFAULT_CHECKPOINT_MB = 256;
+
 const partitionKey = (p: { topic: string; partition: number }) => `${p.topic}\u0000${p.partition}`;
 
 /** A SQL string literal (topic names are the operator's: quoted, never trusted). */
@@ -191,9 +194,23 @@ export class AnalyticsDb {
     readonly connection: DuckDBConnection,
   ) {}
 
-  /** Opens (or creates) the file, its tables and the measures' views (`measures/*.sql`). */
-  static async open(path: string): Promise<AnalyticsDb> {
-    const instance = await DuckDBInstance.create(path);
+  /**
+   * Opens (or creates) the file, its tables and the measures' views (`measures/*.sql`).
+   *
+   * `checkpointMb`: the write-ahead log size at which a commit folds it into the file. DuckDB's 16 MB
+   * made the sink checkpoint every few groups, and each checkpoint writes `comment_latest`'s key index
+   * again: with 256 MB a comment cost about half the CPU (docs/benchmarks.md, "Analytics ingest"). The
+   * log is as durable as the file (a kill replays it at the next open), so exactness does not depend on
+   * it; a larger log only makes that open slower.
+   */
+  static async open(
+    path: string,
+    { checkpointMb = DEFAULT_CHECKPOINT_MB, threads }: { checkpointMb?: number; threads?: number } = {},
+  ): Promise<AnalyticsDb> {
+    const instance = await DuckDBInstance.create(path, {
+      checkpoint_threshold: `${checkpointMb}MB`,
+      ...(threads === undefined ? {} : { threads: String(threads) }),
+    });
     const connection = await instance.connect();
     await connection.run(TABLES);
     await migrate(connection);

@@ -47,8 +47,13 @@ async function main(): Promise<void> {
       replicationFactor: env.OTKLIK_TOPIC_REPLICATION,
     })),
   );
-  const db = await AnalyticsDb.open(env.OTKLIK_ANALYTICS_DB);
-  logger.info({ file: env.OTKLIK_ANALYTICS_DB }, 'analytics store open');
+  const db = await AnalyticsDb.open(env.OTKLIK_ANALYTICS_DB, {
+    checkpointMb: env.OTKLIK_ANALYTICS_CHECKPOINT_MB,
+  });
+  logger.info(
+    { file: env.OTKLIK_ANALYTICS_DB, checkpointMb: env.OTKLIK_ANALYTICS_CHECKPOINT_MB },
+    'analytics store open',
+  );
   const sink = new BatchedConsumer({
     kafka,
     logger,

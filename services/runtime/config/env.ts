@@ -98,6 +98,8 @@ export const envSchema = z
     // The analytics sink (npm run analytics): its DuckDB file (one writer at a time) and its group.
     OTKLIK_ANALYTICS_DB: z.string().min(1).default('otklik-analytics.duckdb'),
     OTKLIK_ANALYTICS_GROUP_ID: z.string().min(1).default('otklik-analytics'),
+    // Its write-ahead log size before a checkpoint (docs/analytics.md, "Ingest speed").
+    OTKLIK_ANALYTICS_CHECKPOINT_MB: z.coerce.number().int().min(1).max(16_384).default(256),
     // The incident service (npm run incidents, docs/incidents.md#the-service): its group; its detector
     // shards (regions are spread over them; part of the stored layout: changing it starts new logs);
     // how much event time its logs keep; how long a shard's lock lasts if its holder dies.
