@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
-import type { Redis } from 'ioredis';
 import { taxonomyRoutingOf, type AppConfig } from './config/load.js';
 import { TaxonomyRouter } from '../core/classifier/taxonomy.js';
 import { createKafka } from '../adapters/kafka/client.js';
 import { ensureTopics } from '../adapters/kafka/topics.js';
-import { connectRedis } from '../adapters/redis/connect.js';
+import { connectRedis, type RedisClient } from '../adapters/redis/connect.js';
 import { assertNoEviction } from '../adapters/redis/eviction-policy.js';
 import { assertLayoutVersion, assertListpackSettings } from '../adapters/redis/redis-settings.js';
 import { SlaStore } from '../adapters/redis/store/sla-store.js';
@@ -26,7 +25,7 @@ export type Role = 'worker' | 'sweeper';
 export interface RunningApp {
   worker?: CommentWorker;
   sweeper?: Sweeper;
-  redis: Redis;
+  redis: RedisClient;
   metrics: Metrics;
   /** Parts that are not ready yet (for /readyz); empty when ready. */
   notReady(): string[];

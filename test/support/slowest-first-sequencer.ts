@@ -12,6 +12,7 @@ const KNOWN_SECONDS: Record<string, number> = {
   'kafka-scripts.test.ts': 35,
   'consumer-group.test.ts': 33,
   'three-broker-producer.test.ts': 30,
+  'redis-cluster-failover.test.ts': 27,
   'redis-partition.test.ts': 24,
   'graceful-stop.test.ts': 19,
   'incident-service.test.ts': 16,

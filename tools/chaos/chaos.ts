@@ -11,7 +11,7 @@ import { createPlainProducer, createReliableProducer } from '../../services/adap
 import { ensureTopics } from '../../services/adapters/kafka/topics.js';
 import { readCounterRows } from '../../services/adapters/redis/reader/sla-reader.js';
 import { SlaKeys } from '../../services/adapters/redis/keys.js';
-import { connectRedis } from '../../services/adapters/redis/connect.js';
+import { connectRedis, type RedisClient } from '../../services/adapters/redis/connect.js';
 import { loadConfig } from '../../services/runtime/config/load.js';
 import { decodeSlaAlert } from '../../services/core/contracts/index.js';
 import { COUNTER_METRICS, totalsOf, type CounterTotals } from '../../services/core/sla/counters.js';
@@ -176,7 +176,11 @@ async function produceAll(
   }
 }
 
-async function readTotals(redis: Redis, prefix: string, shards: number): Promise<CounterTotals | undefined> {
+async function readTotals(
+  redis: RedisClient,
+  prefix: string,
+  shards: number,
+): Promise<CounterTotals | undefined> {
   try {
     return totalsOf(await readCounterRows(redis, new SlaKeys(prefix), shards));
   } catch {
@@ -200,7 +204,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
   let broker: Broker | undefined;
   let redis: OwnRedis | undefined;
-  let client: Redis | undefined;
+  let client: RedisClient | undefined;
   let kafka: Kafka | undefined;
   let admin: Admin | undefined;
   let producer: Producer | undefined;

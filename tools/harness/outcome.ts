@@ -1,12 +1,15 @@
 import type { Admin, Kafka } from 'kafkajs';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { readCounterRows } from '../../services/adapters/redis/reader/sla-reader.js';
 import { SlaKeys } from '../../services/adapters/redis/keys.js';
 import { readDeadLetterHeaders } from '../../services/core/contracts/index.js';
 import { totalsOf, type CounterTotals } from '../../services/core/sla/counters.js';
 import { readToEnd, type StoredMessage } from './kafka.js';
 
-export async function readTotals(redis: Redis, env: Record<string, string>): Promise<CounterTotals> {
+export async function readTotals(
+  redis: Redis | Cluster,
+  env: Record<string, string>,
+): Promise<CounterTotals> {
   const prefix = env.OTKLIK_KEY_PREFIX as string;
   return totalsOf(await readCounterRows(redis, new SlaKeys(prefix), Number(env.OTKLIK_SHARDS)));
 }

@@ -13,12 +13,13 @@ export class SlaStoreError extends Error {
 
 /**
  * Redis error replies that say "not now" rather than "never": loading a dataset, busy with a script,
- * a cluster resharding or failing over, a replica's read-only mode, out of memory, persistence failing,
+ * a cluster resharding or failing over, a replica's read-only mode (and its refusal of WAIT: a cluster
+ * master that came back as a replica before the client relearnt the slots), out of memory, persistence failing,
  * and credentials or permissions that an operator must fix. Retrying (with the partition paused and
  * /readyz failing after a while) is right for these; dead-lettering message after message is not.
  */
 const TRANSIENT_REPLY =
-  /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|OOM|MISCONF|NOREPLICAS|NOAUTH|NOPERM|WRONGPASS|MOVED|ASK)\b|OOM command not allowed/;
+  /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|OOM|MISCONF|NOREPLICAS|NOAUTH|NOPERM|WRONGPASS|MOVED|ASK)\b|OOM command not allowed|^ERR WAIT cannot be used with replica/;
 
 /**
  * Connection failures (no reply at all: refused, closed, timed out) and the transient replies above

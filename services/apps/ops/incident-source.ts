@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { IncidentStore } from '../../adapters/redis/incidents/incident-store.js';
 import { unansweredMembers } from '../../adapters/redis/incidents/unanswered.js';
 import type { OpenIncident } from '../../core/incidents/book.js';
@@ -25,7 +25,7 @@ export class IncidentSource {
   private cached: { at: number; value: Promise<BoardIncident[]> } | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly options: { prefix: string; slaShards: number; incidentShards: number; cacheMs: number },
   ) {
     this.store = new IncidentStore(redis, options.prefix);

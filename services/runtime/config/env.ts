@@ -65,6 +65,15 @@ export const envSchema = z
       )
       .optional(),
     REDIS_SENTINEL_NAME: z.string().min(1).default('otklik'),
+    // Redis Cluster: some of its nodes (host:port,...), from which the rest and the slot map are learnt.
+    // REDIS_URL then gives credentials and TLS only (a cluster has no databases but 0).
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .regex(
+        /^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/,
+        'must be host:port, comma-separated (some nodes of the Redis Cluster)',
+      )
+      .optional(),
     REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
     // Replicas that must hold a group's writes before the worker commits it (or the sweeper acks its
     // alerts): Redis WAIT, so that a failover loses nothing acknowledged. 0 (off) without replicas.
@@ -153,6 +162,20 @@ export const envSchema = z
     SCHEMA_REGISTRY_TIMEOUT_MS: positiveInt(5_000),
   })
   .superRefine((env, ctx) => {
+    if (env.REDIS_CLUSTER_NODES && env.REDIS_SENTINELS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_CLUSTER_NODES'],
+        message: 'set REDIS_CLUSTER_NODES (a Redis Cluster) or REDIS_SENTINELS (one master), not both',
+      });
+    }
+    if (env.REDIS_CLUSTER_NODES && /^rediss?:\/\/[^/]*\/([1-9]\d*)\/?$/.test(env.REDIS_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_URL'],
+        message: 'a Redis Cluster has database 0 only: drop the database number from REDIS_URL',
+      });
+    }
     if (env.SCHEMA_REGISTRY_BASIC_AUTH && env.SCHEMA_REGISTRY_BEARER_TOKEN) {
       ctx.addIssue({
         code: 'custom',

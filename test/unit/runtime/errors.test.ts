@@ -44,6 +44,11 @@ describe('which failures of a group are transient (pause and retry) and which ar
         'MISCONF Redis is configured to save RDB snapshots, but it is currently not able to persist on disk.',
       ),
       replyError('NOAUTH Authentication required.'),
+      // A cluster master killed and back as a replica, still in a stale slot map: the WAIT ending a
+      // store pipeline lands on it.
+      replyError(
+        'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
+      ),
     ]) {
       expect(isRetriable(toSlaStoreError(error, 'apply')), error.message).toBe(true);
     }

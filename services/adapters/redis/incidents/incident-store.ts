@@ -3,7 +3,7 @@
  * is the log of what its detector read, in order, with the Kafka offsets it reached; open incidents,
  * their members and the events to publish are written with each chunk in the same script.
  */
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { loadLuaScript } from '../lua-loader.js';
 import { IncidentKeys } from './incident-keys.js';
 
@@ -60,7 +60,7 @@ export class IncidentStore {
   readonly keys: IncidentKeys;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: Redis | Cluster,
     prefix: string,
   ) {
     this.keys = new IncidentKeys(prefix);

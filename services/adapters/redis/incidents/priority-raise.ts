@@ -3,7 +3,7 @@
  * `incident_raise.lua` call per member on the member's SLA shard: idempotent per comment, so the
  * incident service may repeat it after any crash.
  */
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { shardOf } from '../../../core/sla/shard.js';
 import { SlaKeys } from '../keys.js';
 import { loadLuaScript } from '../lua-loader.js';
@@ -16,7 +16,7 @@ export class PriorityRaiser {
   private readonly keys: SlaKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly options: { prefix: string; shards: number; steps: number; markerTtlSeconds: number },
   ) {
     this.keys = new SlaKeys(options.prefix);

@@ -80,6 +80,44 @@ export class SlaStore {
     return (target as unknown as Record<string, ScriptFn>)[name]?.(...args);
   }
 
+  /**
+   * On a cluster, a failed call may mean that the slot map is stale: a master died and its replica took
+   * over. ioredis follows a lone MOVED but not a pipeline whose WAIT answered while its scripts were
+   * MOVED (nor a WAIT refused by the old master, back as a replica), and keeps sending to a dead master
+   * until its next periodic refresh; the caller retries the whole idempotent batch, so ask for the map
+   * now and let the retry go to the new master.
+   */
+  private relearnSlots(): void {
+    if (this.redis.isCluster) (this.redis as Cluster).refreshSlotsCache();
+  }
+
+  /**
+   * exec(), failing instead of waiting on a cluster: a pipeline whose node is gone sits in the
+   * cluster's offline queue, which no commandTimeout covers. A batch given up on may still run later;
+   * the transitions are idempotent, so the retry and the late run agree.
+   */
+  private async execWithin(
+    pipeline: ChainableCommander,
+    waitMs: number,
+  ): Promise<[Error | null, unknown][] | null> {
+    if (!this.redis.isCluster) return pipeline.exec();
+    const commandMs = (this.redis as Cluster).options.redisOptions?.commandTimeout ?? 5_000;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`cluster pipeline got no answer within ${commandMs + waitMs} ms`)),
+        commandMs + waitMs,
+      );
+    });
+    const exec = pipeline.exec();
+    exec.catch(() => undefined);
+    try {
+      return await Promise.race([exec, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** The apply_batch call for some transitions of one shard, in their order. */
   private batchArgs(shard: number, commands: readonly SlaCommand[]): ScriptArg[] {
     const k = this.keys;
@@ -125,14 +163,22 @@ export class SlaStore {
         if (replicas) pipeline.call('WAIT', replicas.count, replicas.timeoutMs);
         let results: [Error | null, unknown][] | null;
         try {
-          results = await pipeline.exec();
+          results = await this.execWithin(pipeline, replicas?.timeoutMs ?? 0);
         } catch (e) {
+          this.relearnSlots();
           throw toSlaStoreError(e, operation);
         }
+        if (results?.some(([error]) => error)) this.relearnSlots();
         if (!results)
           throw new SlaStoreError('REDIS_UNAVAILABLE', `${operation}: pipeline was discarded`, true);
-        if (replicas) {
-          const [error, acked] = results.pop() as [Error | null, unknown];
+        // The writes' own errors first: a MOVED names the cause better than the WAIT sent along with it.
+        const waited = replicas ? results.pop() : undefined;
+        results.forEach(([error, reply], j) => {
+          if (error) throw toSlaStoreError(error, operation);
+          replies[indexes[j] as number] = reply;
+        });
+        if (replicas && waited) {
+          const [error, acked] = waited as [Error | null, unknown];
           if (error) throw toSlaStoreError(error, operation);
           if (typeof acked !== 'number' || acked < replicas.count) {
             // Retriable: the caller sends the whole (idempotent) pipeline again, WAIT included.
@@ -143,10 +189,6 @@ export class SlaStore {
             );
           }
         }
-        results.forEach(([error, reply], j) => {
-          if (error) throw toSlaStoreError(error, operation);
-          replies[indexes[j] as number] = reply;
-        });
       }),
     );
     return replies;
@@ -205,6 +247,7 @@ export class SlaStore {
         leaseMs,
       ]);
     } catch (e) {
+      this.relearnSlots();
       throw toSlaStoreError(e, 'claimDue');
     }
     const [now, earliest, items] = reply as [number, number, (Buffer | number)[][]];

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { groupMemberCount } from '../../../adapters/kafka/group-members.js';
 import { ConfigError, loadConfig } from '../../../runtime/config/load.js';
 import { contractReadersOf } from '../../../runtime/schema-readers.js';
-import { envOf, kafkaOf, redisOf, UsageError, type CliIo, type GlobalOptions } from '../context.js';
+import { envOf, kafkaOf, singleRedisOf, UsageError, type CliIo, type GlobalOptions } from '../context.js';
 import { rebuildSla } from '../sla/rebuild.js';
 
 /**
@@ -41,7 +41,7 @@ export function slaCommand(io: CliIo): Command {
           `the consumer group ${env.OTKLIK_GROUP_ID} still has ${members} member(s): stop the workers first`,
         );
       }
-      const redis = redisOf(env);
+      const redis = singleRedisOf(env, 'otklik sla rebuild');
       const started = Date.now();
       try {
         const report = await rebuildSla({

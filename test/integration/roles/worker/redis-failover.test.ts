@@ -7,9 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectRedis } from '../../../../services/adapters/redis/connect.js';
+import { connectRedis, type RedisClient } from '../../../../services/adapters/redis/connect.js';
 import { launchRole, type RoleProcess } from '../../../../services/runtime/launch.js';
 import {
   endOffsets,
@@ -40,7 +39,7 @@ const WORKLOAD = {
 let sentinels = '';
 let scenario: Scenario | undefined;
 let workers: RoleProcess[] = [];
-let client: Redis | undefined;
+let client: RedisClient | undefined;
 
 const script = (command: string) => execFileSync('bash', [SCRIPT, command], { encoding: 'utf8' }).trim();
 

@@ -38,6 +38,21 @@ describe('configuration', () => {
     expect(problems.find((p) => p.startsWith('OTKLIK_SHARDS:'))).toBeDefined();
   });
 
+  it('takes a Redis Cluster as nodes, alone, on database 0', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7000' }).env.REDIS_CLUSTER_NODES).toBe(
+      '10.0.0.1:7000, 10.0.0.2:7000',
+    );
+    expect(problemsOf({ REDIS_CLUSTER_NODES: 'redis://10.0.0.1:7000' })[0]).toMatch(
+      /^REDIS_CLUSTER_NODES: must be host:port, comma-separated/,
+    );
+    expect(problemsOf({ REDIS_CLUSTER_NODES: '10.0.0.1:7000', REDIS_SENTINELS: '10.0.0.1:26379' })).toEqual([
+      'REDIS_CLUSTER_NODES: set REDIS_CLUSTER_NODES (a Redis Cluster) or REDIS_SENTINELS (one master), not both',
+    ]);
+    expect(
+      problemsOf({ REDIS_CLUSTER_NODES: '10.0.0.1:7000', REDIS_URL: 'redis://:pw@x:6379/2' })[0],
+    ).toMatch(/^REDIS_URL: a Redis Cluster has database 0 only/);
+  });
+
   it('reports problems in the config file with its path and the key', () => {
     const file = configFile('sla:\n  targets:\n    critical: soon\nsweeper:\n  leaseMs: -1\n  typo: 1\n');
     const problems = problemsOf({ OTKLIK_CONFIG: file });
