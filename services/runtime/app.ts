@@ -165,6 +165,7 @@ export async function startApp(
       groupId: env.OTKLIK_GROUP_ID,
       topics: {
         comments: env.OTKLIK_TOPIC_COMMENTS,
+        actions: env.OTKLIK_TOPIC_ACTIONS,
         classified: env.OTKLIK_TOPIC_CLASSIFIED,
         dlq: env.OTKLIK_TOPIC_DLQ,
       },

@@ -58,6 +58,11 @@ export class SlaKeys {
     return `${this.finishedPrefix(shard)}${commentKey}`;
   }
 
+  /** The operator actions kept for a comment's appeal, action id -> the action as JSON (issue #16). */
+  actions(shard: number, commentKey: string): string {
+    return `${this.tag(shard)}:act:${commentKey}`;
+  }
+
   /**
    * Base key of the due wheel (open comments by the time of their next alert): `<base>x` its minute
    * index, `<base>n` its add counts, `<base>:<minute>.<n>` its slots (lua/includes/wheel.lua).

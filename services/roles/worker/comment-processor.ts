@@ -4,6 +4,8 @@ import { createReliableProducer } from '../../adapters/kafka/producer.js';
 import {
   boundDeadLetter,
   createCommentDecoder,
+  createOperatorActionDecoder,
+  type OperatorActionDecoder,
   DLQ_CODE_HEADER,
   DLQ_MESSAGE_HEADER,
   type ContractCodecs,
@@ -36,6 +38,7 @@ import {
   type PreparedBatch,
 } from './prepare-batch.js';
 import { isolateFailures } from './isolate-failures.js';
+import { prepareActions } from './prepare-actions.js';
 import { recordGroupMetrics } from './group-metrics.js';
 
 /** A dead letter refused even when truncated to this is not written at all: the consumer stops. */
@@ -43,6 +46,8 @@ const LAST_RESORT_DEAD_LETTER_BYTES = 16_384;
 
 export interface WorkerTopics {
   comments: string;
+  /** Operator actions (issue #16), consumed in the same group; absent: not consumed. */
+  actions?: string;
   classified: string;
   dlq: string;
 }
@@ -109,11 +114,13 @@ export class CommentProcessor implements Processor<PreparedBatch> {
   private readonly producer: Producer;
   private readonly log: Logger;
   private readonly decode: ReturnType<typeof createCommentDecoder>;
+  private readonly decodeAction: OperatorActionDecoder;
   private readonly maxMessageBytes: number;
 
   constructor(private readonly options: CommentProcessorOptions) {
     this.log = options.logger.child({ component: 'worker' });
     this.decode = createCommentDecoder(options.limits, options.codecs);
+    this.decodeAction = createOperatorActionDecoder(undefined, options.codecs);
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.producer = createReliableProducer(options.kafka, {
       onResend: (err, attempt, delayMs) => {
@@ -142,18 +149,21 @@ export class CommentProcessor implements Processor<PreparedBatch> {
   }
 
   prepare(chunk: readonly InputMessage[], { topic, partition }: ChunkSource): PreparedBatch {
-    const prepared = prepareBatch(chunk, {
-      topic,
-      partition,
-      decode: this.decode,
-      encoder: this.options.codecs?.classifiedEncoder,
-      policies: this.options.policies,
-      plan: this.options.plan,
-      classifierMaxTextBytes: this.options.classifierMaxTextBytes,
-      taxonomies: this.options.taxonomies,
-      nowMs: Date.now(),
-      maxMessageBytes: this.maxMessageBytes,
-    });
+    const prepared =
+      topic === this.options.topics.actions
+        ? this.prepareActions(chunk, topic, partition)
+        : prepareBatch(chunk, {
+            topic,
+            partition,
+            decode: this.decode,
+            encoder: this.options.codecs?.classifiedEncoder,
+            policies: this.options.policies,
+            plan: this.options.plan,
+            classifierMaxTextBytes: this.options.classifierMaxTextBytes,
+            taxonomies: this.options.taxonomies,
+            nowMs: Date.now(),
+            maxMessageBytes: this.maxMessageBytes,
+          });
     prepared.deadLetters.forEach((letter, i) => {
       const dead = prepared.deadLetterCodes[i] as { offset: string; code: string };
       // The reason only for our own failures (the decoder's say nothing the code does not).
@@ -172,6 +182,17 @@ export class CommentProcessor implements Processor<PreparedBatch> {
     return prepared;
   }
 
+  private prepareActions(chunk: readonly InputMessage[], topic: string, partition: number): PreparedBatch {
+    return prepareActions(chunk, {
+      topic,
+      partition,
+      decode: this.decodeAction,
+      shards: this.options.plan.shards,
+      nowMs: Date.now(),
+      maxMessageBytes: this.maxMessageBytes,
+    });
+  }
+
   /**
    * The Redis scripts of all the group's chunks in one call, then their output messages in one produce
    * request; the loop commits the offsets after. Known transient failures are retried (fetching paused).
@@ -185,6 +206,7 @@ export class CommentProcessor implements Processor<PreparedBatch> {
     const commands = single ? single.slaCommands : chunks.flatMap((c) => c.prepared.slaCommands);
 
     const redis = await this.applyIsolating(commands, context);
+    const actionOutcomes = await this.applyActions(chunks, context);
     const failures: LateFailure[] = [];
     if (redis.failed.length > 0) {
       const sources = chunks.flatMap((c) =>
@@ -205,7 +227,13 @@ export class CommentProcessor implements Processor<PreparedBatch> {
 
     const outcomes = redis.results.filter((o): o is SlaOutcome => o !== undefined);
     if (metrics) {
-      recordGroupMetrics(metrics, this.options.topics.comments, chunks, outcomes);
+      const { actions } = this.options.topics;
+      const actionChunks = chunks.filter((c) => c.prepared.actions);
+      if (actions && actionChunks.length > 0) {
+        recordGroupMetrics(metrics, actions, actionChunks, actionOutcomes);
+        const commentChunks = chunks.filter((c) => !c.prepared.actions);
+        recordGroupMetrics(metrics, this.options.topics.comments, commentChunks, outcomes);
+      } else recordGroupMetrics(metrics, this.options.topics.comments, chunks, outcomes);
       if (failures.length > 0) metrics.deadLettered.inc({ code: 'PROCESSING_FAILED' }, failures.length);
     }
     if (this.log.isLevelEnabled('debug')) {
@@ -214,6 +242,23 @@ export class CommentProcessor implements Processor<PreparedBatch> {
         'chunk group flushed',
       );
     }
+  }
+
+  /**
+   * The group's operator actions, after its comments (an action and its comment in one group: the
+   * comment is open first). Each is idempotent by its action id, so the whole list is retried as one.
+   */
+  private async applyActions(chunks: readonly GroupChunk<PreparedBatch>[], context: FlushContext) {
+    const actions = chunks.flatMap((c) => c.prepared.actions ?? []);
+    if (actions.length === 0) return [];
+    const outcomes = await context.retry('redis', () =>
+      timed(this.options.metrics?.redisLatency.startTimer({ operation: 'act' }), () =>
+        this.options.store.act(actions),
+      ),
+    );
+    if (this.log.isLevelEnabled('debug'))
+      this.log.debug({ actions: actions.length, outcomes }, 'operator actions applied');
+    return outcomes;
   }
 
   /** The group's SLA transitions; those Redis refuses for good are found and returned as failed. */

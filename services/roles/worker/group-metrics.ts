@@ -1,4 +1,5 @@
 import type { SlaOutcome } from '../../core/sla/commands.js';
+import type { ActionOutcome } from '../../adapters/redis/store/sla-store.js';
 import type { Metrics } from '../../runtime/observability/metrics.js';
 import type { GroupChunk } from '../../runtime/consumer/processor.js';
 import type { PreparedBatch } from './prepare-batch.js';
@@ -11,7 +12,7 @@ export function recordGroupMetrics(
   metrics: Metrics,
   topic: string,
   chunks: readonly GroupChunk<PreparedBatch>[],
-  outcomes: readonly SlaOutcome[],
+  outcomes: readonly (SlaOutcome | ActionOutcome)[],
 ): void {
   let messagesIn = 0;
   const categories = new Map<string, number>();

@@ -17,7 +17,7 @@ import type {
   ClassifiedComment,
   CommentEvent,
 } from '../../core/contracts/schema-types.generated.js';
-import type { SlaCommand } from '../../core/sla/commands.js';
+import type { ActionCommand, SlaCommand } from '../../core/sla/commands.js';
 import { planSla, type PlanOptions } from '../../core/sla/plan.js';
 import type { PolicyConfig } from '../../core/sla/policy.js';
 import { commentKeyOf } from '../../core/sla/shard.js';
@@ -41,6 +41,8 @@ export interface PreparedBatch {
   /** For metrics and logs: what the batch held. */
   stats: { decoded: number; deadLettered: number; categories: Record<string, number> };
   deadLetterCodes: { offset: string; code: string }[];
+  /** A chunk of the operator-actions topic: its actions, applied after the group's comments. */
+  actions?: ActionCommand[];
 }
 
 const DEFAULT_ROUTER = new TaxonomyRouter();

@@ -20,7 +20,9 @@ export function createCommentWorker(options: WorkerOptions): CommentWorker {
   return new BatchedConsumer({
     ...options,
     name: 'worker',
-    topics: [options.topics.comments],
+    topics: options.topics.actions
+      ? [options.topics.comments, options.topics.actions]
+      : [options.topics.comments],
     processor: new CommentProcessor(options),
   });
 }

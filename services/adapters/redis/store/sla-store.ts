@@ -1,5 +1,6 @@
 import type { Cluster, Redis, ChainableCommander } from 'ioredis';
-import type { SlaCommand, SlaOutcome } from '../../../core/sla/commands.js';
+import type { ActionCommand, SlaCommand, SlaOutcome } from '../../../core/sla/commands.js';
+import type { OperatorAction } from '../../../core/contracts/schema-types.generated.js';
 import { commentRowOf, type RecordedComment } from '../record/comment-row.js';
 import type { AlertKind } from '../../../core/contracts/schema-types.generated.js';
 import { loadLuaScript } from '../lua-loader.js';
@@ -17,6 +18,7 @@ export const SLA_SCRIPTS = {
   applyBatch: { file: 'apply_batch', keys: 6 },
   claimDue: { file: 'claim_due', keys: 5 },
   ackAlert: { file: 'ack_alert', keys: 5 },
+  applyAction: { file: 'apply_action', keys: 9 },
 } as const;
 type ScriptName = keyof typeof SLA_SCRIPTS;
 /** ioredis defines `<name>Buffer` for every script: its bulk replies come back as Buffers, not text. */
@@ -57,6 +59,10 @@ export interface SlaStoreOptions {
    */
   replicas?: { count: number; timeoutMs: number };
 }
+
+/** What apply_action.lua did with one operator action. */
+export const ACTION_OUTCOMES = ['ANSWERED', 'ANSWERED_EARLY', 'IGNORED', 'KEPT', 'DUPLICATE'] as const;
+export type ActionOutcome = (typeof ACTION_OUTCOMES)[number];
 
 /** The Redis adapter of the SLA state machine: every transition is one idempotent Lua script. */
 export class SlaStore {
@@ -229,6 +235,47 @@ export class SlaStore {
       call.indexes.forEach((i, j) => (outcomes[i] = statuses[j] as SlaOutcome));
     });
     return outcomes;
+  }
+
+  /**
+   * Applies operator actions (issue #16), one `apply_action` call each, pipelined: each is kept once
+   * per action id in its appeal's action log, and an INTERIM_REPLY ends the first reply. Actions are
+   * operator-paced, so no batching script. Returns the outcomes in the actions' order.
+   */
+  async act(commands: readonly ActionCommand[]): Promise<ActionOutcome[]> {
+    const replies = await this.pipelined(commands, 'act', (p, { shard, commentKey, action }) =>
+      this.call(p, 'applyAction', [
+        this.keys.due(shard),
+        this.keys.late(shard),
+        this.keys.lease(shard),
+        this.keys.counters(shard),
+        this.keys.daily(shard),
+        this.keys.soon(shard),
+        this.keys.actions(shard, commentKey),
+        this.keys.record(shard, commentKey),
+        this.keys.finished(shard, commentKey),
+        commentKey,
+        String(this.options.retentionMs),
+        action.action_id,
+        action.kind,
+        String(action.acted_at),
+        JSON.stringify(action),
+      ]),
+    );
+    return replies.map((reply) => {
+      const outcome = String(reply) as ActionOutcome;
+      if (!ACTION_OUTCOMES.includes(outcome))
+        throw new SlaStoreError('UNEXPECTED_REPLY', `apply_action answered ${String(reply)}`, false);
+      return outcome;
+    });
+  }
+
+  /** The actions kept for a comment's appeal, in acted_at order (then by id). */
+  async keptActions(shard: number, commentKey: string): Promise<OperatorAction[]> {
+    const values = await this.redis.hvals(this.keys.actions(shard, commentKey));
+    return values
+      .map((v) => JSON.parse(v) as OperatorAction)
+      .sort((a, b) => a.acted_at - b.acted_at || a.action_id.localeCompare(b.action_id));
   }
 
   /** Claims up to `limit` due alerts of one shard under a lease of `leaseMs`. */
