@@ -85,7 +85,7 @@ function event(
     author: { id: o.author, kind: 'CITIZEN' },
     text,
     posted_at: at,
-    url: null,
+    url: `https://vk.com/${o.page ?? `page-${o.region}`}?reply=${id}`,
   };
 }
 

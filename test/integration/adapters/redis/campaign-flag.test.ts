@@ -13,6 +13,7 @@ import {
   campaignFlagKey,
 } from '../../../../services/adapters/redis/incidents/campaign-flag.js';
 import { unansweredMembers } from '../../../../services/adapters/redis/incidents/unanswered.js';
+import { memberStates } from '../../../../services/adapters/redis/incidents/member-states.js';
 import { isolatedStack } from '../../../support/fixture.js';
 import { openCommand, serverNow } from './helpers.js';
 
@@ -66,6 +67,9 @@ describe('campaign members', () => {
     for (const c of [...opened, late, answered])
       expect(await redis.get(campaignFlagKey(store.keys, c.shard, c.commentKey))).toBe('camp-1');
     expect(await unansweredMembers(redis, { prefix, shards: SHARDS }, members)).toEqual([]);
+    expect(
+      (await memberStates(redis, { prefix, shards: SHARDS }, members)).map((m) => [m.open, m.campaign]),
+    ).toEqual(members.map(() => [false, 'camp-1']));
 
     // The worker reaches the comment only now: no SLA opens, and it is counted once.
     expect(await store.apply([late])).toEqual(['DELETED_BEFORE']);
@@ -88,6 +92,7 @@ describe('campaign members', () => {
   it('with cancelling off, flags only and the SLA stays open', async () => {
     const now = await serverNow(redis);
     const c = openCommand(now, SHARDS, { dueAt: now + 3_600_000 });
+    c.url = `https://vk.com/wall-1_2?reply=${c.commentId}`;
     await store.apply([c]);
     const before = await totals();
     expect(await flagger(false).flag('camp-2', [c.commentKey])).toEqual(new Map([['FLAGGED', 1]]));
@@ -96,5 +101,9 @@ describe('campaign members', () => {
       c.commentKey,
     ]);
     expect(await totals()).toEqual(before);
+    // What the board reads: still waiting, its link from the record, its campaign.
+    expect(await memberStates(redis, { prefix, shards: SHARDS }, [c.commentKey])).toEqual([
+      { key: c.commentKey, open: true, url: c.url, campaign: 'camp-2' },
+    ]);
   });
 });
