@@ -85,6 +85,43 @@ function event(
     author: { id: o.author, kind: 'CITIZEN' },
     text,
     posted_at: at,
-    url: null,
+    url: `https://vk.com/${o.page ?? `page-${o.region}`}?reply=${id}`,
   };
+}
+
+/** Written for these tests: one appeal copied with small edits by many fresh accounts. */
+const CAMPAIGN_TEXT =
+  'Требуем немедленно отменить повышение тарифов на вывоз мусора для жителей области, это грабёж пенсионеров';
+
+/**
+ * A campaign: `authors` accounts post the same appeal (a word changed here and there) on two pages of
+ * two regions, a minute and a half apart, after the background of incidentStream.
+ */
+export function campaignStream(from: number, tag: string, authors = 24): CommentEvent[] {
+  const events: CommentEvent[] = [];
+  for (let i = 0; i < 10; i++)
+    events.push(
+      event(`${tag}-bg-${i}`, BACKGROUND[i % BACKGROUND.length] as string, from + i * 4 * MIN, {
+        region: '55',
+        municipality: 'Омск',
+        author: `${tag}-bg-author-${i}`,
+      }),
+    );
+  for (let i = 0; i < authors; i++) {
+    const text = i % 3 === 0 ? CAMPAIGN_TEXT.replace('немедленно', 'срочно') : CAMPAIGN_TEXT;
+    events.push(
+      event(`${tag}-camp-${i}`, `${text}${i % 2 === 0 ? '!' : ''}`, from + 40 * MIN + i * 90_000, {
+        region: i % 2 === 0 ? '54' : '55',
+        municipality: i % 2 === 0 ? 'Новосибирск' : 'Омск',
+        author: `${tag}-fresh-${i}`,
+        page: i % 2 === 0 ? 'nsk-admin' : 'omsk-admin',
+      }),
+    );
+  }
+  return events.sort((a, b) => a.posted_at - b.posted_at);
+}
+
+/** The campaign's member keys of a stream made by campaignStream. */
+export function campaignKeys(tag: string, authors = 24): string[] {
+  return Array.from({ length: authors }, (_, i) => `VK:${tag}-camp-${i}`);
 }

@@ -13,6 +13,7 @@ import { connectRedis } from '../../adapters/redis/connect.js';
 import { assertNoEviction } from '../../adapters/redis/eviction-policy.js';
 import { IncidentStore } from '../../adapters/redis/incidents/incident-store.js';
 import { PriorityRaiser } from '../../adapters/redis/incidents/priority-raise.js';
+import { CampaignFlagger } from '../../adapters/redis/incidents/campaign-flag.js';
 import { encodeIncidentEvent } from '../../core/contracts/index.js';
 import { IncidentProcessor } from '../../roles/incidents/incident-processor.js';
 import { openIncidentCounts } from '../../roles/incidents/open-incidents.js';
@@ -75,6 +76,13 @@ async function main(): Promise<void> {
       steps: env.OTKLIK_INCIDENT_PRIORITY_STEPS,
       markerTtlSeconds: runtime.retentionDays * 86_400,
     }),
+    campaigns: new CampaignFlagger(redis, {
+      prefix: env.OTKLIK_KEY_PREFIX,
+      shards: env.OTKLIK_SHARDS,
+      cancelSla: env.OTKLIK_INCIDENT_CAMPAIGN_SLA === 'cancel',
+      retentionMs: runtime.retentionDays * 86_400_000,
+    }),
+    onCampaignFlags: (outcomes) => metrics.campaignFlags(outcomes),
     onEvents: (events) => {
       metrics.published(events);
       for (const e of events)

@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { IncidentStore } from '../../adapters/redis/incidents/incident-store.js';
-import { unansweredMembers } from '../../adapters/redis/incidents/unanswered.js';
+import { memberStates } from '../../adapters/redis/incidents/member-states.js';
 import type { OpenIncident } from '../../core/incidents/book.js';
 import { openIncidents } from '../../roles/incidents/open-incidents.js';
 import { regionName } from './labels.js';
@@ -12,8 +12,13 @@ export interface BoardIncident extends OpenIncident {
   regionName: string;
   /** Members whose first-reply SLA is still open. */
   unanswered: number;
-  /** Up to MEMBERS_SHOWN member comment keys, the unanswered first, each with whether it is. */
-  members: { key: string; unanswered: boolean }[];
+  /** Members flagged as a campaign's (their SLA cancelled, unless the service keeps campaign SLAs). */
+  flagged: number;
+  /**
+   * Up to MEMBERS_SHOWN member comment keys, the unanswered first, each with whether it is and its
+   * link (from its open SLA record: null once answered).
+   */
+  members: { key: string; unanswered: boolean; url: string | null }[];
 }
 
 /**
@@ -47,13 +52,16 @@ export class IncidentSource {
     for (let shard = 0; shard < incidentShards; shard++) {
       for (const open of await openIncidents(this.store, incidentShards, shard)) {
         const members = (await this.store.members(shard, open.incident_id)).sort();
-        const waiting = new Set(await unansweredMembers(this.redis, { prefix, shards: slaShards }, members));
-        const listed = [...members.filter((m) => waiting.has(m)), ...members.filter((m) => !waiting.has(m))];
+        const states = await memberStates(this.redis, { prefix, shards: slaShards }, members);
+        const listed = [...states.filter((m) => m.open), ...states.filter((m) => !m.open)];
         out.push({
           ...open,
           regionName: regionName(open.region),
-          unanswered: waiting.size,
-          members: listed.slice(0, MEMBERS_SHOWN).map((key) => ({ key, unanswered: waiting.has(key) })),
+          unanswered: states.filter((m) => m.open).length,
+          flagged: states.filter((m) => m.campaign !== null).length,
+          members: listed
+            .slice(0, MEMBERS_SHOWN)
+            .map((m) => ({ key: m.key, unanswered: m.open, url: m.url })),
         });
       }
     }

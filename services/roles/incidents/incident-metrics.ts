@@ -11,6 +11,12 @@ export function createIncidentMetrics(readOpen: () => Promise<{ incident: number
     labelNames: ['kind', 'type'],
     registers: [registry],
   });
+  const flags = new Counter({
+    name: 'otklik_incident_campaign_members_total',
+    help: 'Campaign members flagged by this process, by what became of their SLA (CANCELLED, DELETED_EARLY: none opens; FLAGGED: kept open; NOT_OPEN: already closed).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'otklik_incidents_open',
     help: 'Incidents and campaigns open now (every detector shard, read from Redis at each scrape).',
@@ -25,6 +31,9 @@ export function createIncidentMetrics(readOpen: () => Promise<{ incident: number
     registry,
     published: (events: readonly IncidentEvent[]) => {
       for (const e of events) published.inc({ kind: e.kind, type: e.type });
+    },
+    campaignFlags: (outcomes: ReadonlyMap<string, number>) => {
+      for (const [outcome, n] of outcomes) if (outcome !== 'DUPLICATE') flags.inc({ outcome }, n);
     },
   };
 }

@@ -14,6 +14,8 @@ import type { DetectorConfig } from '../../core/incidents/index.js';
 import type { IncidentEvent } from '../../core/contracts/index.js';
 import type { IncidentStore } from '../../adapters/redis/incidents/incident-store.js';
 import type { PriorityRaiser } from '../../adapters/redis/incidents/priority-raise.js';
+import type { CampaignFlagger, CampaignOutcome } from '../../adapters/redis/incidents/campaign-flag.js';
+import { memberConsequences } from './member-consequences.js';
 import { ShardRunner, type ChunkRecord } from './shard-runner.js';
 
 export interface IncidentProcessorOptions {
@@ -30,6 +32,10 @@ export interface IncidentProcessorOptions {
   logger: Logger;
   /** Raises the SLA priority of an incident's members; absent: no consequence. */
   raiser?: PriorityRaiser;
+  /** Flags a campaign's members (and cancels their SLA, by its setting); absent: no consequence. */
+  campaigns?: CampaignFlagger;
+  /** Called with what flagging a campaign's members found (metrics). */
+  onCampaignFlags?: (outcomes: Map<CampaignOutcome, number>) => void;
   /** Called with every event this process published (metrics, tests). */
   onEvents?: (events: IncidentEvent[]) => void;
 }
@@ -123,13 +129,7 @@ export class IncidentProcessor implements Processor<IncidentChunk> {
         encode: options.encode,
         logger: options.logger,
       });
-      const raiser = options.raiser;
-      if (raiser !== undefined)
-        runner.beforePublish = async (events) => {
-          // Campaign members are flagged by their campaign's events, not raised: a campaign is not a
-          // problem to answer first.
-          for (const e of events) if (e.type === 'incident') await raiser.raise(e.incidentId, e.members);
-        };
+      runner.beforePublish = memberConsequences(options);
       runner.publisher = async (messages) => {
         await options.producer.send({ topic: options.incidentsTopic, messages, acks: -1 });
       };

@@ -118,6 +118,9 @@ export const envSchema = z
     OTKLIK_INCIDENT_LOCK_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
     // Steps an open incident's members' SLA priority is raised (low, normal, high, critical); 0: none.
     OTKLIK_INCIDENT_PRIORITY_STEPS: z.coerce.number().int().min(0).max(3).default(1),
+    // What a campaign's members get: always a flag; `cancel` (the default) also cancels their first-reply
+    // SLA (a coordinated wave is not a hundred questions to answer), `keep` leaves it open.
+    OTKLIK_INCIDENT_CAMPAIGN_SLA: z.enum(['cancel', 'keep']).default('cancel'),
     // The headless Chromium that prints the analytics report to PDF (Debian's package by default).
     OTKLIK_CHROMIUM: z.string().min(1).default('/usr/bin/chromium'),
     OTKLIK_CONFIG: z.string().optional(),

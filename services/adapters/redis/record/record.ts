@@ -120,3 +120,17 @@ export function decodeRecordTail(tail: Uint8Array, commentId: string): RecordTai
     excerpt: RUSSIAN_TEXT.read(reader),
   };
 }
+
+/** Fields before a stored record's tail: the head's four and the body's seven (lua/includes/record.lua). */
+const STORED_FIELDS_BEFORE_TAIL = 11;
+
+/** The tail of a record as stored in its bucket (what `record_row` returns as its last field). */
+export function storedRecordTail(stored: Buffer): Buffer {
+  let pos = 0;
+  for (let i = 0; i < STORED_FIELDS_BEFORE_TAIL; i++) {
+    const sep = stored.indexOf(0x1f, pos);
+    if (sep < 0) throw new Error('record: fewer fields than its layout has');
+    pos = sep + 1;
+  }
+  return stored.subarray(pos);
+}

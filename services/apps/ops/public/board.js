@@ -238,6 +238,9 @@
             el('span', {}, categoryLabel(i.category)),
             el('span', { className: 'size' }, `${number.format(i.size)} сообщ.`),
             el('span', { className: 'unanswered' }, `без ответа: ${number.format(i.unanswered)}`),
+            i.type === 'campaign'
+              ? el('span', { className: 'flagged' }, `помечено: ${number.format(i.flagged || 0)}`)
+              : null,
             el('span', {}, `с ${clock.format(new Date(i.first_member_at))}`),
             sparkline(i.spark || []),
           ),
@@ -250,7 +253,11 @@
               'ul',
               { className: 'members' },
               ...i.members.map((m) =>
-                el('li', { className: m.unanswered ? 'waiting' : '', dataset: { key: m.key } }, m.key),
+                el(
+                  'li',
+                  { className: m.unanswered ? 'waiting' : '', dataset: { key: m.key } },
+                  commentLink(m.key, m.url, m.key),
+                ),
               ),
             ),
           ),

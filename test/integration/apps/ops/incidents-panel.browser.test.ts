@@ -119,6 +119,11 @@ describe('«Инциденты» panel', () => {
     await item.locator('summary').click();
     expect(await item.locator('.members li').count()).toBe(members.length);
     expect(await item.locator('.members li.waiting').count()).toBe(waiting);
+    // A waiting member links to its comment (the URL from its SLA record).
+    const first = item.locator('.members li.waiting a').first();
+    const firstKey = (await first.textContent()) ?? '';
+    expect(await first.getAttribute('href')).toMatch(new RegExp(`\\?reply=${firstKey.slice(3)}$`));
+    expect(await item.locator('.members li.waiting a').count()).toBe(waiting);
 
     // Officials answer two members: the panel counts two fewer without a reload.
     const answered = events.filter((e) => members.includes(`VK:${e.comment_id}`)).slice(0, 2);
