@@ -95,9 +95,9 @@ end, KEYS[4])
 local overdue_exact = 1
 if visited_due >= cap then
   truncated = 1
-  -- `soon` comes before the minutes not moved yet: one of those at or before now may be unvisited too.
-  local first_minute = redis.call('ZRANGE', KEYS[1] .. 'x', 0, 0, 'WITHSCORES')
-  if last_due_score <= now or (first_minute[2] and tonumber(first_minute[2]) <= now) then overdue_exact = 0 end
+  -- `soon` comes before the windows not moved yet: a member of those due at or before now may be
+  -- unvisited too (only when the sweepers are behind: a window moves before its members fall due).
+  if last_due_score <= now or wheel_unmoved_due(KEYS[1], now, 16) then overdue_exact = 0 end
 end
 local leased = redis.call('ZRANGE', KEYS[3], 0, cap - 1)
 if #leased >= cap then truncated = 1 end

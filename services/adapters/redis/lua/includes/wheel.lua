@@ -342,6 +342,23 @@ local function wheel_scan(W, max_score, cap, visit, soon)
   end
 end
 
+-- Whether a window of W whose move time has passed but that has not moved into `soon` yet holds a
+-- member due at or before `now` (the head of each of its slots), looking at no more than `max_windows`
+-- such windows (true past that: the sweepers are far behind). A window's move time comes its lookahead
+-- before its first member's time, so a window not moved yet usually holds nothing due yet.
+local function wheel_unmoved_due(W, now, max_windows)
+  local ids = redis.call('ZRANGEBYSCORE', W .. 'x', '-inf', now, 'LIMIT', 0, max_windows + 1)
+  if #ids > max_windows then return true end
+  for _, id in ipairs(ids) do
+    local count = tonumber(redis.call('HGET', W .. 'n', id)) or 0
+    for n = 0, math.floor((count - 1) / WHEEL_SLOT_MAX) do
+      local head = redis.call('ZRANGE', slot_key(W, id, n), 0, 0, 'WITHSCORES')
+      if head[2] and tonumber(head[2]) <= now then return true end
+    end
+  end
+  return false
+end
+
 -- Members in the wheel (ZCARD per slot; no record read).
 local function wheel_size(W)
   local total = 0
