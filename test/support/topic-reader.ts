@@ -8,7 +8,17 @@ export async function readTopic(kafka: Kafka, topic: string) {
   const messages: KafkaMessage[] = [];
   const consumer = kafka.consumer({ groupId: `reader-${topic}-${Math.random().toString(36).slice(2)}` });
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  // A topic a worker has just created can be missing from the metadata the broker answers for a moment
+  // (UNKNOWN_TOPIC_OR_PARTITION, retriable); subscribe does not retry it, so this does. A CI run met it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      break;
+    } catch (error) {
+      if (attempt >= 10 || !(error as { retriable?: boolean }).retriable) throw error;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
   await consumer.run({
     eachMessage: async ({ message }) => {
       messages.push(message);
