@@ -28,7 +28,7 @@ cluster_ok() { redis-cli -p "${PORTS[0]}" cluster info 2>/dev/null | grep -q '^c
 # Every node answers and every replica's link to its master is up.
 wait_replicas_linked() {
   local port all
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     all=1
     for port in "${PORTS[@]}"; do
       local info
@@ -60,7 +60,7 @@ up() {
         start_node "$port"
       fi
     done
-    wait_replicas_linked || die "the cluster's replicas did not link within 10 s"
+    wait_replicas_linked || die "the cluster's replicas did not link within 30 s"
     log "a Redis Cluster already answers on ${PORTS[0]}, reusing it"
     echo "STARTED=0"; echo "REDIS_CLUSTER_NODES=$(node_list)"; return
   fi
@@ -80,7 +80,7 @@ up() {
   # shellcheck disable=SC2046
   redis-cli --cluster create $(node_list | tr ',' ' ') --cluster-replicas "$REPLICAS" --cluster-yes >"$CLUSTER_DIR/create.log" 2>&1 \
     || die "redis-cli --cluster create failed; see $CLUSTER_DIR/create.log"
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     local all=1
     for port in "${PORTS[@]}"; do redis-cli -p "$port" cluster info | grep -q '^cluster_state:ok' || all=0; done
     # Every replica in sync with its master, so that a failover right away has something to promote.
@@ -94,7 +94,7 @@ up() {
     if [ "$all" = 1 ]; then echo "STARTED=1"; echo "REDIS_CLUSTER_NODES=$(node_list)"; return; fi
     sleep 0.1
   done
-  die "the cluster did not reach state ok within 10 s"
+  die "the cluster did not reach state ok within 30 s"
 }
 
 down() {

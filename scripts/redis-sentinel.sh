@@ -38,10 +38,13 @@ master_port() {
   done
   return 1
 }
+# Up to 30 s: on a busy 2-core machine (the test suite) a fresh redis-server took more than 10 s to answer.
 wait_for() { # what, command...
-  local what=$1; shift
-  for _ in $(seq 1 100); do "$@" >/dev/null 2>&1 && return; sleep 0.1; done
-  die "$what did not happen within 10 s; see the logs under $STATE"
+  local what=$1 deadline=$((SECONDS + 30)); shift
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || die "$what did not happen within 30 s; see the logs under $STATE"
+    sleep 0.1
+  done
 }
 replicas_linked() { [ "$(redis-cli -p "${DATA_PORTS[0]}" info replication | tr -d '\r' | sed -n 's/^connected_slaves://p')" = "$((${#DATA_PORTS[@]} - 1))" ]; }
 sentinels_agree() {
