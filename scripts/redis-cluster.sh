@@ -73,8 +73,8 @@ up() {
     start_node "$port"
   done
   for port in "${PORTS[@]}"; do
-    for _ in $(seq 1 50); do answers "$port" && break; sleep 0.1; done
-    answers "$port" || die "redis-server on $port did not answer within 5 s; see $CLUSTER_DIR/$port/redis.log"
+    for _ in $(seq 1 300); do answers "$port" && break; sleep 0.1; done
+    answers "$port" || die "redis-server on $port did not answer within 30 s; see $CLUSTER_DIR/$port/redis.log"
   done
   log "creating a cluster of ${#PORTS[@]} nodes ($REPLICAS replica(s) per master) on ports ${PORTS[*]}"
   # shellcheck disable=SC2046
