@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin } from 'kafkajs';
 import { createReliableProducer } from '../../../../services/adapters/kafka/producer.js';
+import { ensureTopics } from '../../../../services/adapters/kafka/topics.js';
 import { isolatedStack } from '../../../support/fixture.js';
 
 const stack = isolatedStack('producer-resend');
@@ -45,7 +46,8 @@ describe('the reliable producer', () => {
       // Let it be refused a few times before the broker can accept it.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(resends.length).toBeGreaterThan(0);
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
+      // As the roles create topics: a new topic briefly unknown to the broker's metadata is waited for.
+      await ensureTopics(stack.kafka, [{ topic, numPartitions: 1, replicationFactor: 1 }]);
       await sent;
       expect(resends).toEqual(resends.map((_, i) => i + 1));
       const [offsets] = await admin.fetchTopicOffsets(topic);
@@ -78,7 +80,7 @@ describe('the reliable producer', () => {
 
   it('splits a send larger than the broker takes in one record batch, in order', async () => {
     const big = `${topic}.large`;
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: big, numPartitions: 1 }] });
+    await ensureTopics(stack.kafka, [{ topic: big, numPartitions: 1, replicationFactor: 1 }]);
     const producer = createReliableProducer(stack.kafka);
     await producer.connect();
     try {
