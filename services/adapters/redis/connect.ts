@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { reconnectAfterLostRace } from './reconnect-after-race.js';
 
 /** Where Redis is, as the runtime's validated environment names it. */
 export interface RedisSettings {
@@ -93,7 +94,7 @@ export function connectServer(settings: RedisSettings, options: ConnectOptions =
     // The old master answers READONLY once demoted: reconnect (asking the Sentinels) and resend.
     reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
   });
-  return reportErrorsOnce(redis, options);
+  return reportErrorsOnce(reconnectAfterLostRace(redis), options);
 }
 
 /**
