@@ -37,7 +37,7 @@ ensure_chromium() {
   if command -v chromium >/dev/null; then return; fi
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing Debian's chromium for the board's browser test"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >&2
   else
     log "chromium is not installed and cannot be installed here: the board's browser test will fail"
   fi
