@@ -27,6 +27,10 @@ export default defineConfig({
           // Unit tests first: a broken core fails fast before the slower integration tests start.
           sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts'],
+          // One module graph per worker, as for the unit files: each integration file leaves its own state
+          // behind in processes, topics and prefixes it removes, not in modules (metrics registries are per
+          // app). Same run, same machine, 64 files: 323 -> 257 CPU-s and 273 -> 251 s (import 70 -> 22 s).
+          isolate: false,
           // Most integration files wait more than they compute (outage windows, rebalances, JVM start-ups):
           // three at a time on a 2-core machine took the suite from about 320 to 230 s, all passing.
           maxWorkers: 3,
