@@ -72,7 +72,7 @@ async function expectPageToShowServer(
 }
 
 beforeAll(async () => {
-  execSync(`command -v chromium || (apt-get update && apt-get install -y chromium)`, {
+  execSync(`command -v chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)`, {
     stdio: 'ignore',
     shell: '/bin/bash',
   });
