@@ -24,6 +24,7 @@ const KNOWN_SECONDS: Record<string, number> = {
   'analytics-page.browser.test.ts': 14,
   'board.browser.test.ts': 14,
   'bench-analytics.test.ts': 11,
+  'bench-sla.test.ts': 7,
   'incidents-panel.browser.test.ts': 11,
   'report.browser.test.ts': 10,
   'redis-failover.test.ts': 10,

@@ -4,15 +4,18 @@
  *  1. registration, per arrival mode (`--modes spread,realtime`, or one with `--arrivals`): open commands
  *     in pipelined batches through SlaStore.apply (comments/s), and Redis CPU per open (INFO cpu of the
  *     server's main thread) per `--segment` items while the keyspace fills, with `growth` = the last
- *     segment's figure over the first's. `spread`: due times spread evenly over each priority's target
- *     (the state of a keyspace that has been running for a day); `realtime`: comments arrive on a
- *     simulated clock at `--rate` per second from now and each is due at posted_at + its policy's target,
- *     as in production, so the due times of many opens fall into the same minutes;
+ *     segment's figure over the first's; the headline is the median segment (the mean beside it).
+ *     `spread`: due times spread evenly over each priority's target (the state of a keyspace that has
+ *     been running for a day); `realtime`: comments arrive on a simulated clock at `--rate` per second
+ *     from now and each is due at posted_at + its policy's target, as in production, so the due times of
+ *     many opens fall into the same minutes;
  *  2. memory per open item: INFO used_memory delta / items, for records with the shipped default excerpt
  *     (`--excerpt-chars`, default: the config's default) cut from synthetic Russian comments
  *     (tools/harness/comment-texts.ts), and again with no excerpt, plus the keyspace's MEMORY USAGE sum;
  *     then (current layout) again once every due-wheel window has moved into `soon`
- *     (tools/bench/sla-soon-memory.ts), the most memory items waiting on an advanced clock take;
+ *     (tools/bench/sla-soon-memory.ts), the most memory items waiting on an advanced clock take; and
+ *     between the two, by the share of open items that wait in `soon` in the steady state of real-time
+ *     arrivals under the wheel's rules (tools/bench/sla-steady-soon.ts), `bytes_per_open_item_steady`;
  *  3. alert lateness: with `--items` open items (`--lateness-arrivals`, default realtime), `--due` of them
  *     fall due within the next minute; one real
  *     Sweeper (default options) claims, publishes to a Kafka topic and acks them; lateness is
@@ -25,9 +28,12 @@
  * only WAIT differs; the JSON gains `wait` with both rates and their ratios (median of the three rounds each).
  *
  * `--layout v1,v2` (v2: the current scripts, layout v3 since the `open` gauge is derived on read)
- * registers with the v1 layout's scripts too (kept as test fixtures in
- * test/fixtures/sla-layout-v1, driven by tools/harness/sla-layout-v1.ts), first, on the same server:
- * JSON `*_v1` and `cpu_ratio_v1_over_v2` (Redis CPU per open of v1 over v2) give before/after in one run.
+ * registers with the v1 layout's scripts too (the layout before #22, kept as test fixtures in
+ * test/fixtures/sla-layout-v1, driven by tools/harness/sla-layout-v1.ts) on the same server, the same
+ * commands into a keyspace of its own, in alternating segments: round r is v1's r-th segment, then v2's
+ * (A B A B ...), so the load of this shared machine, which drifts over seconds, falls on both. JSON
+ * `*_v1`, the rounds' ratios `cpu_ratio_rounds_v1_over_v2` (v1's segment over v2's) and their median
+ * `cpu_ratio_v1_over_v2` give before/after in one run; `_realtime` the same for that mode.
  *
  * By default Redis is a private `redis-server` (the machine's binary, the settings our stack sets, no persistence)
  * on a free port, stopped at the end: the shared Redis has other clients whose load would count in INFO
@@ -55,6 +61,7 @@ import { commentKeyOf, shardOf } from '../../services/core/sla/shard.js';
 import { Sweeper } from '../../services/roles/sweeper/sweeper.js';
 import { SlaStoreV1 } from '../harness/sla-layout-v1.js';
 import { moveAllIntoSoon } from './sla-soon-memory.js';
+import { steadyStateSoonShare } from './sla-steady-soon.js';
 import {
   CATEGORY_SYMBOLS,
   type Platform,
@@ -76,6 +83,8 @@ const { values: args } = parseArgs({
     modes: { type: 'string' },
     rate: { type: 'string', default: '100000' },
     segment: { type: 'string', default: '200000' },
+    // INFO used_memory is read this long after a segment (client buffers are freed by the server's cron).
+    'settle-ms': { type: 'string', default: '300' },
     redis: { type: 'string', default: 'private' },
     'skip-lateness': { type: 'boolean', default: false },
     'lateness-arrivals': { type: 'string', default: 'realtime' },
@@ -99,6 +108,7 @@ if (args.redis !== 'private' && args.redis !== 'shared')
 /** Arrivals per second of the realtime mode's simulated clock. */
 const RATE = Number(args.rate);
 const SEGMENT = Number(args.segment);
+const SETTLE_MS = Number(args['settle-ms']);
 const ITEMS = Number(args.items);
 const DUE = Math.min(Number(args.due), ITEMS);
 const SHARDS = Number(args.shards);
@@ -195,7 +205,7 @@ async function usedMemory(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
 }
 async function settledMemory(redis: Redis): Promise<number> {
-  await new Promise((r) => setTimeout(r, 300));
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
   return usedMemory(redis);
 }
 async function scanKeys(redis: Redis, prefix: string, each: (keys: string[]) => Promise<void>) {
@@ -277,51 +287,110 @@ function registrationCommands(arrivals: Arrivals, excerptChars: number): OpenSla
   );
 }
 
+/** The middle value (of an even count, the mean of the two middle ones). */
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  if (sorted.length === 0) return NaN;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** One layout's keyspace while the rounds fill it, and its figures once they are done. */
+interface LayoutFill {
+  store: SlaStore;
+  registrar: Pick<SlaStore, 'apply'>;
+  prefix: string;
+  /** Redis main-thread CPU per open of each segment, µs. */
+  segments: number[];
+  seconds: number;
+  memoryBytes: number;
+  evalshaUsec: number;
+  evalshaCalls: number;
+}
+
+/**
+ * Registers the same commands with every layout in `layouts`, each into a keyspace of its own, in
+ * alternating segments of `--segment` opens (round r: layout A's r-th segment, then B's, ...), so that
+ * the machine's load, which drifts over seconds on this shared machine, falls on all of them alike.
+ * Per segment: Redis main-thread CPU (INFO cpu delta), the INFO used_memory delta, EVALSHA time.
+ */
 async function measureRegistration(
   redis: Redis,
   excerptChars: number,
-  prefix: string,
+  prefixOf: (layout: Layout) => string,
   arrivals: Arrivals,
-  layout: Layout = 'v2',
+  layouts: readonly Layout[] = ['v2'],
 ) {
-  const options = { prefix, shards: SHARDS, retentionMs: 86_400_000 };
-  const store = new SlaStore(redis, options);
-  // The previous layout's scripts (test/fixtures/sla-layout-v1), for its cost in the same run.
-  const registrar = layout === 'v1' ? new SlaStoreV1(redis, options) : store;
   const commands = registrationCommands(arrivals, excerptChars);
-  const before = await settledMemory(redis);
-  const statsBefore = await evalshaStats(redis);
-  const segments: number[] = [];
-  let seconds = 0;
-  for (let from = 0; from < ITEMS; from += SEGMENT) {
-    const segment = commands.slice(from, from + SEGMENT);
-    const cpuBefore = await redisMainThreadCpu(redis);
-    seconds += segment.length / (await register(registrar, segment));
-    const cpuAfter = await redisMainThreadCpu(redis);
-    segments.push(((cpuAfter - cpuBefore) * 1e6) / segment.length);
+  const fills = layouts.map((layout): [Layout, LayoutFill] => {
+    const options = { prefix: prefixOf(layout), shards: SHARDS, retentionMs: 86_400_000 };
+    const store = new SlaStore(redis, options);
+    // The previous layout's scripts (test/fixtures/sla-layout-v1), for its cost in the same run.
+    const registrar = layout === 'v1' ? new SlaStoreV1(redis, options) : store;
+    const fill = { store, registrar, prefix: options.prefix, segments: [], seconds: 0, memoryBytes: 0 };
+    return [layout, { ...fill, evalshaUsec: 0, evalshaCalls: 0 }];
+  });
+  const rounds = Math.ceil(ITEMS / SEGMENT);
+  for (let round = 0; round < rounds; round++) {
+    const segment = commands.slice(round * SEGMENT, (round + 1) * SEGMENT);
+    for (const [, fill] of fills) {
+      const memoryBefore = await settledMemory(redis);
+      const statsBefore = await evalshaStats(redis);
+      const cpuBefore = await redisMainThreadCpu(redis);
+      fill.seconds += segment.length / (await register(fill.registrar, segment));
+      const cpuAfter = await redisMainThreadCpu(redis);
+      const statsAfter = await evalshaStats(redis);
+      fill.memoryBytes += (await settledMemory(redis)) - memoryBefore;
+      fill.evalshaUsec += statsAfter.usec - statsBefore.usec;
+      fill.evalshaCalls += statsAfter.calls - statsBefore.calls;
+      fill.segments.push(((cpuAfter - cpuBefore) * 1e6) / segment.length);
+    }
   }
-  const statsAfter = await evalshaStats(redis);
-  const after = await settledMemory(redis);
-  const keyspace = await keyspaceBytes(redis, prefix);
-  // The same items once the clock has passed every window's move time: all of them in `soon`.
-  const inSoon = layout === 'v2' ? await moveAllIntoSoon(redis, store.keys, SHARDS) : undefined;
-  const afterSoon = inSoon === undefined ? undefined : await settledMemory(redis);
-  const cpuUs = segments.reduce((sum, us, i) => sum + us * Math.min(SEGMENT, ITEMS - i * SEGMENT), 0);
+  const byLayout: Partial<Record<Layout, ReturnType<typeof layoutFigures>>> = {};
+  for (const [layout, fill] of fills) {
+    const keyspace = await keyspaceBytes(redis, fill.prefix);
+    // The same items once the clock has passed every window's move time: all of them in `soon`.
+    const beforeSoon = await settledMemory(redis);
+    const inSoon = layout === 'v2' ? await moveAllIntoSoon(redis, fill.store.keys, SHARDS) : undefined;
+    const soonBytes = inSoon === undefined ? undefined : (await settledMemory(redis)) - beforeSoon;
+    byLayout[layout] = layoutFigures(fill, keyspace, inSoon, soonBytes);
+  }
+  // Per round, the first layout's CPU per open over each other's (v1 over v2: > 1, the current is cheaper).
+  const first = fills[0]?.[1];
+  const last = fills[fills.length - 1]?.[1];
+  const roundRatios =
+    first && last && first !== last ? first.segments.map((us, i) => us / (last.segments[i] as number)) : [];
+  return { byLayout, rounds, roundRatios, ratio: roundRatios.length ? median(roundRatios) : undefined };
+}
+
+function layoutFigures(
+  fill: LayoutFill,
+  keyspace: { bytes: number; keys: number },
+  inSoon: number | undefined,
+  soonBytes: number | undefined,
+) {
+  const { segments } = fill;
+  const meanUs =
+    segments.reduce((sum, us, i) => sum + us * Math.min(SEGMENT, ITEMS - i * SEGMENT), 0) / ITEMS;
+  const bytesPerItem = fill.memoryBytes / ITEMS;
   return {
-    store,
-    perSecond: ITEMS / seconds,
-    // Redis CPU per open: the main thread's CPU over the registration (every command on the server
-    // counts, so a private server is the clean measure), per segment while the keyspace fills.
-    redisUsPerOpen: cpuUs / ITEMS,
+    store: fill.store,
+    perSecond: ITEMS / fill.seconds,
+    // Redis CPU per open: the main thread's CPU over each segment (every command on the server counts,
+    // so a private server is the clean measure); the median segment is the headline, the mean beside it.
+    redisUsPerOpen: median(segments),
+    redisUsPerOpenMean: meanUs,
     segments,
     growth: (segments[segments.length - 1] ?? NaN) / (segments[0] ?? NaN),
     // Wall time inside Redis of the apply_batch calls (INFO commandstats), for comparison with earlier runs.
-    evalshaUsPerOpen: (statsAfter.usec - statsBefore.usec) / ITEMS,
-    callsPerOpen: (statsAfter.calls - statsBefore.calls) / ITEMS,
-    bytesPerItem: (after - before) / ITEMS,
+    evalshaUsPerOpen: fill.evalshaUsec / ITEMS,
+    callsPerOpen: fill.evalshaCalls / ITEMS,
+    bytesPerItem,
     keyspaceBytesPerItem: keyspace.bytes / ITEMS,
     keys: keyspace.keys,
-    soonBytesPerItem: afterSoon === undefined ? undefined : (afterSoon - before) / ITEMS,
+    soonBytesPerItem: soonBytes === undefined ? undefined : bytesPerItem + soonBytes / ITEMS,
     inSoon,
   };
 }
@@ -338,7 +407,7 @@ function referenceMs(): number {
   return x === 1 ? -1 : Math.round((c.user + c.system) / 1000);
 }
 
-type Registration = Awaited<ReturnType<typeof measureRegistration>>;
+type Registration = ReturnType<typeof layoutFigures>;
 
 /** Alerts acknowledged per ackAlerts call: the sweeper's default claim batch. */
 const ACK_BATCH = 500;
@@ -398,11 +467,6 @@ async function measureWaitCost(excerptChars: number) {
       rounds[setting].ack.push(ackPerS);
       await deletePrefix(redis, prefix);
     }
-    const median = (xs: number[]) =>
-      percentile(
-        [...xs].sort((a, b) => a - b),
-        50,
-      );
     const best = {
       off: { register: median(rounds.off.register), ack: median(rounds.off.ack) },
       on: { register: median(rounds.on.register), ack: median(rounds.on.ack) },
@@ -432,7 +496,7 @@ function logRegistration(label: string, r: Registration) {
       `  ${label}: ${r.soonBytesPerItem.toFixed(1)} bytes/item (INFO) with every window moved into soon (${r.inSoon} members)`,
     );
   log(
-    `  ${label}: Redis main-thread CPU per open ${r.redisUsPerOpen.toFixed(1)} us; per ${SEGMENT}-item segment ${r.segments.map((us) => us.toFixed(1)).join(' / ')} us; growth ${r.growth.toFixed(2)}`,
+    `  ${label}: Redis main-thread CPU per open, median segment ${r.redisUsPerOpen.toFixed(1)} us (mean ${r.redisUsPerOpenMean.toFixed(1)}); per ${SEGMENT}-item segment ${r.segments.map((us) => us.toFixed(1)).join(' / ')} us; growth ${r.growth.toFixed(2)}`,
   );
 }
 
@@ -475,39 +539,63 @@ async function main() {
     if (Math.abs(skew) > 50) log(`warning: Redis clock is ${skew} ms off this machine's`);
     result.redis_version = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? null;
 
-    // One registration per layout and arrival mode with the shipped default excerpt: the figures the
-    // modes and layouts compare (the previous layout first, then the current one, same server).
-    const byLayout: Partial<Record<Layout, Partial<Record<Arrivals, Registration>>>> = {};
-    for (const layout of LAYOUTS) {
-      const runs: Partial<Record<Arrivals, Registration>> = (byLayout[layout] = {});
-      for (const mode of MODES as Arrivals[]) {
+    // Per arrival mode, the layouts registered in alternating segments with the shipped default
+    // excerpt (v1 first in each round), the same commands into a keyspace of each layout's own.
+    const byMode: Partial<Record<Arrivals, Awaited<ReturnType<typeof measureRegistration>>>> = {};
+    for (const mode of MODES as Arrivals[]) {
+      log(
+        `registering ${ITEMS} open items per layout (${LAYOUTS.join(', ')}, alternating ${SEGMENT}-item segments) with ${excerptChars ? `a ${excerptChars}-char` : 'no'} excerpt, ${mode} arrivals${mode === 'realtime' ? ` (${RATE}/s from now, due at posted_at + target)` : ''}`,
+      );
+      const run = await measureRegistration(
+        redis,
+        excerptChars,
+        (layout) => `${RUN}:${layout}:${mode}`,
+        mode,
+        LAYOUTS,
+      );
+      byMode[mode] = run;
+      for (const layout of LAYOUTS)
+        logRegistration(`${layout} ${mode}`, run.byLayout[layout] as Registration);
+      if (run.ratio !== undefined)
         log(
-          `layout ${layout}: registering ${ITEMS} open items with ${excerptChars ? `a ${excerptChars}-char` : 'no'} excerpt, ${mode} arrivals${mode === 'realtime' ? ` (${RATE}/s from now, due at posted_at + target)` : ''}`,
+          `  ${mode}: v1 / v2 CPU per open per round ${run.roundRatios.map((r) => r.toFixed(2)).join(' / ')}; median ${run.ratio.toFixed(2)}`,
         );
-        const prefix = `${RUN}:${layout}:${mode}`;
-        const run = await measureRegistration(redis, excerptChars, prefix, mode, layout);
-        runs[mode] = run;
-        logRegistration(`${layout} ${mode}`, run);
-        await deletePrefix(redis, prefix);
-      }
+      for (const layout of LAYOUTS) await deletePrefix(redis, `${RUN}:${layout}:${mode}`);
     }
-    const runs = byLayout.v2 ?? byLayout.v1 ?? {};
-    const spread = runs.spread;
-    const realtime = runs.realtime;
-    const previous = byLayout.v2 && byLayout.v1 ? byLayout.v1 : undefined;
-    const ratio = (a?: Registration, b?: Registration) =>
-      a && b ? Math.round((a.redisUsPerOpen / b.redisUsPerOpen) * 100) / 100 : null;
+    const current = (mode: Arrivals) => byMode[mode]?.byLayout.v2 ?? byMode[mode]?.byLayout.v1;
+    const spread = current('spread');
+    const realtime = current('realtime');
+    const withV1 = LAYOUTS.includes('v1') && LAYOUTS.includes('v2');
+    const previous = (mode: Arrivals) => (withV1 ? byMode[mode]?.byLayout.v1 : undefined);
+    const ratio = (mode: Arrivals) =>
+      withV1 && byMode[mode]?.ratio !== undefined
+        ? Math.round((byMode[mode].ratio as number) * 100) / 100
+        : null;
+    const ratios = (mode: Arrivals) =>
+      withV1 ? (byMode[mode]?.roundRatios.map((r) => Math.round(r * 100) / 100) ?? null) : null;
+    // Bytes per open item in the steady state of real-time arrivals: between the two measured ends (all
+    // in their windows' slots, all in `soon`) by the share that waits in `soon` (sla-steady-soon.ts).
+    const soonShare = steadyStateSoonShare(PRIORITIES.map(([, share, targetMs]) => ({ share, targetMs })));
+    const steady = (r?: Registration) =>
+      r?.soonBytesPerItem === undefined
+        ? undefined
+        : r.bytesPerItem + soonShare * (r.soonBytesPerItem - r.bytesPerItem);
+    if (spread?.soonBytesPerItem !== undefined)
+      log(
+        `  steady state of real-time arrivals: ${(soonShare * 100).toFixed(1)} % of open items in soon -> ${(steady(spread) as number).toFixed(1)} bytes/item (spread keyspace), ${steady(realtime)?.toFixed(1) ?? '-'} (realtime)`,
+      );
     let plain: Registration | undefined;
     if (withLateness) {
       log(
         `registering ${ITEMS} open items without excerpt (${LATENESS_ARRIVALS}), then ${DUE} falling due within a minute`,
       );
-      plain = await measureRegistration(redis, 0, prefixPlain, LATENESS_ARRIVALS);
-      logRegistration('no excerpt', plain);
+      plain = (await measureRegistration(redis, 0, () => prefixPlain, LATENESS_ARRIVALS)).byLayout.v2;
+      if (plain) logRegistration('no excerpt', plain);
     }
     const withExcerpt = excerptChars > 0 ? spread : undefined;
     const noExcerpt = plain ?? (excerptChars === 0 ? spread : undefined);
     const r1 = (x: number | undefined) => (x === undefined ? null : round1(x));
+    const r2 = (x: number | undefined) => (x === undefined ? null : Math.round(x * 100) / 100);
     const rounded = (x: number | undefined) => (x === undefined ? null : Math.round(x));
     const shipped = withExcerpt ?? noExcerpt;
     Object.assign(result, {
@@ -522,10 +610,13 @@ async function main() {
       register_per_s_realtime: rounded(realtime?.perSecond),
       // Redis main-thread CPU (INFO cpu) per open, shipped excerpt, per arrival mode; growth = last
       // segment over first.
+      // The median segment; the mean of all segments beside it.
       redis_us_per_open: r1(spread?.redisUsPerOpen),
+      redis_us_per_open_mean: r1(spread?.redisUsPerOpenMean),
       redis_us_per_open_segments: spread?.segments.map(round1) ?? null,
       growth: spread ? Math.round(spread.growth * 100) / 100 : null,
       redis_us_per_open_realtime: r1(realtime?.redisUsPerOpen),
+      redis_us_per_open_mean_realtime: r1(realtime?.redisUsPerOpenMean),
       redis_us_per_open_segments_realtime: realtime?.segments.map(round1) ?? null,
       growth_realtime: realtime ? Math.round(realtime.growth * 100) / 100 : null,
       redis_us_per_open_no_excerpt: r1(noExcerpt?.redisUsPerOpen),
@@ -544,26 +635,38 @@ async function main() {
       // Every item waiting in `soon` (all windows moved): the most a clock that has advanced costs.
       bytes_per_open_item_in_soon: r1(spread?.soonBytesPerItem),
       bytes_per_open_item_in_soon_realtime: r1(realtime?.soonBytesPerItem),
+      // The steady state of real-time arrivals: the share of open items waiting in `soon` under the
+      // wheel's rules, and the bytes per item it gives between the two measured ends.
+      steady_soon_share: Math.round(soonShare * 1000) / 1000,
+      bytes_per_open_item_steady: r1(steady(spread)),
+      bytes_per_open_item_steady_realtime: r1(steady(realtime)),
       bytes_per_open_item_no_excerpt: r1(noExcerpt?.bytesPerItem),
       bytes_per_open_item_no_excerpt_keyspace: r1(noExcerpt?.keyspaceBytesPerItem),
       bytes_per_open_item_with_excerpt: r1(withExcerpt?.bytesPerItem),
       excerpt_chars: excerptChars,
       excerpt_chars_shipped_default: DEFAULT_EXCERPT_CHARS,
       layouts: LAYOUTS,
-      // The previous layout (v1: its scripts kept in test/fixtures/sla-layout-v1) in the same run.
-      redis_us_per_open_v1: r1(previous?.spread?.redisUsPerOpen),
-      redis_us_per_open_segments_v1: previous?.spread?.segments.map(round1) ?? null,
-      growth_v1: previous?.spread ? Math.round(previous.spread.growth * 100) / 100 : null,
-      redis_us_per_open_realtime_v1: r1(previous?.realtime?.redisUsPerOpen),
-      redis_us_per_open_segments_realtime_v1: previous?.realtime?.segments.map(round1) ?? null,
-      growth_realtime_v1: previous?.realtime ? Math.round(previous.realtime.growth * 100) / 100 : null,
-      register_per_s_v1: rounded(previous?.spread?.perSecond),
-      register_per_s_realtime_v1: rounded(previous?.realtime?.perSecond),
-      bytes_per_open_item_v1: r1(previous?.spread?.bytesPerItem),
-      bytes_per_open_item_realtime_v1: r1(previous?.realtime?.bytesPerItem),
-      // Redis CPU per open of the previous layout over the current one (> 1: the current is cheaper).
-      cpu_ratio_v1_over_v2: ratio(previous?.spread, spread),
-      cpu_ratio_realtime_v1_over_v2: ratio(previous?.realtime, realtime),
+      // The previous layout (v1: its scripts kept in test/fixtures/sla-layout-v1) in the same run,
+      // in segments alternating with the current one's.
+      redis_us_per_open_v1: r1(previous('spread')?.redisUsPerOpen),
+      redis_us_per_open_mean_v1: r1(previous('spread')?.redisUsPerOpenMean),
+      redis_us_per_open_segments_v1: previous('spread')?.segments.map(round1) ?? null,
+      growth_v1: r2(previous('spread')?.growth),
+      redis_us_per_open_realtime_v1: r1(previous('realtime')?.redisUsPerOpen),
+      redis_us_per_open_mean_realtime_v1: r1(previous('realtime')?.redisUsPerOpenMean),
+      redis_us_per_open_segments_realtime_v1: previous('realtime')?.segments.map(round1) ?? null,
+      growth_realtime_v1: r2(previous('realtime')?.growth),
+      register_per_s_v1: rounded(previous('spread')?.perSecond),
+      register_per_s_realtime_v1: rounded(previous('realtime')?.perSecond),
+      bytes_per_open_item_v1: r1(previous('spread')?.bytesPerItem),
+      bytes_per_open_item_realtime_v1: r1(previous('realtime')?.bytesPerItem),
+      // Redis CPU per open of the previous layout over the current one (> 1: the current is cheaper):
+      // the median of the rounds' ratios (each round: a v1 segment, then a v2 segment of the same opens).
+      cpu_ratio_v1_over_v2: ratio('spread'),
+      cpu_ratio_rounds_v1_over_v2: ratios('spread'),
+      cpu_ratio_realtime_v1_over_v2: ratio('realtime'),
+      cpu_ratio_rounds_realtime_v1_over_v2: ratios('realtime'),
+      rounds: byMode[MODES[0] as Arrivals]?.rounds ?? null,
       lateness_background_arrivals: plain ? LATENESS_ARRIVALS : null,
     });
     // Lateness (spread mode only): the plain items stay open (none falls due within ten minutes); DUE more fall due soon.
