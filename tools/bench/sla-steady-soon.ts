@@ -58,15 +58,25 @@ export interface PriorityMix {
   targetMs: number;
 }
 
-/** The share of open (not yet breached) items waiting in `soon`, steady state of real-time arrivals. */
-export function steadyStateSoonShare(mix: readonly PriorityMix[], steps = 1_000, phases = 240): number {
+/**
+ * The share of open (not yet breached) items waiting in `soon` in the steady state of real-time
+ * arrivals: `mean` over the moments of a four-hour block, and `peak`, the most at any of them (just after
+ * a four-hour window has moved, when its members wait up to 4 h 10 min).
+ */
+export function steadyStateSoonShare(
+  mix: readonly PriorityMix[],
+  steps = 1_000,
+  phases = 240,
+): { mean: number; peak: number } {
   // A four-hour block's start (windows are aligned to the epoch), then moments over the block, each in
   // the middle of its step: a moment on a window's boundary would count its window as moved.
   const epoch = Date.UTC(2026, 0, 1);
-  let inSoon = 0;
-  let open = 0;
+  let sum = 0;
+  let peak = 0;
   for (let phase = 0; phase < phases; phase++) {
     const now = epoch + Math.floor(((phase + 0.5) / phases) * WHEEL_RULES.blockMs);
+    let inSoon = 0;
+    let open = 0;
     for (const { share, targetMs } of mix) {
       // Arrivals at a constant rate: items posted within the last target are open, each weighs
       // share x target / steps.
@@ -80,6 +90,8 @@ export function steadyStateSoonShare(mix: readonly PriorityMix[], steps = 1_000,
         if (moveAt <= now) inSoon += weight;
       }
     }
+    sum += inSoon / open;
+    peak = Math.max(peak, inSoon / open);
   }
-  return inSoon / open;
+  return { mean: sum / phases, peak };
 }

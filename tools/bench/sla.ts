@@ -574,15 +574,16 @@ async function main() {
     const ratios = (mode: Arrivals) =>
       withV1 ? (byMode[mode]?.roundRatios.map((r) => Math.round(r * 100) / 100) ?? null) : null;
     // Bytes per open item in the steady state of real-time arrivals: between the two measured ends (all
-    // in their windows' slots, all in `soon`) by the share that waits in `soon` (sla-steady-soon.ts).
+    // in their windows' slots, all in `soon`) by the share that waits in `soon` (sla-steady-soon.ts), on
+    // average over a four-hour block and at its peak (just after a four-hour window has moved).
     const soonShare = steadyStateSoonShare(PRIORITIES.map(([, share, targetMs]) => ({ share, targetMs })));
-    const steady = (r?: Registration) =>
+    const steady = (r: Registration | undefined, share: number) =>
       r?.soonBytesPerItem === undefined
         ? undefined
-        : r.bytesPerItem + soonShare * (r.soonBytesPerItem - r.bytesPerItem);
+        : r.bytesPerItem + share * (r.soonBytesPerItem - r.bytesPerItem);
     if (spread?.soonBytesPerItem !== undefined)
       log(
-        `  steady state of real-time arrivals: ${(soonShare * 100).toFixed(1)} % of open items in soon -> ${(steady(spread) as number).toFixed(1)} bytes/item (spread keyspace), ${steady(realtime)?.toFixed(1) ?? '-'} (realtime)`,
+        `  steady state of real-time arrivals: ${(soonShare.mean * 100).toFixed(1)} % of open items in soon on average, ${(soonShare.peak * 100).toFixed(1)} % at the peak -> ${steady(spread, soonShare.mean)?.toFixed(1)} / ${steady(spread, soonShare.peak)?.toFixed(1)} bytes/item (spread keyspace), ${steady(realtime, soonShare.mean)?.toFixed(1) ?? '-'} / ${steady(realtime, soonShare.peak)?.toFixed(1) ?? '-'} (realtime)`,
       );
     let plain: Registration | undefined;
     if (withLateness) {
@@ -637,9 +638,12 @@ async function main() {
       bytes_per_open_item_in_soon_realtime: r1(realtime?.soonBytesPerItem),
       // The steady state of real-time arrivals: the share of open items waiting in `soon` under the
       // wheel's rules, and the bytes per item it gives between the two measured ends.
-      steady_soon_share: Math.round(soonShare * 1000) / 1000,
-      bytes_per_open_item_steady: r1(steady(spread)),
-      bytes_per_open_item_steady_realtime: r1(steady(realtime)),
+      steady_soon_share: Math.round(soonShare.mean * 1000) / 1000,
+      steady_soon_share_peak: Math.round(soonShare.peak * 1000) / 1000,
+      bytes_per_open_item_steady: r1(steady(spread, soonShare.mean)),
+      bytes_per_open_item_steady_peak: r1(steady(spread, soonShare.peak)),
+      bytes_per_open_item_steady_realtime: r1(steady(realtime, soonShare.mean)),
+      bytes_per_open_item_steady_peak_realtime: r1(steady(realtime, soonShare.peak)),
       bytes_per_open_item_no_excerpt: r1(noExcerpt?.bytesPerItem),
       bytes_per_open_item_no_excerpt_keyspace: r1(noExcerpt?.keyspaceBytesPerItem),
       bytes_per_open_item_with_excerpt: r1(withExcerpt?.bytesPerItem),

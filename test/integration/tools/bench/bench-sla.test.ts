@@ -60,6 +60,8 @@ describe('bench:sla (short)', () => {
         f[`bytes_per_open_item_in_soon${suffix}`] as number,
       );
     }
+    expect(f.bytes_per_open_item_steady_peak).toBeGreaterThan(f.bytes_per_open_item_steady as number);
+    expect(f.steady_soon_share_peak).toBeGreaterThan(f.steady_soon_share as number);
     expect(f.steady_soon_share).toBeGreaterThan(0.1);
     expect(f.steady_soon_share).toBeLessThan(0.3);
     expect(f.reference_loop_cpu_ms).toBeGreaterThan(0);
