@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   );
   const db = await AnalyticsDb.open(env.OTKLIK_ANALYTICS_DB, {
     checkpointMb: env.OTKLIK_ANALYTICS_CHECKPOINT_MB,
+    threads: env.OTKLIK_ANALYTICS_THREADS,
   });
   logger.info(
     {
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
       checkpointMb: env.OTKLIK_ANALYTICS_CHECKPOINT_MB,
       chunkSize: env.OTKLIK_ANALYTICS_CHUNK_SIZE,
       fetchMb: env.OTKLIK_ANALYTICS_FETCH_MB,
+      threads: env.OTKLIK_ANALYTICS_THREADS ?? 'one per core',
     },
     'analytics store open',
   );
