@@ -3,7 +3,9 @@
  *
  * 1. Ingest: N classified comments (default 200,000) produced to a fresh topic on the real broker, then
  *    read by the analytics sink (the role's processor on the batched consumer loop, in this process)
- *    into a fresh DuckDB file: `ingest_per_s` from the first chunk read to the last one committed.
+ *    into a fresh DuckDB file: `ingest_per_s` from the group joined (before the first fetch) to the last
+ *    chunk committed. `--chunk N` and `--fetch-mb N` set the sink's transaction sizes (default: the
+ *    sink's own, ANALYTICS_CHUNK_SIZE and ANALYTICS_FETCH_MB); `--ingest-only` skips step 2.
  * 2. Queries: a second file with --comments generated comments (default 10,000,000: a year of a large
  *    district twenty times over) and their official replies; every report query for one region (54) and
  *    one month (November 2026) three times, its median: `query_p50_ms` (median of the queries),
@@ -26,7 +28,12 @@ import { REPORT_QUERIES, runReportQuery, type ReportQueryName } from '../../serv
 import { writeReport } from '../../services/apps/report/write.js';
 import type { AnalyticsChunk } from '../../services/core/analytics/rows.js';
 import { encodeClassifiedComment, type ClassifiedComment } from '../../services/core/contracts/index.js';
-import { AnalyticsSink } from '../../services/roles/analytics/analytics-sink.js';
+import {
+  ANALYTICS_CHUNK_SIZE,
+  ANALYTICS_FETCH_MB,
+  AnalyticsSink,
+  analyticsFetchBytes,
+} from '../../services/roles/analytics/analytics-sink.js';
 import { BatchedConsumer } from '../../services/runtime/consumer/batched-consumer.js';
 import type { Processor } from '../../services/runtime/consumer/processor.js';
 import { generateComments } from './analytics-generate.js';
@@ -41,6 +48,11 @@ function option(name: string, fallback: number): number {
 }
 
 const INGEST = option('--ingest', 200_000);
+// The sink's transaction sizes (its defaults unless told): messages per partition's chunk, MB per fetch.
+const CHUNK = option('--chunk', ANALYTICS_CHUNK_SIZE);
+const FETCH_MB = option('--fetch-mb', ANALYTICS_FETCH_MB);
+// Only the ingest (no generated file, no report): for alternating two settings.
+const INGEST_ONLY = process.argv.includes('--ingest-only');
 const BEFORE = !process.argv.includes('--no-before');
 const COMMENTS = option('--comments', 10_000_000);
 // DuckDB's threads for the ingested file (default: one per core).
@@ -128,10 +140,6 @@ async function ingest() {
     close: () => Promise.resolve(),
     prepare: (messages, source) => {
       const t = performance.now();
-      if (first === 0) {
-        first = t;
-        cpuAtFirst = process.cpuUsage();
-      }
       const chunk = sink.prepare(messages, source);
       prepareMs += performance.now() - t;
       return chunk;
@@ -146,7 +154,15 @@ async function ingest() {
       cpuAtLast = process.cpuUsage(cpuAtFirst);
       if (written >= INGEST) resolveDone();
     },
-    storedOffsets: (assigned) => sink.storedOffsets(assigned),
+    // Called when the group is joined, before the first fetch: the clock starts there, so that the first
+    // fetch (larger with larger fetches) is counted.
+    storedOffsets: (assigned) => {
+      if (first === 0) {
+        first = performance.now();
+        cpuAtFirst = process.cpuUsage();
+      }
+      return sink.storedOffsets(assigned);
+    },
   };
   const consumer = new BatchedConsumer({
     kafka,
@@ -155,7 +171,8 @@ async function ingest() {
     groupId: `bench-analytics-${runId}`,
     topics: [topic],
     processor: timed,
-    chunkSize: 5000,
+    chunkSize: CHUNK,
+    fetchBytes: analyticsFetchBytes(FETCH_MB),
     partitionsConsumedConcurrently: 6,
     fromBeginning: true,
   });
@@ -259,8 +276,12 @@ async function main(): Promise<void> {
   try {
     const ingested = await ingest();
     console.log(
-      `ingest: ${INGEST} comments in ${ingested.ingest_s} s: ${ingested.ingest_per_s}/s (decoding ${ingested.ingest_prepare_s} s, writing ${ingested.ingest_flush_s} s in ${ingested.ingest_flushes} transactions; ${ingested.ingest_cpu_us_per_comment} µs of CPU a comment)`,
+      `ingest: ${INGEST} comments in ${ingested.ingest_s} s: ${ingested.ingest_per_s}/s (decoding ${ingested.ingest_prepare_s} s, writing ${ingested.ingest_flush_s} s in ${ingested.ingest_flushes} transactions; ${ingested.ingest_cpu_us_per_comment} µs of CPU a comment; chunks of ${CHUNK}, fetches of ${FETCH_MB} MB a partition)`,
     );
+    if (INGEST_ONLY) {
+      console.log(JSON.stringify({ ingested: INGEST, chunk: CHUNK, fetch_mb: FETCH_MB, ...ingested }));
+      return;
+    }
     const q = await queries();
     console.log(`generated ${COMMENTS} comments (with replies) in ${q.generate_s} s`);
     for (const [name, ms] of Object.entries(q.per_query_ms)) {
@@ -277,7 +298,16 @@ async function main(): Promise<void> {
     const { per_query_ms: _omit, before_ms: _before, ...figures } = q;
     void _omit;
     void _before;
-    console.log(JSON.stringify({ comments: COMMENTS, ingested: INGEST, ...ingested, ...figures }));
+    console.log(
+      JSON.stringify({
+        comments: COMMENTS,
+        ingested: INGEST,
+        chunk: CHUNK,
+        fetch_mb: FETCH_MB,
+        ...ingested,
+        ...figures,
+      }),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

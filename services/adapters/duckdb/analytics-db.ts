@@ -5,7 +5,7 @@ import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Decision } from '../../core/analytics/decision.js';
 import type { AlertRow, AnalyticsChunk, EventRow, RejectedRow } from '../../core/analytics/rows.js';
 import { unseenPart } from '../../core/analytics/unseen.js';
-import { COMMENT_LATEST_TABLE, rebuildLatest, upsertLatestFrom } from './comment-latest.js';
+import { COMMENT_LATEST_TABLE, latestKeyOf, rebuildLatest, upsertLatestFrom } from './comment-latest.js';
 
 const MEASURES_DIR = join(import.meta.dirname, 'measures');
 
@@ -119,6 +119,19 @@ async function insertDecision(c: DuckDBConnection, d: Decision): Promise<void> {
 }
 
 const UPSERT_LATEST = upsertLatestFrom('staged_events');
+const UPSERT_LATEST_ONE_EVENT_A_KEY = upsertLatestFrom('staged_events', { oneEventAKey: true });
+
+/** Whether no two of the chunks' events merge into the same `comment_latest` row. */
+function oneEventAKey(chunks: readonly AnalyticsChunk[]): boolean {
+  const keys = new Set<string>();
+  for (const chunk of chunks)
+    for (const row of chunk.events) {
+      const key = latestKeyOf(row);
+      if (keys.has(key)) return false;
+      keys.add(key);
+    }
+  return true;
+}
 
 /** The write-ahead log size (MB) at which a commit checkpoints, unless told (OTKLIK_ANALYTICS_CHECKPOINT_MB). */
 export const DEFAULT_CHECKPOINT_MB = 256;
@@ -267,7 +280,7 @@ export class AnalyticsDb {
         events.closeSync();
         statements.push(
           'INSERT INTO events SELECT * FROM staged_events',
-          UPSERT_LATEST,
+          oneEventAKey(fresh) ? UPSERT_LATEST_ONE_EVENT_A_KEY : UPSERT_LATEST,
           'DELETE FROM staged_events',
         );
       }

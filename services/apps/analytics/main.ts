@@ -9,7 +9,7 @@ import { AnalyticsDb } from '../../adapters/duckdb/analytics-db.js';
 import { createKafka } from '../../adapters/kafka/client.js';
 import { kafkaSecurityOf } from '../../adapters/kafka/security.js';
 import { ensureTopics } from '../../adapters/kafka/topics.js';
-import { AnalyticsSink } from '../../roles/analytics/analytics-sink.js';
+import { AnalyticsSink, analyticsFetchBytes } from '../../roles/analytics/analytics-sink.js';
 import { serveLiveReport } from '../report/live.js';
 import { BatchedConsumer } from '../../runtime/consumer/batched-consumer.js';
 import { ConfigError, loadConfig } from '../../runtime/config/load.js';
@@ -49,9 +49,16 @@ async function main(): Promise<void> {
   );
   const db = await AnalyticsDb.open(env.OTKLIK_ANALYTICS_DB, {
     checkpointMb: env.OTKLIK_ANALYTICS_CHECKPOINT_MB,
+    threads: env.OTKLIK_ANALYTICS_THREADS,
   });
   logger.info(
-    { file: env.OTKLIK_ANALYTICS_DB, checkpointMb: env.OTKLIK_ANALYTICS_CHECKPOINT_MB },
+    {
+      file: env.OTKLIK_ANALYTICS_DB,
+      checkpointMb: env.OTKLIK_ANALYTICS_CHECKPOINT_MB,
+      chunkSize: env.OTKLIK_ANALYTICS_CHUNK_SIZE,
+      fetchMb: env.OTKLIK_ANALYTICS_FETCH_MB,
+      threads: env.OTKLIK_ANALYTICS_THREADS ?? 'one per core',
+    },
     'analytics store open',
   );
   const sink = new BatchedConsumer({
@@ -62,7 +69,9 @@ async function main(): Promise<void> {
     topics: [topics.classified, topics.alerts, topics.decisions],
     // Registry mode: the ids the roles wrote are the registry's, read through it.
     processor: new AnalyticsSink(db, topics, contractReadersOf(env)),
-    chunkSize: env.OTKLIK_BATCH_SIZE,
+    // Large transactions (docs/analytics.md, "Ingest speed"): its own chunk and fetch sizes, not the worker's.
+    chunkSize: env.OTKLIK_ANALYTICS_CHUNK_SIZE,
+    fetchBytes: analyticsFetchBytes(env.OTKLIK_ANALYTICS_FETCH_MB),
     partitionsConsumedConcurrently: env.OTKLIK_PARTITIONS_CONCURRENCY,
     maxWaitTimeMs: env.OTKLIK_FETCH_MAX_WAIT_MS,
     readyMaxPauseMs: env.OTKLIK_READY_MAX_PAUSE_MS,

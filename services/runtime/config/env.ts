@@ -109,6 +109,13 @@ export const envSchema = z
     OTKLIK_ANALYTICS_GROUP_ID: z.string().min(1).default('otklik-analytics'),
     // Its write-ahead log size before a checkpoint (docs/analytics.md, "Ingest speed").
     OTKLIK_ANALYTICS_CHECKPOINT_MB: z.coerce.number().int().min(1).max(16_384).default(256),
+    // Its transactions' size: messages per partition's chunk, and the bytes a fetch brings per partition
+    // (docs/analytics.md, "Ingest speed": a group of 6 partitions' chunks is one transaction).
+    // (Defaults: ANALYTICS_CHUNK_SIZE and ANALYTICS_FETCH_MB in roles/analytics/analytics-sink.ts.)
+    OTKLIK_ANALYTICS_CHUNK_SIZE: positiveInt(20_000),
+    OTKLIK_ANALYTICS_FETCH_MB: z.coerce.number().int().min(1).max(256).default(8),
+    // DuckDB's threads for the sink's file, its live report's reads included (unset: one per core).
+    OTKLIK_ANALYTICS_THREADS: z.coerce.number().int().min(1).max(256).optional(),
     // The incident service (npm run incidents, docs/incidents.md#the-service): its group; its detector
     // shards (regions are spread over them; part of the stored layout: changing it starts new logs);
     // how much event time its logs keep; how long a shard's lock lasts if its holder dies.

@@ -47,6 +47,12 @@ export interface BatchedConsumerOptions<P> {
   partitionsConsumedConcurrently?: number;
   /** Longest time the broker holds an empty fetch (kafkajs maxWaitTimeInMs). */
   maxWaitTimeMs?: number;
+  /**
+   * Most bytes one fetch brings per partition and in all (kafkajs maxBytesPerPartition, 1 MB, and
+   * maxBytes, 10 MB, unless told). A chunk is at most one fetch of its partition, so a processor that
+   * gains from large groups (the analytics sink) needs larger fetches as well as a larger chunkSize.
+   */
+  fetchBytes?: { perPartition: number; total: number };
   fromBeginning?: boolean;
   /**
    * How long the group waits for a silent member before moving its partitions (kafkajs default 30 s):
@@ -100,6 +106,12 @@ export class BatchedConsumer<P> {
       heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       minBytes: 1,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? DEFAULT_MAX_WAIT_MS,
+      ...(this.options.fetchBytes
+        ? {
+            maxBytesPerPartition: this.options.fetchBytes.perPartition,
+            maxBytes: this.options.fetchBytes.total,
+          }
+        : {}),
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;

@@ -82,7 +82,9 @@ describe('analytics sink', () => {
       ...stack.env,
       OTKLIK_ANALYTICS_DB: dbFile,
       OTKLIK_ANALYTICS_GROUP_ID: group,
-      OTKLIK_BATCH_SIZE: '250',
+      // Small transactions, so that the kill lands between two of them (the sink's own default is 20,000).
+      OTKLIK_ANALYTICS_CHUNK_SIZE: '250',
+      OTKLIK_ANALYTICS_FETCH_MB: '1',
       OTKLIK_PARTITIONS_CONCURRENCY: '3',
       // The killed member's partitions move after 6 s (the broker's minimum) instead of 30.
       OTKLIK_CONSUMER_SESSION_TIMEOUT_MS: '6000',

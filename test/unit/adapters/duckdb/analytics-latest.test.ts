@@ -115,6 +115,28 @@ describe('comment_latest', () => {
     for (const [i, event] of [...EVENTS].reverse().entries()) await other.write([chunkOf([event], i)]);
     expect(await rowsJson(other, LATEST)).toEqual(await rowsJson(db, LATEST));
 
+    // Groups of several events, no two merging into one key (a reply counts for the comment it answers):
+    // written row by row, without the aggregate; the same rows.
+    const keyOf = (e: ClassifiedComment) =>
+      e.comment.op === 'POSTED' && e.comment.author.kind === 'OFFICIAL'
+        ? `VK:${String(e.comment.parent_comment_id)}`
+        : e.key;
+    const groups: ClassifiedComment[][] = [];
+    for (const event of EVENTS) {
+      const open = groups.find((g) => g.every((e) => keyOf(e) !== keyOf(event)));
+      if (open) open.push(event);
+      else groups.push([event]);
+    }
+    expect(groups.length).toBeLessThan(EVENTS.length);
+    expect(groups.some((g) => g.length > 1)).toBe(true);
+    const grouped = await AnalyticsDb.open(':memory:');
+    try {
+      for (const [i, group] of groups.entries()) await grouped.write([chunkOf(group, i)]);
+      expect(await rowsJson(grouped, LATEST)).toEqual(await rowsJson(db, LATEST));
+    } finally {
+      grouped.close();
+    }
+
     // And the same as a rebuild from the stored events (the migration's way).
     const merged = await rowsJson(db, LATEST);
     await db.rebuildLatest();
