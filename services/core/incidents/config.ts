@@ -24,8 +24,6 @@ export interface DetectorConfig {
   mergeThreshold: number;
   /** Least centroid similarity for a new burst to join an open incident of its region instead of opening. */
   openMergeThreshold: number;
-  /** Least match for a comment of another category to join an open incident. */
-  crossCategoryThreshold: number;
   /** An open incident closes after this long without a new member. */
   quietMs: number;
   /** A candidate group is dropped after this long without a new member. */
@@ -57,7 +55,6 @@ export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
   threadShare: 0.3,
   minSpanMs: 30 * MINUTE,
   joinThreshold: 0.4,
-  crossCategoryThreshold: 0.55,
   mergeThreshold: 0.3,
   openMergeThreshold: 0.2,
   quietMs: 3 * HOUR,

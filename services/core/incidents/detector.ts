@@ -17,6 +17,15 @@ const NEVER_MEMBERS = new Set(['OFFICIAL', 'BOT', 'MEDIA']);
 /** Members whose stems make up a group's profile; later members only count. */
 const PROFILE_MEMBERS = 40;
 const STREET_BONUS = 0.25;
+/** Share of a group's members that must name its street for the street zone to count the group. */
+const STREET_SHARE = 0.4;
+/**
+ * Containment of a new burst in an open incident of the same place counts for the merge minus this: the
+ * burst's words must be mostly the incident's (0.2 + openMergeThreshold's 0.2 = 40 % of its weight; an unrelated burst's is about 10 %).
+ */
+const CONTAINMENT_OFFSET = 0.2;
+/** Letters a place's stem in a text may have beyond its gazetteer key, or lack (an ending Snowball kept). */
+const PLACE_ENDING = 2;
 /** How much more an open incident's match counts than a candidate's. */
 const OPEN_PREFERENCE = 1.5;
 /** What a citizen writes when there is a problem; suggestions, thanks and chatter are not members. */
@@ -74,6 +83,8 @@ interface Group {
   words: Map<string, string>;
   /** Members per copy-paste wave, for the campaign deferral of isBurst. */
   waves: Map<NearDuplicates, number>;
+  /** Members per category the classifier gave them: one problem is often filed under two or three. */
+  categories: Map<string, number>;
   closed: boolean;
 }
 
@@ -192,11 +203,24 @@ export class IncidentDetector {
     const places = this.gazetteer.get(comment.region);
     if (places !== undefined) {
       for (const stem of features.stems) {
-        const name = places.get(stem);
-        if (name !== undefined) return { key: stem, name };
+        const key = placeByStem(places, stem);
+        if (key !== null) return { key, name: places.get(key) as string };
       }
     }
     return { key: '', name: null };
+  }
+
+  private withoutPlaceNames(region: string, features: TextFeatures): TextFeatures {
+    const places = this.gazetteer.get(region);
+    if (places === undefined || !features.stems.some((s) => placeByStem(places, s) !== null)) return features;
+    const stems: string[] = [];
+    const words: string[] = [];
+    features.stems.forEach((s, i) => {
+      if (placeByStem(places, s) !== null) return;
+      stems.push(s);
+      words.push(features.words[i] as string);
+    });
+    return { ...features, stems, words };
   }
 
   // ---- campaigns ---------------------------------------------------------------------------------
@@ -260,13 +284,16 @@ export class IncidentDetector {
 
   private incident(
     comment: DetectorComment,
-    features: TextFeatures,
+    allFeatures: TextFeatures,
     member: Member,
     now: number,
     events: DetectorEvent[],
   ): void {
+    const place = this.placeOf(comment, allFeatures);
+    // A town's name is where, not what: «В Бердске: нет воды» and «нет воды» on Бердск's own page say the
+    // same thing, and the place is matched apart (placesAgree).
+    const features = this.withoutPlaceNames(comment.region, allFeatures);
     if (features.stems.length === 0) return;
-    const place = this.placeOf(comment, features);
     this.baseline.count(rateKey(comment.region, place.key, comment.category), now);
     if (place.key !== '') this.baseline.count(rateKey(comment.region, '', comment.category), now);
     this.baseline.count(rateKey('*', '', comment.category), now);
@@ -278,9 +305,10 @@ export class IncidentDetector {
     for (const w of weights) squares += w * w;
     const norm = Math.sqrt(squares);
 
-    const groupKey = `${comment.region}|${comment.category}`;
-    let list = this.groups.get(groupKey);
-    if (list === undefined) this.groups.set(groupKey, (list = []));
+    // Groups are per region, not per category: the classifier files one problem's paraphrases under two
+    // or three categories («нет воды» ЖКХ, «прорвало трубу» ЧС), and the text decides instead.
+    let list = this.groups.get(comment.region);
+    if (list === undefined) this.groups.set(comment.region, (list = []));
     let best: Group | undefined;
     let bestScore = this.config.joinThreshold;
     let write = 0;
@@ -296,17 +324,6 @@ export class IncidentDetector {
       }
     }
     list.length = write;
-    // A paraphrase the classifier filed under another category may still join an open incident.
-    for (const group of this.open) {
-      if (group.type !== 'incident' || group.region !== comment.region || group.category === comment.category)
-        continue;
-      if (!placesAgree(place.key, group.placeKey)) continue;
-      const score = matchScore(features, weights, norm, group);
-      if (score >= Math.max(bestScore, this.config.crossCategoryThreshold)) {
-        best = group;
-        bestScore = score;
-      }
-    }
     if (best === undefined) {
       best = this.newGroup('incident', comment, place.key, place.name);
       list.push(best);
@@ -320,6 +337,55 @@ export class IncidentDetector {
     if (best.id === null && best.total >= 2) this.absorbSiblings(best, list);
     if (best.id !== null) this.report(best, 'UPDATED', comment.postedAt, events);
     else if (this.isBurst(best, now)) this.openOrMerge(best, list, comment.postedAt, events);
+    else if (member.street !== null && place.key !== '') {
+      const burst = this.streetBurst(place.key, member.street, list, now);
+      if (burst !== null) this.openOrMerge(burst, list, comment.postedAt, events);
+    }
+  }
+
+  /**
+   * The street zone tested across candidates: one problem on one street, worded apart, often lands in
+   * several small candidates (each under `minAuthors`), so the zone counts the authors naming the street
+   * in every candidate of the place whose members mostly name it. When that count is improbable for the
+   * street (its own learned rate before the window, at `alpha / 2` as the in-group street test), the
+   * candidates become one group, returned to be opened; else null. A candidate about several streets (a
+   * chronic topic of the town) is not the street's and stays out.
+   */
+  private streetBurst(placeKey: string, street: string, list: Group[], now: number): Group | null {
+    const zone: Group[] = [];
+    for (const g of list)
+      if (g.id === null && !g.closed && g.placeKey === placeKey && dominantStreet(g) === street) zone.push(g);
+    if (zone.length < 2) return null;
+    const categories = new Set<string>();
+    for (const g of zone) for (const c of g.categories.keys()) categories.add(c);
+    for (const windowMs of this.config.scanWindowsMs) {
+      const windowStart = now - windowMs;
+      const authors = new Set<string>();
+      let first = now;
+      for (const g of zone)
+        for (const m of g.recent)
+          if (m.at >= windowStart && m.street === street) {
+            authors.add(m.authorId);
+            first = Math.min(first, m.at);
+          }
+      if (authors.size < this.config.minAuthors) continue;
+      let learned = 0;
+      for (const c of categories)
+        learned += this.baseline.learnedPerHour(
+          streetRateKey(zone[0]!.region, placeKey, c, street),
+          now,
+          windowStart,
+        );
+      const perHour = Math.max(this.config.priorRatePerHour * this.config.chanceShare, learned);
+      const spanHours = Math.max(this.config.minSpanMs, now - first) / HOUR_MS;
+      if (poissonUpperTail(authors.size, perHour * spanHours) >= this.config.alpha / 2) continue;
+      zone.sort((a, b) => b.total - a.total || a.firstAt - b.firstAt);
+      const into = zone[0]!;
+      for (const g of zone.slice(1)) this.absorb(into, g);
+      if (this.isThreadChatter(into) || this.isCopyWave(into, now)) return null;
+      return into;
+    }
+    return null;
   }
 
   /**
@@ -334,9 +400,13 @@ export class IncidentDetector {
       if (open.type !== 'incident' || open.region !== group.region) continue;
       if (!placesAgree(open.placeKey, group.placeKey)) continue;
       // One street (or route) of one place with two bursts at once is one problem worded two ways.
+      // A burst of short questions («Когда включат отопление?») beside an open incident of its place is
+      // its echo: its words are a part of the incident's, which a cosine against the incident's wide
+      // centroid understates; containment does not.
       const s = Math.max(
         this.centroidSimilarity(open, group),
         sharesStreet(open, group) && open.placeKey !== '' ? 1 : 0,
+        open.placeKey !== '' ? this.containment(group, open) - CONTAINMENT_OFFSET : 0,
       );
       if (s >= best) {
         target = open;
@@ -395,8 +465,23 @@ export class IncidentDetector {
       if (into.municipalities.size < MAX_MUNICIPALITIES) into.municipalities.add(m);
     for (const [stem, word] of from.words) if (!into.words.has(stem)) into.words.set(stem, word);
     for (const [wave, count] of from.waves) into.waves.set(wave, (into.waves.get(wave) ?? 0) + count);
+    for (const [category, count] of from.categories)
+      into.categories.set(category, (into.categories.get(category) ?? 0) + count);
     into.profiled += from.profiled;
     into.norm = this.normOf(into);
+  }
+
+  /** The share of `part`'s IDF-weighted stem mass whose stems `whole`'s members also use. */
+  private containment(part: Group, whole: Group): number {
+    let inside = 0;
+    let all = 0;
+    for (const [stem, count] of part.stemCounts) {
+      const w = this.idf.weight(stem);
+      const mass = w * w * count;
+      all += mass;
+      if (whole.stemCounts.has(stem)) inside += mass;
+    }
+    return all > 0 ? inside / all : 0;
   }
 
   private centroidSimilarity(a: Group, b: Group): number {
@@ -448,7 +533,7 @@ export class IncidentDetector {
       const spanHours = Math.max(this.config.minSpanMs, now - start) / HOUR_MS;
       // A group that was already there before the window is a topic with a rate of its own.
       const ownLambda = this.ownExpectation(group, windowStart, start, now);
-      const perHour = this.baseline.perHour(rateKey(group.region, group.placeKey, group.category), now);
+      const perHour = this.zoneRate(group, now, now, (c) => rateKey(group.region, group.placeKey, c), true);
       const placeLambda = Math.max(ownLambda, perHour * spanHours * this.config.chanceShare);
       if (
         poissonUpperTail(authors, placeLambda) < alpha &&
@@ -460,9 +545,12 @@ export class IncidentDetector {
       // A street's prior is the chance share of its place's: the floor of one group of the place.
       const streetPerHour = Math.max(
         this.config.priorRatePerHour * this.config.chanceShare,
-        this.baseline.learnedPerHour(
-          streetRateKey(group.region, group.placeKey, group.category, street.street),
+        this.zoneRate(
+          group,
           now,
+          windowStart,
+          (c) => streetRateKey(group.region, group.placeKey, c, street.street),
+          false,
         ),
       );
       const streetLambda = Math.max(ownLambda, streetPerHour * spanHours);
@@ -473,6 +561,26 @@ export class IncidentDetector {
         return true;
     }
     return false;
+  }
+
+  /**
+   * The usual hourly rate of the zone the group is in: the sum over the categories its members were filed
+   * under (the zone is the place's union of those categories, so a group spread over three categories is
+   * compared with three categories' rate). `floored` applies the prior per category.
+   */
+  private zoneRate(
+    group: Group,
+    now: number,
+    before: number,
+    key: (category: string) => string,
+    floored: boolean,
+  ): number {
+    let rate = 0;
+    for (const category of group.categories.keys())
+      rate += floored
+        ? this.baseline.perHour(key(category), now, before)
+        : this.baseline.learnedPerHour(key(category), now, before);
+    return rate;
   }
 
   /**
@@ -502,8 +610,8 @@ export class IncidentDetector {
   ): boolean {
     const elsewhere = this.authorsElsewhere(group, windowStart);
     if (elsewhere === 0) return true;
-    const place = this.baseline.learnedPerHour(rateKey(group.region, group.placeKey, group.category), now);
-    const everywhere = this.baseline.learnedPerHour(rateKey('*', '', group.category), now);
+    const place = this.zoneRate(group, now, now, (c) => rateKey(group.region, group.placeKey, c), false);
+    const everywhere = this.zoneRate(group, now, now, (c) => rateKey('*', '', c), false);
     const share = everywhere > 0 ? Math.min(1, place / everywhere) : 1;
     return poissonUpperTail(authors, Math.max(lambda, (authors + elsewhere) * share)) < alpha;
   }
@@ -548,8 +656,7 @@ export class IncidentDetector {
    */
   private authorsElsewhere(group: Group, since: number): number {
     let n = 0;
-    for (const [key, list] of this.groups) {
-      if (!key.endsWith(`|${group.category}`)) continue;
+    for (const list of this.groups.values()) {
       for (const other of list) {
         if (other === group || other.closed || other.lastAt < since) continue;
         if (other.region === group.region && placesAgree(other.placeKey, group.placeKey)) continue;
@@ -610,6 +717,7 @@ export class IncidentDetector {
       municipalities: new Set(),
       words: new Map(),
       waves: new Map(),
+      categories: new Map(),
       closed: false,
     };
   }
@@ -621,6 +729,7 @@ export class IncidentDetector {
       group.municipalities.add(municipality);
     group.lastAt = Math.max(group.lastAt, member.at);
     group.total++;
+    group.categories.set(comment.category, (group.categories.get(comment.category) ?? 0) + 1);
     const inThread = group.threads.get(threadId);
     if (inThread !== undefined) group.threads.set(threadId, inThread + 1);
     else if (group.threads.size < 64) {
@@ -651,6 +760,13 @@ export class IncidentDetector {
   }
 
   private openGroup(group: Group, at: number, events: DetectorEvent[]): void {
+    // The category the OPENED line gives: most members', the first seen on a tie.
+    let most = 0;
+    for (const [category, count] of group.categories)
+      if (count > most) {
+        most = count;
+        group.category = category;
+      }
     const seed = `${group.type}|${group.region}|${group.category}|${group.firstKey}`;
     const prefix = group.type === 'campaign' ? 'cmp' : 'inc';
     group.id = `${prefix}-${hex32(fnv1a(seed))}${hex32(fnv1a(seed, 0x2545f491))}`;
@@ -743,12 +859,44 @@ export class IncidentDetector {
   }
 }
 
+/**
+ * The place key of the region's gazetteer a text's stem names: the same key, or one that differs from it
+ * by an ending Snowball left (the page's «Абакан» stems to "абака", the text's «в Абакане» to "абакан").
+ */
+function placeByStem(places: ReadonlyMap<string, string>, stem: string): string | null {
+  if (places.has(stem)) return stem;
+  if (stem.length < 4) return null;
+  for (const key of places.keys()) {
+    if (key.length < 4) continue;
+    const [short, long] = key.length <= stem.length ? [key, stem] : [stem, key];
+    if (long.length - short.length <= PLACE_ENDING && long.startsWith(short)) return key;
+  }
+  return null;
+}
+
 function rateKey(region: string, placeKey: string, category: string): string {
   return `${region}|${placeKey}|${category}`;
 }
 
 function streetRateKey(region: string, placeKey: string, category: string, street: string): string {
   return `${region}|${placeKey}|${category}|@${street}`;
+}
+
+/**
+ * The street or route the group is about: named by at least half of its recent members that name one,
+ * and by `STREET_SHARE` of all of them (a town's chronic topic names a different street each time).
+ */
+function dominantStreet(group: Group): string | null {
+  const counts = new Map<string, number>();
+  let naming = 0;
+  for (const m of group.recent) {
+    if (m.street === null) continue;
+    naming++;
+    counts.set(m.street, (counts.get(m.street) ?? 0) + 1);
+  }
+  for (const [street, n] of counts)
+    if (2 * n >= naming && n >= STREET_SHARE * group.recent.length) return street;
+  return null;
 }
 
 function sharesStreet(a: Group, b: Group): boolean {

@@ -70,11 +70,15 @@ function isNumber(word: string): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-// «на Чкалова», «по Ленина»: a capitalised word after a preposition of place is most often a street.
-const NAMED_STREET = /(?:^|[\s,.(])(?:на|по)\s+([А-ЯЁ][а-яё]{3,})/u;
+// «на Чкалова», «По Ленина»: a capitalised word after a preposition of place is most often a
+// street (the preposition may open the sentence: «На Мира прорвало трубу»).
+const NAMED_STREET = /(?:^|[\s,.(!?:])(?:[Нн]а|[Пп]о)\s+([А-ЯЁ][а-яё]{3,})/u;
+// «Советской 76», «Мира 45»: a capitalised word before a house number, inside a sentence (not its first
+// word, which is capitalised anyway), names a street without any marker.
+const NUMBERED_STREET = /[^\s.!?:]\s+([А-ЯЁ][а-яё]{3,})\s+\d{1,3}(?![\d.,:]\d)/u;
 
 function namedStreet(text: string): string | null {
-  const match = NAMED_STREET.exec(text);
+  const match = NAMED_STREET.exec(text) ?? NUMBERED_STREET.exec(text);
   if (match === null) return null;
   return analyse(match[1] as string).tokens[0]?.stem ?? null;
 }
