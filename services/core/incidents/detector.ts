@@ -354,7 +354,15 @@ export class IncidentDetector {
   private streetBurst(placeKey: string, street: string, list: Group[], now: number): Group | null {
     const zone: Group[] = [];
     for (const g of list)
-      if (g.id === null && !g.closed && g.placeKey === placeKey && dominantStreet(g) === street) zone.push(g);
+      // streets (the profiled members') first: a cheap test before dominantStreet reads the members.
+      if (
+        g.id === null &&
+        !g.closed &&
+        g.placeKey === placeKey &&
+        g.streets.has(street) &&
+        dominantStreet(g) === street
+      )
+        zone.push(g);
     if (zone.length < 2) return null;
     const categories = new Set<string>();
     for (const g of zone) for (const c of g.categories.keys()) categories.add(c);
