@@ -22,6 +22,12 @@
  *    OTKLIK_REDIS_WAIT_REPLICAS=0 and by one with 1 (every group's writes on the replica before its
  *    offsets are committed), one after the other on the same replicated pair, so only WAIT differs; the
  *    JSON gains a `wait` object with both throughputs, their ratio and Redis's WAIT calls.
+ * 6. With --incidents: the cost of the incident service (issue #17: the worker's figure drops by at most
+ *    10 % with it beside). The same workload drained twice more, one after the other, by a fresh worker
+ *    alone and by a fresh worker with the incident service (services/apps/incidents/main.ts, its own
+ *    group, the worker's key prefix, as production runs it) reading the worker's classified topic as it
+ *    is written; the JSON gains an `incidents` object with both throughputs, their ratio, and how much of
+ *    the classified stream the service had read by the end of the drain.
  *
  * Topics, group and key prefix are unique per run and removed afterwards. The last stdout line is JSON.
  */
@@ -66,6 +72,8 @@ const USAGE = `usage: npm run bench:e2e -- [options]
                          print both throughputs and their ratio (needs \`stack:up -- --registry\`)
   --wait                 also drain the workload twice on a private master with a replica, without and
                          with WAIT 1 before each commit, and print both throughputs and their ratio
+  --incidents            also drain the workload twice, by a fresh worker alone and by one with the
+                         incident service running beside it, and print both throughputs and their ratio
   --seed S               generator seed (default 1)`;
 
 interface Options {
@@ -83,6 +91,7 @@ interface Options {
   keep: boolean;
   registry: boolean;
   wait: boolean;
+  incidents: boolean;
   seed: number;
 }
 
@@ -95,7 +104,7 @@ function parseOptions(argv: string[]): Options {
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     const inline = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (['profile', 'keep', 'registry', 'wait', 'help'].includes(name)) flags.add(name);
+    if (['profile', 'keep', 'registry', 'wait', 'incidents', 'help'].includes(name)) flags.add(name);
     else values.set(name, inline ?? (argv[++i] as string));
   }
   if (flags.has('help')) {
@@ -141,6 +150,7 @@ function parseOptions(argv: string[]): Options {
     keep: flags.has('keep'),
     registry: flags.has('registry'),
     wait: flags.has('wait'),
+    incidents: flags.has('incidents'),
     seed: num('seed', 1) as number,
   };
 }
@@ -156,7 +166,7 @@ function percentile(sorted: readonly number[], q: number): number {
 }
 
 interface Role {
-  name: 'worker' | 'naive' | 'catalogue' | 'registry' | 'wait0' | 'wait1';
+  name: 'worker' | 'naive' | 'catalogue' | 'registry' | 'wait0' | 'wait1' | 'alone' | 'beside';
   env: Record<string, string>;
   topics: {
     comments: string;
@@ -440,11 +450,16 @@ async function main(): Promise<void> {
       }
     : undefined;
   const waitRedis = replicated ? new Redis(replicated.master.url) : undefined;
+  const incidentPair = o.incidents
+    ? { alone: roleOf('alone', runId, stack, o), beside: roleOf('beside', runId, stack, o) }
+    : undefined;
+  const incidentsGroup = incidentPair ? `${incidentPair.beside.group}-incidents` : undefined;
   const roles = [
     real,
     naive,
     ...(pair ? [pair.catalogue, pair.registry] : []),
     ...(waitPair ? [waitPair.off, waitPair.on] : []),
+    ...(incidentPair ? [incidentPair.alone, incidentPair.beside] : []),
   ];
   const processes: RoleProcess[] = [];
   const profileDir = o.profile ? mkdtempSync(join(tmpdir(), 'otklik-bench-prof-')) : undefined;
@@ -515,6 +530,11 @@ async function main(): Promise<void> {
       await produceBacklog(producer, waitPair.off.topics.comments, workload.messages);
       await produceBacklog(producer, waitPair.on.topics.comments, workload.messages);
       log('queued them twice more for the WAIT comparison');
+    }
+    if (incidentPair) {
+      await produceBacklog(producer, incidentPair.alone.topics.comments, workload.messages);
+      await produceBacklog(producer, incidentPair.beside.topics.comments, workload.messages);
+      log('queued them twice more for the incident service comparison');
     }
     const redisCpuBefore = await redisCpuSeconds(redis);
     const worker = launchRole({
@@ -636,6 +656,45 @@ async function main(): Promise<void> {
       };
     }
 
+    // 6. The incident service beside the worker: a fresh worker alone, then a fresh worker with the
+    // service reading its classified topic as it is written (the service's own group, the worker's keys).
+    let incidentResult: Record<string, unknown> | undefined;
+    let incidentVerified = true;
+    if (incidentPair && incidentsGroup) {
+      const alone = await drainFresh(incidentPair.alone, 'fresh worker alone');
+      const service = launchRole({
+        name: 'incidents',
+        script: 'services/apps/incidents/main.ts',
+        env: { ...incidentPair.beside.env, OTKLIK_INCIDENTS_GROUP_ID: incidentsGroup },
+        keepLines: 200,
+      });
+      processes.push(service);
+      const serviceCpuBefore = service.cpuSeconds();
+      const beside = await drainFresh(incidentPair.beside, 'fresh worker beside the incident service');
+      const classified = await sumOffsets(admin, incidentPair.beside.topics.classified);
+      const read = await sumCommitted(admin, incidentsGroup, incidentPair.beside.topics.classified);
+      const serviceCpu = service.cpuSeconds() - serviceCpuBefore;
+      if (!service.alive()) throw new Error(`the incident service exited:\n${service.output()}`);
+      await service.stop();
+      incidentVerified = alone.verified && beside.verified;
+      const vsAlone = beside.perSecond / alone.perSecond;
+      log(
+        `beside the incident service / alone: ${round(beside.perSecond)}/s / ${round(alone.perSecond)}/s = ${round(vsAlone, 3)} (target >= 0.9); the service had read ${read} of ${classified} classified events when the drain ended, using ${round(serviceCpu, 2)} CPU-seconds`,
+      );
+      incidentResult = {
+        per_s: round(beside.perSecond),
+        alone_per_s: round(alone.perSecond),
+        ratio: round(vsAlone, 3),
+        per_cpu_s: round(beside.perCpuSecond),
+        alone_per_cpu_s: round(alone.perCpuSecond),
+        service_read: read,
+        classified,
+        service_cpu_s: round(serviceCpu, 2),
+        verified: incidentVerified,
+        within_10pct: vsAlone >= 0.9,
+      };
+    }
+
     // 3. The naive worker's second window, then both windows together.
     await timeNaiveWindow();
     const naiveProcessed = naiveWindows.reduce((sum, w) => sum + w.processed, 0);
@@ -693,12 +752,13 @@ async function main(): Promise<void> {
       },
       ...(registryResult ? { registry: registryResult } : {}),
       ...(waitResult ? { wait: waitResult } : {}),
+      ...(incidentResult ? { incidents: incidentResult } : {}),
       ...(profile
         ? { profile_shares: Object.fromEntries(profile.parts.map((p) => [p.part, round(p.share, 3)])) }
         : {}),
     };
     console.log(JSON.stringify(result));
-    if (!verified || !registryVerified || !waitVerified) process.exitCode = 1;
+    if (!verified || !registryVerified || !waitVerified || !incidentVerified) process.exitCode = 1;
   } finally {
     for (const p of processes) await p.stop(10_000).catch(() => undefined);
     const topics = roles.flatMap((r) => Object.values(r.topics));
@@ -709,6 +769,7 @@ async function main(): Promise<void> {
       await admin
         .deleteGroups([
           ...roles.map((role) => role.group),
+          ...(incidentsGroup ? [incidentsGroup] : []),
           ...[real, ...(waitPair ? [waitPair.off, waitPair.on] : [])].map((r) => `${r.group}-latency-reader`),
         ])
         .catch(() => undefined);
