@@ -113,7 +113,9 @@ export class SlaStoreV1 {
     calls.forEach(({ indexes }, c) => {
       const [error, reply] = results[c] ?? [new Error('no reply'), null];
       if (error) throw error;
-      unpackOutcomes(reply, indexes.length).forEach((o, j) => (outcomes[indexes[j] as number] = o));
+      unpackOutcomes(reply, indexes.length).forEach(
+        (o, j) => (outcomes[indexes[j] as number] = o === 'OPENED_PENDING' ? 'OPENED' : o),
+      );
     });
     return outcomes;
   }
@@ -135,7 +137,14 @@ export class SlaStoreV1 {
       earliest: earliest < 0 ? null : earliest,
       alerts: items.map((row) => {
         const { comment, alert } = commentRowOf(row);
-        return { shard, ...comment, kind: alert?.kind as AlertKind, level: alert?.level ?? 0 };
+        return {
+          shard,
+          ...comment,
+          kind: alert?.kind as AlertKind,
+          level: alert?.level ?? 0,
+          target: 'FIRST_REPLY' as const,
+          member: comment.commentKey,
+        };
       }),
     };
   }

@@ -63,6 +63,21 @@ export class SlaKeys {
     return `${this.tag(shard)}:act:${commentKey}`;
   }
 
+  /** The appeal's lifecycle state (issue #16): version `v`, state JSON `s`, the comment's record tail `t`. */
+  appeal(shard: number, commentKey: string): string {
+    return `${this.tag(shard)}:ap:${commentKey}`;
+  }
+
+  /** What waits for a comment not seen yet (operator actions, official replies), in arrival order. */
+  pending(shard: number, commentKey: string): string {
+    return `${this.tag(shard)}:pend:${commentKey}`;
+  }
+
+  /** The shard's corrections log: one JSON entry per reclassification, appended once. */
+  corrections(shard: number): string {
+    return `${this.tag(shard)}:corr`;
+  }
+
   /**
    * Base key of the due wheel (open comments by the time of their next alert): `<base>x` its minute
    * index, `<base>n` its add counts, `<base>:<minute>.<n>` its slots (lua/includes/wheel.lua).

@@ -1,7 +1,13 @@
 /** A failed SLA operation. `retriable` says whether trying the same idempotent call again can help. */
 export class SlaStoreError extends Error {
   constructor(
-    readonly code: 'REDIS_UNAVAILABLE' | 'NOT_REPLICATED' | 'SCRIPT_FAILED' | 'UNEXPECTED_REPLY',
+    readonly code:
+      | 'REDIS_UNAVAILABLE'
+      | 'NOT_REPLICATED'
+      | 'SCRIPT_FAILED'
+      | 'UNEXPECTED_REPLY'
+      /** An appeal's read-decide-write kept losing to other writers (retriable). */
+      | 'APPEAL_CONFLICT',
     message: string,
     readonly retriable: boolean,
     options?: { cause?: unknown },

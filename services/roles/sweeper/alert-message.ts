@@ -5,7 +5,7 @@ import type { ClaimedAlert } from '../../adapters/redis/store/sla-store.js';
 /** The SlaAlert for a claimed deadline; `firedAt` is the Redis server time of the claim. */
 export function toSlaAlert(claimed: ClaimedAlert, firedAt: number): SlaAlert {
   return {
-    alert_id: alertIdOf(claimed.commentKey, claimed.kind, claimed.level),
+    alert_id: alertIdOf(claimed.commentKey, claimed.kind, claimed.level, claimed.target),
     kind: claimed.kind,
     level: claimed.level,
     comment_key: claimed.commentKey,
@@ -23,7 +23,7 @@ export function toSlaAlert(claimed: ClaimedAlert, firedAt: number): SlaAlert {
     overdue_ms: firedAt - claimed.dueAt,
     excerpt: claimed.excerpt,
     url: claimed.url,
-    // The Redis scripts keep the first reply alone so far (issue #16: the other targets are in the model).
-    target: 'FIRST_REPLY',
+    // Which of the appeal's targets (issue #16): a final answer's or next reply's record has its own.
+    target: claimed.target,
   };
 }

@@ -24,18 +24,21 @@ local rec = unpack_record(packed)
 local level = tonumber(ARGV[3])
 if rec.kind ~= ARGV[2] or rec.level ~= level then return { 'STALE', 0 } end
 
+-- Another target's record (`<key>#final`, `<key>#next`: issue #16) counts under its own metrics.
+local prefix = target_prefix(member)
 local dim = rec.region .. '|' .. rec.category .. '|' .. rec.priority
 local next_kind, next_level, next_at = nil, 0, 0
 if rec.kind == 'WARNING' then
-  bump(KEYS[4], KEYS[5], 'warned', dim, 1, true)
+  bump(KEYS[4], KEYS[5], prefix .. 'warned', dim, 1, true)
+  rec.warned = true
   next_kind, next_at = 'BREACH', rec.due_at
 elseif rec.kind == 'BREACH' then
-  bump(KEYS[4], KEYS[5], 'breached', dim, 1, true)
+  bump(KEYS[4], KEYS[5], prefix .. 'breached', dim, 1, true)
   if rec.max_level > 0 and rec.interval > 0 then
     next_kind, next_level, next_at = 'ESCALATION', 1, rec.due_at + rec.interval
   end
 else
-  bump(KEYS[4], KEYS[5], 'escalated', dim, 1, true)
+  bump(KEYS[4], KEYS[5], prefix .. 'escalated', dim, 1, true)
   if level < rec.max_level then
     next_kind, next_level, next_at = 'ESCALATION', level + 1, rec.due_at + (level + 1) * rec.interval
   end

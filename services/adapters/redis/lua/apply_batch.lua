@@ -20,7 +20,8 @@
     'c' cancel          (nothing more)
     'n' not actionable  dim
 
-  Returns one letter per transition, in order: O OPENED, B ANSWERED_BEFORE, D DELETED_BEFORE,
+  Returns one letter per transition, in order: O OPENED, P OPENED_PENDING (operator actions wait for it:
+  the caller applies them), B ANSWERED_BEFORE, D DELETED_BEFORE,
   A ANSWERED, a ANSWERED_EARLY, C CANCELLED, d DELETED_EARLY, R RECORDED, = DUPLICATE.
 ]]
 --- @include "clock"
@@ -30,7 +31,7 @@
 --- @include "transitions"
 
 local FORMATS = { o = '>Hc0Hc0Hc0HHc0Hc0Hc0Hc0Hc0', a = '>Hc0Hc0Hc0', c = '>Hc0Hc0', n = '>Hc0Hc0Hc0' }
-local LETTERS = { OPENED = 'O', ANSWERED_BEFORE = 'B', DELETED_BEFORE = 'D', ANSWERED = 'A',
+local LETTERS = { OPENED = 'O', OPENED_PENDING = 'P', ANSWERED_BEFORE = 'B', DELETED_BEFORE = 'D', ANSWERED = 'A',
   ANSWERED_EARLY = 'a', CANCELLED = 'C', DELETED_EARLY = 'd', RECORDED = 'R', DUPLICATE = '=' }
 
 -- An open's counter position field when its dimension has none.

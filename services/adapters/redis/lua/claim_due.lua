@@ -53,7 +53,8 @@ local function claim(member)
   end
   if rec.kind == 'BREACH' and not rec.late_slot then
     rec.late_slot, changed = wheel_add(KEYS[3], member, rec.due_at), true
-    bump(KEYS[4], nil, 'overdue', rec.region .. '|' .. rec.category .. '|' .. rec.priority, 1, false)
+    -- Another target's record (`<key>#final`, `<key>#next`: issue #16) counts under its own metrics.
+    bump(KEYS[4], nil, target_prefix(member) .. 'overdue', rec.region .. '|' .. rec.category .. '|' .. rec.priority, 1, false)
   end
   if changed then record_put(bucket, member, pack_record(rec)) end
   redis.call('ZADD', KEYS[2], lease_until, member)

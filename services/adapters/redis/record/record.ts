@@ -134,3 +134,74 @@ export function storedRecordTail(stored: Buffer): Buffer {
   }
   return stored.subarray(pos);
 }
+
+/** Fields of a record body before its tail (encodeRecordBody). */
+const BODY_FIELDS_BEFORE_TAIL = 7;
+
+/** The tail of a record body as encodeRecordBody returns it. */
+export function bodyTail(body: Buffer): Buffer {
+  let pos = 0;
+  for (let i = 0; i < BODY_FIELDS_BEFORE_TAIL; i++) {
+    const sep = body.indexOf(0x1f, pos);
+    if (sep < 0) throw new Error('record body: fewer fields than its layout has');
+    pos = sep + 1;
+  }
+  return body.subarray(pos);
+}
+
+/** What a record of the appeal lifecycle holds (issue #16): a target's clock for the comment's subject. */
+export interface TargetRecordFields {
+  startedAt: number;
+  dueAt: number;
+  escalationIntervalMs: number;
+  maxEscalationLevel: number;
+  region: string;
+  category: string;
+  priority: string;
+}
+
+/**
+ * The body of another target's record (the final answer's, the next reply's): the same fields as the
+ * comment's own, counted from when the target started, and the comment's tail as its own record kept it.
+ */
+export function encodeTargetBody(fields: TargetRecordFields, tail: Buffer): Buffer {
+  const head =
+    to36(fields.startedAt) +
+    FIELD_SEPARATOR +
+    to36(fields.dueAt - fields.startedAt) +
+    FIELD_SEPARATOR +
+    to36(fields.escalationIntervalMs) +
+    FIELD_SEPARATOR +
+    to36(fields.maxEscalationLevel) +
+    FIELD_SEPARATOR +
+    field(fields.region) +
+    FIELD_SEPARATOR +
+    (CATEGORY_CODES[fields.category] ?? field(fields.category)) +
+    FIELD_SEPARATOR +
+    (PRIORITY_CODES[fields.priority] ?? field(fields.priority)) +
+    FIELD_SEPARATOR;
+  return Buffer.concat([Buffer.from(head, 'utf8'), tail]);
+}
+
+const nameOf = (codes: Record<string, string>, code: string): string =>
+  Object.keys(codes).find((name) => codes[name] === code) ?? code;
+
+/** The scheduling and subject fields of a stored record (head and body), and its tail. */
+export function readStoredRecord(stored: Buffer): TargetRecordFields & { tail: Buffer } {
+  const tail = storedRecordTail(stored);
+  const f = stored
+    .subarray(0, stored.length - tail.length - 1)
+    .toString('utf8')
+    .split(FIELD_SEPARATOR);
+  const startedAt = parseInt(f[4] as string, 36);
+  return {
+    startedAt,
+    dueAt: startedAt + parseInt(f[5] as string, 36),
+    escalationIntervalMs: parseInt(f[6] as string, 36),
+    maxEscalationLevel: parseInt(f[7] as string, 36),
+    region: f[8] as string,
+    category: nameOf(CATEGORY_CODES, f[9] as string),
+    priority: nameOf(PRIORITY_CODES, f[10] as string),
+    tail,
+  };
+}

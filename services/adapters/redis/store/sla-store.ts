@@ -6,7 +6,12 @@ import type { AlertKind } from '../../../core/contracts/schema-types.generated.j
 import { loadLuaScript } from '../lua-loader.js';
 import { RECORD_BUCKETS, SlaKeys } from '../keys.js';
 import { SlaStoreError, toSlaStoreError } from '../sla-status.js';
-import { packTransitions, unpackOutcomes } from './transition-packing.js';
+import { packTransitions, unpackOutcomes, type BatchOutcome } from './transition-packing.js';
+import type { PolicyConfig } from '../../../core/sla/policy.js';
+import type { AppealState } from '../../../core/sla/appeal.js';
+import { AppealLifecycle, type AppealRead, type AppealWrite, type PendingEntry } from './appeal-lifecycle.js';
+import { targetOfMember } from './appeal-effects.js';
+import type { SlaTarget } from '../../../core/sla/appeal.js';
 
 type RedisClient = Redis | Cluster;
 
@@ -19,6 +24,8 @@ export const SLA_SCRIPTS = {
   claimDue: { file: 'claim_due', keys: 5 },
   ackAlert: { file: 'ack_alert', keys: 5 },
   applyAction: { file: 'apply_action', keys: 9 },
+  readAppeal: { file: 'read_appeal', keys: 4 },
+  applyAppeal: { file: 'apply_appeal', keys: 14 },
 } as const;
 type ScriptName = keyof typeof SLA_SCRIPTS;
 /** ioredis defines `<name>Buffer` for every script: its bulk replies come back as Buffers, not text. */
@@ -39,6 +46,9 @@ export interface ClaimedAlert extends RecordedComment {
   shard: number;
   kind: AlertKind;
   level: number;
+  /** Which of the appeal's targets is late (issue #16); its record's member in the wheels. */
+  target: SlaTarget;
+  member: string;
 }
 
 export interface ClaimResult {
@@ -58,15 +68,31 @@ export interface SlaStoreOptions {
    * pipeline), so that a failover cannot lose what the worker commits or the sweeper acks. 0: off.
    */
   replicas?: { count: number; timeoutMs: number };
+  /**
+   * The SLA policy: with it, the whole life of an appeal (issue #16) is kept: official replies and
+   * deletes go through the appeal lifecycle (appeal-lifecycle.ts: the final answer starts at the first
+   * reply) and every operator action is applied. Without it, the first reply alone, as before.
+   */
+  policy?: PolicyConfig;
 }
 
 /** What apply_action.lua did with one operator action. */
-export const ACTION_OUTCOMES = ['ANSWERED', 'ANSWERED_EARLY', 'IGNORED', 'KEPT', 'DUPLICATE'] as const;
+export const ACTION_OUTCOMES = [
+  'ANSWERED',
+  'ANSWERED_EARLY',
+  'IGNORED',
+  'KEPT',
+  'DUPLICATE',
+  'APPLIED',
+  'PENDING',
+] as const;
 export type ActionOutcome = (typeof ACTION_OUTCOMES)[number];
 
 /** The Redis adapter of the SLA state machine: every transition is one idempotent Lua script. */
 export class SlaStore {
   readonly keys: SlaKeys;
+  /** The appeal lifecycle, when the store was given the policy. */
+  readonly lifecycle: AppealLifecycle | null;
 
   constructor(
     readonly redis: RedisClient,
@@ -76,6 +102,72 @@ export class SlaStore {
     for (const [name, { file, keys }] of Object.entries(SLA_SCRIPTS)) {
       if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: keys, lua: loadLuaScript(file) });
     }
+    this.lifecycle = options.policy
+      ? new AppealLifecycle(options.policy, {
+          readAppeal: (shard, key) => this.readAppeal(shard, key),
+          writeAppeal: (shard, key, write) => this.writeAppeal(shard, key, write),
+        })
+      : null;
+  }
+
+  /** read_appeal.lua: the appeal's state, or its first-reply record, and what waits for its comment. */
+  async readAppeal(shard: number, key: string): Promise<AppealRead> {
+    const k = this.keys;
+    let reply: unknown;
+    try {
+      reply = await this.call(this.redis, 'readAppealBuffer', [
+        k.appeal(shard, key),
+        k.record(shard, key),
+        k.finished(shard, key),
+        k.pending(shard, key),
+        key,
+      ]);
+    } catch (e) {
+      this.relearnSlots();
+      throw toSlaStoreError(e, 'readAppeal');
+    }
+    const [fingerprint, state, tail, record, pending] = reply as [Buffer, Buffer, Buffer, Buffer, Buffer[]];
+    return {
+      fingerprint: fingerprint.toString('latin1'),
+      state: state.length ? (JSON.parse(state.toString('utf8')) as AppealState) : null,
+      tail: state.length ? tail : null,
+      record: record.length ? record : null,
+      pending: pending.map((p) => JSON.parse(p.toString('utf8')) as PendingEntry),
+    };
+  }
+
+  /** apply_appeal.lua: false when the appeal changed since it was read (the caller decides again). */
+  async writeAppeal(shard: number, key: string, write: AppealWrite): Promise<boolean> {
+    const k = this.keys;
+    const [reply] = await this.pipelined([{ shard }], 'writeAppeal', (p) =>
+      this.call(p, 'applyAppeal', [
+        k.due(shard),
+        k.late(shard),
+        k.lease(shard),
+        k.counters(shard),
+        k.daily(shard),
+        k.soon(shard),
+        k.appeal(shard, key),
+        k.pending(shard, key),
+        k.corrections(shard),
+        k.finished(shard, key),
+        k.record(shard, key),
+        k.record(shard, `${key}#final`),
+        k.actions(shard, key),
+        k.record(shard, `${key}#next`),
+        key,
+        String(this.options.retentionMs),
+        write.fingerprint,
+        write.state ? JSON.stringify(write.state) : '',
+        write.finished ? '1' : '0',
+        write.tail ?? '',
+        JSON.stringify(write.ops),
+        ...write.bodies,
+      ]),
+    );
+    if (reply === 'OK') return true;
+    if (reply === 'CONFLICT') return false;
+    throw new SlaStoreError('UNEXPECTED_REPLY', `apply_appeal answered ${String(reply)}`, false);
   }
 
   private call(
@@ -207,6 +299,15 @@ export class SlaStore {
    * Every transition is idempotent, so a failed batch may be retried whole.
    */
   async apply(commands: readonly SlaCommand[]): Promise<SlaOutcome[]> {
+    const lifecycle = this.lifecycle;
+    if (!lifecycle) {
+      return (await this.applyBatch(commands)).map((o) => (o === 'OPENED_PENDING' ? 'OPENED' : o));
+    }
+    return applyWithLifecycle(commands, lifecycle, (part) => this.applyBatch(part));
+  }
+
+  /** The transitions through apply_batch.lua alone (see `apply`). */
+  async applyBatch(commands: readonly SlaCommand[]): Promise<BatchOutcome[]> {
     const byShard = new Map<number, number[]>();
     commands.forEach((command, i) => {
       const indexes = byShard.get(command.shard);
@@ -229,10 +330,10 @@ export class SlaStore {
         ),
       ),
     );
-    const outcomes: SlaOutcome[] = new Array(commands.length);
+    const outcomes: BatchOutcome[] = new Array(commands.length);
     calls.forEach((call, c) => {
       const statuses = unpackOutcomes(replies[c], call.indexes.length);
-      call.indexes.forEach((i, j) => (outcomes[i] = statuses[j] as SlaOutcome));
+      call.indexes.forEach((i, j) => (outcomes[i] = statuses[j] as BatchOutcome));
     });
     return outcomes;
   }
@@ -243,6 +344,8 @@ export class SlaStore {
    * operator-paced, so no batching script. Returns the outcomes in the actions' order.
    */
   async act(commands: readonly ActionCommand[]): Promise<ActionOutcome[]> {
+    const lifecycle = this.lifecycle;
+    if (lifecycle) return inKeyOrder(commands, (c) => lifecycle.act(c));
     const replies = await this.pipelined(commands, 'act', (p, { shard, commentKey, action }) =>
       this.call(p, 'applyAction', [
         this.keys.due(shard),
@@ -306,7 +409,19 @@ export class SlaStore {
         // claim_due only hands out records that have an alert to fire.
         if (!alert)
           throw new SlaStoreError('UNEXPECTED_REPLY', `claimDue: no alert in ${comment.commentKey}`, false);
-        return { shard, ...comment, kind: alert.kind, level: alert.level };
+        const { key, target } = targetOfMember(comment.commentKey);
+        const colon = key.indexOf(':');
+        return {
+          shard,
+          ...comment,
+          // Another target's record (`<key>#final`, `<key>#next`) alerts for the appeal's comment.
+          commentKey: key,
+          commentId: key.slice(colon + 1),
+          kind: alert.kind,
+          level: alert.level,
+          target,
+          member: comment.commentKey,
+        };
       }),
     };
   }
@@ -324,16 +439,90 @@ export class SlaStore {
     const k = this.keys;
     const replies = await this.pipelined(alerts, 'ackAlerts', (p, a) =>
       this.call(p, 'ackAlert', [
-        k.record(a.shard, a.commentKey),
+        k.record(a.shard, a.member),
         k.due(a.shard),
         k.lease(a.shard),
         k.counters(a.shard),
         k.daily(a.shard),
-        a.commentKey,
+        a.member,
         a.kind,
         a.level,
       ]),
     );
     return replies.map((reply) => Array.isArray(reply) && reply[0] === 'ACKED');
   }
+}
+
+/**
+ * Runs `run` for every item, items of one comment one after another in their order, comments at once:
+ * each read-decide-write of one appeal sees the one before it.
+ */
+async function inKeyOrder<T extends { commentKey: string }, R>(
+  items: readonly T[],
+  run: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const byKey = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const list = byKey.get(item.commentKey);
+    if (list) list.push(i);
+    else byKey.set(item.commentKey, [i]);
+  });
+  const out: R[] = new Array(items.length);
+  await Promise.all(
+    [...byKey.values()].map(async (indexes) => {
+      for (const i of indexes) out[i] = await run(items[i] as T);
+    }),
+  );
+  return out;
+}
+
+/**
+ * `SlaStore.apply` under the appeal lifecycle: opens and not-actionable comments go through apply_batch
+ * as before (the open path costs what it did), official replies and deletes through the lifecycle's
+ * read-decide-write. The batch is cut where a comment's reply or delete comes before another of its
+ * transitions, so that each comment's transitions keep their order; an open that found something
+ * waiting for it (OPENED_PENDING, ANSWERED_BEFORE, DELETED_BEFORE) has it applied right after.
+ */
+async function applyWithLifecycle(
+  commands: readonly SlaCommand[],
+  lifecycle: AppealLifecycle,
+  applyBatch: (part: readonly SlaCommand[]) => Promise<BatchOutcome[]>,
+): Promise<SlaOutcome[]> {
+  const outcomes: SlaOutcome[] = new Array(commands.length);
+  let from = 0;
+  while (from < commands.length) {
+    const batch: number[] = [];
+    const viaLifecycle: number[] = [];
+    const lifecycleKeys = new Set<string>();
+    let to = from;
+    for (; to < commands.length; to++) {
+      const c = commands[to] as SlaCommand;
+      const routed = c.kind === 'answer' || c.kind === 'cancel';
+      if (!routed && lifecycleKeys.has(c.commentKey)) break;
+      if (routed) {
+        viaLifecycle.push(to);
+        lifecycleKeys.add(c.commentKey);
+      } else batch.push(to);
+    }
+    const batchOutcomes = batch.length ? await applyBatch(batch.map((i) => commands[i] as SlaCommand)) : [];
+    await Promise.all(
+      batch.map(async (i, j) => {
+        const outcome = batchOutcomes[j] as BatchOutcome;
+        const c = commands[i] as SlaCommand;
+        if (
+          c.kind === 'open' &&
+          (outcome === 'OPENED_PENDING' || outcome === 'ANSWERED_BEFORE' || outcome === 'DELETED_BEFORE')
+        )
+          await lifecycle.opened(c, outcome);
+        outcomes[i] = outcome === 'OPENED_PENDING' ? 'OPENED' : outcome;
+      }),
+    );
+    const results = await inKeyOrder(
+      viaLifecycle.map((i) => commands[i] as SlaCommand & { kind: 'answer' | 'cancel' }),
+      (c) => (c.kind === 'answer' ? lifecycle.answer(c) : lifecycle.cancel(c)),
+    );
+    viaLifecycle.forEach((i, j) => (outcomes[i] = results[j] as SlaOutcome));
+    from = to;
+  }
+  return outcomes;
 }

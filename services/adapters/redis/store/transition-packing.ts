@@ -1,4 +1,4 @@
-import type { SlaCommand, SlaOutcome } from '../../../core/sla/commands.js';
+import { SLA_OUTCOMES, type SlaCommand, type SlaOutcome } from '../../../core/sla/commands.js';
 import { encodeRecordBody } from '../record/record.js';
 import { dimensionPosition } from '../counter-positions.js';
 import { recordBucketOf } from '../keys.js';
@@ -127,9 +127,17 @@ export function packTransitions(
   return writer.finish();
 }
 
+/**
+ * What apply_batch.lua answers: the outcomes, and OPENED_PENDING (opened, and operator actions kept for
+ * the comment before it came are still to be applied: the store's appeal lifecycle does it).
+ */
+export type BatchOutcome = SlaOutcome | 'OPENED_PENDING';
+export const BATCH_OUTCOMES: readonly BatchOutcome[] = [...SLA_OUTCOMES, 'OPENED_PENDING'];
+
 /** apply_batch.lua answers with one letter per transition, in order. */
-const OUTCOME_OF_LETTER: Record<string, SlaOutcome> = {
+const OUTCOME_OF_LETTER: Record<string, BatchOutcome> = {
   O: 'OPENED',
+  P: 'OPENED_PENDING',
   B: 'ANSWERED_BEFORE',
   D: 'DELETED_BEFORE',
   A: 'ANSWERED',
@@ -141,12 +149,12 @@ const OUTCOME_OF_LETTER: Record<string, SlaOutcome> = {
 };
 
 /** The outcomes of one apply_batch call of `count` transitions. */
-export function unpackOutcomes(reply: unknown, count: number): SlaOutcome[] {
+export function unpackOutcomes(reply: unknown, count: number): BatchOutcome[] {
   const letters = Buffer.isBuffer(reply) ? reply.toString('latin1') : reply;
   if (typeof letters !== 'string' || letters.length !== count) {
     throw new SlaStoreError('UNEXPECTED_REPLY', `apply: unexpected reply ${JSON.stringify(reply)}`, false);
   }
-  const outcomes: SlaOutcome[] = new Array(count);
+  const outcomes: BatchOutcome[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const outcome = OUTCOME_OF_LETTER[letters[i] as string];
     if (!outcome) {

@@ -13,8 +13,8 @@
  *   FIELD_SEPARATOR, decodeRecordTail | record.lua SEP, to36, from36, pack_head, unpack_record
  * - bucket hashing: adapters/redis/keys.ts recordBucketOf, RECORD_BUCKETS | record.lua bucket_of
  * - the record head's wheel slots: record.lua pack_head, unpack_head (read by Lua only)
- * - outcome letters: core/sla/commands.ts SLA_OUTCOMES, adapters/redis/transition-packing.ts
- *   unpackOutcomes | apply_batch.lua LETTERS and the statuses includes/transitions.lua returns
+ * - outcome letters: core/sla/commands.ts SLA_OUTCOMES (with OPENED_PENDING: transition-packing.ts
+ *   BATCH_OUTCOMES), adapters/redis/transition-packing.ts unpackOutcomes | apply_batch.lua LETTERS and the statuses includes/transitions.lua returns
  * - transition op letters and field layout: transition-packing.ts packTransitions | apply_batch.lua FORMATS
  * - counter metric names: core/sla/counters.ts COUNTER_METRICS | the `bump` calls of the scripts (read
  *   from the source: they are literals, not a table)
@@ -43,6 +43,7 @@ import { RECORD_BUCKETS, SlaKeys, recordBucketOf } from '../../../../services/ad
 import { loadLuaScript, spliceIncludes } from '../../../../services/adapters/redis/lua-loader.js';
 import { SlaStore } from '../../../../services/adapters/redis/store/sla-store.js';
 import {
+  BATCH_OUTCOMES,
   packTransitions,
   unpackOutcomes,
 } from '../../../../services/adapters/redis/store/transition-packing.js';
@@ -51,7 +52,7 @@ import {
   CATEGORY_SYMBOLS,
   PRIORITY_SYMBOLS,
 } from '../../../../services/core/contracts/schema-types.generated.js';
-import { SLA_OUTCOMES, type OpenSlaCommand } from '../../../../services/core/sla/commands.js';
+import type { OpenSlaCommand } from '../../../../services/core/sla/commands.js';
 import {
   COUNTER_METRICS,
   RESPONSE_BOUNDS_MIN,
@@ -280,15 +281,15 @@ describe('tables mirrored between TypeScript and Lua, read from Lua running in R
 
   it('outcome letters: every outcome Lua can return has one letter, and TypeScript reads it back', async () => {
     const { LETTERS } = await luaTables();
-    expect(Object.keys(LETTERS).sort()).toEqual([...SLA_OUTCOMES].sort());
-    expect(new Set(Object.values(LETTERS)).size).toBe(SLA_OUTCOMES.length);
+    expect(Object.keys(LETTERS).sort()).toEqual([...BATCH_OUTCOMES].sort());
+    expect(new Set(Object.values(LETTERS)).size).toBe(BATCH_OUTCOMES.length);
     for (const [outcome, letter] of Object.entries(LETTERS)) {
       expect(unpackOutcomes(Buffer.from(letter, 'latin1'), 1)).toEqual([outcome]);
     }
     const returned = new Set(
       [...loadLuaScript('apply_batch').matchAll(/return '([A-Z_]+)'/g)].map((m) => m[1] as string),
     );
-    expect([...returned].sort()).toEqual([...SLA_OUTCOMES].sort());
+    expect([...returned].sort()).toEqual([...BATCH_OUTCOMES].sort());
   });
 
   it('transition ops: apply_batch.lua unpacks what packTransitions packs, field for field', async () => {

@@ -77,7 +77,8 @@ const clocked = (clockKey: string) => (lua: string) => {
 function clockedRedis(url: string, clockKey: string, nearFar = false): Redis {
   const redis = new Redis(url);
   const far = (lua: string) => {
-    if (!nearFar) return lua;
+    // A script without the wheel (read_appeal) has no window settings to change.
+    if (!nearFar || !lua.includes('local WHEEL_SLOT_MS')) return lua;
     if (![FAR_SETTING, BLOCK_SETTING, TEN_SETTING].every((setting) => lua.includes(setting)))
       throw new Error('a window setting of includes/wheel.lua was not found');
     return lua

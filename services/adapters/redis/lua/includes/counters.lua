@@ -95,8 +95,10 @@ end
 -- bump with the dimension's position already known (`pos`: dim_position(dim), which the client sends
 -- with an open so that no transition of the hot path matches the dimension's text).
 local function bump_at(counters_key, daily_key, metric, pos, dim, delta, daily)
-  if pos then
-    add_bits(bits_key(counters_key, ':b'), 'i64', METRIC_INDEX[metric] * DIM_SLOTS + pos, delta)
+  -- A metric of another target (final_*, next_*: issue #16) has no position: hash fields.
+  local index = pos and METRIC_INDEX[metric]
+  if index then
+    add_bits(bits_key(counters_key, ':b'), 'i64', index * DIM_SLOTS + pos, delta)
     if daily then
       add_bits(bits_key(daily_key, TODAY_SUFFIX), 'i32', DAILY_INDEX[metric] * DIM_SLOTS + pos, delta)
     end

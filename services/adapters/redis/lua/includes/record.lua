@@ -37,6 +37,10 @@ local CATEGORY_NAMES = { h = 'housing_utilities', u = 'urban_improvement', r = '
   j = 'economy_labor', c = 'culture_sport', o = 'other' }
 local PRIORITY_NAMES = { c = 'critical', h = 'high', n = 'normal', l = 'low' }
 local KIND_NAMES = { W = 'WARNING', B = 'BREACH', E = 'ESCALATION' }
+-- A BREACH or ESCALATION whose record's WARNING was published is coded in lower case (`rec.warned`): a
+-- re-plan of the appeal (includes/appeal.lua) does not warn again. Records of layout v3 before issue #16
+-- have upper case only and read as not warned.
+local WARNED_KIND_NAMES = { b = 'BREACH', e = 'ESCALATION' }
 local function decode_enum(names, code) return names[code] or code end
 
 -- The record is `<kind><level>` SEP `next_at - posted_at` SEP `due slot` SEP `late slot` SEP body; the
@@ -57,16 +61,19 @@ local function slot_of(s)
   if first == 113 or first == 116 then return s end
   return tonumber(s)
 end
-local function pack_head(kind, level, next_at, posted_at, due_slot, late_slot)
+local function pack_head(kind, level, next_at, posted_at, due_slot, late_slot, warned)
   local tail = SEP .. slot_text(due_slot) .. SEP .. slot_text(late_slot) .. SEP
   if not kind then return '-' .. SEP .. tail end
-  return KIND_CODES[kind] .. to36(level) .. SEP .. to36(next_at - posted_at) .. tail
+  local code = KIND_CODES[kind]
+  if warned and kind ~= 'WARNING' then code = string.lower(code) end
+  return code .. to36(level) .. SEP .. to36(next_at - posted_at) .. tail
 end
 
 -- rec: kind, level, next_at, posted_at, due_at, due_slot, late_slot, body (as stored) and what
 -- unpack_record adds.
 local function pack_record(rec)
-  return pack_head(rec.kind, rec.level, rec.next_at, rec.posted_at, rec.due_slot, rec.late_slot) .. rec.body
+  return pack_head(rec.kind, rec.level, rec.next_at, rec.posted_at, rec.due_slot, rec.late_slot, rec.warned)
+    .. rec.body
 end
 
 -- Splits the first `count` fields off `s`; the rest (the tail, which may hold anything) is the last.
@@ -93,7 +100,12 @@ local function head_of(f)
   local rec = { posted_at = from36(f[5]), due_slot = slot_of(f[3]), late_slot = slot_of(f[4]) }
   rec.due_at = rec.posted_at + from36(f[6])
   if head ~= '-' then
-    rec.kind = KIND_NAMES[string.sub(head, 1, 1)]
+    local code = string.sub(head, 1, 1)
+    rec.kind = KIND_NAMES[code]
+    if not rec.kind then
+      rec.kind = WARNED_KIND_NAMES[code]
+      rec.warned = true
+    end
     rec.level = from36(string.sub(head, 2))
     rec.next_at = rec.posted_at + from36(f[2])
   end
@@ -164,4 +176,14 @@ end
 
 local function record_exists(bucket, member)
   return redis.call('HEXISTS', bucket, member) == 1
+end
+
+-- The counters' prefix of a record's target (core/sla/targets.ts metricOf): the first reply's record is
+-- the comment's own member; the appeal lifecycle's other targets (issue #16) have their own members,
+-- `<key>#final` (the final answer) and `<key>#next` (the reply to a citizen's follow-up or a reopening).
+local function target_prefix(member)
+  local tail = string.sub(member, -6)
+  if tail == '#final' then return 'final_' end
+  if string.sub(tail, -5) == '#next' then return 'next_' end
+  return ''
 end

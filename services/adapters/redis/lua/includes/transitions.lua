@@ -1,6 +1,7 @@
 -- The comment transitions of the SLA state machine, one function each; apply_batch.lua runs them one
 -- after another. Each is idempotent: applied twice, the second time changes nothing and says
--- 'DUPLICATE'. Every function gets the comment's record bucket and finished-marker keys (derived by
+-- 'DUPLICATE'. A marker `p` (operator actions kept for a comment not seen yet, apply_appeal.lua) counts
+-- as no marker, and an open that finds it says OPENED_PENDING. Every function gets the comment's record bucket and finished-marker keys (derived by
 -- the caller inside the shard's hash tag) and the shard's keys `k`: due, late (wheel base keys), soon, lease, cnt, daily.
 -- Needs clock, counters, record and wheel. A comment with an open record has no finished marker.
 
@@ -46,7 +47,7 @@ local function open_sla(k, bucket, finished_key, member, dim, pos, warn_at, warn
     warn36, due36, body, retention)
   local finished = marker_get(finished_key)
   local early = finished and string.sub(finished, 1, 1)
-  if finished and early ~= 'e' and early ~= 'd' then return 'DUPLICATE' end
+  if finished and early ~= 'e' and early ~= 'd' and early ~= 'p' then return 'DUPLICATE' end
   if early == 'd' then
     marker_set(finished_key, 'c', retention)
     bump_at(k.cnt, k.daily, 'cancelled', pos, dim, 1, true)
@@ -80,6 +81,12 @@ local function open_sla(k, bucket, finished_key, member, dim, pos, warn_at, warn
   -- With a position, `open` is opened + the open slot (derived on read, layout v3): an open writes one
   -- counter fewer; a close still takes one off the open slot.
   if not pos then bump_at(k.cnt, k.daily, 'open', pos, dim, 1, false) end
+  if early == 'p' then
+    -- Operator actions came before the comment (apply_appeal.lua `pend`): the caller applies them now.
+    redis.call('DEL', finished_key)
+    markers[finished_key] = false
+    return 'OPENED_PENDING'
+  end
   return 'OPENED'
 end
 
@@ -110,7 +117,7 @@ local function answer_sla(k, bucket, finished_key, member, answered_at, retentio
     return 'ANSWERED'
   end
   local finished = marker_get(finished_key)
-  if not finished then
+  if not finished or finished == 'p' then
     marker_set(finished_key, 'e' .. to36(answered_at), retention)
     return 'ANSWERED_EARLY'
   end
@@ -131,7 +138,7 @@ local function cancel_sla(k, bucket, finished_key, member, retention)
     return 'CANCELLED'
   end
   local finished = marker_get(finished_key)
-  if not finished or string.sub(finished, 1, 1) == 'e' then
+  if not finished or string.sub(finished, 1, 1) == 'e' or finished == 'p' then
     marker_set(finished_key, 'd', retention)
     return 'DELETED_EARLY'
   end
@@ -143,7 +150,7 @@ end
 local function record_not_actionable(k, bucket, finished_key, member, dim, retention)
   local finished = marker_get(finished_key)
   local early = finished and string.sub(finished, 1, 1)
-  if finished and early ~= 'e' and early ~= 'd' then return 'DUPLICATE' end
+  if finished and early ~= 'e' and early ~= 'd' and early ~= 'p' then return 'DUPLICATE' end
   if not finished and record_exists(bucket, member) then return 'DUPLICATE' end
   marker_set(finished_key, 'n', retention)
   bump(k.cnt, k.daily, 'not_actionable', dim, 1, true)

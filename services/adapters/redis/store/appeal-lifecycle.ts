@@ -1,0 +1,377 @@
+import type { OperatorAction } from '../../../core/contracts/schema-types.generated.js';
+import {
+  stepAppeal,
+  type AppealEffect,
+  type AppealInput,
+  type AppealState,
+  type AppealStep,
+} from '../../../core/sla/appeal.js';
+import type {
+  ActionCommand,
+  AnswerSlaCommand,
+  CancelSlaCommand,
+  OpenSlaCommand,
+  SlaOutcome,
+} from '../../../core/sla/commands.js';
+import { computeDeadlines, resolvePolicy, type PolicyConfig } from '../../../core/sla/policy.js';
+import { bodyTail, encodeRecordBody, readStoredRecord } from '../record/record.js';
+import { SlaStoreError } from '../sla-status.js';
+import { opsOfEffects, type AppealOp } from './appeal-effects.js';
+
+/**
+ * The appeal lifecycle in Redis (issue #16; docs/sla-engine.md "The appeal lifecycle in Redis"): read,
+ * decide, write. `read_appeal.lua` returns the appeal's state (or, before its first lifecycle input, its
+ * first-reply record), `stepAppeal` decides in TypeScript, where the region's calendars are, and
+ * `apply_appeal.lua` writes the new state and its effects only if the appeal is still as read (its
+ * fingerprint); else this reads and decides again. A replay is DUPLICATE by the state's `seen` ids.
+ */
+
+/** What the lifecycle needs of the store: its two scripts, on the comment's shard. */
+export interface AppealScripts {
+  readAppeal(shard: number, key: string): Promise<AppealRead>;
+  /** OK, or false when the fingerprint changed. */
+  writeAppeal(shard: number, key: string, write: AppealWrite): Promise<boolean>;
+}
+
+export interface AppealRead {
+  fingerprint: string;
+  state: AppealState | null;
+  tail: Buffer | null;
+  /** The comment's open first-reply record as stored, when it has one. */
+  record: Buffer | null;
+  pending: PendingEntry[];
+}
+
+export interface AppealWrite {
+  fingerprint: string;
+  state: AppealState | null;
+  finished: boolean;
+  tail: Buffer | null;
+  ops: AppealOp[];
+  bodies: Buffer[];
+}
+
+/** What waits for a comment not seen yet: an operator action, or an official reply. */
+export type PendingEntry =
+  { kind: 'action'; action: OperatorAction } | { kind: 'reply'; at: number; interim: boolean };
+
+/** What the lifecycle did with an operator action. */
+export type LifecycleActionOutcome = 'APPLIED' | 'IGNORED' | 'DUPLICATE' | 'PENDING';
+
+/** Attempts of one read-decide-write before giving up (each lost one means another writer won). */
+const MAX_ATTEMPTS = 20;
+
+/** The appeal's state before its first lifecycle input, from its open first-reply record. */
+function stateFromRecord(config: PolicyConfig, key: string, stored: Buffer): AppealState {
+  const r = readStoredRecord(stored);
+  const subject = {
+    region: r.region,
+    category: r.category as AppealState['subject']['category'],
+    // The record does not keep the classifier's type; the open command's default.
+    type: 'complaint' as const,
+    priority: r.priority as AppealState['subject']['priority'],
+  };
+  // The record keeps due_at but not warn_at nor the policy id: both come from the policy that planned it.
+  const resolved = resolvePolicy(config, subject);
+  const warnAt = resolved ? Math.min(computeDeadlines(resolved, r.startedAt).warnAtMs, r.dueAt) : r.dueAt;
+  return {
+    key,
+    subject,
+    postedAt: r.startedAt,
+    status: 'OPEN',
+    reply: {
+      target: 'FIRST_REPLY',
+      policyId: resolved?.policyId ?? '',
+      startedAt: r.startedAt,
+      baseWarnAt: warnAt,
+      baseDueAt: r.dueAt,
+      pausedMs: 0,
+      warnAt,
+      dueAt: r.dueAt,
+      paused: false,
+      running: true,
+      escalationIntervalMs: r.escalationIntervalMs,
+      maxEscalationLevel: r.maxEscalationLevel,
+    },
+    final: null,
+    repliedAt: null,
+    finalOnNextReply: false,
+    pause: null,
+    pausedTotalMs: 0,
+    reopened: 0,
+    assignment: null,
+    seen: [],
+  };
+}
+
+/** The appeal's state as the reference model opens it (model-appeals.ts `open`). */
+function stateFromOpen(c: OpenSlaCommand): AppealState {
+  return {
+    key: c.commentKey,
+    subject: { region: c.region, category: c.category, type: c.type ?? 'complaint', priority: c.priority },
+    postedAt: c.postedAt,
+    status: 'OPEN',
+    reply: {
+      target: 'FIRST_REPLY',
+      policyId: c.policyId,
+      startedAt: c.postedAt,
+      baseWarnAt: c.warnAt,
+      baseDueAt: c.dueAt,
+      pausedMs: 0,
+      warnAt: c.warnAt,
+      dueAt: c.dueAt,
+      paused: false,
+      running: true,
+      escalationIntervalMs: c.escalationIntervalMs,
+      maxEscalationLevel: c.maxEscalationLevel,
+    },
+    final: null,
+    repliedAt: null,
+    finalOnNextReply: false,
+    pause: null,
+    pausedTotalMs: 0,
+    reopened: 0,
+    assignment: null,
+    seen: [],
+  };
+}
+
+const isFinishedMarker = (fingerprint: string): boolean => /^m[acnf]/.test(fingerprint);
+/** The marker a fingerprint of an appeal with neither state nor record saw ('' none; `p` counts as none). */
+const markerOf = (fingerprint: string): string => {
+  const marker = fingerprint.slice(1, fingerprint.lastIndexOf('#'));
+  return marker === 'p' ? '' : marker;
+};
+
+const correctionEntry = (key: string, action: OperatorAction, e: AppealEffect & { kind: 'reclassified' }) =>
+  JSON.stringify({
+    comment_key: key,
+    action_id: action.action_id,
+    operator_id: action.operator_id,
+    acted_at: action.acted_at,
+    from: e.from,
+    to: e.to,
+    note: action.note,
+  });
+
+export class AppealLifecycle {
+  constructor(
+    private readonly config: PolicyConfig,
+    private readonly scripts: AppealScripts,
+  ) {}
+
+  /** Runs `decide` on fresh reads until its write lands; `decide` returns the write and the outcome. */
+  private async readDecideWrite<T>(
+    shard: number,
+    key: string,
+    decide: (read: AppealRead) => { write: AppealWrite | null; outcome: T },
+  ): Promise<T> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const read = await this.scripts.readAppeal(shard, key);
+      const { write, outcome } = decide(read);
+      if (!write || (await this.scripts.writeAppeal(shard, key, write))) return outcome;
+    }
+    throw new SlaStoreError(
+      'APPEAL_CONFLICT',
+      `appeal ${key}: ${MAX_ATTEMPTS} writes in a row lost to another writer`,
+      true,
+    );
+  }
+
+  /** A step on the appeal as read: its state, or the state its first-reply record implies. */
+  private current(read: AppealRead, key: string): { state: AppealState; tail: Buffer } | null {
+    if (read.state) return { state: read.state, tail: read.tail ?? Buffer.alloc(0) };
+    if (!read.record) return null;
+    return {
+      state: stateFromRecord(this.config, key, read.record),
+      tail: readStoredRecord(read.record).tail,
+    };
+  }
+
+  private stepWrite(
+    read: AppealRead,
+    state: AppealState,
+    tail: Buffer,
+    step: AppealStep,
+    extra: AppealOp[] = [],
+    skip?: (e: AppealEffect) => boolean,
+  ): AppealWrite {
+    const ops: AppealOp[] = [];
+    const bodies: Buffer[] = [];
+    opsOfEffects(step.effects, { state: step.state, subjectBefore: state.subject, tail, skip }, ops, bodies);
+    ops.push(...extra);
+    const finished = step.state.status !== 'OPEN';
+    return {
+      fingerprint: read.fingerprint,
+      state: step.state,
+      finished,
+      tail: read.state ? null : tail,
+      ops,
+      bodies,
+    };
+  }
+
+  /** An official reply (or a bare template: interim) to the appeal's comment. */
+  answer(c: AnswerSlaCommand): Promise<SlaOutcome> {
+    return this.readDecideWrite(c.shard, c.commentKey, (read) => {
+      const now = this.current(read, c.commentKey);
+      if (!now) {
+        // Before the comment: remembered as apply_batch's answer does, and kept for its open.
+        if (read.fingerprint === 'r' || isFinishedMarker(read.fingerprint))
+          return { write: null, outcome: 'DUPLICATE' };
+        const marker = markerOf(read.fingerprint);
+        const earlier = marker.startsWith('e') && c.answeredAt < parseInt(marker.slice(1), 36);
+        if (marker !== '' && !earlier) return { write: null, outcome: 'DUPLICATE' };
+        const entry: PendingEntry = { kind: 'reply', at: c.answeredAt, interim: c.interim ?? false };
+        return {
+          write: {
+            fingerprint: read.fingerprint,
+            state: null,
+            finished: false,
+            tail: null,
+            ops: [
+              { op: 'early', at: c.answeredAt },
+              { op: 'pend', entry: JSON.stringify(entry) },
+            ],
+            bodies: [],
+          },
+          outcome: marker === '' ? 'ANSWERED_EARLY' : 'DUPLICATE',
+        };
+      }
+      const input: AppealInput = {
+        kind: 'reply',
+        id: c.replyKey ?? `${c.commentKey}@${c.answeredAt}`,
+        at: c.answeredAt,
+        interim: c.interim ?? false,
+      };
+      const step = stepAppeal(this.config, now.state, input);
+      if (step.outcome === 'DUPLICATE') return { write: null, outcome: 'DUPLICATE' };
+      const answered =
+        step.outcome === 'APPLIED' &&
+        read.record !== null &&
+        step.effects.some((e) => e.kind === 'met' && e.target !== 'FINAL_ANSWER');
+      return {
+        write: this.stepWrite(read, now.state, now.tail, step),
+        outcome: answered ? 'ANSWERED' : 'DUPLICATE',
+      };
+    });
+  }
+
+  /** The comment was deleted. */
+  cancel(c: CancelSlaCommand): Promise<SlaOutcome> {
+    return this.readDecideWrite(c.shard, c.commentKey, (read) => {
+      const now = this.current(read, c.commentKey);
+      if (!now) {
+        const marker = markerOf(read.fingerprint);
+        if (read.fingerprint === 'r' || (marker !== '' && !marker.startsWith('e')))
+          return { write: null, outcome: 'DUPLICATE' };
+        return {
+          write: {
+            fingerprint: read.fingerprint,
+            state: null,
+            finished: false,
+            tail: null,
+            ops: [{ op: 'marker', value: 'd' }],
+            bodies: [],
+          },
+          outcome: 'DELETED_EARLY',
+        };
+      }
+      const step = stepAppeal(this.config, now.state, {
+        kind: 'deleted',
+        id: `deleted:${c.commentKey}`,
+        at: Date.now(),
+      });
+      if (step.outcome === 'DUPLICATE') return { write: null, outcome: 'DUPLICATE' };
+      return {
+        write: this.stepWrite(read, now.state, now.tail, step),
+        outcome: step.outcome === 'APPLIED' ? 'CANCELLED' : 'DUPLICATE',
+      };
+    });
+  }
+
+  /** An operator's action: applied to the appeal, or kept until its comment comes. */
+  act(c: ActionCommand): Promise<LifecycleActionOutcome> {
+    const { action } = c;
+    const log: AppealOp = { op: 'log', id: action.action_id, action: JSON.stringify(action) };
+    return this.readDecideWrite<LifecycleActionOutcome>(c.shard, c.commentKey, (read) => {
+      const now = this.current(read, c.commentKey);
+      if (!now) {
+        const keep = (ops: AppealOp[], outcome: LifecycleActionOutcome) => ({
+          write: { fingerprint: read.fingerprint, state: null, finished: false, tail: null, ops, bodies: [] },
+          outcome,
+        });
+        // Finished without an appeal (not actionable, deleted, answered before the lifecycle knew it).
+        if (isFinishedMarker(read.fingerprint)) return keep([log], 'IGNORED');
+        if (read.pending.some((p) => p.kind === 'action' && p.action.action_id === action.action_id))
+          return { write: null, outcome: 'DUPLICATE' };
+        const entry: PendingEntry = { kind: 'action', action };
+        return keep([{ op: 'pend', entry: JSON.stringify(entry) }, log], 'PENDING');
+      }
+      const step = stepAppeal(this.config, now.state, { kind: 'action', action });
+      if (step.outcome === 'DUPLICATE') return { write: null, outcome: 'DUPLICATE' };
+      const extra: AppealOp[] = [log];
+      for (const e of step.effects)
+        if (e.kind === 'reclassified')
+          extra.push({ op: 'correction', entry: correctionEntry(c.commentKey, action, e) });
+      return { write: this.stepWrite(read, now.state, now.tail, step, extra), outcome: step.outcome };
+    });
+  }
+
+  /**
+   * After apply_batch opened a comment: what waited for it is applied now, in the order the model does
+   * (model-appeals.ts `open`): a reply that came first starts the final answer (apply_batch already
+   * counted it as the first reply's answer: ANSWERED_BEFORE), then the kept actions in arrival order. A
+   * comment deleted before it came (DELETED_BEFORE) drops them.
+   */
+  opened(c: OpenSlaCommand, outcome: 'OPENED_PENDING' | 'ANSWERED_BEFORE' | 'DELETED_BEFORE'): Promise<void> {
+    return this.readDecideWrite(c.shard, c.commentKey, (read) => {
+      if (read.pending.length === 0 || read.state) return { write: null, outcome: undefined };
+      const unpend: AppealOp = { op: 'unpend' };
+      const none = { fingerprint: read.fingerprint, state: null, finished: false, tail: null, bodies: [] };
+      if (outcome === 'DELETED_BEFORE') return { write: { ...none, ops: [unpend] }, outcome: undefined };
+      let state = stateFromOpen(c);
+      const tail = bodyTail(encodeRecordBody(c));
+      const ops: AppealOp[] = [];
+      const bodies: Buffer[] = [];
+      const apply = (input: AppealInput, skip?: (e: AppealEffect) => boolean) => {
+        const step = stepAppeal(this.config, state, input);
+        if (step.outcome === 'DUPLICATE') return;
+        opsOfEffects(
+          step.effects,
+          { state: step.state, subjectBefore: state.subject, tail, skip },
+          ops,
+          bodies,
+        );
+        if (input.kind === 'action')
+          for (const e of step.effects)
+            if (e.kind === 'reclassified')
+              ops.push({ op: 'correction', entry: correctionEntry(c.commentKey, input.action, e) });
+        state = step.state;
+      };
+      const replies = read.pending.filter((p) => p.kind === 'reply');
+      if (outcome === 'ANSWERED_BEFORE') {
+        if (replies.length === 0) return { write: { ...none, ops: [unpend] }, outcome: undefined };
+        // Several replies before the comment: the first one is the first reply (as the `e` marker keeps).
+        const first = replies.reduce((a, b) => (b.at < a.at ? b : a));
+        // apply_batch counted the first reply and left no record: only the final answer starts here.
+        apply({ kind: 'reply', id: `early@${first.at}`, at: first.at, interim: false }, (e) => {
+          return e.kind === 'met' && e.target === 'FIRST_REPLY';
+        });
+      }
+      for (const p of read.pending) if (p.kind === 'action') apply({ kind: 'action', action: p.action });
+      ops.push(unpend);
+      return {
+        write: {
+          fingerprint: read.fingerprint,
+          state,
+          finished: state.status !== 'OPEN',
+          tail,
+          ops,
+          bodies,
+        },
+        outcome: undefined,
+      };
+    });
+  }
+}

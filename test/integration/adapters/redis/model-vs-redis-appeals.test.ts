@@ -1,0 +1,479 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadLuaScript } from '../../../../services/adapters/redis/lua-loader.js';
+import { readCounterHash } from '../../../../services/adapters/redis/reader/sla-reader.js';
+import { memberOf } from '../../../../services/adapters/redis/store/appeal-effects.js';
+import {
+  SLA_SCRIPTS,
+  SlaStore,
+  type ClaimedAlert,
+} from '../../../../services/adapters/redis/store/sla-store.js';
+import type {
+  OperatorAction,
+  OperatorActionKind,
+  Priority,
+} from '../../../../services/core/contracts/schema-types.generated.js';
+import { planClock } from '../../../../services/core/sla/appeal-clock.js';
+import type { ActionCommand, OpenSlaCommand, SlaCommand } from '../../../../services/core/sla/commands.js';
+import { SlaModel, type ModelAlert } from '../../../../services/core/sla/model.js';
+import { parsePolicyConfig } from '../../../../services/core/sla/policy.js';
+import { shardOf } from '../../../../services/core/sla/shard.js';
+import { isolatedStack } from '../../../support/fixture.js';
+import { wheelMembers } from './helpers.js';
+
+/**
+ * Model-based test of the appeal lifecycle in Redis (issue #16; docs/sla-engine.md "The appeal lifecycle
+ * in Redis") against the lifecycle model SlaModel(policy): random histories of comments, official
+ * replies (some bare templates), deletes, every operator action kind (before or after its comment,
+ * resent with its action id), clock advances and sweeps (claims and acks of first-reply, final-answer
+ * and next-reply alerts) run on Redis, through SlaStore with the policy, and on the model. Every step
+ * returns the model's status, every claim the model's alerts (with their target), and at the end the
+ * counters (per target), late and due wheels, markers and open records are equal. MODEL_RUNS (60 by
+ * default, ~5 s) sets how many histories.
+ */
+const RUNS = Number(process.env.MODEL_RUNS ?? 60);
+const SHARDS = 2;
+const LEASE_MS = 120_000;
+const MIN = 60_000;
+// A Monday 09:00 in UTC+3 (the policy's zone below is not used: 24×7 targets).
+const T0 = 1_800_000_000_000;
+
+/** 24×7 minutes, so that a short history reaches every alert of both targets. */
+const POLICY = parsePolicyConfig({
+  targets: { critical: '20m', high: '40m', normal: '60m', low: '90m' },
+  warnFraction: 0.5,
+  escalation: { every: '15m', maxLevel: 2 },
+  finalAnswer: { targets: { critical: '60m', high: '90m', normal: '2h', low: '3h' } },
+  pauses: { maxPaused: '30m' },
+});
+
+const CLOCK_INCLUDE = readFileSync(
+  join(
+    import.meta.dirname,
+    '..',
+    '..',
+    '..',
+    '..',
+    'services',
+    'adapters',
+    'redis',
+    'lua',
+    'includes',
+    'clock.lua',
+  ),
+  'utf8',
+);
+
+/** The scripts with the server clock replaced by a test key (as model-vs-redis.test.ts does). */
+function clockedRedis(url: string, clockKey: string): Redis {
+  const redis = new Redis(url);
+  const fake =
+    `local now = tonumber(redis.call('GET', '${clockKey}'))\n` +
+    `local today = tostring(math.floor(now / 86400000))\n`;
+  for (const [name, { file, keys }] of Object.entries(SLA_SCRIPTS)) {
+    const lua = loadLuaScript(file);
+    redis.defineCommand(name, {
+      numberOfKeys: keys,
+      lua: lua.includes(CLOCK_INCLUDE) ? lua.replace(CLOCK_INCLUDE, fake) : lua,
+    });
+  }
+  return redis;
+}
+
+type Op =
+  | { t: 'comment'; i: number }
+  | { t: 'reply'; i: number; afterMin: number; interim: boolean }
+  | { t: 'delete'; i: number }
+  | { t: 'act'; i: number; a: number; kind: OperatorActionKind; afterMin: number; p: Priority }
+  | { t: 'resend'; k: number }
+  | { t: 'advance'; min: number }
+  | { t: 'sweep' };
+
+const KINDS: OperatorActionKind[] = [
+  'ASSIGNED',
+  'INTERIM_REPLY',
+  'PAUSED',
+  'RESUMED',
+  'RESOLVED',
+  'REOPENED',
+  'RECLASSIFIED',
+  'NOT_ACTIONABLE',
+];
+const PRIORITIES: Priority[] = ['critical', 'high', 'normal', 'low'];
+
+const op = (n: number): fc.Arbitrary<Op> =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.record({ t: fc.constant('comment' as const), i: fc.nat(n - 1) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        t: fc.constant('reply' as const),
+        i: fc.nat(n - 1),
+        afterMin: fc.integer({ min: 0, max: 90 }),
+        interim: fc.boolean(),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('delete' as const), i: fc.nat(n - 1) }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        t: fc.constant('act' as const),
+        i: fc.nat(n - 1),
+        a: fc.nat(5),
+        kind: fc.constantFrom(...KINDS),
+        afterMin: fc.integer({ min: 0, max: 150 }),
+        p: fc.constantFrom(...PRIORITIES),
+      }),
+    },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('resend' as const), k: fc.nat() }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({ t: fc.constant('advance' as const), min: fc.integer({ min: 1, max: 40 }) }),
+    },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('sweep' as const) }) },
+  );
+
+const history = fc
+  .record({
+    n: fc.integer({ min: 1, max: 3 }),
+    priorities: fc.array(fc.constantFrom(...PRIORITIES), { minLength: 3, maxLength: 3 }),
+    postedMin: fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 3, maxLength: 3 }),
+  })
+  .chain(({ n, priorities, postedMin }) =>
+    fc.tuple(
+      fc.constant(n),
+      fc.constant(priorities),
+      fc.constant(postedMin),
+      // Three histories in four start with their comments, so that most actions find their appeal.
+      fc
+        .tuple(fc.nat(3), fc.array(op(n), { minLength: 1, maxLength: 50 }))
+        .map(([first, ops]): Op[] =>
+          first === 0 ? ops : [...Array.from({ length: n }, (_, i): Op => ({ t: 'comment', i })), ...ops],
+        ),
+    ),
+  );
+
+const stack = isolatedStack('model-appeals');
+const redisUrl = stack.env.REDIS_URL as string;
+const base = stack.env.OTKLIK_KEY_PREFIX as string;
+const plain = stack.redis();
+afterAll(() => plain.disconnect());
+
+describe('the appeal lifecycle in Redis against the reference model', () => {
+  it(
+    'every random history with every action kind, early arrivals and resends ends equal',
+    { timeout: Math.max(120_000, RUNS * 4_000) },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(history, async ([n, priorities, postedMin, ops]) => {
+          const prefix = `${base}:${randomBytes(4).toString('hex')}`;
+          const clockKey = `${prefix}:clock`;
+          const redis = clockedRedis(redisUrl, clockKey);
+          try {
+            await runHistory(redis, prefix, clockKey, n, priorities, postedMin, ops);
+          } finally {
+            const keys = await plain.keys(`${prefix}:*`);
+            if (keys.length) await plain.del(...keys);
+            redis.disconnect();
+          }
+        }),
+        { numRuns: RUNS },
+      );
+      console.log(`model-vs-redis-appeals coverage: ${JSON.stringify(coverage)}`);
+      // With enough histories, each path was taken (a short run by hand may miss one).
+      if (RUNS < 40) return;
+      expect(coverage.finalAlerts, 'final-answer alerts claimed').toBeGreaterThan(0);
+      for (const status of ['APPLIED', 'PENDING', 'ANSWERED', 'ANSWERED_EARLY', 'CANCELLED'])
+        expect(coverage.statuses[status] ?? 0, `${status} steps`).toBeGreaterThan(0);
+    },
+  );
+
+  // Histories the random ones reach rarely, written out (each compared with the model all the same).
+  const fixed = async (priorities: Priority[], postedMin: number[], ops: Op[]) => {
+    const prefix = `${base}:${randomBytes(4).toString('hex')}`;
+    const clockKey = `${prefix}:clock`;
+    const redis = clockedRedis(redisUrl, clockKey);
+    try {
+      return await runHistory(redis, prefix, clockKey, priorities.length, priorities, postedMin, ops);
+    } finally {
+      const keys = await plain.keys(`${prefix}:*`);
+      if (keys.length) await plain.del(...keys);
+      redis.disconnect();
+    }
+  };
+
+  it('a final answer warned, then paused: its deadline moves and it is not warned again', async () => {
+    // Posted at T0, due at +60 min; answered at +10: the final answer is due at +130, warned at +70.
+    const alerts = await fixed(
+      ['normal'],
+      [0],
+      [
+        { t: 'comment', i: 0 },
+        { t: 'reply', i: 0, afterMin: 10, interim: false },
+        { t: 'advance', min: 15 },
+        { t: 'sweep' },
+        // Paused at +80 under the 30-minute cap: due at +160, and its WARNING is not due again.
+        { t: 'act', i: 0, a: 0, kind: 'PAUSED', afterMin: 80, p: 'normal' },
+        { t: 'advance', min: 30 },
+        { t: 'sweep' },
+        { t: 'advance', min: 60 },
+        { t: 'sweep' },
+      ],
+    );
+    expect(alerts.filter((a) => a.startsWith('VK:c0 FINAL_ANSWER')).slice(0, 2)).toEqual([
+      'VK:c0 FINAL_ANSWER WARNING 0',
+      'VK:c0 FINAL_ANSWER BREACH 0',
+    ]);
+  });
+
+  it('resolved and reopened: the next reply has its own alerts', async () => {
+    const alerts = await fixed(
+      ['normal'],
+      [0],
+      [
+        { t: 'comment', i: 0 },
+        { t: 'reply', i: 0, afterMin: 10, interim: false },
+        { t: 'act', i: 0, a: 0, kind: 'RESOLVED', afterMin: 20, p: 'normal' },
+        // Reopened at +30: the next reply is due at +90, warned at +60.
+        { t: 'act', i: 0, a: 1, kind: 'REOPENED', afterMin: 30, p: 'normal' },
+        { t: 'advance', min: 1 },
+        { t: 'sweep' },
+        { t: 'advance', min: 40 },
+        { t: 'sweep' },
+      ],
+    );
+    expect(alerts.slice(0, 2)).toEqual(['VK:c0 NEXT_REPLY WARNING 0', 'VK:c0 NEXT_REPLY BREACH 0']);
+  });
+
+  it('raised to critical past its critical target: the BREACH is due at once, counters move once', async () => {
+    // Posted at +30 as normal (due at +90); at +60, raised to critical (due at +50): overdue at once.
+    const alerts = await fixed(
+      ['normal'],
+      [30],
+      [
+        { t: 'comment', i: 0 },
+        { t: 'act', i: 0, a: 0, kind: 'RECLASSIFIED', afterMin: 30, p: 'critical' },
+        { t: 'act', i: 0, a: 0, kind: 'RECLASSIFIED', afterMin: 30, p: 'critical' },
+        { t: 'sweep' },
+      ],
+    );
+    expect(alerts[0]).toBe('VK:c0 FIRST_REPLY BREACH 0');
+  });
+});
+
+/** What the histories reached, so a run that exercised nothing shows (printed, and checked below). */
+const coverage = { finalAlerts: 0, nextAlerts: 0, statuses: {} as Record<string, number> };
+const tally = (status: string) => (coverage.statuses[status] = (coverage.statuses[status] ?? 0) + 1);
+
+const alertId = (a: { commentKey: string; kind: string; level: number; target?: string }) =>
+  `${a.commentKey} ${a.target ?? 'FIRST_REPLY'} ${a.kind} ${a.level}`;
+
+async function runHistory(
+  redis: Redis,
+  prefix: string,
+  clockKey: string,
+  n: number,
+  priorities: Priority[],
+  postedMin: number[],
+  ops: Op[],
+) {
+  const store = new SlaStore(redis, { prefix, shards: SHARDS, retentionMs: 86_400_000, policy: POLICY });
+  const model = new SlaModel(POLICY);
+  let now = T0 + 60 * MIN;
+  await redis.set(clockKey, now);
+  const comments: OpenSlaCommand[] = Array.from({ length: n }, (_, i) => {
+    const commentKey = `VK:c${i}`;
+    const postedAt = T0 + (postedMin[i] ?? 0) * MIN;
+    const subject = {
+      region: '54',
+      category: 'roads_transport' as const,
+      type: 'complaint' as const,
+      priority: priorities[i] ?? 'normal',
+    };
+    const clock = planClock(POLICY, subject, 'FIRST_REPLY', postedAt)!;
+    return {
+      kind: 'open',
+      commentKey,
+      shard: shardOf(commentKey, SHARDS),
+      platform: 'VK',
+      commentId: `c${i}`,
+      threadId: 't',
+      pageId: 'p',
+      region: '54',
+      municipality: null,
+      category: subject.category,
+      priority: subject.priority,
+      type: 'complaint',
+      postedAt,
+      warnAt: clock.warnAt,
+      dueAt: clock.dueAt,
+      policyId: clock.policyId,
+      escalationIntervalMs: clock.escalationIntervalMs,
+      maxEscalationLevel: clock.maxEscalationLevel,
+      excerpt: 'Яма на дороге',
+      url: null,
+    };
+  });
+  const sent: ActionCommand[] = [];
+  const claimedInOrder: string[] = [];
+
+  const apply = async (command: SlaCommand) => {
+    const [status] = await store.apply([command]);
+    expect(status, `${command.kind} ${command.commentKey}`).toBe(model.apply(command, now));
+    tally(status as string);
+  };
+  const act = async (command: ActionCommand) => {
+    const [status] = await store.act([command]);
+    expect(status, `${command.action.kind} ${command.action.action_id}`).toBe(model.act(command, now));
+    tally(status as string);
+    tally(`${command.action.kind}:${status as string}`);
+  };
+  const sweep = async () => {
+    const claimed: ClaimedAlert[] = (await store.claimDueMany([0, 1], 1_000, LEASE_MS)).flatMap(
+      (r) => r.alerts,
+    );
+    const expected = model.claim(now, LEASE_MS);
+    expect(claimed.map(alertId).sort(), `claim at +${(now - T0) / MIN} min`).toEqual(
+      expected.map(alertId).sort(),
+    );
+    claimedInOrder.push(...claimed.map(alertId).sort());
+    coverage.finalAlerts += claimed.filter((a) => a.target === 'FINAL_ANSWER').length;
+    coverage.nextAlerts += claimed.filter((a) => a.target === 'NEXT_REPLY').length;
+    const acked = await store.ackAlerts(claimed);
+    const modelAcked = claimed.map((a) =>
+      model.ack({
+        commentKey: a.commentKey,
+        kind: a.kind,
+        level: a.level,
+        ...(a.target === 'FIRST_REPLY' ? {} : { target: a.target }),
+      } as ModelAlert),
+    );
+    expect(acked).toEqual(modelAcked);
+    return claimed.length;
+  };
+
+  for (const o of ops) {
+    switch (o.t) {
+      case 'comment':
+        await apply(comments[o.i] as OpenSlaCommand);
+        break;
+      case 'reply': {
+        const c = comments[o.i] as OpenSlaCommand;
+        await apply({
+          kind: 'answer',
+          commentKey: c.commentKey,
+          shard: c.shard,
+          answeredAt: c.postedAt + o.afterMin * MIN,
+          interim: o.interim,
+        });
+        break;
+      }
+      case 'delete': {
+        const c = comments[o.i] as OpenSlaCommand;
+        await apply({ kind: 'cancel', commentKey: c.commentKey, shard: c.shard });
+        break;
+      }
+      case 'act': {
+        const c = comments[o.i] as OpenSlaCommand;
+        const id = `${c.commentKey}/a${o.a}`;
+        // The same action id names the same action: a second draw of it is a resend of the first.
+        const first = sent.find((s) => s.action.action_id === id);
+        if (first) {
+          await act(first);
+          break;
+        }
+        const action: OperatorAction = {
+          action_id: id,
+          comment_key: c.commentKey,
+          kind: o.kind,
+          operator_id: 'op',
+          acted_at: c.postedAt + o.afterMin * MIN,
+          note: null,
+          assignment: o.kind === 'ASSIGNED' ? { agency: 'roads', executor: null } : null,
+          pause_reason: o.kind === 'PAUSED' ? 'WAITING_FOR_CITIZEN' : null,
+          correction:
+            o.kind === 'RECLASSIFIED'
+              ? {
+                  category: o.a % 2 ? 'housing_utilities' : null,
+                  type: null,
+                  priority: o.p,
+                  actionable: null,
+                }
+              : null,
+        };
+        const command: ActionCommand = { kind: 'action', commentKey: c.commentKey, shard: c.shard, action };
+        sent.push(command);
+        await act(command);
+        break;
+      }
+      case 'resend':
+        if (sent.length) await act(sent[o.k % sent.length] as ActionCommand);
+        break;
+      case 'advance':
+        now += o.min * MIN;
+        await redis.set(clockKey, now);
+        break;
+      case 'sweep':
+        await sweep();
+        break;
+    }
+  }
+  await compare(redis, store, model, comments, 'after the history');
+  // Drain: a week later every alert left is published and acked, on both sides.
+  now += 7 * 86_400_000;
+  await redis.set(clockKey, now);
+  for (let round = 0; round < 10 && (await sweep()) > 0; round++);
+  await compare(redis, store, model, comments, 'after draining');
+  return claimedInOrder;
+}
+
+async function compare(
+  redis: Redis,
+  store: SlaStore,
+  model: SlaModel,
+  comments: OpenSlaCommand[],
+  label: string,
+) {
+  const keys = store.keys;
+  const counters: Record<string, number> = {};
+  for (let shard = 0; shard < SHARDS; shard++)
+    for (const [field, value] of Object.entries(await readCounterHash(redis, keys, shard)))
+      if (Number(value) !== 0) counters[field] = (counters[field] ?? 0) + Number(value);
+  const modelCounters = Object.fromEntries([...model.counters].filter(([, v]) => v !== 0));
+  expect(counters, `${label}: counters`).toEqual(modelCounters);
+  // Records by their Redis member: the model keeps a next reply's under the comment key.
+  const memberOfRecord = (slot: string) => {
+    const rec = model.open.get(slot)!;
+    return memberOf(rec.key, rec.target);
+  };
+  const late: string[] = [];
+  const scheduled: string[] = [];
+  for (let shard = 0; shard < SHARDS; shard++) {
+    late.push(...(await wheelMembers(redis, keys.late(shard))));
+    scheduled.push(...(await wheelMembers(redis, keys.due(shard), keys.soon(shard))));
+  }
+  const modelLate = [...model.open].filter(([, r]) => r.late).map(([slot]) => memberOfRecord(slot));
+  expect(late.sort(), `${label}: late wheels`).toEqual(modelLate.sort());
+  const modelScheduled = [...model.open]
+    .filter(([, r]) => r.kind !== null && r.leaseUntil === null)
+    .map(([slot]) => memberOfRecord(slot));
+  expect(scheduled.sort(), `${label}: due wheels`).toEqual(modelScheduled.sort());
+  for (const c of comments) {
+    const marker = await redis.get(keys.finished(c.shard, c.commentKey));
+    const m = model.markers.get(c.commentKey);
+    // `p` (actions wait for the comment) is Redis's own: the model keeps them in `pending`.
+    const expected = m?.m === 'e' ? `e${m.answeredAt.toString(36)}` : (m?.m ?? null);
+    expect(marker === 'p' ? null : marker, `${label}: marker of ${c.commentKey}`).toBe(expected);
+    for (const target of ['FIRST_REPLY', 'FINAL_ANSWER', 'NEXT_REPLY'] as const) {
+      const member = memberOf(c.commentKey, target);
+      const open = (await redis.hexists(keys.record(c.shard, member), member)) === 1;
+      const slot = target === 'FINAL_ANSWER' ? `${c.commentKey}#final` : c.commentKey;
+      const rec = model.open.get(slot);
+      expect(open, `${label}: ${target} record of ${c.commentKey}`).toBe(rec?.target === target);
+    }
+  }
+}
