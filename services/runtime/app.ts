@@ -112,6 +112,8 @@ export async function startApp(
     shards: env.OTKLIK_SHARDS,
     retentionMs: runtime.retentionDays * 86_400_000,
     replicas: { count: env.OTKLIK_REDIS_WAIT_REPLICAS, timeoutMs: env.OTKLIK_REDIS_WAIT_TIMEOUT_MS },
+    // The whole life of an appeal (issue #16): a reply starts the final answer, every action applies.
+    policy: config.sla,
   });
 
   const reader = new SlaReader(redis, { prefix: env.OTKLIK_KEY_PREFIX, shards: env.OTKLIK_SHARDS });

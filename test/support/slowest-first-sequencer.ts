@@ -32,6 +32,7 @@ const KNOWN_SECONDS: Record<string, number> = {
   'snapshot-100k.test.ts': 8,
   'sla-rebuild.test.ts': 8,
   'pipeline.test.ts': 8,
+  'appeal-lifecycle.test.ts': 12,
   'worker-process.test.ts': 7,
   'model-vs-redis.test.ts': 7,
 };

@@ -1,8 +1,9 @@
 /**
  * Issue #16: the worker consumes the operator-actions topic in its group. Actions sent with `otklik act`
  * on the real stack: an INTERIM_REPLY ends the comment's first reply (counted once, however often it is
- * resent with its action id), the kinds not applied yet are kept in the appeal's action log, and a
- * message the action gate refuses is dead-lettered without stopping the partition.
+ * resent with its action id), every action is kept in the appeal's action log (the worker's store has the
+ * policy, so PAUSED applies too: appeal-lifecycle.test.ts), and a message the action gate refuses is
+ * dead-lettered without stopping the partition.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin, Producer } from 'kafkajs';
