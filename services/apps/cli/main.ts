@@ -11,6 +11,7 @@
  *   decisions <cmd>   record management decisions (add) and list them with their effect (list)
  *   act <key> <what>  send one operator action on an appeal (OperatorAction, issue #16)
  *   incidents [list|follow]  open incidents and campaigns from Redis, or follow their events
+ *   corrections export  operators' corrections as labelled JSONL, with agreement per field
  *
  * Environment: the workers' variables (KAFKA_BROKERS, REDIS_URL, OTKLIK_TOPIC_*, OTKLIK_KEY_PREFIX,
  * OTKLIK_SHARDS, ...) with the same defaults. Results go to stdout; progress and notes to stderr.
@@ -30,6 +31,7 @@ import { decisionsCommand } from './commands/decisions.js';
 import { actCommand } from './commands/act.js';
 import { slaCommand } from './commands/sla.js';
 import { incidentsCommand } from './commands/incidents.js';
+import { correctionsCommand } from './commands/corrections.js';
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('otklik')
@@ -59,6 +61,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     actCommand(io),
     slaCommand(io),
     incidentsCommand(io),
+    correctionsCommand(io),
   ]) {
     program.addCommand(command);
   }

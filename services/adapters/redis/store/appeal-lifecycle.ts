@@ -14,7 +14,8 @@ import type {
   SlaOutcome,
 } from '../../../core/sla/commands.js';
 import { computeDeadlines, resolvePolicy, type PolicyConfig } from '../../../core/sla/policy.js';
-import { bodyTail, encodeRecordBody, readStoredRecord } from '../record/record.js';
+import type { LabelledCorrection } from '../../../core/sla/corrections.js';
+import { bodyTail, decodeRecordTail, encodeRecordBody, readStoredRecord } from '../record/record.js';
 import { SlaStoreError } from '../sla-status.js';
 import { opsOfEffects, type AppealOp } from './appeal-effects.js';
 
@@ -143,16 +144,35 @@ const markerOf = (fingerprint: string): string => {
   return marker === 'p' ? '' : marker;
 };
 
-const correctionEntry = (key: string, action: OperatorAction, e: AppealEffect & { kind: 'reclassified' }) =>
-  JSON.stringify({
+/**
+ * A RECLASSIFIED action as a labelled example (core/sla/corrections.ts LabelledCorrection, one line of
+ * `otklik corrections export`): the classifier's labels (the appeal's subject before the action; it was
+ * opened, so actionable), the operator's (null: left as it was), and the comment's text as its record
+ * keeps it (the excerpt).
+ */
+function correctionEntry(key: string, action: OperatorAction, before: AppealState, tail: Buffer): string {
+  const c = action.correction;
+  const entry: LabelledCorrection = {
     comment_key: key,
     action_id: action.action_id,
     operator_id: action.operator_id,
     acted_at: action.acted_at,
-    from: e.from,
-    to: e.to,
-    note: action.note,
-  });
+    text: tail.length ? decodeRecordTail(tail, key.slice(key.indexOf(':') + 1)).excerpt : '',
+    classifier: {
+      category: before.subject.category,
+      type: before.subject.type,
+      priority: before.subject.priority,
+      actionable: before.status !== 'NOT_ACTIONABLE',
+    },
+    operator: {
+      category: c?.category ?? null,
+      type: c?.type ?? null,
+      priority: c?.priority ?? null,
+      actionable: c?.actionable ?? null,
+    },
+  };
+  return JSON.stringify(entry);
+}
 
 export class AppealLifecycle {
   constructor(
@@ -311,9 +331,9 @@ export class AppealLifecycle {
       const step = stepAppeal(this.config, now.state, { kind: 'action', action });
       if (step.outcome === 'DUPLICATE') return { write: null, outcome: 'DUPLICATE' };
       const extra: AppealOp[] = [log];
-      for (const e of step.effects)
-        if (e.kind === 'reclassified')
-          extra.push({ op: 'correction', entry: correctionEntry(c.commentKey, action, e) });
+      // Every operator judgement is an example, agreeing or not: logged once (the step's `seen`).
+      if (action.kind === 'RECLASSIFIED' && action.correction)
+        extra.push({ op: 'correction', entry: correctionEntry(c.commentKey, action, now.state, now.tail) });
       return { write: this.stepWrite(read, now.state, now.tail, step, extra), outcome: step.outcome };
     });
   }
@@ -343,10 +363,8 @@ export class AppealLifecycle {
           ops,
           bodies,
         );
-        if (input.kind === 'action')
-          for (const e of step.effects)
-            if (e.kind === 'reclassified')
-              ops.push({ op: 'correction', entry: correctionEntry(c.commentKey, input.action, e) });
+        if (input.kind === 'action' && input.action.kind === 'RECLASSIFIED' && input.action.correction)
+          ops.push({ op: 'correction', entry: correctionEntry(c.commentKey, input.action, state, tail) });
         state = step.state;
       };
       const replies = read.pending.filter((p) => p.kind === 'reply');

@@ -76,8 +76,10 @@ afterAll(async () => {
 
 async function otklik(...argv: string[]) {
   const out: string[] = [];
-  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => out.push(t), env });
-  expect(code, out.join('\n')).toBe(0);
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env });
+  expect(code, [...out, ...err].join('\n')).toBe(0);
+  return { out, err };
 }
 const keyOf = (e: CommentEvent) => `${e.platform}:${e.comment_id}`;
 const send = async (events: CommentEvent[]) => {
@@ -183,6 +185,20 @@ describe('the whole life of an appeal on the real stack', () => {
       expect(corrections.map((c) => JSON.parse(c) as { action_id: string })).toEqual([
         expect.objectContaining({ action_id: 'raise-1' }),
       ]);
+      // Exported as a labelled example: the text as the record kept it, the classifier's labels, the
+      // operator's; the operator disagreed on the priority and judged nothing else.
+      const exported = await otklik('corrections', 'export');
+      expect(exported.out.map((l) => JSON.parse(l) as unknown)).toEqual([
+        expect.objectContaining({
+          comment_key: keyOf(raised),
+          action_id: 'raise-1',
+          operator_id: 'op-2',
+          text: raised.text,
+          classifier: expect.objectContaining({ priority: from, actionable: true }),
+          operator: { category: null, type: null, priority: 'critical', actionable: null },
+        }),
+      ]);
+      expect(exported.err.join('\n')).toMatch(/priority\s+│?\s*1\s+│?\s*0\s+│?\s*0\.0%/);
     } finally {
       await alerts.close();
     }
