@@ -136,14 +136,14 @@ export class SlaStoreV1 {
       now,
       earliest: earliest < 0 ? null : earliest,
       alerts: items.map((row) => {
-        const { comment, alert } = commentRowOf(row);
+        const { comment, alert, target, member } = commentRowOf(row);
         return {
           shard,
           ...comment,
           kind: alert?.kind as AlertKind,
           level: alert?.level ?? 0,
-          target: 'FIRST_REPLY' as const,
-          member: comment.commentKey,
+          target,
+          member,
         };
       }),
     };

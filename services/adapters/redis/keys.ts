@@ -1,3 +1,5 @@
+import type { SlaTarget } from '../../core/sla/appeal-clock.js';
+
 /**
  * Hash buckets per shard that hold open records, one field per record (see lua/_README.md). Part of the
  * stored layout: changing it on a live keyspace loses the open records, so it is a constant, not a
@@ -28,6 +30,23 @@ export function recordBucketOf(commentKey: string): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return (hash >>> 16) % RECORD_BUCKETS;
+}
+
+/**
+ * The appeal lifecycle's records (issue #16): the first reply's is the comment's own member, the final
+ * answer's `<key>#final`, the next reply's `<key>#next` (lua/includes/record.lua target_prefix).
+ */
+/** The member of a target's record in the wheels and buckets. */
+export function memberOf(key: string, target: SlaTarget): string {
+  if (target === 'FINAL_ANSWER') return `${key}#final`;
+  return target === 'NEXT_REPLY' ? `${key}#next` : key;
+}
+
+/** The appeal key and target of a record's member (claim_due hands out members). */
+export function targetOfMember(member: string): { key: string; target: SlaTarget } {
+  if (member.endsWith('#final')) return { key: member.slice(0, -6), target: 'FINAL_ANSWER' };
+  if (member.endsWith('#next')) return { key: member.slice(0, -5), target: 'NEXT_REPLY' };
+  return { key: member, target: 'FIRST_REPLY' };
 }
 
 /** Names of every Redis key Otklik writes. All keys of one shard share the `{shard}` hash tag. */

@@ -1,4 +1,6 @@
 import type { AlertKind } from '../../../core/contracts/schema-types.generated.js';
+import type { SlaTarget } from '../../../core/sla/appeal-clock.js';
+import { targetOfMember } from '../keys.js';
 import { decodeRecordTail } from './record.js';
 
 /**
@@ -7,6 +9,7 @@ import { decodeRecordTail } from './record.js';
  * reader/deadlines.ts).
  */
 export interface RecordedComment {
+  /** The appeal's comment, whichever of its targets' records this is (issue #16). */
   commentKey: string;
   platform: string;
   commentId: string;
@@ -27,6 +30,9 @@ export interface CommentRow {
   comment: RecordedComment;
   /** The record's alert (claimed, or next to fire), or null after the last escalation. */
   alert: { kind: AlertKind; level: number } | null;
+  /** The target whose record this is (issue #16) and its member in the wheels and buckets. */
+  target: SlaTarget;
+  member: string;
 }
 
 /**
@@ -34,12 +40,15 @@ export interface CommentRow {
  * level, record tail (binary: read through ioredis' `...Buffer` script variants).
  */
 export function commentRowOf(f: readonly (Buffer | number)[]): CommentRow {
-  const commentKey = String(f[0]);
+  const member = String(f[0]);
+  const { key: commentKey, target } = targetOfMember(member);
   const colon = commentKey.indexOf(':');
   const commentId = commentKey.slice(colon + 1);
   const tail = decodeRecordTail(f[8] as Buffer, commentId);
   const kind = String(f[6] ?? '');
   return {
+    target,
+    member,
     comment: {
       commentKey,
       platform: commentKey.slice(0, colon),

@@ -44,23 +44,12 @@ type Slot = 'r' | 'f' | 'n';
 export const slotLetterOf = (target: SlaTarget): Slot =>
   target === 'FINAL_ANSWER' ? 'f' : target === 'NEXT_REPLY' ? 'n' : 'r';
 
+export { memberOf, targetOfMember } from '../keys.js';
+
 /** The counters' prefix of a target (`final_`, `next_`; none for the first reply). */
 export const prefixOf = (target: SlaTarget): string => metricOf(target, '');
 
 export const dimOf = (s: AppealSubject): string => `${s.region}|${s.category}|${s.priority}`;
-
-/** The member of a target's record in the wheels and buckets. */
-export function memberOf(key: string, target: SlaTarget): string {
-  const slot = slotLetterOf(target);
-  return slot === 'f' ? `${key}#final` : slot === 'n' ? `${key}#next` : key;
-}
-
-/** The appeal key and target of a record's member (claim_due hands out members). */
-export function targetOfMember(member: string): { key: string; target: SlaTarget } {
-  if (member.endsWith('#final')) return { key: member.slice(0, -6), target: 'FINAL_ANSWER' };
-  if (member.endsWith('#next')) return { key: member.slice(0, -5), target: 'NEXT_REPLY' };
-  return { key: member, target: 'FIRST_REPLY' };
-}
 
 export interface EffectsContext {
   state: AppealState;

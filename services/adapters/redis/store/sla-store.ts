@@ -6,12 +6,11 @@ import type { AlertKind } from '../../../core/contracts/schema-types.generated.j
 import { loadLuaScript } from '../lua-loader.js';
 import { RECORD_BUCKETS, SlaKeys } from '../keys.js';
 import { SlaStoreError, toSlaStoreError } from '../sla-status.js';
+import type { SlaTarget } from '../../../core/sla/appeal-clock.js';
 import { packTransitions, unpackOutcomes, type BatchOutcome } from './transition-packing.js';
 import type { PolicyConfig } from '../../../core/sla/policy.js';
 import type { AppealState } from '../../../core/sla/appeal.js';
 import { AppealLifecycle, type AppealRead, type AppealWrite, type PendingEntry } from './appeal-lifecycle.js';
-import { targetOfMember } from './appeal-effects.js';
-import type { SlaTarget } from '../../../core/sla/appeal.js';
 
 type RedisClient = Redis | Cluster;
 
@@ -46,7 +45,7 @@ export interface ClaimedAlert extends RecordedComment {
   shard: number;
   kind: AlertKind;
   level: number;
-  /** Which of the appeal's targets is late (issue #16); its record's member in the wheels. */
+  /** Which of the appeal's targets is due (issue #16), and its record's member in the wheels. */
   target: SlaTarget;
   member: string;
 }
@@ -405,23 +404,11 @@ export class SlaStore {
       now,
       earliest: earliest < 0 ? null : earliest,
       alerts: items.map((f) => {
-        const { comment, alert } = commentRowOf(f);
+        const { comment, alert, target, member } = commentRowOf(f);
         // claim_due only hands out records that have an alert to fire.
         if (!alert)
           throw new SlaStoreError('UNEXPECTED_REPLY', `claimDue: no alert in ${comment.commentKey}`, false);
-        const { key, target } = targetOfMember(comment.commentKey);
-        const colon = key.indexOf(':');
-        return {
-          shard,
-          ...comment,
-          // Another target's record (`<key>#final`, `<key>#next`) alerts for the appeal's comment.
-          commentKey: key,
-          commentId: key.slice(colon + 1),
-          kind: alert.kind,
-          level: alert.level,
-          target,
-          member: comment.commentKey,
-        };
+        return { shard, ...comment, kind: alert.kind, level: alert.level, target, member };
       }),
     };
   }
