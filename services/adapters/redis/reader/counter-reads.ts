@@ -53,6 +53,29 @@ export async function readCounterRows(
   return sumCounterHashes(await allShards(shards, (shard) => readCounterHash(redis, keys, shard)));
 }
 
+/**
+ * The counters of one of an appeal's other targets (issue #16: `final_*` the final answer, `next_*` the
+ * next reply; hash fields only, no fixed positions), summed over every shard, in the first reply's
+ * metric names, so every reader of CounterRow shows them as they are.
+ */
+export async function readTargetCounterRows(
+  redis: Redis | Cluster,
+  keys: SlaKeys,
+  shards: number,
+  prefix: 'final_' | 'next_',
+): Promise<CounterRow[]> {
+  const hashes = await allShards(shards, (shard) => redis.hgetall(keys.counters(shard)));
+  return sumCounterHashes(
+    hashes.map((hash) =>
+      Object.fromEntries(
+        Object.entries(hash)
+          .filter(([field]) => field.startsWith(prefix))
+          .map(([field, value]) => [field.slice(prefix.length), value]),
+      ),
+    ),
+  );
+}
+
 export const allShards = <T>(shards: number, read: (shard: number) => Promise<T>) =>
   Promise.all(Array.from({ length: shards }, (_, shard) => read(shard)));
 

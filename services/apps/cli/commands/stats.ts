@@ -1,13 +1,24 @@
 import { Command, Option } from 'commander';
 import { readCounterRows } from '../../../adapters/redis/reader/sla-reader.js';
+import { readTargetCounterRows } from '../../../adapters/redis/reader/counter-reads.js';
 import { SlaKeys } from '../../../adapters/redis/keys.js';
 import { envOf, redisOf, UsageError, type CliIo, type GlobalOptions } from '../context.js';
 import { formatTable, regionLabel } from '../format.js';
 import { terminalSafeJson } from '../terminal-safe.js';
 import { DIMENSIONS, groupCounters, type Dimension, type StatsGroup } from '../stats-table.js';
 
+/** The appeal's targets (issue #16): the first reply, the final answer, the next reply. */
+const TARGETS = { first: null, final: 'final_', next: 'next_' } as const;
+type Target = keyof typeof TARGETS;
+const TARGET_NAMES: Record<Target, string> = {
+  first: 'first reply',
+  final: 'final answer',
+  next: 'next reply',
+};
+
 interface StatsOptions {
   by: Dimension[];
+  target: Target;
   region?: string;
   category?: string;
   priority?: string;
@@ -51,10 +62,14 @@ async function stats(io: CliIo, globals: GlobalOptions, options: StatsOptions) {
   const env = envOf(io, globals);
   const redis = redisOf(env);
   try {
-    const rows = await readCounterRows(redis, new SlaKeys(env.OTKLIK_KEY_PREFIX), env.OTKLIK_SHARDS);
+    const keys = new SlaKeys(env.OTKLIK_KEY_PREFIX);
+    const prefix = TARGETS[options.target];
+    const rows = prefix
+      ? await readTargetCounterRows(redis, keys, env.OTKLIK_SHARDS, prefix)
+      : await readCounterRows(redis, keys, env.OTKLIK_SHARDS);
     const { groups, total } = groupCounters(rows, options.by, options);
     if (options.json) {
-      io.out(terminalSafeJson(JSON.stringify({ by: options.by, groups, total })));
+      io.out(terminalSafeJson(JSON.stringify({ target: options.target, by: options.by, groups, total })));
       return;
     }
     const label = (g: StatsGroup) =>
@@ -72,7 +87,7 @@ async function stats(io: CliIo, globals: GlobalOptions, options: StatsOptions) {
       ),
     );
     io.out(
-      `\nkeys ${env.OTKLIK_KEY_PREFIX}:{0..${env.OTKLIK_SHARDS - 1}}; compliance = in time / (in time + late)`,
+      `\n${TARGET_NAMES[options.target]}; keys ${env.OTKLIK_KEY_PREFIX}:{0..${env.OTKLIK_SHARDS - 1}}; compliance = in time / (in time + late)`,
     );
   } finally {
     redis.disconnect();
@@ -90,6 +105,11 @@ export function statsCommand(io: CliIo): Command {
     .option('--region <code>', 'only this region code')
     .option('--category <category>', 'only this category')
     .option('--priority <priority>', 'only this priority')
+    .addOption(
+      new Option('--target <target>', "the appeal's target: first (reply), final (answer), next (reply)")
+        .choices(Object.keys(TARGETS))
+        .default('first'),
+    )
     .option('--json', 'print the groups as one JSON object')
     .action(async (options: StatsOptions, command: Command) => {
       await stats(io, command.optsWithGlobals<GlobalOptions>(), options);

@@ -141,6 +141,11 @@ describe('the whole life of an appeal on the real stack', () => {
       await new Promise((r) => setTimeout(r, 1_500));
       const all = alerts.messages.map((m) => decodeSlaAlert(m.value as Buffer));
       expect(all.filter((a) => a.comment_key === keyOf(paused) && a.kind !== 'WARNING')).toEqual([]);
+      // `otklik stats --target final` shows the final answer's counters: two started, one breached.
+      const final = await otklik('stats', '--target', 'final', '--by', 'priority', '--json');
+      const finalTotals = (JSON.parse(final.out.join('')) as { total: { totals: Record<string, number> } })
+        .total.totals;
+      expect(finalTotals).toMatchObject({ opened: 2, open: 2, breached: 1, overdue: 1 });
       const state = await redis.hget(
         new SlaKeys(env.OTKLIK_KEY_PREFIX as string).appeal(shardOf(keyOf(paused), SHARDS), keyOf(paused)),
         's',
