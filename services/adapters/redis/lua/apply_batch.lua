@@ -31,6 +31,9 @@
 --- @include "transitions"
 
 local FORMATS = { o = '>Hc0Hc0Hc0HHc0Hc0Hc0Hc0Hc0', a = '>Hc0Hc0Hc0', c = '>Hc0Hc0', n = '>Hc0Hc0Hc0' }
+-- Where the next transition's byte position lands in { op, struct.unpack(...) }: after the op letter
+-- and the op's fields (struct.unpack returns it last).
+local NEXT_POS_AT = { o = 11, a = 5, c = 4, n = 5 }
 local LETTERS = { OPENED = 'O', OPENED_PENDING = 'P', ANSWERED_BEFORE = 'B', DELETED_BEFORE = 'D', ANSWERED = 'A',
   ANSWERED_EARLY = 'a', CANCELLED = 'C', DELETED_EARLY = 'd', RECORDED = 'R', DUPLICATE = '=' }
 
@@ -43,43 +46,52 @@ local packed = ARGV[4] or ''
 
 -- Unpacked whole before anything changes: a malformed batch is refused, not applied halfway (one
 -- protected call around the whole loop, not one per transition).
-local ops, marker_keys = {}, {}
+-- (Lua costs about half of an open's Redis CPU: the hot loops below keep globals in locals and make no
+-- string or table they do not need.)
+local ops, marker_keys, op_count = {}, {}, 0
 local pos = 1
 local unpacked, bad = pcall(function()
-  local unpack_fields = struct.unpack
-  while pos <= #packed do
-    local op = string.sub(packed, pos, pos)
+  local unpack_fields, sub, size = struct.unpack, string.sub, #packed
+  while pos <= size do
+    local op = sub(packed, pos, pos)
     local format = FORMATS[op]
     if not format then error('op') end
     local fields = { op, unpack_fields(format, packed, pos + 1) }
-    pos = table.remove(fields)
-    ops[#ops + 1] = fields
-    marker_keys[#marker_keys + 1] = finished_prefix .. fields[2]
+    local last = NEXT_POS_AT[op]
+    pos = fields[last]
+    fields[last] = nil
+    op_count = op_count + 1
+    ops[op_count] = fields
+    marker_keys[op_count] = finished_prefix .. fields[2]
   end
 end)
 if not unpacked then
   return redis.error_reply('apply_batch: malformed transition at byte ' .. pos)
 end
-if #ops > 0 then prefetch_markers(marker_keys) end
+if op_count > 0 then prefetch_markers(marker_keys) end
 -- The due-wheel windows the opens will add to, announced up front: their counts are read with one HMGET.
--- An open's warn_at and due_at are turned into numbers here, once (fields 11 and 12).
-for i = 1, #ops do
+-- An open's warn_at and due_at are turned into numbers here, once, and its window kept, so that the open
+-- does not look it up again (arrays by transition number: a field added to an op's table would grow it).
+local tonumber = tonumber
+local warn_ats, due_ats, windows = {}, {}, {}
+for i = 1, op_count do
   local f = ops[i]
   if f[1] == 'o' and not markers[marker_keys[i]] then
     local warn_at, due_at = tonumber(f[6]), tonumber(f[7])
-    f[11], f[12] = warn_at, due_at
-    wheel_reserve(k.due, (now < due_at and warn_at < due_at) and warn_at or due_at, now)
+    warn_ats[i], due_ats[i] = warn_at, due_at
+    windows[i] = wheel_reserve(k.due, (now < due_at and warn_at < due_at) and warn_at or due_at, now)
   end
 end
 wheel_count_reserved()
 
-local function apply_one(f, marker_key)
+local function apply_one(i)
+  local f, marker_key = ops[i], marker_keys[i]
   local op, member = f[1], f[2]
   local bucket = record_prefix .. f[3]
   if op == 'o' then
     local pos = f[5]
-    return open_sla(k, bucket, marker_key, member, f[4], pos ~= NO_POSITION and pos, f[11] or tonumber(f[6]),
-      f[6], f[12] or tonumber(f[7]), f[7], f[8], f[9], f[10], retention)
+    return open_sla(k, bucket, marker_key, member, f[4], pos ~= NO_POSITION and pos, warn_ats[i] or tonumber(f[6]),
+      f[6], due_ats[i] or tonumber(f[7]), f[7], f[8], f[9], f[10], retention, windows[i])
   elseif op == 'a' then
     return answer_sla(k, bucket, marker_key, member, tonumber(f[4]), retention)
   elseif op == 'c' then
@@ -91,7 +103,7 @@ end
 local letters = {}
 -- One protected call for the whole batch (not one per transition): the batch stops at the first error.
 local ok, err = pcall(function()
-  for i = 1, #ops do letters[i] = LETTERS[apply_one(ops[i], marker_keys[i])] end
+  for i = 1, op_count do letters[i] = LETTERS[apply_one(i)] end
 end)
 if not ok then
   -- The transitions before this one stay applied (Redis does not roll a script back): their counters

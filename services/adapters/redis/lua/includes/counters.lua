@@ -51,19 +51,29 @@ local daily_keys = {}
 -- Small deltas as text: a number passed to redis.call is formatted with printf, once per field.
 local DELTA_TEXT = { [1] = '1', [2] = '2', [3] = '3', [4] = '4', [-1] = '-1', [-2] = '-2', [-3] = '-3' }
 
+-- The BITFIELD offset texts made in this call: an open counts `opened` at the same offset in the totals
+-- and in the day's string (both metric 0), so the second one is not formatted again.
+local offset_texts = {}
+local format = string.format
+
 local function add_bits(key, kind, pos, delta)
   local b = pending_bits[key]
   if not b then
-    b = { kind = kind, args = {} }
+    b = { kind = kind, args = {}, n = 0 }
     pending_bits[key] = b
     pending_bits_keys[#pending_bits_keys + 1] = key
   end
-  local args = b.args
-  local n = #args
+  local offset = offset_texts[pos]
+  if not offset then
+    offset = format('#%d', pos)
+    offset_texts[pos] = offset
+  end
+  local args, n = b.args, b.n
   args[n + 1] = 'INCRBY'
   args[n + 2] = kind
-  args[n + 3] = string.format('#%d', pos)
-  args[n + 4] = DELTA_TEXT[delta] or string.format('%d', delta)
+  args[n + 3] = offset
+  args[n + 4] = DELTA_TEXT[delta] or format('%d', delta)
+  b.n = n + 4
 end
 
 local function add_pending(key, metric, dim, delta)

@@ -154,9 +154,10 @@ end
 
 -- Writes the packed record (one HSET). With `only_new`, writes nothing and returns nil when the member
 -- already has a record (HSETNX: it also tells a duplicate open).
+local redis_call = redis.call
 local function record_put(bucket, member, s, only_new)
   if only_new then
-    if redis.call('HSETNX', bucket, member, s) == 0 then return nil end
+    if redis_call('HSETNX', bucket, member, s) == 0 then return nil end
     return true
   end
   redis.call('HSET', bucket, member, s)

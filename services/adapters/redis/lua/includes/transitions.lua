@@ -43,8 +43,9 @@ local function priority_of(dim) return string.match(dim, '[^|]*$') end
 -- score is passed on as sent); warn36, due36: warn_at and due_at - posted_at in base 36 (the record's
 -- next-alert field for either first alert); body: the record from posted_at on
 -- (services/adapters/redis/record/record.ts), whose first field posted_at is read only when a reply came first.
+-- window: the due-wheel window apply_batch reserved for next_at (wheel_reserve), or nil.
 local function open_sla(k, bucket, finished_key, member, dim, pos, warn_at, warn_at_s, due_at, due_at_s,
-    warn36, due36, body, retention)
+    warn36, due36, body, retention, window)
   local finished = marker_get(finished_key)
   local early = finished and string.sub(finished, 1, 1)
   if finished and early ~= 'e' and early ~= 'd' and early ~= 'p' then return 'DUPLICATE' end
@@ -73,7 +74,8 @@ local function open_sla(k, bucket, finished_key, member, dim, pos, warn_at, warn
   else
     kind, next36, next_at, next_at_s = 'B0', due36, due_at, due_at_s
   end
-  local window, slot_s = wheel_next(k.due, next_at, now)
+  local slot_s
+  window, slot_s = wheel_next(k.due, next_at, now, window)
   local record = kind .. SEP .. next36 .. SEP .. slot_s .. SEP .. SEP .. body
   if not record_put(bucket, member, record, true) then return 'DUPLICATE' end
   wheel_add_next(window, member, next_at_s)

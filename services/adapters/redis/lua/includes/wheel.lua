@@ -46,14 +46,17 @@ local WHEEL_TEN_FAR_MS = 720000
 local WHEEL_TEN_LOOKAHEAD_MS = 120000
 local TEN_KEY_BASE = -2e12
 
+-- The library functions of the add path, as locals (a global is a table lookup at every use).
+local floor, format = math.floor, string.format
+
 -- A number as Redis reads it: '%d' formats an integer far cheaper than the '%.17g' that redis.call
 -- applies to a Lua number.
-local function int_text(n) return string.format('%d', n) end
+local function int_text(n) return format('%d', n) end
 
 -- What this call knows of a wheel's windows: wheel_windows[W][window number] = { id, hour, move_s, base = adds counted
 -- in Redis before this call, added = adds of this call, n / key / code_s = the slot the next add takes
--- (wheel_next) }; wheel_slots[slot key] = { list =
--- {score, member, ...}, at = member -> position in list (false once removed again) }.
+-- (wheel_next) }; wheel_slots[slot key] = { list = {score, member, ...}, n = its length, at = member ->
+-- position in list (false once removed again), made at the slot's first removal (slot_positions) }.
 local wheel_windows, wheel_order, wheel_slots, wheel_slot_order = {}, {}, {}, {}
 
 -- The window of an add at `score`: a number naming it within the call (a minute number, or -1 - the
@@ -62,11 +65,11 @@ local wheel_windows, wheel_order, wheel_slots, wheel_slot_order = {}, {}, {}, {}
 local function wheel_window_key(score, now)
   if now then
     local ahead = score - now
-    if ahead >= WHEEL_BLOCK_FAR_MS then return BLOCK_KEY_BASE - math.floor(score / WHEEL_BLOCK_MS) end
-    if ahead >= WHEEL_FAR_MS then return -1 - math.floor(score / WHEEL_HOUR_MS) end
-    if ahead >= WHEEL_TEN_FAR_MS then return TEN_KEY_BASE - math.floor(score / WHEEL_TEN_MS) end
+    if ahead >= WHEEL_BLOCK_FAR_MS then return BLOCK_KEY_BASE - floor(score / WHEEL_BLOCK_MS) end
+    if ahead >= WHEEL_FAR_MS then return -1 - floor(score / WHEEL_HOUR_MS) end
+    if ahead >= WHEEL_TEN_FAR_MS then return TEN_KEY_BASE - floor(score / WHEEL_TEN_MS) end
   end
-  return math.floor(score / WHEEL_SLOT_MS)
+  return floor(score / WHEEL_SLOT_MS)
 end
 
 local function wheel_state(W, score, now)
@@ -104,9 +107,10 @@ local function wheel_window(W, score, now)
 end
 
 -- Announces an add at `score` that this call will (most likely) make; `wheel_count_reserved` then reads
--- the counts of all announced windows with one HMGET per wheel instead of one HGET per window.
+-- the counts of all announced windows with one HMGET per wheel instead of one HGET per window. Returns
+-- the window, which the add may pass to `wheel_next` instead of looking it up again.
 local function wheel_reserve(W, score, now)
-  wheel_state(W, score, now)
+  return wheel_state(W, score, now)
 end
 
 local function wheel_count_reserved()
@@ -142,10 +146,11 @@ end
 
 -- The window of an add at `score` and the slot its next add takes (`m.n`, its key `m.key`), with that
 -- slot as the record keeps it, in text: an open writes it into the record, then adds with
--- `wheel_add_next` (the slot's key and text are made once per slot, not per add).
-local function wheel_next(W, score, now)
-  local m = wheel_window(W, score, now)
-  local n = math.floor((m.base + m.added) / WHEEL_SLOT_MAX)
+-- `wheel_add_next` (the slot's key and text are made once per slot, not per add). `m`: that window when
+-- the caller has it already (wheel_reserve's, counted by wheel_count_reserved), or nil.
+local function wheel_next(W, score, now, m)
+  if not (m and m.base) then m = wheel_window(W, score, now) end
+  local n = floor((m.base + m.added) / WHEEL_SLOT_MAX)
   if m.n ~= n then
     local code = slot_code(m, n)
     m.n, m.key, m.code_s = n, slot_key(W, m.id, n), type(code) == 'string' and code or int_text(code)
@@ -160,15 +165,29 @@ local function wheel_add_next(m, member, score_s)
   local key = m.key
   local slot = wheel_slots[key]
   if not slot then
-    slot = { list = {}, at = {} }
+    slot = { list = {}, n = 0 }
     wheel_slots[key] = slot
     wheel_slot_order[#wheel_slot_order + 1] = key
   end
   local list = slot.list
-  local at = #list + 2
+  local at = slot.n + 2
+  slot.n = at
   list[at - 1] = score_s
   list[at] = member
-  slot.at[member] = at
+  if slot.at then slot.at[member] = at end
+end
+
+-- The slot's member -> position map, made at its first removal in the call (most slots never see one:
+-- an add then costs no hash insert): a member added twice keeps its last position.
+local function slot_positions(slot)
+  local at = slot.at
+  if not at then
+    at = {}
+    local list = slot.list
+    for i = 2, slot.n, 2 do at[list[i]] = i end
+    slot.at = at
+  end
+  return at
 end
 
 -- Adds `member` at `score` (`score_s`: the score as text when the caller has it); returns its slot as
@@ -184,14 +203,21 @@ end
 local function flush_wheels()
   for _, key in ipairs(wheel_slot_order) do
     local slot = wheel_slots[key]
-    local list, args = slot.list, {}
-    for i = 2, #list, 2 do
-      if slot.at[list[i]] == i then
-        args[#args + 1] = list[i - 1]
-        args[#args + 1] = list[i]
+    local list, at = slot.list, slot.at
+    if not at then
+      -- No removal: every add is written (a member added twice takes its last score, as ZADD applies
+      -- its pairs in order).
+      redis.call('ZADD', key, unpack(list, 1, slot.n))
+    else
+      local args = {}
+      for i = 2, slot.n, 2 do
+        if at[list[i]] == i then
+          args[#args + 1] = list[i - 1]
+          args[#args + 1] = list[i]
+        end
       end
+      if #args > 0 then redis.call('ZADD', key, unpack(args)) end
     end
-    if #args > 0 then redis.call('ZADD', key, unpack(args)) end
   end
   -- The windows' new counts, one HSET per wheel, and the windows new to the index, one ZADD per wheel:
   -- every count was read in this call (nothing else runs during a script), so base + added is exact.
@@ -252,9 +278,12 @@ local function wheel_rem(W, member, score, code, soon, drop_empty)
   local id, n = slot_of_code(score, code)
   local key = slot_key(W, id, n)
   local slot = wheel_slots[key]
-  if slot and slot.at[member] then
-    slot.at[member] = false
-    return true
+  if slot then
+    local at = slot_positions(slot)
+    if at[member] then
+      at[member] = false
+      return true
+    end
   end
   if redis.call('ZREM', key, member) == 1 then
     if drop_empty and redis.call('EXISTS', key) == 0 then
