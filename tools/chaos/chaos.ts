@@ -18,7 +18,12 @@ import { COUNTER_METRICS, totalsOf, type CounterTotals } from '../../services/co
 import { committedOffsets, endOffsets, readToEnd, sleep, sumOf } from '../harness/kafka.js';
 import { freePort, startOwnRedis, type OwnRedis } from '../harness/redis-server.js';
 import { launchRole, type RoleProcess } from '../../services/runtime/launch.js';
-import { buildChaosWorkload, type ChaosWorkload } from '../harness/workload/chaos.js';
+import {
+  buildChaosWorkload,
+  LIFECYCLE_METRICS,
+  type ChaosWorkload,
+  type LifecycleTotals,
+} from '../harness/workload/chaos.js';
 import { seededRandom } from '../harness/random.js';
 
 const run = promisify(execFile);
@@ -146,18 +151,20 @@ async function startSentinels(stateDir: string): Promise<Sentinels> {
   };
 }
 
-/** Sends every message, retrying a batch while the broker is away (a re-sent batch only adds duplicates). */
+/**
+ * Sends every message, retrying a batch while the broker is away (a re-sent batch only adds duplicates);
+ * after each batch of comments, the operator actions due by then go to the actions topic.
+ */
 async function produceAll(
   producer: Producer,
-  topic: string,
+  topics: { comments: string; actions: string },
   workload: ChaosWorkload,
   perSecond: number,
   strike: Strike,
 ) {
   const batch = 200;
   const started = Date.now();
-  for (let i = 0; i < workload.messages.length; i += batch) {
-    const messages = workload.messages.slice(i, i + batch);
+  const sendWithRetries = async (topic: string, messages: { key: string; value: Buffer }[]) => {
     for (let attempt = 0; ; attempt++) {
       try {
         const sending = producer.send({ topic, acks: -1, messages });
@@ -165,11 +172,22 @@ async function produceAll(
         strike.next = undefined;
         fault?.();
         await sending;
-        break;
+        return;
       } catch (error) {
         if (attempt > 200) throw error;
         await sleep(1_000);
       }
+    }
+  };
+  let actionsSent = 0;
+  for (let i = 0; i < workload.messages.length; i += batch) {
+    await sendWithRetries(topics.comments, workload.messages.slice(i, i + batch));
+    let due = actionsSent;
+    while (due < workload.actions.length && (workload.actions[due]?.after ?? 0) <= i + batch) due++;
+    if (due > actionsSent) {
+      const actions = workload.actions.slice(actionsSent, due).map(({ key, value }) => ({ key, value }));
+      await sendWithRetries(topics.actions, actions);
+      actionsSent = due;
     }
     const aheadMs = ((i + batch) / perSecond) * 1000 - (Date.now() - started);
     if (aheadMs > 0) await sleep(aheadMs);
@@ -190,6 +208,42 @@ async function readTotals(
 
 const equalTotals = (a: CounterTotals | undefined, b: CounterTotals) =>
   !!a && COUNTER_METRICS.every((m) => a[m] === b[m]);
+
+/**
+ * The appeal lifecycle's counters (hash fields `final_*|<dim>`, `next_*|<dim>`, `paused|<dim>`, summed)
+ * and the corrections logged, over every shard; undefined while Redis restarts.
+ */
+async function readLifecycle(
+  redis: RedisClient,
+  prefix: string,
+  shards: number,
+): Promise<LifecycleTotals | undefined> {
+  const keys = new SlaKeys(prefix);
+  const totals = Object.fromEntries(LIFECYCLE_METRICS.map((m) => [m, 0])) as LifecycleTotals;
+  const known = new Set<string>(LIFECYCLE_METRICS);
+  try {
+    for (let shard = 0; shard < shards; shard++) {
+      for (const [field, value] of Object.entries(await redis.hgetall(keys.counters(shard)))) {
+        const metric = field.slice(0, field.indexOf('|'));
+        if (known.has(metric)) totals[metric as keyof LifecycleTotals] += Number(value);
+      }
+      totals.corrections += await redis.llen(keys.corrections(shard));
+    }
+    return totals;
+  } catch {
+    return undefined; // Redis restarting
+  }
+}
+
+const equalLifecycle = (a: LifecycleTotals | undefined, b: LifecycleTotals) =>
+  !!a && LIFECYCLE_METRICS.every((m) => a[m] === b[m]);
+
+/** End offsets minus the group's committed offsets on one topic; -1 while unknown. */
+async function groupLag(admin: Admin, group: string, topic: string): Promise<number> {
+  const end = await endOffsets(admin, topic).catch(() => undefined);
+  const committed = await committedOffsets(admin, group, topic).catch(() => undefined);
+  return end && committed ? sumOf(end) - sumOf(committed) : -1;
+}
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const started = Date.now();
@@ -256,17 +310,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       now: Date.now(),
       policies: config.sla,
       plan: { shards: config.env.OTKLIK_SHARDS, excerptChars: config.runtime.excerptChars },
+      operatorActions: true,
     });
     log(
       `workload: ${workload.messages.length} messages, fates ${JSON.stringify(workload.fates)}, ` +
-        `${workload.duplicates} re-sent, ${workload.badKeys.size} malformed`,
+        `${workload.duplicates} re-sent, ${workload.badKeys.size} malformed; ` +
+        `operator actions ${JSON.stringify(workload.actionKinds)}`,
     );
 
     kafka = createKafka(
       { brokers: broker.brokers.split(','), clientId: `${runId}-driver` },
       pino({ level: 'silent' }),
     );
-    const topics = ['COMMENTS', 'CLASSIFIED', 'ALERTS', 'DLQ'].map((t) => env[`OTKLIK_TOPIC_${t}`] as string);
+    const topics = ['COMMENTS', 'CLASSIFIED', 'ALERTS', 'DLQ', 'ACTIONS'].map(
+      (t) => env[`OTKLIK_TOPIC_${t}`] as string,
+    );
     await ensureTopics(
       kafka,
       topics.map((topic) => ({
@@ -295,7 +353,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // The stream goes out at a pace the workers keep up with, so faults land mid-stream.
     const perSecond = Math.max(500, Math.min(3_000, workload.messages.length / 40));
     const strike: Strike = {};
-    const production = produceAll(producer, env.OTKLIK_TOPIC_COMMENTS as string, workload, perSecond, strike);
+    const production = produceAll(
+      producer,
+      { comments: env.OTKLIK_TOPIC_COMMENTS as string, actions: env.OTKLIK_TOPIC_ACTIONS as string },
+      workload,
+      perSecond,
+      strike,
+    );
     const streamMs = (workload.messages.length / perSecond) * 1000;
 
     // Chaos: SIGKILL a random worker or sweeper every few seconds and start it again; restart the
@@ -386,9 +450,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const shards = config.env.OTKLIK_SHARDS;
     const settleDeadline = Date.now() + options.settleTimeoutMs;
     let totals: CounterTotals | undefined;
+    let lifecycle: LifecycleTotals | undefined;
     let lag = -1;
+    let actionsLag = -1;
     for (;;) {
       totals = await readTotals(client, prefix, shards);
+      lifecycle = await readLifecycle(client, prefix, shards);
+      actionsLag = await groupLag(admin, env.OTKLIK_GROUP_ID as string, env.OTKLIK_TOPIC_ACTIONS as string);
       const end = await endOffsets(admin, env.OTKLIK_TOPIC_COMMENTS as string).catch(() => undefined);
       const committed = await committedOffsets(
         admin,
@@ -396,9 +464,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         env.OTKLIK_TOPIC_COMMENTS as string,
       ).catch(() => undefined);
       lag = end && committed ? sumOf(end) - sumOf(committed) : -1;
-      if (equalTotals(totals, workload.expected) && lag === 0) break;
+      if (
+        equalTotals(totals, workload.expected) &&
+        equalLifecycle(lifecycle, workload.expectedLifecycle) &&
+        lag === 0 &&
+        actionsLag === 0
+      )
+        break;
       if (Date.now() > settleDeadline) {
-        log(`did not converge: lag ${lag}, totals ${JSON.stringify(totals)}`);
+        log(
+          `did not converge: lag ${lag}, actions lag ${actionsLag}, totals ${JSON.stringify(totals)}, ` +
+            `lifecycle ${JSON.stringify(lifecycle)}`,
+        );
         break;
       }
       await sleep(2_000);
@@ -434,6 +511,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         workload.expected[m],
         totals ? totals[m] : 'n/a',
       ]),
+      ...LIFECYCLE_METRICS.map((m): [string, number, number | string] => [
+        m === 'corrections' ? 'corrections logged (RECLASSIFIED, once per id)' : `counter ${m}`,
+        workload.expectedLifecycle[m],
+        lifecycle ? lifecycle[m] : 'n/a',
+      ]),
       ['BREACH published (comments)', breachesExpected, breachesSeen],
       ['alerts, distinct alert_id', expectedBreaches, alertIds.size],
       ['alerts published (with duplicates)', '>= ' + expectedBreaches, alerts.length],
@@ -442,21 +524,28 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ['alerts for comments answered in time / late / deleted', 0, quietAlerts],
       ['DLQ distinct keys (malformed)', workload.badKeys.size, deadKeys.size],
       ['consumer lag at the end', 0, lag],
+      ['consumer lag of the actions at the end', 0, actionsLag],
     ];
     const checks = {
       counters: equalTotals(totals, workload.expected),
+      lifecycle: equalLifecycle(lifecycle, workload.expectedLifecycle),
       everyBreachPublished: breachesSeen === breachesExpected && missing.length === 0,
       noAlertForQuietComments: quietAlerts === 0,
       alertSetExact: missing.length === 0 && unexpected.length === 0,
       dlqExact,
-      lagZero: lag === 0,
+      lagZero: lag === 0 && actionsLag === 0,
     };
     const table = formatTable(rows);
-    const counterDiff = Object.fromEntries(
-      COUNTER_METRICS.flatMap((m) =>
+    const counterDiff = Object.fromEntries([
+      ...COUNTER_METRICS.flatMap((m) =>
         totals && totals[m] !== workload.expected[m] ? [[m, totals[m] - workload.expected[m]]] : [],
       ),
-    );
+      ...LIFECYCLE_METRICS.flatMap((m) =>
+        lifecycle && lifecycle[m] !== workload.expectedLifecycle[m]
+          ? [[m, lifecycle[m] - workload.expectedLifecycle[m]]]
+          : [],
+      ),
+    ]);
     return {
       comments: workload.comments,
       messages: workload.messages.length,

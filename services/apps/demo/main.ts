@@ -15,7 +15,7 @@ import { createPlainProducer } from '../../adapters/kafka/producer.js';
 import { ensureTopics } from '../../adapters/kafka/topics.js';
 import { connectRedis } from '../../adapters/redis/connect.js';
 import { SlaKeys } from '../../adapters/redis/keys.js';
-import { readCounterRows } from '../../adapters/redis/reader/sla-reader.js';
+import { readCounterHash, readCounterRows } from '../../adapters/redis/reader/sla-reader.js';
 import { complianceOf, totalsOf, type CounterTotals } from '../../core/sla/counters.js';
 import { decideGeneration } from '../../core/state/generation.js';
 import { groupHasCommitted } from '../../adapters/kafka/committed-offsets.js';
@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     e.OTKLIK_TOPIC_CLASSIFIED,
     e.OTKLIK_TOPIC_ALERTS,
     e.OTKLIK_TOPIC_DLQ,
+    e.OTKLIK_TOPIC_ACTIONS,
   ];
   await ensureTopics(
     kafka,
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
   const redis = connectRedis(e);
   const keys = new SlaKeys(e.OTKLIK_KEY_PREFIX);
   const countersBefore = totalsOf(await readCounterRows(redis, keys, e.OTKLIK_SHARDS));
+  const lifecycleBefore = await readLifecycle(redis, keys, e.OTKLIK_SHARDS);
 
   print.info(`Otklik demo ${runId}: Kafka ${e.KAFKA_BROKERS.join(',')}, Redis ${new URL(e.REDIS_URL).host}`);
   await acceptLostDemoState(kafka, redis, e);
@@ -114,6 +116,10 @@ async function main(): Promise<void> {
   await waitForWorkers(kafka, e.OTKLIK_GROUP_ID, 2);
   await waitForWorkers(kafka, analyticsGroup, 1);
   print.info('both workers joined the consumer group; sending sample comments');
+  print.info(
+    'operators act on some appeals as `otklik act` would (a pause, a resume, a final answer, a correction);\n' +
+      'a first reply starts the final answer; every alert names its deadline: first reply or final answer',
+  );
 
   const viewer = kafka.consumer({ groupId: `otklik-demo-view-${runId}` });
   await viewer.connect();
@@ -150,6 +156,15 @@ async function main(): Promise<void> {
   for (const send of buildScenario(runId, startMs)) {
     const wait = startMs + send.atMs - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (send.kind === 'action') {
+      const { action } = send;
+      await producer.send({
+        topic: e.OTKLIK_TOPIC_ACTIONS,
+        messages: [{ key: action.comment_key, value: writers.operatorAction.encode(action) }],
+      });
+      print.action(action, send.note);
+      continue;
+    }
     if (send.kind === 'raw') {
       await producer.send({
         topic: e.OTKLIK_TOPIC_COMMENTS,
@@ -185,6 +200,7 @@ async function main(): Promise<void> {
 
   const after = totalsOf(await readCounterRows(redis, keys, e.OTKLIK_SHARDS));
   printSummary(countersBefore, after, alerts);
+  printLifecycle(lifecycleBefore, await readLifecycle(redis, keys, e.OTKLIK_SHARDS));
   print.info(
     `read the alert topic with Kafka's own console consumer:\n  bash scripts/kafka/kafka.sh console-consumer ${e.OTKLIK_TOPIC_ALERTS} --from-beginning --max-messages 5`,
   );
@@ -232,6 +248,44 @@ async function waitForWorkers(kafka: Kafka, groupId: string, members: number): P
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * The appeal lifecycle's counters (issue #16; docs/sla-engine.md): the final answer's (`final_*`), the
+ * next reply's (`next_*`) and the `paused` gauge, summed over the shards' counter hashes, and the
+ * corrections logged.
+ */
+async function readLifecycle(
+  redis: ReturnType<typeof connectRedis>,
+  keys: SlaKeys,
+  shards: number,
+): Promise<Record<string, number>> {
+  const out: Record<string, number> = { corrections: 0 };
+  for (let shard = 0; shard < shards; shard++) {
+    for (const [field, value] of Object.entries(await readCounterHash(redis, keys, shard))) {
+      const metric = field.slice(0, field.indexOf('|'));
+      if (/^(final_|next_|paused$)/.test(metric)) out[metric] = (out[metric] ?? 0) + Number(value);
+    }
+    out.corrections = (out.corrections ?? 0) + (await redis.llen(keys.corrections(shard)));
+  }
+  return out;
+}
+
+function printLifecycle(before: Record<string, number>, after: Record<string, number>): void {
+  const d = (metric: string) => (after[metric] ?? 0) - (before[metric] ?? 0);
+  console.log("The rest of the appeals' life in this run (from Redis):");
+  console.table({
+    'final answer started (by a first reply)': d('final_opened'),
+    'final answer given in time (RESOLVED)': d('final_answered_in_time'),
+    'final answer given late': d('final_answered_late'),
+    'final answer still open': d('final_open'),
+    'final answer warned': d('final_warned'),
+    'final answer breached': d('final_breached'),
+    'final answer escalated': d('final_escalated'),
+    'paused now (clock stopped)': d('paused'),
+    'reopened (next reply started)': d('next_opened'),
+    'corrections logged (RECLASSIFIED)': d('corrections'),
+  });
 }
 
 function printSummary(before: CounterTotals, after: CounterTotals, alerts: number): void {

@@ -15,6 +15,20 @@ export interface SampleComment {
   deleteAfterSec?: number;
   /** Sent as JSON instead of Avro, as producers that cannot do Avro may. */
   asJson?: boolean;
+  /** Operator actions on the appeal (issue #16), as `otklik act` sends them, seconds after the comment. */
+  actions?: SampleAction[];
+}
+
+export interface SampleAction {
+  afterSec: number;
+  /** The action's name as `otklik act` takes it: paused, resumed, resolved, reclassified, ... */
+  action: string;
+  /** `otklik act`'s options: --reason, --priority, ... */
+  options?: { reason?: string; priority?: 'critical' | 'high' | 'normal' | 'low'; note?: string };
+  /** Sent a second time with the same action id (a retry): applied once. */
+  resend?: boolean;
+  /** What the demo expects to happen, printed beside the send. */
+  why: string;
 }
 
 export const SAMPLE_COMMENTS: SampleComment[] = [
@@ -24,6 +38,8 @@ export const SAMPLE_COMMENTS: SampleComment[] = [
     page: 'mayor-nsk',
     text: 'Третий день нет горячей воды в доме на улице Лесной, 14. Управляющая компания трубку не берёт. Когда дадут воду?',
     replyAfterSec: 4,
+    // The reply is a bare acknowledgement: it ends the first reply and starts the final answer, which
+    // nobody gives, so its final-answer WARNING, BREACH and ESCALATION come.
   },
   {
     region: '55',
@@ -96,6 +112,19 @@ export const SAMPLE_COMMENTS: SampleComment[] = [
     municipality: 'Екатеринбург',
     page: 'ekb-edu',
     text: 'В детский сад на Уралмаше очередь не двигается второй год. Куда обращаться, чтобы получить место?',
+    actions: [
+      {
+        afterSec: 3,
+        action: 'paused',
+        options: { reason: 'agency', note: 'запрос в управление образования' },
+        why: 'the first-reply clock stops: no alert while paused',
+      },
+      {
+        afterSec: 30,
+        action: 'resumed',
+        why: 'the clock runs again, its deadline later by the pause',
+      },
+    ],
   },
   {
     region: '61',
@@ -103,6 +132,14 @@ export const SAMPLE_COMMENTS: SampleComment[] = [
     page: 'rnd-social',
     text: 'Маме не пришла пенсия за ноябрь, в соцзащите говорят ждать. Сколько можно ждать?',
     replyAfterSec: 5,
+    actions: [
+      {
+        afterSec: 9,
+        action: 'paused',
+        options: { reason: 'citizen', note: 'нужен номер СНИЛС' },
+        why: 'the final answer waits for the citizen: paused to the end, no final-answer alert',
+      },
+    ],
   },
   {
     region: '42',
@@ -116,6 +153,7 @@ export const SAMPLE_COMMENTS: SampleComment[] = [
     page: 'kzn-culture',
     text: 'Подскажите, будет ли в этом году ёлка на центральной площади и новогодний концерт?',
     replyAfterSec: 8,
+    actions: [{ afterSec: 12, action: 'resolved', why: 'the final answer, given in time' }],
   },
   {
     region: '23',
@@ -128,6 +166,15 @@ export const SAMPLE_COMMENTS: SampleComment[] = [
     municipality: 'Ангарск',
     page: 'irk-gov',
     text: 'На улице Кирова вторую неделю не горят фонари, вечером идти с работы страшно.',
+    actions: [
+      {
+        afterSec: 12,
+        action: 'reclassified',
+        options: { priority: 'critical', note: 'темно у школы' },
+        resend: true,
+        why: 'raised to critical, whose 10 s from the comment are past: BREACH at once, counted once',
+      },
+    ],
   },
   {
     region: '70',

@@ -1,14 +1,17 @@
-import type { CommentEvent } from '../../core/contracts/schema-types.generated.js';
+import type { CommentEvent, OperatorAction } from '../../core/contracts/schema-types.generated.js';
+import { buildOperatorAction } from '../cli/commands/act.js';
 import { SAMPLE_COMMENTS } from './sample-comments.js';
 
 export type ScheduledSend =
   | { atMs: number; kind: 'avro'; event: CommentEvent; note: string }
   | { atMs: number; kind: 'json'; event: CommentEvent; note: string }
-  | { atMs: number; kind: 'raw'; key: string; value: Buffer; contentType?: string; note: string };
+  | { atMs: number; kind: 'raw'; key: string; value: Buffer; contentType?: string; note: string }
+  | { atMs: number; kind: 'action'; action: OperatorAction; note: string };
 
 /**
  * The demo's timeline: one citizen comment a second, official replies, a delete, a reply that overtakes
- * its comment, and two malformed messages for the dead-letter topic. Times are relative to the start.
+ * its comment, operators' actions (a pause, a resume, a final answer, a correction sent twice), and two
+ * malformed messages for the dead-letter topic. Times are relative to the start.
  */
 export function buildScenario(runId: string, startMs: number, spacingMs = 1_000): ScheduledSend[] {
   const sends: ScheduledSend[] = [];
@@ -49,6 +52,31 @@ export function buildScenario(runId: string, startMs: number, spacingMs = 1_000)
           url: null,
         },
       });
+    }
+    for (const step of sample.actions ?? []) {
+      const actedAt = atMs + step.afterSec * 1000;
+      // Built and checked as `otklik act` builds them (the consumers' gate), with the event time set.
+      const action = buildOperatorAction(
+        `VK:${commentId}`,
+        step.action,
+        {
+          operator: 'demo-operator',
+          actionId: `${commentId}-${step.action}-${step.afterSec}`,
+          at: new Date(startMs + actedAt).toISOString(),
+          format: 'avro',
+          ...step.options,
+        },
+        startMs + actedAt,
+      );
+      sends.push({ atMs: actedAt, kind: 'action', action, note: step.why });
+      if (step.resend) {
+        sends.push({
+          atMs: actedAt + 1_000,
+          kind: 'action',
+          action,
+          note: 'the same action id again: applied once',
+        });
+      }
     }
     if (sample.deleteAfterSec !== undefined) {
       const deleteAt = atMs + sample.deleteAfterSec * 1000;

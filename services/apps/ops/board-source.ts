@@ -1,6 +1,11 @@
 import type { Cluster, Redis } from 'ioredis';
 import { epochDayOf, type CounterRow } from '../../core/sla/counters.js';
-import { SlaReader, type CommentFilter, type DeadlineScan } from '../../adapters/redis/reader/sla-reader.js';
+import {
+  SlaReader,
+  type CommentFilter,
+  type DeadlineScan,
+  type LifecycleGaugeRow,
+} from '../../adapters/redis/reader/sla-reader.js';
 import { timedRead, type OpsMetrics } from './metrics.js';
 import { buildSnapshot, type BoardSnapshot } from './snapshot.js';
 import type { IncidentSource } from './incident-source.js';
@@ -31,7 +36,7 @@ const TODAY_MS = 10_000;
 
 /**
  * Reads what the board shows from Redis, and nothing else: the `open` and `overdue` gauges of the
- * per-shard counter hashes (summed), today's daily buckets, and the board scan (due-soon comments and
+ * per-shard counter hashes (summed) and the lifecycle's (final answer, next reply, paused), today's daily buckets, and the board scan (due-soon comments and
  * the overdue ones not yet in the late wheel, which the timing wheels hold in order). Reads are shared: counters by every filter for `cacheMs`, today's
  * buckets for 10 s, a scan by the reads of one filter for `scanIntervalMs` (it costs a record read per
  * comment visited).
@@ -40,7 +45,7 @@ const TODAY_MS = 10_000;
 export class BoardSource {
   private readonly reader: SlaReader;
   private readonly scans = new Map<string, { at: number; value: Promise<DeadlineScan> }>();
-  private counters: { at: number; value: Promise<CounterRow[]> } | undefined;
+  private counters: { at: number; value: Promise<[CounterRow[], LifecycleGaugeRow[]]> } | undefined;
   private today: { at: number; day: number; value: Promise<CounterRow[]> } | undefined;
 
   constructor(
@@ -53,12 +58,12 @@ export class BoardSource {
   /** The board for one filter. Counters are shared by every filter; reads within cacheMs are reused. */
   async snapshot(filter: CommentFilter): Promise<BoardSnapshot> {
     const scan = await this.scan(filter);
-    const [counters, today, incidents] = await Promise.all([
+    const [[counters, lifecycle], today, incidents] = await Promise.all([
       this.counterRows(),
       this.todayRows(epochDayOf(scan.now)),
       this.options.incidents?.read() ?? [],
     ]);
-    return buildSnapshot({ counters, today, scan, filter, incidents });
+    return buildSnapshot({ counters, lifecycle, today, scan, filter, incidents });
   }
 
   private scan(filter: CommentFilter): Promise<DeadlineScan> {
@@ -82,9 +87,14 @@ export class BoardSource {
     return value;
   }
 
-  private counterRows(): Promise<CounterRow[]> {
+  /** The first reply's gauges and the lifecycle's (issue #16), read together and shared alike. */
+  private counterRows(): Promise<[CounterRow[], LifecycleGaugeRow[]]> {
     if (this.counters && Date.now() - this.counters.at < this.options.cacheMs) return this.counters.value;
-    const value = timedRead(this.options.metrics, 'open', this.reader.gaugeRows());
+    const value = timedRead(
+      this.options.metrics,
+      'open',
+      Promise.all([this.reader.gaugeRows(), this.reader.lifecycleGaugeRows()]),
+    );
     const entry = { at: Date.now(), value };
     this.counters = entry;
     value.catch(() => {

@@ -3,7 +3,12 @@
  * same inputs give the same snapshot, so tests need no Redis and the hub can tell when nothing changed.
  */
 import type { CounterRow } from '../../core/sla/counters.js';
-import type { CommentFilter, DeadlineScan, OverdueComment } from '../../adapters/redis/reader/sla-reader.js';
+import type {
+  CommentFilter,
+  DeadlineScan,
+  LifecycleGaugeRow,
+  OverdueComment,
+} from '../../adapters/redis/reader/sla-reader.js';
 import { regionName } from './labels.js';
 import type { BoardIncident } from './incident-source.js';
 
@@ -32,6 +37,23 @@ export interface BoardOverdue extends Omit<OverdueComment, 'lateMs'> {
   regionName: string;
 }
 
+/** One deadline's figures: open records, due within the hour, overdue (BREACH claimed or not). */
+export interface TargetFigures {
+  open: number;
+  dueWithinHour: number;
+  overdue: number;
+}
+
+/**
+ * The rest of an appeal's life (issue #16), under the filter: the final answer's deadline (started by the
+ * first reply), the next reply's (an appeal reopened, or a citizen writing again), and paused appeals.
+ */
+export interface LifecycleFigures {
+  finalAnswer: TargetFigures;
+  nextReply: TargetFigures;
+  paused: number;
+}
+
 export interface BoardSnapshot {
   /** Redis server time the figures were read at. */
   now: number;
@@ -49,6 +71,8 @@ export interface BoardSnapshot {
     openedToday: number;
     breachedToday: number;
   };
+  /** The final answer, the next reply and pauses; `totals`, the table and its cells are the first reply's. */
+  lifecycle: LifecycleFigures;
   /** Rows of the table, worst first. */
   regions: (BoardLine & { name: string })[];
   /** Columns of the table, biggest backlog first. */
@@ -71,6 +95,8 @@ export interface SnapshotInput {
   scan: DeadlineScan;
   filter: CommentFilter;
   incidents?: readonly BoardIncident[];
+  /** The lifecycle's gauges (absent: a store without the SLA policy, all zero). */
+  lifecycle?: readonly LifecycleGaugeRow[];
 }
 
 /**
@@ -149,10 +175,12 @@ export function buildSnapshot(input: SnapshotInput): BoardSnapshot {
     }
   }
   for (const cell of scan.cells) {
-    if (!matches(filter, cell)) continue;
+    if (cell.target !== 'FIRST_REPLY' || !matches(filter, cell)) continue;
     dueWithinHour += cell.dueSoon;
     if (cell.overdueUnclaimed > 0) addOverdue(cell, cell.overdueUnclaimed);
   }
+  const lifecycle = lifecycleOf(input);
+  const otherOverdue = lifecycle.finalAnswer.overdue + lifecycle.nextReply.overdue;
   const today = { answered_in_time: 0, answered_late: 0, opened: 0, breached: 0 };
   for (const row of input.today) {
     if (row.metric in today && matches(filter, row)) today[row.metric as keyof typeof today] += row.value;
@@ -172,9 +200,10 @@ export function buildSnapshot(input: SnapshotInput): BoardSnapshot {
     totals: {
       open,
       dueWithinHour,
-      // Unfiltered, the late wheels' sizes (read by the scan itself) give every overdue comment; filtered,
-      // the cells' gauges and unclaimed ones. Both are exact unless the sweepers are far behind.
-      overdue: filtered ? overdue : scan.overdueTotal,
+      // Unfiltered, the late wheels' sizes (read by the scan itself) give every overdue record, less the
+      // other targets' (their gauges and unclaimed ones); filtered, the cells' gauges and unclaimed ones.
+      // Both are exact unless the sweepers are far behind.
+      overdue: filtered ? overdue : Math.max(0, scan.overdueTotal - otherOverdue),
       overdueExact: scan.overdueTotalExact,
       complianceToday: answeredToday ? today.answered_in_time / answeredToday : null,
       answeredInTimeToday: today.answered_in_time,
@@ -182,6 +211,7 @@ export function buildSnapshot(input: SnapshotInput): BoardSnapshot {
       openedToday: today.opened,
       breachedToday: today.breached,
     },
+    lifecycle,
     regions: [...regions]
       .filter(nonEmpty)
       .map(([code, t]) => ({ ...line(code, t), name: regionName(code) }))
@@ -206,6 +236,31 @@ export function buildSnapshot(input: SnapshotInput): BoardSnapshot {
         (!filter.category || i.category === filter.category),
     ),
   };
+}
+
+const TARGET_OF_GAUGE = { final: 'finalAnswer', next: 'nextReply' } as const;
+
+/** The final answer's and the next reply's figures (gauges + the scan's cells) and paused appeals. */
+function lifecycleOf(input: SnapshotInput): LifecycleFigures {
+  const { filter, scan } = input;
+  const figures = (): TargetFigures => ({ open: 0, dueWithinHour: 0, overdue: 0 });
+  const out: LifecycleFigures = { finalAnswer: figures(), nextReply: figures(), paused: 0 };
+  for (const row of input.lifecycle ?? []) {
+    if (row.value === 0 || !matches(filter, row)) continue;
+    if (row.metric === 'paused') {
+      out.paused += row.value;
+      continue;
+    }
+    const [target, gauge] = row.metric.split('_') as ['final' | 'next', 'open' | 'overdue'];
+    out[TARGET_OF_GAUGE[target]][gauge] += row.value;
+  }
+  for (const cell of scan.cells) {
+    if (cell.target === 'FIRST_REPLY' || !matches(filter, cell)) continue;
+    const t = out[cell.target === 'FINAL_ANSWER' ? 'finalAnswer' : 'nextReply'];
+    t.dueWithinHour += cell.dueSoon;
+    t.overdue += cell.overdueUnclaimed;
+  }
+  return out;
 }
 
 /** The snapshot without its clock, to tell whether anything a browser shows has changed. */

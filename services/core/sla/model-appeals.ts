@@ -10,6 +10,7 @@ import {
 import type { ActionCommand, AnswerSlaCommand, CancelSlaCommand, OpenSlaCommand } from './commands.js';
 import type { Marker, Open } from './model-types.js';
 import { metricOf, slotOf } from './targets.js';
+import { PAUSED_GAUGE, pausedGaugeDeltas } from './paused-gauge.js';
 import type { PolicyConfig } from './policy.js';
 
 /** One correction, kept as a labelled example (docs/sla-policy.md#corrections). */
@@ -198,8 +199,11 @@ export class ModelAppeals {
     now: number,
     subjectBefore: AppealSubject = state.subject,
   ): void {
-    this.states.set(appealKey, state);
     const m = this.model;
+    for (const { dim, delta } of pausedGaugeDeltas(this.states.get(appealKey), state)) {
+      m.bump(`${PAUSED_GAUGE}|${dim}`, delta);
+    }
+    this.states.set(appealKey, state);
     for (const e of effects) {
       switch (e.kind) {
         case 'planned':

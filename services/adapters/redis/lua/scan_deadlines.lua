@@ -14,7 +14,8 @@
     truncated  1 when a set had more members to visit than ARGV[5] (the due-soon counts are then lower
                bounds) or the late wheel had more than were visited and fewer than ARGV[3] of them
                matched (a filtered list may then be short)
-    counts     flat: 'region|category|priority', overdue not in the late wheel, due within the horizon, ...
+    counts     flat: 'region|category|priority' (with '|F' or '|N' for the final answer's or the next
+               reply's records, issue #16), overdue not in the late wheel, due within the horizon, ...
                over the members visited, whatever the filter. Overdue comments in the late wheel are not
                counted here: the `overdue` gauge of the counters hash counts them all, exactly
                (lua/_README.md); the ones outside it (BREACH not claimed yet) come first in the due wheel,
@@ -42,6 +43,9 @@ local want_region, want_category, want_priority = ARGV[6], ARGV[7], ARGV[8]
 local truncated = 0
 local seen, counts, matches = {}, {}, {}
 
+-- The cells of the other targets end in `|F` (final answer) or `|N` (next reply).
+local TARGET_SUFFIX = { final = '|F', next = '|N' }
+
 local function bucket(member) return ARGV[1] .. bucket_of(member, buckets) end
 
 -- `from`: 'late' (claimed breach), 'due' (next alert not claimed yet) or 'lease' (alert in flight).
@@ -55,7 +59,8 @@ local function consider(member, from)
   local rec = unpack_record(packed)
   local overdue = rec.due_at <= now
   if not overdue and rec.due_at > horizon_end then return end
-  local dim = rec.region .. '|' .. rec.category .. '|' .. rec.priority
+  -- Another target's record (`<key>#final`, `<key>#next`: issue #16) counts under its own cell.
+  local dim = rec.region .. '|' .. rec.category .. '|' .. rec.priority .. (TARGET_SUFFIX[string.match(member, '#(%l+)$') or ''] or '')
   local c = counts[dim]
   if not c then
     c = { 0, 0 }

@@ -121,3 +121,53 @@ export async function readDayRows(
   });
   return sumCounterHashes(hashes);
 }
+
+/**
+ * The gauges of the appeal lifecycle (issue #16) the board shows: open and overdue final answers
+ * (`final_open`, `final_overdue`), next replies after a reopening or a follow-up (`next_open`,
+ * `next_overdue`) and paused appeals (`paused`). They have no fixed position: hash fields only, one
+ * HSCAN MATCH per gauge and shard. Rows keep the field's metric name.
+ */
+export const LIFECYCLE_GAUGES = [
+  'final_open',
+  'final_overdue',
+  'next_open',
+  'next_overdue',
+  'paused',
+] as const;
+export type LifecycleGauge = (typeof LIFECYCLE_GAUGES)[number];
+
+export interface LifecycleGaugeRow {
+  metric: LifecycleGauge;
+  region: string;
+  category: string;
+  priority: string;
+  value: number;
+}
+
+export async function readLifecycleGaugeRows(
+  redis: Redis | Cluster,
+  keys: SlaKeys,
+  shards: number,
+): Promise<LifecycleGaugeRow[]> {
+  const hashes = await allShards(shards, (shard) =>
+    Promise.all(LIFECYCLE_GAUGES.map((gauge) => scanFields(redis, keys.counters(shard), `${gauge}|*`))),
+  );
+  const sums = new Map<string, LifecycleGaugeRow>();
+  for (const field of hashes.flat()) {
+    for (const [name, raw] of Object.entries(field)) {
+      const [metric, region, category, priority] = name.split('|');
+      if (region === undefined || !category || !priority) continue;
+      const row = sums.get(name) ?? {
+        metric: metric as LifecycleGauge,
+        region,
+        category,
+        priority,
+        value: 0,
+      };
+      row.value += Number(raw);
+      sums.set(name, row);
+    }
+  }
+  return [...sums.values()];
+}

@@ -4,6 +4,7 @@
  */
 import { commentRowOf, type RecordedComment } from '../record/comment-row.js';
 import type { AlertKind } from '../../../core/contracts/schema-types.generated.js';
+import type { SlaTarget } from '../../../core/sla/appeal.js';
 
 /** Which comments a list keeps ('' or absent = any). */
 export interface CommentFilter {
@@ -12,8 +13,12 @@ export interface CommentFilter {
   priority?: string;
 }
 
-/** An open comment past its due_at, as the deadline read returns it. */
+/**
+ * An open comment past its due_at, as the deadline read returns it: `commentKey` is the appeal's comment
+ * and `target` which of its deadlines passed (issue #16: a final answer's record sits under `<key>#final`).
+ */
 export interface OverdueComment extends RecordedComment {
+  target: SlaTarget;
   /** Redis time of the read minus due_at. */
   lateMs: number;
   /** The next alert still to fire, or null after the last escalation. */
@@ -21,6 +26,8 @@ export interface OverdueComment extends RecordedComment {
 }
 
 export interface DeadlineCell {
+  /** Whose records: the first reply's, or (issue #16) the final answer's or the next reply's. */
+  target: SlaTarget;
   region: string;
   category: string;
   priority: string;
@@ -37,7 +44,10 @@ export interface DeadlineScan {
   /** Redis server time of the read. */
   now: number;
   horizonMs: number;
-  /** Open comments with now < due_at <= now + horizonMs, whatever the filter (a lower bound when truncated). */
+  /**
+   * Open records with now < due_at <= now + horizonMs, whatever the filter and the target (a lower bound
+   * when truncated); per target in `cells`.
+   */
   dueWithin: number;
   /** The due-soon counts (and a filtered list) cover only the members visited: lower bounds. */
   truncated: boolean;
@@ -66,6 +76,9 @@ export const DEFAULT_DEADLINE_OPTIONS = { limit: 20, horizonMs: 3_600_000, cap: 
 /** One shard's reply: now, truncated, flat counts, rows, overdue total, exact. */
 export type DeadlineReply = [number, number, (Buffer | number)[], (Buffer | number)[][], number, number];
 
+/** The suffix scan_deadlines.lua gives the cells of the other targets. */
+const CELL_TARGETS: Record<string, SlaTarget> = { F: 'FINAL_ANSWER', N: 'NEXT_REPLY' };
+
 /** Sums the shards' replies into one scan. */
 export function mergeDeadlineReplies(
   replies: readonly DeadlineReply[],
@@ -79,8 +92,18 @@ export function mergeDeadlineReplies(
       const dim = String(flat[i]);
       let cell = cells.get(dim);
       if (!cell) {
-        const [region = '', category = '', priority = ''] = dim.split('|');
-        cells.set(dim, (cell = { region, category, priority, overdueUnclaimed: 0, dueSoon: 0 }));
+        const [region = '', category = '', priority = '', target = ''] = dim.split('|');
+        cells.set(
+          dim,
+          (cell = {
+            target: CELL_TARGETS[target] ?? 'FIRST_REPLY',
+            region,
+            category,
+            priority,
+            overdueUnclaimed: 0,
+            dueSoon: 0,
+          }),
+        );
       }
       cell.overdueUnclaimed += Number(flat[i + 1]);
       cell.dueSoon += Number(flat[i + 2]);
@@ -103,6 +126,6 @@ export function mergeDeadlineReplies(
 }
 
 function overdueCommentOf(row: (Buffer | number)[], now: number): OverdueComment {
-  const { comment, alert } = commentRowOf(row);
-  return { ...comment, lateMs: now - comment.dueAt, nextAlert: alert };
+  const { comment, alert, target } = commentRowOf(row);
+  return { ...comment, target, lateMs: now - comment.dueAt, nextAlert: alert };
 }

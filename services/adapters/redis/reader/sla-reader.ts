@@ -13,7 +13,15 @@ import {
 import { loadLuaScript } from '../lua-loader.js';
 import { RECORD_BUCKETS, SlaKeys } from '../keys.js';
 import { toSlaStoreError } from '../sla-status.js';
-import { allShards, readCounterHash, readCounterRows, readDayRows, readGaugeRows } from './counter-reads.js';
+import {
+  allShards,
+  readCounterHash,
+  readCounterRows,
+  readDayRows,
+  readGaugeRows,
+  readLifecycleGaugeRows,
+  type LifecycleGaugeRow,
+} from './counter-reads.js';
 import {
   DEFAULT_DEADLINE_OPTIONS,
   mergeDeadlineReplies,
@@ -23,6 +31,7 @@ import {
 } from './deadlines.js';
 
 export { readCounterHash, readCounterRows };
+export type { LifecycleGauge, LifecycleGaugeRow } from './counter-reads.js';
 export type {
   CommentFilter,
   DeadlineCell,
@@ -100,6 +109,11 @@ export class SlaReader {
   /** The `open` and `overdue` gauges alone (GETRANGE + HSCAN MATCH): what a poller such as the board needs. */
   gaugeRows(): Promise<CounterRow[]> {
     return readGaugeRows(this.redis, this.keys, this.options.shards);
+  }
+
+  /** The lifecycle's gauges (final answers and next replies open and overdue, paused appeals). */
+  lifecycleGaugeRows(): Promise<LifecycleGaugeRow[]> {
+    return readLifecycleGaugeRows(this.redis, this.keys, this.options.shards);
   }
 
   /** The daily buckets of one epoch day (UTC, by the Redis clock at the time of each transition). */

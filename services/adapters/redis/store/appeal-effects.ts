@@ -1,6 +1,7 @@
 import type { AppealEffect, AppealState, AppealSubject, SlaTarget } from '../../../core/sla/appeal.js';
 import { metricOf } from '../../../core/sla/targets.js';
 import { encodeTargetBody } from '../record/record.js';
+import { PAUSED_GAUGE, pausedGaugeDeltas } from '../../../core/sla/paused-gauge.js';
 
 /**
  * The appeal lifecycle's effects (core/sla/appeal.ts) as apply_appeal.lua's ops, in the order the
@@ -31,6 +32,7 @@ export type AppealOp =
     }
   | { op: 'move'; from: string; to: string; category: string; priority: string }
   | { op: 'not_actionable'; dim: string }
+  | { op: 'bump'; metric: string; dim: string; delta: number }
   | { op: 'pend'; entry: string }
   | { op: 'unpend' }
   | { op: 'marker'; value: string }
@@ -53,6 +55,8 @@ export const dimOf = (s: AppealSubject): string => `${s.region}|${s.category}|${
 
 export interface EffectsContext {
   state: AppealState;
+  /** The state before the step, for the `paused` gauge (core/sla/paused-gauge.ts). */
+  before?: AppealState;
   /** The subject before the step (the first reply's response time counts under its priority). */
   subjectBefore: AppealSubject;
   /** The comment's record tail, for the records of other targets. */
@@ -69,6 +73,9 @@ export function opsOfEffects(
   bodies: Buffer[],
 ): void {
   const { state, tail } = ctx;
+  for (const { dim, delta } of pausedGaugeDeltas(ctx.before, state)) {
+    ops.push({ op: 'bump', metric: PAUSED_GAUGE, dim, delta });
+  }
   for (const e of effects) {
     if (ctx.skip?.(e)) continue;
     switch (e.kind) {

@@ -218,7 +218,12 @@ export class AppealLifecycle {
   ): AppealWrite {
     const ops: AppealOp[] = [];
     const bodies: Buffer[] = [];
-    opsOfEffects(step.effects, { state: step.state, subjectBefore: state.subject, tail, skip }, ops, bodies);
+    opsOfEffects(
+      step.effects,
+      { state: step.state, before: state, subjectBefore: state.subject, tail, skip },
+      ops,
+      bodies,
+    );
     ops.push(...extra);
     const finished = step.state.status !== 'OPEN';
     return {
@@ -359,7 +364,7 @@ export class AppealLifecycle {
         if (step.outcome === 'DUPLICATE') return;
         opsOfEffects(
           step.effects,
-          { state: step.state, subjectBefore: state.subject, tail, skip },
+          { state: step.state, before: state, subjectBefore: state.subject, tail, skip },
           ops,
           bodies,
         );

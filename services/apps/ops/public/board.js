@@ -58,6 +58,13 @@
     return `${Math.floor(h / 24)} сут ${h % 24} ч`;
   }
 
+  /** Which deadline of an appeal (issue #16); alerts of older writers have none: the first reply. */
+  const TARGET_LABELS = {
+    FIRST_REPLY: 'первый ответ',
+    FINAL_ANSWER: 'окончательный ответ',
+    NEXT_REPLY: 'повторный ответ',
+  };
+  const targetLabel = (t) => TARGET_LABELS[t || 'FIRST_REPLY'] || t;
   const categoryLabel = (c) => meta.categories[c] || c;
   const priorityLabel = (p) => meta.priorities[p] || p;
   const safeUrl = (u) => (typeof u === 'string' && /^https?:\/\//i.test(u) ? u : null);
@@ -107,6 +114,18 @@
     $('t-compliance-hint').textContent = answered
       ? `в срок ${number.format(s.totals.answeredInTimeToday)} из ${number.format(answered)}`
       : 'ответов сегодня пока нет';
+  }
+
+  function renderLifecycle(s) {
+    const l = s.lifecycle;
+    $('l-final-open').textContent = number.format(l.finalAnswer.open);
+    $('l-final-soon').textContent = number.format(l.finalAnswer.dueWithinHour);
+    $('l-final-overdue').textContent = number.format(l.finalAnswer.overdue);
+    $('l-paused').textContent = number.format(l.paused);
+    $('l-next-open').textContent = number.format(l.nextReply.open);
+    $('l-next-hint').textContent = l.nextReply.open
+      ? `просрочено ${number.format(l.nextReply.overdue)}, срок в течение часа ${number.format(l.nextReply.dueWithinHour)}`
+      : 'повторных обращений нет';
   }
 
   function renderMatrix(s) {
@@ -191,6 +210,7 @@
             { className: 'late', dataset: { due: String(o.dueAt) } },
             duration(Date.now() + serverOffset - o.dueAt),
           ),
+          el('td', { className: 'target', dataset: { target: o.target } }, targetLabel(o.target)),
           el('td', { className: `prio-${o.priority}` }, priorityLabel(o.priority)),
           el('td', {}, categoryLabel(o.category)),
           el('td', {}, place),
@@ -282,7 +302,10 @@
       a.overdue_ms >= 0 ? `просрочено на ${duration(a.overdue_ms)}` : `до срока ${duration(-a.overdue_ms)}`;
     const item = el(
       'li',
-      { className: fresh ? 'fresh' : '', dataset: { alertId: a.alert_id, kind: a.kind } },
+      {
+        className: fresh ? 'fresh' : '',
+        dataset: { alertId: a.alert_id, kind: a.kind, target: a.target || 'FIRST_REPLY' },
+      },
       el(
         'div',
         { className: 'meta' },
@@ -292,6 +315,7 @@
         el('span', {}, categoryLabel(a.category)),
         el('span', { className: `prio-${a.priority}` }, priorityLabel(a.priority)),
         el('span', {}, late),
+        el('span', { className: 'target' }, targetLabel(a.target)),
       ),
       el('div', { className: 'text' }, commentLink(a.excerpt || a.comment_key, a.url, a.comment_key)),
     );
@@ -316,6 +340,7 @@
   function onSnapshot(s) {
     serverOffset = s.now - Date.now();
     renderTotals(s);
+    renderLifecycle(s);
     renderMatrix(s);
     renderOverdue(s);
     renderIncidents(s);

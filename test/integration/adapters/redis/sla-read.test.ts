@@ -148,6 +148,7 @@ describe('SLA read API on real Redis', () => {
     const first = deadlines.overdue[0];
     expect(first).toEqual({
       commentKey: oldest.commentKey,
+      target: 'FIRST_REPLY',
       platform: 'VK',
       commentId: oldest.commentId,
       threadId: 'wall-42_7',

@@ -3,7 +3,7 @@
  * Redis: log in (a wrong token is refused; the right one sets a cookie and leaves the address without
  * it), load the board, replay the sample comments through a worker and a sweeper, see the totals and
  * the alert feed fill, produce a fresh comment and an overdue one and see the counts move, filter by
- * region, and keep a screenshot (test-artifacts/board.png; docs/board.png with OTKLIK_UPDATE_SCREENSHOT=1).
+ * region, see an interim reply start the final answer and a pause counted, and keep a screenshot (test-artifacts/board.png; docs/board.png with OTKLIK_UPDATE_SCREENSHOT=1).
  */
 import { execSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -205,6 +205,27 @@ describe('ops board in headless Chromium', () => {
     expect(feedRegions.length).toBeGreaterThan(0);
     expect(new Set(feedRegions)).toEqual(new Set(['Архангельская область']));
     await page.screenshot({ path: join(ARTIFACTS, 'board-filtered.png'), fullPage: true });
+
+    // The appeal's life (issue #16): an interim reply ends the first reply and starts the final answer,
+    // a pause stops its clock; the page shows both from the lifecycle's gauges.
+    const before = await snapshot('?region=29');
+    await otklik('act', 'VK:live-fresh', 'interim-reply', '--operator', 'op-1');
+    await otklik('act', 'VK:live-fresh', 'paused', '--reason', 'citizen', '--operator', 'op-1');
+    let lifecycle = before.lifecycle;
+    await expect
+      .poll(
+        async () => {
+          lifecycle = (await snapshot('?region=29')).lifecycle;
+          const shown = await Promise.all(
+            ['#l-final-open', '#l-paused'].map(async (id) => (await page.textContent(id)) ?? ''),
+          );
+          return [lifecycle.finalAnswer.open, lifecycle.paused, ...shown].join(',');
+        },
+        { timeout: 20_000, interval: 300 },
+      )
+      .toBe('1,1,1,1');
+    expect(before.lifecycle).toMatchObject({ finalAnswer: { open: 0 }, paused: 0 });
+    expect((await snapshot('?region=29')).totals.open).toBe(1);
 
     // The board's own metrics: the open page is counted, its reads were timed, its alerts seen.
     const metrics = await (await fetch(`${ops!.url}/metrics`)).text();

@@ -4,7 +4,10 @@ import { loadOpsConfig } from '../../../../services/apps/ops/config.js';
 import { FilterError, parseFilter } from '../../../../services/apps/ops/filter.js';
 import { authorised, sameSecret, sessionValue } from '../../../../services/apps/ops/auth.js';
 import { buildSnapshot, contentKey, severityOf } from '../../../../services/apps/ops/snapshot.js';
-import type { DeadlineScan } from '../../../../services/adapters/redis/reader/sla-reader.js';
+import type {
+  DeadlineScan,
+  LifecycleGaugeRow,
+} from '../../../../services/adapters/redis/reader/sla-reader.js';
 import type { CounterRow } from '../../../../services/core/sla/counters.js';
 
 const row = (
@@ -30,8 +33,22 @@ const scan: DeadlineScan = {
   overdueTotalExact: true,
   cells: [
     // 54's overdue critical comment is in the late wheel (the gauge below counts it); 77's is not yet.
-    { region: '54', category: 'housing_utilities', priority: 'normal', overdueUnclaimed: 0, dueSoon: 2 },
-    { region: '77', category: 'roads_transport', priority: 'normal', overdueUnclaimed: 1, dueSoon: 1 },
+    {
+      target: 'FIRST_REPLY',
+      region: '54',
+      category: 'housing_utilities',
+      priority: 'normal',
+      overdueUnclaimed: 0,
+      dueSoon: 2,
+    },
+    {
+      target: 'FIRST_REPLY',
+      region: '77',
+      category: 'roads_transport',
+      priority: 'normal',
+      overdueUnclaimed: 1,
+      dueSoon: 1,
+    },
   ],
   overdue: [],
 };
@@ -125,6 +142,55 @@ describe('board snapshot', () => {
     });
     expect(s.cells.reduce((sum, c) => sum + c.overdue, 0)).toBe(9);
     expect(s.totals).toMatchObject({ overdue: 9, overdueExact: true });
+  });
+  it('keeps the first reply apart from the final answer, the next reply and paused appeals', () => {
+    const gauge = (metric: LifecycleGaugeRow['metric'], region: string, priority: string, value: number) =>
+      ({ metric, region, category: 'roads_transport', priority, value }) as LifecycleGaugeRow;
+    const lifecycle = [
+      gauge('final_open', '77', 'normal', 6),
+      gauge('final_overdue', '77', 'normal', 2),
+      gauge('final_open', '54', 'critical', 1),
+      gauge('next_open', '77', 'normal', 3),
+      gauge('paused', '77', 'normal', 4),
+      gauge('paused', '54', 'critical', 1),
+    ];
+    const other = (target: 'FINAL_ANSWER' | 'NEXT_REPLY', overdueUnclaimed: number, dueSoon: number) => ({
+      target,
+      region: '77',
+      category: 'roads_transport',
+      priority: 'normal',
+      overdueUnclaimed,
+      dueSoon,
+    });
+    // The late wheels hold the first reply's 2 and the final answer's 2: overdueTotal 4 + 1 unclaimed final.
+    const withOthers: DeadlineScan = {
+      ...scan,
+      overdueTotal: 5,
+      cells: [...scan.cells, other('FINAL_ANSWER', 1, 2), other('NEXT_REPLY', 0, 1)],
+    };
+    const s = buildSnapshot({ counters, today, scan: withOthers, filter: {}, lifecycle });
+    expect(s.totals).toMatchObject({ open: 30, dueWithinHour: 3, overdue: 2 });
+    expect(s.lifecycle).toEqual({
+      finalAnswer: { open: 7, dueWithinHour: 2, overdue: 3 },
+      nextReply: { open: 3, dueWithinHour: 1, overdue: 0 },
+      paused: 5,
+    });
+    // The table is the first reply's: a cell with only final answers due adds nothing to it.
+    expect(s.cells.reduce((sum, c) => sum + c.overdue, 0)).toBe(2);
+    const f = buildSnapshot({
+      counters,
+      today,
+      scan: withOthers,
+      filter: { priority: 'critical' },
+      lifecycle,
+    });
+    expect(f.lifecycle).toEqual({
+      finalAnswer: { open: 1, dueWithinHour: 0, overdue: 0 },
+      nextReply: { open: 0, dueWithinHour: 0, overdue: 0 },
+      paused: 1,
+    });
+    // A store without the policy: no lifecycle rows, all zero.
+    expect(buildSnapshot({ counters, today, scan, filter: {} }).lifecycle.paused).toBe(0);
   });
   it('ignores the clock when telling whether anything changed', () => {
     const a = buildSnapshot({ counters, today, scan, filter: {} });

@@ -8,8 +8,9 @@
 
 -- The model's `bump`: the `open` gauge of a positioned dimension is read as opened + its slot, so moving
 -- `opened` there takes the slot the other way (the gauge itself moves only by its own bumps).
+-- Gauges (`open`, `overdue`, theirs of other targets, `paused`: core/sla/paused-gauge.ts) have no daily bucket.
 local function appeal_bump(k, metric, dim, delta)
-  local daily = metric ~= 'open' and metric ~= 'overdue' and string.sub(metric, -5) ~= '_open'
+  local daily = metric ~= 'open' and metric ~= 'overdue' and metric ~= 'paused' and string.sub(metric, -5) ~= '_open'
     and string.sub(metric, -8) ~= '_overdue'
   local pos = dim_position(dim)
   bump_at(k.cnt, k.daily, metric, pos, dim, delta, daily)
