@@ -416,7 +416,10 @@ export interface DeadlineMove {
   target: SlaTarget;
   fromDueAt: number;
   toDueAt: number;
-  /** Not overdue before, overdue at `now` under the new policy. */
+  /**
+   * Not overdue before, overdue at `now` under the new policy, and running (a clock stopped by a pause
+   * fires nothing until it resumes, so it is not breached at once).
+   */
   overdueAtOnce: boolean;
 }
 
@@ -440,7 +443,7 @@ export function recomputeAppeal(
       target: clock.target,
       fromDueAt,
       toDueAt: clock.dueAt,
-      overdueAtOnce: fromDueAt > now && clock.dueAt <= now,
+      overdueAtOnce: clock.running && fromDueAt > now && clock.dueAt <= now,
     };
   });
   return { state: effects.length ? next : state, effects, moves };

@@ -1,7 +1,9 @@
 import type { OperatorAction } from '../../../core/contracts/schema-types.generated.js';
 import {
+  recomputeAppeal,
   stepAppeal,
   type AppealEffect,
+  type DeadlineMove,
   type AppealInput,
   type AppealState,
   type AppealStep,
@@ -58,6 +60,16 @@ export type PendingEntry =
 
 /** What the lifecycle did with an operator action. */
 export type LifecycleActionOutcome = 'APPLIED' | 'IGNORED' | 'DUPLICATE' | 'PENDING';
+
+/** What `otklik sla recompute` did with one appeal (or would do, on a dry run). */
+export interface AppealRecompute {
+  /** Each running clock whose deadline (or plan) changed. */
+  moves: DeadlineMove[];
+  /** The new policy opens no SLA for its subject any more: closed as not actionable. */
+  closed: boolean;
+  /** It had no lifecycle state yet (an open first-reply record alone). */
+  fromRecord: boolean;
+}
 
 /** Attempts of one read-decide-write before giving up (each lost one means another writer won). */
 const MAX_ATTEMPTS = 20;
@@ -340,6 +352,35 @@ export class AppealLifecycle {
       if (action.kind === 'RECLASSIFIED' && action.correction)
         extra.push({ op: 'correction', entry: correctionEntry(c.commentKey, action, now.state, now.tail) });
       return { write: this.stepWrite(read, now.state, now.tail, step, extra), outcome: step.outcome };
+    });
+  }
+
+  /**
+   * `otklik sla recompute`: the open appeal planned again under `policy` (core/sla/appeal.ts
+   * recomputeAppeal, keeping its pauses), written through the same fingerprinted path as every step, so a
+   * worker's write in between makes this read and decide again. An open first-reply record without a
+   * state is read as the state its record implies (under the store's policy, the one that planned it)
+   * and gets its state here. Null when the key has no open appeal. `dryRun` decides and writes nothing.
+   */
+  recompute(
+    shard: number,
+    key: string,
+    policy: PolicyConfig,
+    now: number,
+    dryRun = false,
+  ): Promise<AppealRecompute | null> {
+    return this.readDecideWrite<AppealRecompute | null>(shard, key, (read) => {
+      const current = this.current(read, key);
+      if (!current || current.state.status !== 'OPEN') return { write: null, outcome: null };
+      const { state, effects, moves } = recomputeAppeal(policy, current.state, now);
+      const outcome: AppealRecompute = {
+        moves,
+        closed: state.status !== 'OPEN',
+        fromRecord: read.state === null,
+      };
+      if (effects.length === 0 || dryRun) return { write: null, outcome };
+      const step: AppealStep = { state, outcome: 'APPLIED', effects };
+      return { write: this.stepWrite(read, current.state, current.tail, step), outcome };
     });
   }
 

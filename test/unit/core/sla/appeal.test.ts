@@ -334,6 +334,20 @@ describe('recompute under a changed policy', () => {
     expect(state.reply?.pausedMs).toBe(2 * HOUR);
   });
 
+  it('does not call a clock stopped by a pause overdue at once: it fires nothing until it resumes', () => {
+    const [paused] = run(config, start, [action('PAUSED', '2026-04-06T10:00')]);
+    const stricter = officeConfig({ targets: { normal: '2h' } });
+    const { moves, state } = recomputeAppeal(stricter, paused!.state, local('2026-04-06T14:00'));
+    expect(moves).toEqual([
+      expect.objectContaining({
+        target: 'FIRST_REPLY',
+        toDueAt: local('2026-04-06T11:00'),
+        overdueAtOnce: false,
+      }),
+    ]);
+    expect(state.reply).toMatchObject({ paused: true, running: false });
+  });
+
   it('leaves appeals that are not open alone', () => {
     const [resolved] = run(config, start, [action('RESOLVED', '2026-04-06T10:00')]);
     expect(recomputeAppeal(officeConfig({ targets: { normal: '1h' } }), resolved!.state, 0).moves).toEqual(
