@@ -16,7 +16,7 @@ describe('bench:sla (short)', () => {
         '--import',
         'tsx',
         'tools/bench/sla.ts',
-        ...['--items', '8000', '--segment', '2000', '--modes', 'spread,realtime', '--layout', 'v1,v2'],
+        ...['--items', '4000', '--segment', '1000', '--modes', 'spread,realtime', '--layout', 'v1,v2'],
         ...['--skip-lateness', '--settle-ms', '20'],
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -31,7 +31,7 @@ describe('bench:sla (short)', () => {
     const order = [...err.matchAll(/per round ([\d. /]+); median/g)].map((m) => m[1]?.split(' / ').length);
     expect(order).toEqual([4, 4]);
     const f = JSON.parse(out.trim().split('\n').at(-1) as string) as Record<string, unknown>;
-    expect(f).toMatchObject({ items: 8000, rounds: 4, layouts: ['v1', 'v2'], excerpt_chars: 60 });
+    expect(f).toMatchObject({ items: 4000, rounds: 4, layouts: ['v1', 'v2'], excerpt_chars: 60 });
     for (const suffix of ['', '_realtime']) {
       const segments = f[`redis_us_per_open_segments${suffix}`] as number[];
       const segmentsV1 = f[`redis_us_per_open_segments${suffix}_v1`] as number[];
