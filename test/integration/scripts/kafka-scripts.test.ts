@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
+import { ensureTopics } from '../../../services/adapters/kafka/topics.js';
 
 const run = promisify(execFile);
 // Each of these tests starts a broker JVM and runs Kafka's tools (more JVMs): on a busy 2-core
@@ -97,10 +98,7 @@ describe('scripts/kafka/kafka.sh', () => {
       });
       const admin = kafka.admin();
       await admin.connect();
-      await admin.createTopics({
-        topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
-        waitForLeaders: true,
-      });
+      await ensureTopics(kafka, [{ topic, numPartitions: 1, replicationFactor: 1 }]);
       const producer = kafka.producer({ allowAutoTopicCreation: false });
       await producer.connect();
       await producer.send({ topic, messages: [{ value: 'first' }, { value: 'second' }] });

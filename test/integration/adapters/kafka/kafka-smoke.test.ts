@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage } from 'kafkajs';
+import { ensureTopics } from '../../../../services/adapters/kafka/topics.js';
 
 const brokers = process.env.KAFKA_BROKERS ?? inject('kafkaBrokers') ?? '127.0.0.1:9092';
 const runId = randomBytes(4).toString('hex');
@@ -126,13 +127,10 @@ describe(`kafkajs smoke test on ${brokers}`, () => {
   beforeAll(async () => {
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic, numPartitions: 2, replicationFactor: 1 },
-        { topic: txTopic, numPartitions: 1, replicationFactor: 1 },
-      ],
-    });
+    await ensureTopics(kafka, [
+      { topic, numPartitions: 2, replicationFactor: 1 },
+      { topic: txTopic, numPartitions: 1, replicationFactor: 1 },
+    ]);
   });
 
   afterAll(async () => {

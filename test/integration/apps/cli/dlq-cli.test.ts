@@ -24,6 +24,7 @@ import { runDlqCli } from '../../../../services/apps/cli/dlq/dlq.js';
 import type { DeadLetterView } from '../../../../services/apps/cli/dlq/dead-letters.js';
 import { readTopic } from '../../../../services/apps/cli/dlq/read-topic.js';
 import { commentEvent, slaAlert } from '../../../unit/core/contracts/fixtures.js';
+import { ensureTopics } from '../../../../services/adapters/kafka/topics.js';
 
 const brokers = inject('kafkaBrokers');
 const id = randomBytes(4).toString('hex');
@@ -180,16 +181,10 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 beforeAll(async () => {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic: COMMENTS, numPartitions: 3 },
-      { topic: DLQ, numPartitions: 2 },
-    ],
-    waitForLeaders: true,
-  });
-  await admin.disconnect();
+  await ensureTopics(kafka, [
+    { topic: COMMENTS, numPartitions: 3, replicationFactor: 1 },
+    { topic: DLQ, numPartitions: 2, replicationFactor: 1 },
+  ]);
 
   BAD.forEach((bad, i) => {
     produced.push(goodMessage(i));

@@ -11,6 +11,7 @@ import { deadLetterHeaders } from '../../../../services/core/contracts/index.js'
 import { runDlqCli } from '../../../../services/apps/cli/dlq/dlq.js';
 import type { DeadLetterView } from '../../../../services/apps/cli/dlq/dead-letters.js';
 import { readTopic } from '../../../../services/apps/cli/dlq/read-topic.js';
+import { ensureTopics } from '../../../../services/adapters/kafka/topics.js';
 
 const brokers = inject('kafkaBrokers');
 const id = randomBytes(4).toString('hex');
@@ -50,17 +51,11 @@ function letter(n: number): Message {
 }
 
 beforeAll(async () => {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic: COMMENTS, numPartitions: 1 },
-      { topic: DLQ, numPartitions: 1 },
-      { topic: TARGET, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
-  await admin.disconnect();
+  await ensureTopics(kafka, [
+    { topic: COMMENTS, numPartitions: 1, replicationFactor: 1 },
+    { topic: DLQ, numPartitions: 1, replicationFactor: 1 },
+    { topic: TARGET, numPartitions: 1, replicationFactor: 1 },
+  ]);
   const producer = kafka.producer();
   await producer.connect();
   // A few letters per send: one record batch must stay under the broker's message.max.bytes.

@@ -29,6 +29,7 @@ import { readTopic } from '../../../support/topic-reader.js';
 import { readTotals } from '../../../../tools/harness/outcome.js';
 import { until, waitUntilAllCommitted } from '../../../../tools/harness/kafka.js';
 import { startOwnRedis, type OwnRedis } from '../../../../tools/harness/redis-server.js';
+import { ensureTopics } from '../../../../services/adapters/kafka/topics.js';
 
 let app: RunningApp | undefined;
 let producer: Producer | undefined;
@@ -58,15 +59,15 @@ async function start(
     ] as const
   ).filter(([, bytes]) => bytes !== undefined);
   if (limited.length > 0) {
-    const { admin } = await openAdmin(stack.kafka);
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: limited.map(([topic, bytes]) => ({
+    await ensureTopics(
+      stack.kafka,
+      limited.map(([topic, bytes]) => ({
         topic: topic as string,
         numPartitions: 1,
+        replicationFactor: 1,
         configEntries: [{ name: 'max.message.bytes', value: String(bytes) }],
       })),
-    });
+    );
   }
   app = await startApp(loadConfig(stack.env), stack.logger, { roles: ['worker'] });
   producer = createPlainProducer(stack.kafka);
