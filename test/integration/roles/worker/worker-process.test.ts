@@ -5,8 +5,9 @@ import { createPlainProducer } from '../../../../services/adapters/kafka/produce
 import { encodeCommentEvent } from '../../../../services/core/contracts/index.js';
 import { isolatedStack } from '../../../support/fixture.js';
 import { commentEvent } from '../../../support/comments.js';
+import { entryArguments } from '../../../../services/runtime/launch.js';
 
-const MAIN = ['--import', 'tsx', 'services/runtime/main.ts'];
+const MAIN = [...entryArguments('services/runtime/main.ts')];
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { boundedLines, type BoundedLine } from '../../../../services/apps/classifier/bounded-lines.js';
+import { entryArguments } from '../../../../services/runtime/launch.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 
@@ -53,7 +54,7 @@ describe('npm run classify: hostile lines', () => {
   function classifyTool(args: string[], input: Buffer, nodeOptions: string[] = []) {
     const r = spawnSync(
       process.execPath,
-      [...nodeOptions, '--import', 'tsx', join(ROOT, 'services/apps/classifier/classify.ts'), ...args],
+      [...nodeOptions, ...entryArguments('services/apps/classifier/classify.ts'), ...args],
       { cwd: ROOT, input, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
     );
     return { stdout: r.stdout.toString(), stderr: r.stderr.toString(), status: r.status };

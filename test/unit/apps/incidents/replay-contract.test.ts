@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ReplayStream } from '../../../../services/apps/incidents/replay-stream.js';
 import type { IncidentReplayLine } from '../../../../services/core/incidents/index.js';
+import { entryArguments } from '../../../../services/runtime/launch.js';
 
 const T0 = Date.UTC(2019, 2, 4, 3, 0, 0); // years before any wall clock this runs on
 const MIN = 60_000;
@@ -167,7 +168,7 @@ describe('incidents:replay contract', () => {
   it("the command writes only incident lines with the contract's fields to stdout", () => {
     const root = fileURLToPath(new URL('../../../..', import.meta.url));
     const input = [...burst().map(line), 'not json', ''].join('\n');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'services/apps/incidents/replay.ts'], {
+    const run = spawnSync(process.execPath, [...entryArguments('services/apps/incidents/replay.ts')], {
       cwd: root,
       input,
       encoding: 'utf8',

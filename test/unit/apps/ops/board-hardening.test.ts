@@ -15,6 +15,7 @@ import { BoardHub } from '../../../../services/apps/ops/hub.js';
 import { createOpsMetrics, type OpsMetrics } from '../../../../services/apps/ops/metrics.js';
 import type { BoardSnapshot } from '../../../../services/apps/ops/snapshot.js';
 import { startOpsServer } from '../../../../services/apps/ops/server.js';
+import { entryArguments } from '../../../../services/runtime/launch.js';
 
 const TOKEN = 'a-long-enough-secret-for-tests';
 const logger = pino({ level: 'silent' });
@@ -178,7 +179,7 @@ describe('token', () => {
 
     const env = { ...process.env, OPS_HTTP_HOST: '0.0.0.0', OPS_HTTP_PORT: '0' } as NodeJS.ProcessEnv;
     delete env.OPS_TOKEN;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'services/apps/ops/main.ts'], {
+    const run = spawnSync(process.execPath, [...entryArguments('services/apps/ops/main.ts')], {
       env,
       encoding: 'utf8',
       timeout: 30_000,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { binary, report } from '../../../../services/apps/classifier/evaluation/metrics.js';
+import { entryArguments } from '../../../../services/runtime/launch.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 // These start a Node process with the TypeScript loader: seconds on a busy machine.
@@ -13,7 +14,7 @@ function run(
   args: string[],
   input = '',
 ): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
+  const r = spawnSync(process.execPath, [...entryArguments(script), ...args], {
     cwd: ROOT,
     input,
     encoding: 'utf8',

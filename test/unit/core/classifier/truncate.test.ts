@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classify, DEFAULT_MAX_TEXT_BYTES } from '../../../../services/core/classifier/index.js';
 import { utf8Prefix } from '../../../../services/core/classifier/truncate.js';
+import { entryArguments } from '../../../../services/runtime/launch.js';
 
 const bytesOf = (s: string): number => Buffer.byteLength(s, 'utf8');
 
@@ -83,7 +84,7 @@ describe('the classify command', () => {
       JSON.stringify({ id: 'long', text: long }),
       JSON.stringify({ id: 'short', text: 'Нет воды' }),
     ];
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'services/apps/classifier/classify.ts'], {
+    const r = spawnSync(process.execPath, [...entryArguments('services/apps/classifier/classify.ts')], {
       cwd: join(import.meta.dirname, '../../../..'),
       input: input.join('\n') + '\n',
       encoding: 'utf8',
