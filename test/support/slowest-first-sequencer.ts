@@ -6,6 +6,10 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * a move keeps its entry; only their order matters. A file missing here keeps vitest's own order.
  */
 const KNOWN_SECONDS: Record<string, number> = {
+  // Unit files that start processes: they share the integration files' pool, so they are ordered too.
+  'commands.test.ts': 20,
+  'board-hardening.test.ts': 12,
+  'classify-lines.test.ts': 9,
   'redis-outage.test.ts': 62,
   'short-chaos.test.ts': 50,
   'hostile-processing.test.ts': 43,
@@ -39,9 +43,10 @@ const KNOWN_SECONDS: Record<string, number> = {
 
 /**
  * Vitest runs the files it has no timing for (a fresh clone, as in CI) largest first; the slowest
- * integration files are small, so they started last and ran alone at the end while the other worker sat
+ * integration files are small, so they started last and ran alone at the end while the other workers sat
  * idle. This sequencer starts the files known to be slow first: by vitest's recorded duration when it
- * has one, by the table above otherwise. Projects and their group order are left as vitest sorted them.
+ * has one, by the table above otherwise. Files of one group (projects with the same groupOrder share a
+ * pool of workers) are ordered together, whatever their project; groups keep vitest's order.
  */
 export default class SlowestFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -51,6 +56,7 @@ export default class SlowestFirstSequencer extends BaseSequencer {
       const known = this.ctx.cache.getFileTestResults(key)?.duration;
       return known ?? (KNOWN_SECONDS[basename(spec.moduleId)] ?? -1) * 1000;
     };
+    const group = (spec: TestSpecification) => spec.project.config.sequence.groupOrder;
     const result: TestSpecification[] = [];
     let run: TestSpecification[] = [];
     const flush = () => {
@@ -59,7 +65,7 @@ export default class SlowestFirstSequencer extends BaseSequencer {
       run = [];
     };
     for (const spec of sorted) {
-      if (run.length > 0 && run[0]?.project.name !== spec.project.name) flush();
+      if (run.length > 0 && group(run[0] as TestSpecification) !== group(spec)) flush();
       run.push(spec);
     }
     flush();
