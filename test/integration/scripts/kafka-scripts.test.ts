@@ -1,6 +1,7 @@
 // scripts/kafka/kafka.sh on a broker of its own (free ports, a temporary state dir), so the shared
-// broker the other integration tests use is never touched: start reuses a running broker, and a
-// stop/start keeps topics and committed offsets.
+// broker the other integration tests use is never touched: start reuses a running broker, Kafka's own
+// tools run through it, stop stops it; with `npm run test:long`, a stop/start keeps topics and
+// committed offsets.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -15,6 +16,8 @@ const run = promisify(execFile);
 // Each of these tests starts a broker JVM and runs Kafka's tools (more JVMs): on a busy 2-core
 // machine that takes a minute or more, so they get twice the integration project's default.
 const BROKER_TEST_TIMEOUT = 240_000;
+/** `npm run test:long` sets it: the long variants of the suite's heaviest files run too. */
+const LONG_TESTS = process.env.OTKLIK_LONG_TESTS === '1';
 const SCRIPT = join(import.meta.dirname, '..', '..', '..', 'scripts', 'kafka', 'kafka.sh');
 
 /** A port nobody listens on right now, chosen by the OS. */
@@ -51,6 +54,52 @@ describe('scripts/kafka/kafka.sh', () => {
   const lastLine = (text: string) => text.trim().split('\n').at(-1);
   const pidFile = () => join(stateDir, 'kafka', 'kafka.pid');
 
+  const TOPIC = 'scripts.kept';
+  const GROUP_ID = 'scripts-kept-group';
+  const kafka = () =>
+    new Kafka({ clientId: 'kafka-scripts-test', brokers: [brokers], logLevel: logLevel.NOTHING });
+
+  async function writeTopicAndOffset(): Promise<void> {
+    const client = kafka();
+    await ensureTopics(client, [{ topic: TOPIC, numPartitions: 1, replicationFactor: 1 }]);
+    const producer = client.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    await producer.send({ topic: TOPIC, messages: [{ value: 'first' }, { value: 'second' }] });
+    await producer.disconnect();
+    const admin = client.admin();
+    await admin.connect();
+    await admin.setOffsets({ groupId: GROUP_ID, topic: TOPIC, partitions: [{ partition: 0, offset: '1' }] });
+    await admin.disconnect();
+  }
+
+  async function expectOffsetKept(): Promise<void> {
+    const admin = kafka().admin();
+    await admin.connect();
+    // Just after a (re)start the group's coordinator may still be loading, and kafkajs's
+    // admin.fetchOffsets does not retry NOT_COORDINATOR: poll.
+    await expect
+      .poll(async () => (await admin.fetchOffsets({ groupId: GROUP_ID, topics: [TOPIC] }))[0]?.partitions, {
+        timeout: 30_000,
+        interval: 500,
+      })
+      .toEqual([expect.objectContaining({ partition: 0, offset: '1' })]);
+    await admin.disconnect();
+  }
+
+  async function expectConsoleConsumerReads(): Promise<void> {
+    const consumer = await kafkaSh(
+      'console-consumer',
+      TOPIC,
+      '--from-beginning',
+      '--max-messages',
+      '2',
+      '--timeout-ms',
+      '30000',
+    );
+    expect(consumer.code, consumer.stderr).toBe(0);
+    expect(consumer.stdout.trim().split('\n')).toEqual(['first', 'second']);
+  }
+
   beforeAll(async () => {
     const port = await freePort();
     let controllerPort = await freePort();
@@ -86,26 +135,21 @@ describe('scripts/kafka/kafka.sh', () => {
   });
 
   it(
-    'keeps topics and committed offsets across stop and start, readable by Kafka’s own consumer',
+    'a topic, its messages and a committed offset are read by Kafka’s own tools through the script',
     { timeout: BROKER_TEST_TIMEOUT },
     async () => {
-      const topic = 'scripts.kept';
-      const groupId = 'scripts-kept-group';
-      const kafka = new Kafka({
-        clientId: 'kafka-scripts-test',
-        brokers: [brokers],
-        logLevel: logLevel.NOTHING,
-      });
-      const admin = kafka.admin();
-      await admin.connect();
-      await ensureTopics(kafka, [{ topic, numPartitions: 1, replicationFactor: 1 }]);
-      const producer = kafka.producer({ allowAutoTopicCreation: false });
-      await producer.connect();
-      await producer.send({ topic, messages: [{ value: 'first' }, { value: 'second' }] });
-      await producer.disconnect();
-      await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '1' }] });
-      await admin.disconnect();
+      await writeTopicAndOffset();
+      await expectOffsetKept();
+      await expectConsoleConsumerReads();
+    },
+  );
 
+  // A second broker start costs about as much CPU as a whole integration file, so the suite runs one
+  // broker lifetime and `npm run test:long` adds the restart (stop, start, nothing lost).
+  it.runIf(LONG_TESTS)(
+    'keeps topics and committed offsets across stop and start (long run only)',
+    { timeout: BROKER_TEST_TIMEOUT },
+    async () => {
       const stop = await kafkaSh('stop');
       expect(stop.code, stop.stderr).toBe(0);
       expect(existsSync(pidFile())).toBe(false);
@@ -115,30 +159,12 @@ describe('scripts/kafka/kafka.sh', () => {
       expect(start.code, start.stderr).toBe(0);
       expect(start.stderr).not.toMatch(/formatting/);
 
-      const again = kafka.admin();
-      await again.connect();
-      expect(await again.listTopics()).toContain(topic);
-      // Just after a restart the group's coordinator may still be loading, and kafkajs's
-      // admin.fetchOffsets does not retry NOT_COORDINATOR: poll.
-      await expect
-        .poll(async () => (await again.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions, {
-          timeout: 30_000,
-          interval: 500,
-        })
-        .toEqual([expect.objectContaining({ partition: 0, offset: '1' })]);
-      await again.disconnect();
-
-      const consumer = await kafkaSh(
-        'console-consumer',
-        topic,
-        '--from-beginning',
-        '--max-messages',
-        '2',
-        '--timeout-ms',
-        '30000',
-      );
-      expect(consumer.code, consumer.stderr).toBe(0);
-      expect(consumer.stdout.trim().split('\n')).toEqual(['first', 'second']);
+      const admin = kafka().admin();
+      await admin.connect();
+      expect(await admin.listTopics()).toContain(TOPIC);
+      await admin.disconnect();
+      await expectOffsetKept();
+      await expectConsoleConsumerReads();
     },
   );
 
