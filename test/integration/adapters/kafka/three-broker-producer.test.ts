@@ -33,12 +33,12 @@ describe('our producer on three brokers when a leader dies', () => {
   it('loses no acknowledged message', { timeout: 240_000 }, async () => {
     const result: TrialResult = await runTrial(cluster as Cluster, {
       mode: 'reliable',
-      messages: 30_000,
+      messages: 15_000,
       perSecond: 1_000_000,
       senders: 1,
     });
     expect(result.killedLeaderPartitions.length, 'the killed broker led some partitions').toBeGreaterThan(0);
-    expect(result.acked).toBe(30_000);
+    expect(result.acked).toBe(15_000);
     expect(result, JSON.stringify(result)).toMatchObject({ ackedMissing: 0 });
     expect(result.stored).toBeGreaterThanOrEqual(result.acked);
   });
