@@ -1,10 +1,9 @@
 /**
  * Interoperability with Apache Avro's Java implementation (avro-tools, fetched by
- * scripts/avro-tools/fetch.sh). avro-tools reads and writes object container files and bare binary
+ * scripts/avro-tools/fetch.sh, its commands run in one JVM by test/support/avro-tools.ts). avro-tools reads and writes object container files and bare binary
  * fragments, not the wire format, so the tests compare Avro bodies: Java writes data files from our
  * .avsc files and our decoder reads each record; we write bodies and Java reads them back.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,35 +32,29 @@ import {
   NOW,
   slaAlert,
 } from '../../../unit/core/contracts/fixtures.js';
+import { startAvroTools, type AvroTools } from '../../../support/avro-tools.js';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
-let jar = '';
+let avroTools: AvroTools | undefined;
 let work = '';
 
 beforeAll(() => {
-  jar = execFileSync('bash', [join(ROOT, 'scripts/avro-tools/fetch.sh')], {
-    encoding: 'utf8',
-    timeout: 300_000,
-  }).trim();
+  avroTools = startAvroTools();
   work = mkdtempSync(join(tmpdir(), 'otklik-avro-interop-'));
 }, 300_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await avroTools?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-/** Short-lived JVMs: the C1 compiler and serial GC halve avro-tools' start-up on a small machine. */
-const JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
-
-function avroToolsBytes(...args: string[]): Buffer {
-  return execFileSync('java', [...JVM_FLAGS, '-jar', jar, ...args], {
-    maxBuffer: 64 * 1024 * 1024,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function avroToolsBytes(
+  ...[command, ...args]: [Parameters<AvroTools['run']>[0], ...string[]]
+): Promise<Buffer> {
+  return (avroTools as AvroTools).run(command, ...args);
 }
 
-function avroTools(...args: string[]): string {
-  return avroToolsBytes(...args).toString('utf8');
+async function avroToolsText(...call: Parameters<typeof avroToolsBytes>): Promise<string> {
+  return (await avroToolsBytes(...call)).toString('utf8');
 }
 
 function schemaFile(subject: string): string {
@@ -192,7 +185,7 @@ describe('Apache Avro (Java, avro-tools) and Otklik read each other', () => {
         input,
         samples.map((s) => JSON.stringify(avroJson(schema, codec.encodeBody(s)))).join('\n'),
       );
-      writeFileSync(output, avroToolsBytes('fromjson', '--schema-file', schemaFile(subject), input));
+      writeFileSync(output, await avroToolsBytes('fromjson', '--schema-file', schemaFile(subject), input));
       const bodies = await containerBodies(output);
       expect(bodies).toHaveLength(samples.length);
       bodies.forEach((body, i) => {
@@ -201,7 +194,7 @@ describe('Apache Avro (Java, avro-tools) and Otklik read each other', () => {
       });
     });
 
-    it(`we write ${subject} (samples and 100 random values); Java reads every record`, () => {
+    it(`we write ${subject} (samples and 100 random values); Java reads every record`, async () => {
       const values = [
         ...samples,
         ...Array.from({ length: 100 }, () => codec.current.type.random() as unknown),
@@ -209,17 +202,23 @@ describe('Apache Avro (Java, avro-tools) and Otklik read each other', () => {
       const bodies = values.map((v) => codec.encode(v).subarray(5));
       const file = join(work, `${subject}.ours.avro`);
       writeContainer(file, codec.current.schema, bodies);
-      const read = jsonLines(avroTools('tojson', file));
+      const read = jsonLines(await avroToolsText('tojson', file));
       expect(read).toEqual(bodies.map((b) => avroJson(codec.current.schema, b)));
     });
   }
 
-  it('Java reads the body of one of our wire-format messages as a bare fragment', () => {
+  it('Java reads the body of one of our wire-format messages as a bare fragment', async () => {
     const codec = defaultCodecs().commentEvent;
     const file = join(work, 'fragment.bin');
     writeFileSync(file, codec.encode(commentEvent()).subarray(5));
     const read = JSON.parse(
-      avroTools('fragtojson', '--no-pretty', '--schema-file', schemaFile(SUBJECTS.commentEvent), file),
+      await avroToolsText(
+        'fragtojson',
+        '--no-pretty',
+        '--schema-file',
+        schemaFile(SUBJECTS.commentEvent),
+        file,
+      ),
     ) as unknown;
     expect(read).toEqual(avroJson(codec.current.schema, codec.encodeBody(commentEvent())));
   });
@@ -235,7 +234,7 @@ describe('Apache Avro (Java, avro-tools) and Otklik read each other', () => {
     const output = join(work, 'huge-long.avro');
     writeFileSync(
       output,
-      avroToolsBytes('fromjson', '--schema-file', schemaFile(SUBJECTS.commentEvent), input),
+      await avroToolsBytes('fromjson', '--schema-file', schemaFile(SUBJECTS.commentEvent), input),
     );
     const [body] = await containerBodies(output);
     const error = (() => {
@@ -269,11 +268,11 @@ describe('Java and Otklik agree on schema resolution between CommentEvent v1 and
   const v1 = createSubjectCodec<unknown>(catalogue, SUBJECTS.commentEvent, { readerVersion: 1 });
   const v2 = createSubjectCodec<unknown>(catalogue, SUBJECTS.commentEvent);
 
-  function javaReads(
+  async function javaReads(
     writer: SubjectCodec<unknown>,
     reader: SubjectCodec<unknown>,
     values: unknown[],
-  ): unknown[] {
+  ): Promise<unknown[]> {
     const data = join(work, `resolve-${writer.current.version}-${reader.current.version}.avro`);
     const readerFile = join(work, `reader-v${reader.current.version}.avsc`);
     writeContainer(
@@ -282,7 +281,7 @@ describe('Java and Otklik agree on schema resolution between CommentEvent v1 and
       values.map((v) => writer.encodeBody(v)),
     );
     writeFileSync(readerFile, JSON.stringify(reader.current.schema));
-    return jsonLines(avroTools('tojson', '--reader-schema-file', readerFile, data));
+    return jsonLines(await avroToolsText('tojson', '--reader-schema-file', readerFile, data));
   }
 
   function oursReads(
@@ -296,19 +295,19 @@ describe('Java and Otklik agree on schema resolution between CommentEvent v1 and
     });
   }
 
-  it('v1 data read by a v2 reader', () => {
+  it('v1 data read by a v2 reader', async () => {
     const values = [commentEvent(), commentEvent({ platform: 'MAX', url: null })];
-    const java = javaReads(v1, v2, values);
+    const java = await javaReads(v1, v2, values);
     expect(java).toEqual(oursReads(v1, v2, values));
     expect(java[0]).toMatchObject({ language: null });
   });
 
-  it('v2 data read by a v1 reader: the new field is dropped, the new symbol takes the default', () => {
+  it('v2 data read by a v1 reader: the new field is dropped, the new symbol takes the default', async () => {
     const values = [
       { ...commentEvent(), language: 'ru', platform: 'DZEN' },
       { ...commentEvent(), language: null },
     ];
-    const java = javaReads(v2, v1, values);
+    const java = await javaReads(v2, v1, values);
     expect(java).toEqual(oursReads(v2, v1, values));
     expect(java[0]).toMatchObject({ platform: 'OTHER' });
     expect(java[0]).not.toHaveProperty('language');
