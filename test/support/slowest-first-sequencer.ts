@@ -2,43 +2,45 @@ import { basename, relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * Seconds each slow integration file took in a full run on the 2-core machine (3 files at a time), by file name so that
- * a move keeps its entry; only their order matters. A file missing here keeps vitest's own order.
+ * Seconds each slow file took in a full run on the 2-core machine (3 files at a time, unit and integration
+ * files in one pool), by file name so that a move keeps its entry; only their order matters (a name two
+ * files share takes the slower one's figure). A file missing here keeps vitest's own order, after these.
  */
 const KNOWN_SECONDS: Record<string, number> = {
-  // Unit files that start processes: they share the integration files' pool, so they are ordered too.
-  'commands.test.ts': 20,
-  'board-hardening.test.ts': 12,
-  'classify-lines.test.ts': 9,
-  'redis-outage.test.ts': 62,
-  'short-chaos.test.ts': 50,
-  'hostile-processing.test.ts': 43,
-  'kafka-scripts.test.ts': 35,
-  'consumer-group.test.ts': 33,
-  'three-broker-producer.test.ts': 30,
-  'redis-cluster-failover.test.ts': 27,
-  'redis-partition.test.ts': 24,
-  'graceful-stop.test.ts': 19,
-  'incident-service.test.ts': 16,
+  'redis-outage.test.ts': 73,
+  'short-chaos.test.ts': 62,
+  'hostile-processing.test.ts': 52,
+  'kafka-scripts.test.ts': 41,
+  'consumer-group.test.ts': 41,
+  'redis-partition.test.ts': 23,
+  'bench-analytics.test.ts': 18,
   'sweepers.test.ts': 15,
-  'registry-readers.test.ts': 14,
-  'secure-stack.test.ts': 14,
-  'avro-interop.test.ts': 12,
-  'registry-java.test.ts': 11,
-  'analytics-page.browser.test.ts': 14,
-  'board.browser.test.ts': 14,
-  'bench-analytics.test.ts': 11,
-  'bench-sla.test.ts': 7,
-  'incidents-panel.browser.test.ts': 11,
-  'report.browser.test.ts': 10,
-  'redis-failover.test.ts': 10,
-  'analytics-sink.test.ts': 10,
+  'appeal-lifecycle.test.ts': 15,
+  'registry-java.test.ts': 15,
+  'graceful-stop.test.ts': 14,
+  'redis-cluster-failover.test.ts': 14,
+  'analytics-sink.test.ts': 14,
+  'incident-service.test.ts': 13,
+  'registry-readers.test.ts': 13,
+  'commands.test.ts': 12,
+  'redis-failover.test.ts': 12,
+  'three-broker-producer.test.ts': 11,
+  'hostile-fields.test.ts': 10,
+  'model-vs-redis.test.ts': 10,
+  'secure-stack.test.ts': 9,
   'snapshot-100k.test.ts': 8,
-  'sla-rebuild.test.ts': 8,
   'pipeline.test.ts': 8,
-  'appeal-lifecycle.test.ts': 12,
-  'worker-process.test.ts': 7,
-  'model-vs-redis.test.ts': 7,
+  'report.browser.test.ts': 7,
+  'classify-lines.test.ts': 7,
+  'sla-rebuild.test.ts': 7,
+  'bench-sla.test.ts': 7,
+  'decisions-cli.test.ts': 6,
+  'board.browser.test.ts': 5,
+  'sweeper-lifecycle.test.ts': 5,
+  'operator-actions.test.ts': 5,
+  'dead-letters.test.ts': 5,
+  'worker-process.test.ts': 5,
+  'hostile-input.test.ts': 5,
 };
 
 /**
