@@ -161,6 +161,13 @@ describe('weak evidence and no evidence', () => {
   });
 });
 
+describe('issue #15, fourth round: names of the small topics', () => {
+  it('a school named by its legal form (МБОУ, МКОУ…) is education', () => {
+    expect(categoryOf('Почему в МКОУ закрыли группу продлённого дня?')).toBe('education');
+    expect(categoryFeatures('Кто отвечает за подвоз в МБОУ Красная поляна?')).toContain('education:мбоу');
+  });
+});
+
 describe('decideCategory on given scores', () => {
   let groupId = 0;
   const match = (label: string, weight: number): Match => {
