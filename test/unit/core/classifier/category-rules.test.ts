@@ -166,6 +166,12 @@ describe('issue #15, fourth round: names of the small topics', () => {
     expect(categoryOf('Почему в МКОУ закрыли группу продлённого дня?')).toBe('education');
     expect(categoryFeatures('Кто отвечает за подвоз в МБОУ Красная поляна?')).toContain('education:мбоу');
   });
+
+  it('the New Year tree and decorations are a festivity (culture), a tree in a yard stays improvement', () => {
+    expect(categoryOf('Когда поставят новогоднюю ель в парке?')).toBe('culture_sport');
+    expect(categoryOf('Новогодние украшения на площади так и не включили')).toBe('culture_sport');
+    expect(categoryOf('Во дворе упала старая ель, перегородила проход')).toBe('urban_improvement');
+  });
 });
 
 describe('decideCategory on given scores', () => {
