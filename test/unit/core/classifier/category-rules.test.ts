@@ -172,6 +172,11 @@ describe('issue #15, fourth round: names of the small topics', () => {
     expect(categoryOf('Новогодние украшения на площади так и не включили')).toBe('culture_sport');
     expect(categoryOf('Во дворе упала старая ель, перегородила проход')).toBe('urban_improvement');
   });
+
+  it('a cash machine or a bank branch is economy, also where it stands in a station', () => {
+    expect(categoryOf('Прошу установить банкомат на вокзале')).toBe('economy_labor');
+    expect(categoryFeatures('В посёлке закрыли отделение банка')).toContain('economy_labor:отделени* банк*');
+  });
 });
 
 describe('decideCategory on given scores', () => {
