@@ -177,6 +177,11 @@ describe('issue #15, fourth round: names of the small topics', () => {
     expect(categoryOf('Прошу установить банкомат на вокзале')).toBe('economy_labor');
     expect(categoryFeatures('В посёлке закрыли отделение банка')).toContain('economy_labor:отделени* банк*');
   });
+
+  it('a post in the civil service is employment (economy)', () => {
+    expect(categoryOf('Как попасть на муниципальную службу в администрацию района?')).toBe('economy_labor');
+    expect(categoryOf('Подал документы в кадровый резерв, ответа нет полгода')).toBe('economy_labor');
+  });
 });
 
 describe('decideCategory on given scores', () => {
