@@ -182,6 +182,13 @@ describe('issue #15, fourth round: names of the small topics', () => {
     expect(categoryOf('Как попасть на муниципальную службу в администрацию района?')).toBe('economy_labor');
     expect(categoryOf('Подал документы в кадровый резерв, ответа нет полгода')).toBe('economy_labor');
   });
+
+  it('«объявлен» (announced) is no notice stuck on a wall; «объявление» is', () => {
+    expect(categoryOf('Объявлен конкурс на замещение вакантной должности, где условия?')).toBe(
+      'economy_labor',
+    );
+    expect(categoryOf('Весь столб обклеен объявлениями')).toBe('urban_improvement');
+  });
 });
 
 describe('decideCategory on given scores', () => {
