@@ -189,6 +189,11 @@ describe('issue #15, fourth round: names of the small topics', () => {
     );
     expect(categoryOf('Весь столб обклеен объявлениями')).toBe('urban_improvement');
   });
+
+  it('a pack of dogs in either order of the words is stray animals (other)', () => {
+    expect(categoryOf('Около рынка бегают собачьи стаи, детям страшно')).toBe('other');
+    expect(categoryOf('Собачья свора у стадиона кидается на людей')).toBe('other');
+  });
 });
 
 describe('decideCategory on given scores', () => {
