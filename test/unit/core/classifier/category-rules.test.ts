@@ -194,6 +194,11 @@ describe('issue #15, fourth round: names of the small topics', () => {
     expect(categoryOf('Около рынка бегают собачьи стаи, детям страшно')).toBe('other');
     expect(categoryOf('Собачья свора у стадиона кидается на людей')).toBe('other');
   });
+
+  it('a dump names ecology more strongly than the square or yard object it lies in', () => {
+    expect(categoryOf('Посреди сквера растёт свалка')).toBe('ecology');
+    expect(categoryOf('Свалка у контейнерной площадки во дворе')).toBe('urban_improvement');
+  });
 });
 
 describe('decideCategory on given scores', () => {
