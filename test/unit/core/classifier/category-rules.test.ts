@@ -199,6 +199,13 @@ describe('issue #15, fourth round: names of the small topics', () => {
     expect(categoryOf('Посреди сквера растёт свалка')).toBe('ecology');
     expect(categoryOf('Свалка у контейнерной площадки во дворе')).toBe('urban_improvement');
   });
+
+  it("the roof of a bus stop is the stop's (roads), a roof over a stairwell the building's", () => {
+    expect(categoryOf('Протекает крыша на остановке у рынка')).toBe('roads_transport');
+    expect(categoryOf('Крыша остановки проломлена')).toBe('roads_transport');
+    expect(categoryOf('Остановка без крыши, люди мокнут под дождём')).toBe('roads_transport');
+    expect(categoryOf('Течёт крыша в подъезде')).toBe('housing_utilities');
+  });
 });
 
 describe('decideCategory on given scores', () => {
