@@ -206,6 +206,14 @@ describe('issue #15, fourth round: names of the small topics', () => {
     expect(categoryOf('Остановка без крыши, люди мокнут под дождём')).toBe('roads_transport');
     expect(categoryOf('Течёт крыша в подъезде')).toBe('housing_utilities');
   });
+
+  it('the land adjoining a building (прилегающая территория) is improvement, snow on it too', () => {
+    expect(categoryOf('Прилегающую территорию магазина завалило снегом')).toBe('urban_improvement');
+    expect(categoryFeatures('Вдоль прилегающей к подъезду дорожки лёд')).toContain(
+      'urban_improvement:прилегающ* к подъезд*',
+    );
+    expect(categoryOf('Дорогу к дому замело снегом')).toBe('roads_transport');
+  });
 });
 
 describe('decideCategory on given scores', () => {
