@@ -214,6 +214,12 @@ describe('issue #15, fourth round: names of the small topics', () => {
     );
     expect(categoryOf('Дорогу к дому замело снегом')).toBe('roads_transport');
   });
+
+  it('a pit by a house or an entrance is the yard (improvement), a pit in a road is roads', () => {
+    expect(categoryOf('Глубокая яма у подъезда, дети падают')).toBe('urban_improvement');
+    expect(categoryOf('Яма перед домом 5 уже год')).toBe('urban_improvement');
+    expect(categoryOf('Яма на дороге у поворота')).toBe('roads_transport');
+  });
 });
 
 describe('decideCategory on given scores', () => {
