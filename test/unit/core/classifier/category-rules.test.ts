@@ -220,6 +220,13 @@ describe('issue #15, fourth round: names of the small topics', () => {
     expect(categoryOf('Яма перед домом 5 уже год')).toBe('urban_improvement');
     expect(categoryOf('Яма на дороге у поворота')).toBe('roads_transport');
   });
+
+  it('the land inside a block or between houses (внутриквартальный, внутридомовой) is the yard', () => {
+    expect(categoryOf('Внутриквартальный проезд весь в ямах')).toBe('urban_improvement');
+    expect(categoryFeatures('Внутридомовая территория не убирается')).toContain(
+      'urban_improvement:внутридомов*',
+    );
+  });
 });
 
 describe('decideCategory on given scores', () => {
