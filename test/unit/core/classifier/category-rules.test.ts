@@ -161,6 +161,74 @@ describe('weak evidence and no evidence', () => {
   });
 });
 
+describe('issue #15, fourth round: names of the small topics', () => {
+  it('a school named by its legal form (МБОУ, МКОУ…) is education', () => {
+    expect(categoryOf('Почему в МКОУ закрыли группу продлённого дня?')).toBe('education');
+    expect(categoryFeatures('Кто отвечает за подвоз в МБОУ Красная поляна?')).toContain('education:мбоу');
+  });
+
+  it('the New Year tree and decorations are a festivity (culture), a tree in a yard stays improvement', () => {
+    expect(categoryOf('Когда поставят новогоднюю ель в парке?')).toBe('culture_sport');
+    expect(categoryOf('Новогодние украшения на площади так и не включили')).toBe('culture_sport');
+    expect(categoryOf('Во дворе упала старая ель, перегородила проход')).toBe('urban_improvement');
+  });
+
+  it('a cash machine or a bank branch is economy, also where it stands in a station', () => {
+    expect(categoryOf('Прошу установить банкомат на вокзале')).toBe('economy_labor');
+    expect(categoryFeatures('В посёлке закрыли отделение банка')).toContain('economy_labor:отделени* банк*');
+  });
+
+  it('a post in the civil service is employment (economy)', () => {
+    expect(categoryOf('Как попасть на муниципальную службу в администрацию района?')).toBe('economy_labor');
+    expect(categoryOf('Подал документы в кадровый резерв, ответа нет полгода')).toBe('economy_labor');
+  });
+
+  it('«объявлен» (announced) is no notice stuck on a wall; «объявление» is', () => {
+    expect(categoryOf('Объявлен конкурс на замещение вакантной должности, где условия?')).toBe(
+      'economy_labor',
+    );
+    expect(categoryOf('Весь столб обклеен объявлениями')).toBe('urban_improvement');
+  });
+
+  it('a pack of dogs in either order of the words is stray animals (other)', () => {
+    expect(categoryOf('Около рынка бегают собачьи стаи, детям страшно')).toBe('other');
+    expect(categoryOf('Собачья свора у стадиона кидается на людей')).toBe('other');
+  });
+
+  it('a dump names ecology more strongly than the square or yard object it lies in', () => {
+    expect(categoryOf('Посреди сквера растёт свалка')).toBe('ecology');
+    expect(categoryOf('Свалка у контейнерной площадки во дворе')).toBe('urban_improvement');
+  });
+
+  it("the roof of a bus stop is the stop's (roads), a roof over a stairwell the building's", () => {
+    expect(categoryOf('Протекает крыша на остановке у рынка')).toBe('roads_transport');
+    expect(categoryOf('Крыша остановки проломлена')).toBe('roads_transport');
+    expect(categoryOf('Остановка без крыши, люди мокнут под дождём')).toBe('roads_transport');
+    expect(categoryOf('Течёт крыша в подъезде')).toBe('housing_utilities');
+  });
+
+  it('the land adjoining a building (прилегающая территория) is improvement, snow on it too', () => {
+    expect(categoryOf('Прилегающую территорию магазина завалило снегом')).toBe('urban_improvement');
+    expect(categoryFeatures('Вдоль прилегающей к подъезду дорожки лёд')).toContain(
+      'urban_improvement:прилегающ* к подъезд*',
+    );
+    expect(categoryOf('Дорогу к дому замело снегом')).toBe('roads_transport');
+  });
+
+  it('a pit by a house or an entrance is the yard (improvement), a pit in a road is roads', () => {
+    expect(categoryOf('Глубокая яма у подъезда, дети падают')).toBe('urban_improvement');
+    expect(categoryOf('Яма перед домом 5 уже год')).toBe('urban_improvement');
+    expect(categoryOf('Яма на дороге у поворота')).toBe('roads_transport');
+  });
+
+  it('the land inside a block or between houses (внутриквартальный, внутридомовой) is the yard', () => {
+    expect(categoryOf('Внутриквартальный проезд весь в ямах')).toBe('urban_improvement');
+    expect(categoryFeatures('Внутридомовая территория не убирается')).toContain(
+      'urban_improvement:внутридомов*',
+    );
+  });
+});
+
 describe('decideCategory on given scores', () => {
   let groupId = 0;
   const match = (label: string, weight: number): Match => {

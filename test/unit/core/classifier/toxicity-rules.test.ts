@@ -173,3 +173,18 @@ describe('issue #15, second round: fewer false alarms on ordinary appeals', () =
     expect(obsceneRootOf('сучка')).toBe('сука');
   });
 });
+
+describe('issue #15, fourth round: crude words that need aiming', () => {
+  it('scatological verbs and nouns count as crude words: toxic when aimed, not alone', () => {
+    expect(toxic('Ты опять покакал в комментах')).toBe(true);
+    expect(toxic('Вы тут все пукаете в лужу')).toBe(true);
+    expect(features('Пукнул и ушёл')).toContain('пукну*');
+    expect(toxic('Пукнул и ушёл')).toBe(false);
+    expect(toxic('Покажите, как пройти к какаду в зоопарке')).toBe(false);
+  });
+
+  it('the singular of a «-ята» slur is the same slur', () => {
+    expect(toxic('Ну ты и соросёнок, конечно')).toBe(true);
+    expect(features('Очередной навальнёнок')).toContain('навальнен*');
+  });
+});
