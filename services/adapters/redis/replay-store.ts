@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.js';
 import { loadLuaScript } from './lua-loader.js';
 import { SLA_SCRIPTS, SlaStore, type SlaStoreOptions } from './store/sla-store.js';
 
@@ -34,7 +34,7 @@ export class ReplayStore {
   readonly store: SlaStore;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: SlaStoreOptions,
     readonly clockPrefix: string,
   ) {
@@ -51,10 +51,15 @@ export class ReplayStore {
     return `${this.clockPrefix}{${shard}}`;
   }
 
-  /** Sets every shard's clock (one round trip). */
+  /** Sets every shard's clock (one round trip; on a Cluster, one per shard, as its keys are in other slots). */
   async setClock(ms: number): Promise<void> {
+    const shards = Array.from({ length: this.store.options.shards }, (_, shard) => shard);
+    if (this.redis.isCluster) {
+      await Promise.all(shards.map((shard) => this.redis.set(this.clockKey(shard), ms)));
+      return;
+    }
     const pipeline = this.redis.pipeline();
-    for (let shard = 0; shard < this.store.options.shards; shard++) pipeline.set(this.clockKey(shard), ms);
+    for (const shard of shards) pipeline.set(this.clockKey(shard), ms);
     await pipeline.exec();
   }
 

@@ -1,9 +1,8 @@
 import type { Kafka } from 'kafkajs';
-import type { Redis } from 'ioredis';
 import { destination, pino } from 'pino';
 import { createKafka } from '../../adapters/kafka/client.js';
 import { kafkaSecurityOf } from '../../adapters/kafka/security.js';
-import { connectRedis, connectServer, type RedisClient } from '../../adapters/redis/connect.js';
+import { connectRedis, type RedisClient } from '../../adapters/redis/connect.js';
 import { envSchema, type EnvConfig } from '../../runtime/config/env.js';
 import { readSecretFile, urlHasPassword, withPassword } from './credentials.js';
 
@@ -87,16 +86,6 @@ export function kafkaOf(io: CliIo, env: EnvConfig, role: string): Kafka {
 
 export function redisOf(env: EnvConfig): RedisClient {
   return connectRedis(env);
-}
-
-/** For a command that renames keys or scans one keyspace: what a Redis Cluster cannot do across masters. */
-export function singleRedisOf(env: EnvConfig, command: string): Redis {
-  if (env.REDIS_CLUSTER_NODES) {
-    throw new UsageError(
-      `${command} needs one Redis server or Sentinels; it does not run on a Redis Cluster yet`,
-    );
-  }
-  return connectServer(env);
 }
 
 export function positiveInt(value: string): number {

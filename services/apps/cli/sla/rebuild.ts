@@ -9,7 +9,7 @@
  * state generation, and the roles start on them.
  */
 import type { Kafka } from 'kafkajs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../adapters/redis/connect.js';
 import { readLog, type LogRecord } from '../../../adapters/kafka/read-log.js';
 import { ReplayStore } from '../../../adapters/redis/replay-store.js';
 import { deleteMatching, slaKeyPattern, switchPrefix } from '../../../adapters/redis/prefix-switch.js';
@@ -48,7 +48,7 @@ export interface RebuildReport {
 
 export interface RebuildDeps {
   kafka: Kafka;
-  redis: Redis;
+  redis: RedisClient;
   config: AppConfig;
   readers: ContractReaders;
   progress?: (line: string) => void;

@@ -6,7 +6,7 @@
  * were counted from, keeping their pauses) and written through the lifecycle's fingerprinted path, so a
  * worker's write in between makes it read and decide again, and a second run moves nothing.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../../adapters/redis/connect.js';
 import { openAppealRefs } from '../../../adapters/redis/reader/open-appeals.js';
 import { SlaStore } from '../../../adapters/redis/store/sla-store.js';
 import type { SlaTarget } from '../../../core/sla/appeal-clock.js';
@@ -49,7 +49,7 @@ export interface RecomputeReport {
 }
 
 export interface RecomputeOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   shards: number;
   retentionMs: number;

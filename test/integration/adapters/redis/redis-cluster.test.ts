@@ -11,6 +11,14 @@ import {
 } from '../../../../services/adapters/redis/eviction-policy.js';
 import type { SlaCommand } from '../../../../services/core/sla/commands.js';
 import { shardOf } from '../../../../services/core/sla/shard.js';
+import { computeDeadlines, parsePolicyConfig, resolvePolicy } from '../../../../services/core/sla/policy.js';
+import { recomputeSla } from '../../../../services/apps/cli/sla/recompute.js';
+import {
+  deleteMatching,
+  slaKeyPattern,
+  switchPrefix,
+} from '../../../../services/adapters/redis/prefix-switch.js';
+import { scanKeys } from '../../../../services/adapters/redis/scan.js';
 import { answerOf, cancelOf, openCommand, serverNow } from './helpers.js';
 
 /**
@@ -43,6 +51,14 @@ afterAll(async () => {
   if (started) execFileSync('bash', [SCRIPT, 'down'], { encoding: 'utf8' });
 });
 
+/** A comment id of this run whose key falls on shard `i % SHARDS`. */
+function idOnShard(run: string, i: number): string {
+  for (let k = 0; ; k++) {
+    const id = `${run}-${i}-${k}`;
+    if (shardOf(`VK:${id}`, SHARDS) === i % SHARDS) return id;
+  }
+}
+
 describe('SLA scripts on a real Redis Cluster', () => {
   it('spreads the shards over all three masters', async () => {
     const ranges = (await cluster.cluster('SLOTS')) as unknown as [number, number, [string, number]][];
@@ -71,15 +87,9 @@ describe('SLA scripts on a real Redis Cluster', () => {
     const now = await serverNow(cluster);
     // Ten comments per shard, not left to chance: 160 random keys miss one of 16 shards about once in 2,000 runs.
     const run = randomBytes(4).toString('hex');
-    const idOnShard = (i: number) => {
-      for (let k = 0; ; k++) {
-        const id = `${run}-${i}-${k}`;
-        if (shardOf(`VK:${id}`, SHARDS) === i % SHARDS) return id;
-      }
-    };
     const open = Array.from({ length: 160 }, (_, i) =>
       openCommand(now, SHARDS, {
-        commentId: idOnShard(i),
+        commentId: idOnShard(run, i),
         region: String(10 + (i % 5)),
         postedAt: now - 3_600_000,
         // Half already overdue (BREACH at once), half due in ten minutes (WARNING in five).
@@ -151,5 +161,74 @@ describe('SLA scripts on a real Redis Cluster', () => {
     // The even half less the 40 answered and cancelled falls due in ten minutes.
     expect(board.deadlines.dueWithin).toBe(40);
     expect((await reader.deadlines({ horizonMs: 300_000 })).dueWithin).toBe(0);
+  });
+
+  it("otklik sla recompute finds the open appeals on every master; a rebuild's prefix switch and cleanup reach every master", async () => {
+    const prefix = `test:cluster-re-${randomBytes(4).toString('hex')}`;
+    const policyA = parsePolicyConfig({
+      name: 'a',
+      targets: { critical: '1h', high: '1h', normal: '1h', low: '1h' },
+    });
+    const policyB = parsePolicyConfig({
+      name: 'b',
+      targets: { critical: '1h', high: '1h', normal: '2h', low: '1h' },
+    });
+    const planned = new SlaStore(cluster, { prefix, shards: SHARDS, retentionMs: 60_000, policy: policyA });
+    const now = await serverNow(cluster);
+    const postedAt = now - 10_000;
+    const subject = {
+      category: 'housing_utilities',
+      type: 'complaint',
+      priority: 'normal',
+      region: '54',
+    } as const;
+    const resolved = resolvePolicy(policyA, subject)!;
+    const due = computeDeadlines(resolved, postedAt);
+    const run = randomBytes(4).toString('hex');
+    const opens = ALL_SHARDS.map((i) =>
+      openCommand(now, SHARDS, {
+        commentId: idOnShard(run, i),
+        priority: 'normal',
+        postedAt,
+        warnAt: due.warnAtMs,
+        dueAt: due.dueAtMs,
+        policyId: resolved.policyId,
+        escalationIntervalMs: resolved.escalationIntervalMs,
+        maxEscalationLevel: resolved.maxEscalationLevel,
+      }),
+    );
+    expect(await planned.apply(opens)).toEqual(opens.map(() => 'OPENED'));
+    const recompute = (dryRun: boolean) =>
+      recomputeSla({
+        redis: cluster,
+        prefix,
+        shards: SHARDS,
+        retentionMs: 60_000,
+        current: policyA,
+        next: policyB,
+        dryRun,
+        examples: 0,
+      });
+    // One appeal per shard, so one on every master: a SCAN through the cluster client alone saw a third.
+    expect(await recompute(false)).toMatchObject({ open: 16, fromRecords: 16, moved: 16, later: 16 });
+    expect(await recompute(false)).toMatchObject({ open: 16, moved: 0 });
+    for (const c of opens) {
+      expect((await planned.readAppeal(c.shard, c.commentKey)).state?.reply?.dueAt).toBe(
+        postedAt + 7_200_000,
+      );
+    }
+
+    const keysOf = async (pattern: string) => {
+      let n = 0;
+      for await (const page of scanKeys(cluster, pattern)) n += page.keys.length;
+      return n;
+    };
+    const written = await keysOf(slaKeyPattern(prefix));
+    expect(written).toBeGreaterThan(16);
+    const target = `${prefix}-switched`;
+    expect(await switchPrefix(cluster, prefix, target)).toEqual({ deleted: 0, moved: written });
+    expect(await keysOf(slaKeyPattern(prefix))).toBe(0);
+    expect(await deleteMatching(cluster, slaKeyPattern(target))).toBe(written);
+    expect(await keysOf(slaKeyPattern(target))).toBe(0);
   });
 });
