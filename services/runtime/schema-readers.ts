@@ -16,6 +16,7 @@ import {
   RegistrySchemas,
   type ClassifiedComment,
   type CommentEvent,
+  type OperatorAction,
   type SlaAlert,
 } from '../core/contracts/index.js';
 import { createRegistryClient } from '../adapters/registry/client.js';
@@ -38,6 +39,7 @@ export interface ContractReaders {
   commentEvent(message: Buffer): CommentEvent;
   classifiedComment(message: Buffer): ClassifiedComment;
   slaAlert(message: Buffer): SlaAlert;
+  operatorAction(message: Buffer): OperatorAction;
 }
 
 /** The carried catalogue's readers (no SCHEMA_REGISTRY_URL). */
@@ -47,6 +49,7 @@ export const CATALOGUE_READERS: ContractReaders = {
   commentEvent: (m) => defaultCodecs().commentEvent.decode(m),
   classifiedComment: (m) => defaultCodecs().classifiedComment.decode(m),
   slaAlert: (m) => defaultCodecs().slaAlert.decode(m),
+  operatorAction: (m) => defaultCodecs().operatorAction.decode(m),
 };
 
 /** The readers the environment asks for: the registry's with SCHEMA_REGISTRY_URL, else the catalogue's. */
@@ -62,6 +65,7 @@ export function contractReadersOf(env: EnvConfig): ContractReaders {
     commentEvent: (m) => codecs.commentEvent.decode(m),
     classifiedComment: (m) => codecs.classifiedComment.decode(m),
     slaAlert: (m) => codecs.slaAlert.decode(m),
+    operatorAction: (m) => codecs.operatorAction.decode(m),
   };
 }
 

@@ -3,8 +3,9 @@ import type {
   ClassifiedComment,
   Classification,
   CommentEvent,
+  SlaTarget,
 } from '../contracts/schema-types.generated.js';
-import type { NotActionableCommand, OpenSlaCommand, SlaCommand } from './commands.js';
+import type { ActionCommand, NotActionableCommand, OpenSlaCommand, SlaCommand } from './commands.js';
 import { excerptOf, planSla, type PlanOptions } from './plan.js';
 import type { PolicyConfig } from './policy.js';
 
@@ -73,13 +74,15 @@ export interface PublishedAlert {
   commentKey: string;
   kind: AlertKind;
   level: number;
+  /** Which of the appeal's deadlines (issue #16): its first reply, a next reply or its final answer. */
+  target: SlaTarget;
   /** The Redis time of the claim that handed it out. */
   firedAt: number;
 }
 
 /** The identity of an alert: consumers deduplicate on it (alert.ts gives it as a UUID). */
-export const alertSlotOf = (a: { commentKey: string; kind: AlertKind; level: number }) =>
-  `${a.commentKey}\u0000${a.kind}\u0000${a.level}`;
+export const alertSlotOf = (a: { commentKey: string; kind: AlertKind; level: number; target: SlaTarget }) =>
+  `${a.commentKey}\u0000${a.target}\u0000${a.kind}\u0000${a.level}`;
 
 /** A transition with the time it was applied at. */
 export interface TimedCommand {
@@ -87,12 +90,20 @@ export interface TimedCommand {
   command: SlaCommand;
 }
 
+/** An operator's action (issue #16) with its record time on the actions topic. */
+export interface TimedAction {
+  at: number;
+  command: ActionCommand;
+}
+
 /**
  * One step of a replay, at the clock the original run had: apply transitions, or claim what was due
  * and acknowledge what the topic says was published.
  */
 export type ReplayStep =
-  { kind: 'apply'; at: number; commands: SlaCommand[] } | { kind: 'alerts'; at: number };
+  | { kind: 'apply'; at: number; commands: SlaCommand[] }
+  | { kind: 'act'; at: number; commands: ActionCommand[] }
+  | { kind: 'alerts'; at: number };
 
 /**
  * The order in which a rebuild replays the log: every transition at the time the worker applied it
@@ -103,20 +114,23 @@ export type ReplayStep =
  * A delete is not on the classified topic; it is read from the input with its record time, which is
  * when it was produced, not applied. The worker applied it after the comment's own record (same
  * partition) and, in practice, after any alert of the comment published before it: so it is replayed
- * no earlier than those. (A sweeper that claimed before the delete and published after it has its alert
+ * no earlier than those. An operator's action is replayed at its record time, after the transitions of
+ * the same instant (the worker applies a group's actions after its comments); one that came before its
+ * comment waits for it in Redis, as it did the first time. (A sweeper that claimed before the delete and published after it has its alert
  * counted by the replay and not by the original: docs/faults.md "Rebuild from the log".)
  */
 export function replaySteps(
   classified: readonly TimedCommand[],
   deletes: readonly TimedCommand[],
   alerts: readonly PublishedAlert[],
+  actions: readonly TimedAction[] = [],
 ): ReplayStep[] {
   const latest = new Map<string, number>();
   const seen = (key: string, at: number) => latest.set(key, Math.max(at, latest.get(key) ?? at));
   for (const { at, command } of classified) if (command.kind !== 'answer') seen(command.commentKey, at);
   for (const a of alerts) seen(a.commentKey, a.firedAt);
 
-  type Event = { at: number; rank: number; seq: number; command?: SlaCommand };
+  type Event = { at: number; rank: number; seq: number; command?: SlaCommand; action?: ActionCommand };
   const events: Event[] = [];
   let seq = 0;
   for (const a of alerts) events.push({ at: a.firedAt, rank: 0, seq: seq++ });
@@ -124,12 +138,16 @@ export function replaySteps(
   for (const { at, command } of deletes) {
     events.push({ at: Math.max(at, latest.get(command.commentKey) ?? at), rank: 2, seq: seq++, command });
   }
+  for (const { at, command } of actions) events.push({ at, rank: 3, seq: seq++, action: command });
   events.sort((a, b) => a.at - b.at || a.rank - b.rank || a.seq - b.seq);
 
   const steps: ReplayStep[] = [];
   for (const e of events) {
     const last = steps[steps.length - 1];
-    if (!e.command) {
+    if (e.action) {
+      if (last?.kind === 'act' && last.at === e.at) last.commands.push(e.action);
+      else steps.push({ kind: 'act', at: e.at, commands: [e.action] });
+    } else if (!e.command) {
       if (!(last?.kind === 'alerts' && last.at === e.at)) steps.push({ kind: 'alerts', at: e.at });
     } else if (last?.kind === 'apply' && last.at === e.at) {
       last.commands.push(e.command);

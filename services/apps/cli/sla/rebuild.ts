@@ -2,8 +2,11 @@
  * `otklik sla rebuild`: the SLA state of a prefix rebuilt from the log alone (docs/faults.md "Rebuild
  * from the log"). The classified topic gives every transition the workers applied (each comment with its
  * recorded deadline, at its classified_at), the input topic the deletes (which publish no classified
- * comment), the alert topic every alert the sweepers published (at its fired_at). They are replayed in
- * time order through the store's own scripts on a clock set to those times (ReplayStore), into a
+ * comment), the operator-actions topic every action (issue #16: pauses, final answers, corrections…, at
+ * its record time), the alert topic every alert the sweepers published (at its fired_at, with its
+ * target). They are replayed in
+ * time order through the store's own scripts and the appeal lifecycle under the roles' policy, on a
+ * clock set to those times (ReplayStore), into a
  * staging prefix; what was due at an alert's time is claimed and, when the topic says it was published,
  * acknowledged, as the sweeper did. The staging keys then take the place of the prefix's, with a new
  * state generation, and the roles start on them.
@@ -15,13 +18,19 @@ import { ReplayStore } from '../../../adapters/redis/replay-store.js';
 import { deleteMatching, slaKeyPattern, switchPrefix } from '../../../adapters/redis/prefix-switch.js';
 import { assertLayoutVersion } from '../../../adapters/redis/redis-settings.js';
 import { writeGeneration } from '../../../adapters/redis/state-generation.js';
-import { createCommentDecoder, defaultCodecs } from '../../../core/contracts/index.js';
+import {
+  createCommentDecoder,
+  createOperatorActionDecoder,
+  defaultCodecs,
+} from '../../../core/contracts/index.js';
+import { shardOf } from '../../../core/sla/shard.js';
 import {
   alertSlotOf,
   deleteCommandOf,
   replayCommandOf,
   replaySteps,
   type PublishedAlert,
+  type TimedAction,
   type TimedCommand,
 } from '../../../core/sla/replay.js';
 import type { PlanOptions } from '../../../core/sla/plan.js';
@@ -134,11 +143,43 @@ export async function rebuildSla({
     `${deletes.length} deletes from ${env.OTKLIK_TOPIC_COMMENTS} (${inputSkipped} undecodable inputs left out)`,
   );
 
-  const steps = replaySteps(classified, deletes, alerts);
+  // The operator actions, through the worker's own gate at the time each was read (a refused one was
+  // dead-lettered and changed nothing); a prefix whose roles never had the topic has none.
+  const decodeAction = createOperatorActionDecoder(undefined, {
+    ...defaultCodecs(),
+    operatorAction: { ...defaultCodecs().operatorAction, decode: readers.operatorAction },
+  });
+  const actions: TimedAction[] = [];
+  let actionsSkipped = 0;
+  await readLog(kafka, env.OTKLIK_TOPIC_ACTIONS, async (records) => {
+    await readers.preload(records);
+    for (const r of records) {
+      try {
+        const action = decodeAction(r.value, r.headers, r.timestamp);
+        const command = {
+          kind: 'action',
+          commentKey: action.comment_key,
+          shard: shardOf(action.comment_key, shards),
+          action,
+        } as const;
+        actions.push({ at: r.timestamp, command });
+      } catch {
+        actionsSkipped++;
+      }
+    }
+  }).catch((error: Error) => {
+    if (!/does not exist/.test(error.message)) throw error;
+  });
+  say(
+    `${actions.length} operator actions from ${env.OTKLIK_TOPIC_ACTIONS} (${actionsSkipped} refused by the gate)`,
+  );
+
+  const steps = replaySteps(classified, deletes, alerts, actions);
   const published = new Set(alerts.map(alertSlotOf));
   const replay = new ReplayStore(
     redis,
-    { prefix: staging, shards, retentionMs: runtime.retentionDays * 86_400_000 },
+    // The roles' policy: official replies start final answers and actions step appeals, as in the worker.
+    { prefix: staging, shards, retentionMs: runtime.retentionDays * 86_400_000, policy: sla },
     clockPrefix,
   );
   await assertLayoutVersion(redis, staging, shards);
@@ -148,6 +189,10 @@ export async function rebuildSla({
     await replay.setClock(step.at);
     if (step.kind === 'apply') {
       await replay.store.apply(step.commands);
+      continue;
+    }
+    if (step.kind === 'act') {
+      await replay.store.act(step.commands);
       continue;
     }
     // As the sweepers did at this instant: claim what is due, acknowledge what was published. A claim
@@ -174,7 +219,7 @@ export async function rebuildSla({
     classified: classified.length,
     deletes: deletes.length,
     alerts: alerts.length,
-    skipped: skipped + inputSkipped,
+    skipped: skipped + inputSkipped + actionsSkipped,
     steps: steps.length,
     acked,
     keysReplaced: deleted,
@@ -197,5 +242,5 @@ function classifiedCommand(
 function publishedAlert(record: LogRecord, readers: ContractReaders): PublishedAlert | null {
   if (!record.value) return null;
   const a = readers.slaAlert(record.value);
-  return { commentKey: a.comment_key, kind: a.kind, level: a.level, firedAt: a.fired_at };
+  return { commentKey: a.comment_key, kind: a.kind, level: a.level, target: a.target, firedAt: a.fired_at };
 }

@@ -4,7 +4,9 @@
  * the second run stop on the loss, `otklik sla rebuild --stopped` rebuilds the prefix from the topics,
  * the roles start again on it and the rest of the stream follows: both runs end with the same counters
  * (every metric by region, category and priority, the open and overdue gauges included), the same
- * overdue comments with the same next alert, and the same set of alerts.
+ * overdue comments with the same next alert, and the same set of alerts. Operator actions (issue #16)
+ * flow too: the final answers the replies started, a resolved one, a paused one resumed after the
+ * rebuild, a correction, all come out the same (the final answer's counters, the lifecycle's gauges).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin, Producer } from 'kafkajs';
@@ -12,8 +14,13 @@ import type { Redis } from 'ioredis';
 import { createReliableProducer } from '../../../../services/adapters/kafka/producer.js';
 import { SlaReader } from '../../../../services/adapters/redis/reader/sla-reader.js';
 import { runCli } from '../../../../services/apps/cli/main.js';
-import { defaultCodecs } from '../../../../services/core/contracts/index.js';
+import { defaultCodecs, encodeOperatorAction } from '../../../../services/core/contracts/index.js';
 import type { CommentEvent } from '../../../../services/core/contracts/schema-types.generated.js';
+import { buildOperatorAction, type ActOptions } from '../../../../services/apps/cli/commands/act.js';
+import { readTargetCounterRows } from '../../../../services/adapters/redis/reader/counter-reads.js';
+import { SlaKeys } from '../../../../services/adapters/redis/keys.js';
+import { commentKeyOf } from '../../../../services/core/sla/shard.js';
+import { totalsOf } from '../../../../services/core/sla/counters.js';
 import { loadConfig } from '../../../../services/runtime/config/load.js';
 import { startApp, type RunningApp } from '../../../../services/runtime/app.js';
 import type { StateLostError } from '../../../../services/runtime/state-guard.js';
@@ -85,6 +92,23 @@ const phase3 = [
 ];
 const OWED_ALERTS = (old.length + later.length + last.length) * 4;
 
+/** Operator actions, built once (one action id and acted_at for both runs), on appeals already replied. */
+const action = (e: CommentEvent, name: string, options: Partial<ActOptions> = {}) =>
+  buildOperatorAction(
+    commentKeyOf(e.platform, e.comment_id),
+    name,
+    { operator: 'op-rebuild', actionId: `${run}-${e.comment_id}-${name}`, format: 'avro', ...options },
+    Date.now(),
+  );
+/** After phase 1 (recent 0-7 replied): one final answer given, one paused, one priority corrected. */
+const actions1 = [
+  action(recent[0]!, 'resolved'),
+  action(recent[1]!, 'paused', { reason: 'citizen' }),
+  action(recent[2]!, 'reclassified', { priority: 'low' }),
+];
+/** After the rebuild: the pause ends (the rebuilt state must know it), another final answer. */
+const actions3 = [action(recent[1]!, 'resumed'), action(recent[3]!, 'resolved')];
+
 beforeAll(async () => {
   producer = createReliableProducer(reference.kafka);
   await producer.connect();
@@ -109,6 +133,7 @@ afterAll(async () => {
           env.OTKLIK_TOPIC_CLASSIFIED,
           env.OTKLIK_TOPIC_ALERTS,
           env.OTKLIK_TOPIC_DLQ,
+          env.OTKLIK_TOPIC_ACTIONS,
         ] as string[],
       })
       .catch(() => undefined);
@@ -135,6 +160,21 @@ const send = (stack: Stack, events: CommentEvent[]) =>
     stack.env.OTKLIK_TOPIC_COMMENTS as string,
     events.map((e) => messageOf(e)),
   );
+
+/** Sends operator actions and waits until the worker has applied them (its group committed them). */
+async function act(stack: Stack, actions: ReturnType<typeof action>[]) {
+  await produce(
+    producer,
+    stack.env.OTKLIK_TOPIC_ACTIONS as string,
+    actions.map((a) => ({ key: a.comment_key, value: encodeOperatorAction(a) })),
+  );
+  await waitUntilAllCommitted(
+    admins.get(stack)!,
+    stack.env.OTKLIK_GROUP_ID as string,
+    stack.env.OTKLIK_TOPIC_ACTIONS as string,
+    30_000,
+  );
+}
 
 async function alertIds(stack: Stack): Promise<string[]> {
   const messages = await readToEnd(stack.kafka, admins.get(stack)!, stack.env.OTKLIK_TOPIC_ALERTS as string);
@@ -167,7 +207,19 @@ async function state(stack: Stack) {
   const overdueItems = scan.overdue
     .map((c) => `${c.commentKey} ${c.nextAlert ? `${c.nextAlert.kind}/${c.nextAlert.level}` : '-'}`)
     .sort();
-  return { counters, overdueItems, dueWithin: scan.dueWithin, overdueTotal: scan.overdueTotal };
+  const redis = redises.get(stack)!;
+  const keys = new SlaKeys(stack.env.OTKLIK_KEY_PREFIX as string);
+  const shards = Number(stack.env.OTKLIK_SHARDS);
+  const finalAnswers = totalsOf(await readTargetCounterRows(redis, keys, shards, 'final_'));
+  const lifecycle = (await reader.lifecycleGaugeRows()).map((row) => JSON.stringify(row)).sort();
+  return {
+    counters,
+    overdueItems,
+    dueWithin: scan.dueWithin,
+    overdueTotal: scan.overdueTotal,
+    finalAnswers,
+    lifecycle,
+  };
 }
 
 describe('otklik sla rebuild', () => {
@@ -177,9 +229,11 @@ describe('otklik sla rebuild', () => {
       await start(reference);
       await send(reference, phase1);
       await settled(reference, old.length * 4);
+      await act(reference, actions1);
       await send(reference, phase2);
       await settled(reference, (old.length + later.length) * 4);
       await send(reference, phase3);
+      await act(reference, actions3);
       await settled(reference, OWED_ALERTS);
     };
     const lossyRun = async () => {
@@ -188,6 +242,7 @@ describe('otklik sla rebuild', () => {
       await start(lossy, (error) => (lost = error));
       await send(lossy, phase1);
       await settled(lossy, old.length * 4);
+      await act(lossy, actions1);
       await send(lossy, phase2);
       expect(await deleteKeys(redises.get(lossy)!, lossy.env)).toBeGreaterThan(0);
       await until('the roles to notice the loss', () => Promise.resolve(lost), 10_000);
@@ -212,6 +267,7 @@ describe('otklik sla rebuild', () => {
       await start(lossy);
       await settled(lossy, (old.length + later.length) * 4);
       await send(lossy, phase3);
+      await act(lossy, actions3);
       await settled(lossy, OWED_ALERTS);
     };
     await Promise.all([referenceRun(), lossyRun()]);
@@ -219,6 +275,9 @@ describe('otklik sla rebuild', () => {
     const [expected, observed] = [await state(reference), await state(lossy)];
     expect(expected.counters.totals).toMatchObject({ breached: old.length + later.length + last.length });
     expect(expected.overdueItems.length).toBeGreaterThan(0);
+    // Final answers started by the replies, two given; the gauges of those still open.
+    expect(expected.finalAnswers).toMatchObject({ opened: 32, answered_in_time: 2 });
+    expect(expected.lifecycle.length).toBeGreaterThan(0);
     expect(observed).toEqual(expected);
     const [refAlerts, lossAlerts] = [await alertIds(reference), await alertIds(lossy)];
     expect(new Set(refAlerts).size).toBe(OWED_ALERTS);

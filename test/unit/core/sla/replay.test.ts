@@ -5,7 +5,9 @@ import type {
 } from '../../../../services/core/contracts/schema-types.generated.js';
 import { planSla } from '../../../../services/core/sla/plan.js';
 import { parsePolicyConfig } from '../../../../services/core/sla/policy.js';
+import type { ActionCommand } from '../../../../services/core/sla/commands.js';
 import {
+  alertSlotOf,
   deleteCommandOf,
   replayCommandOf,
   replaySteps,
@@ -106,8 +108,8 @@ describe('replaySteps: the log in the order the original run applied it', () => 
       ],
       [{ at: 20, command: cancel('x') }],
       [
-        { commentKey: 'a', kind: 'BREACH', level: 0, firedAt: 20 },
-        { commentKey: 'a', kind: 'ESCALATION', level: 1, firedAt: 20 },
+        { commentKey: 'a', kind: 'BREACH', level: 0, target: 'FIRST_REPLY', firedAt: 20 },
+        { commentKey: 'a', kind: 'ESCALATION', level: 1, target: 'FIRST_REPLY', firedAt: 20 },
       ],
     );
     expect(steps).toEqual([
@@ -124,12 +126,43 @@ describe('replaySteps: the log in the order the original run applied it', () => 
         { at: 40, command: cancel('a') },
         { at: 5, command: cancel('b') },
       ],
-      [{ commentKey: 'b', kind: 'WARNING', level: 0, firedAt: 70 }],
+      [{ commentKey: 'b', kind: 'WARNING', level: 0, target: 'FIRST_REPLY', firedAt: 70 }],
     );
     expect(steps).toEqual([
       { kind: 'apply', at: 50, commands: [open('a'), cancel('a')] },
       { kind: 'alerts', at: 70 },
       { kind: 'apply', at: 70, commands: [cancel('b')] },
     ]);
+  });
+
+  it('replays an operator action at its record time, after the transitions of that instant', () => {
+    const act = (key: string, id: string) =>
+      ({
+        kind: 'action',
+        commentKey: key,
+        shard: 0,
+        action: { action_id: id, comment_key: key, kind: 'RESOLVED' },
+      }) as unknown as ActionCommand;
+    const steps = replaySteps(
+      [{ at: 30, command: open('a') }],
+      [],
+      [{ commentKey: 'a', kind: 'WARNING', level: 0, target: 'FINAL_ANSWER', firedAt: 40 }],
+      [
+        { at: 30, command: act('a', 'a1') },
+        { at: 10, command: act('z', 'z1') },
+        { at: 30, command: act('a', 'a2') },
+      ],
+    );
+    expect(steps).toEqual([
+      { kind: 'act', at: 10, commands: [act('z', 'z1')] },
+      { kind: 'apply', at: 30, commands: [open('a')] },
+      { kind: 'act', at: 30, commands: [act('a', 'a1'), act('a', 'a2')] },
+      { kind: 'alerts', at: 40 },
+    ]);
+  });
+
+  it("tells a final answer's alert from the first reply's of the same kind and level", () => {
+    const first = { commentKey: 'a', kind: 'BREACH', level: 0, target: 'FIRST_REPLY' } as const;
+    expect(alertSlotOf(first)).not.toBe(alertSlotOf({ ...first, target: 'FINAL_ANSWER' }));
   });
 });
