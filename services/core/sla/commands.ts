@@ -85,5 +85,9 @@ export const SLA_OUTCOMES = [
   'DELETED_EARLY',
   'RECORDED',
   'DUPLICATE',
+  // A citizen's follow-up of an appeal (appeal lifecycle): it started a next reply or reopened the
+  // appeal, or changed nothing (the appeal was waiting for a reply already, or closed).
+  'FOLLOW_UP',
+  'FOLLOW_UP_IGNORED',
 ] as const;
 export type SlaOutcome = (typeof SLA_OUTCOMES)[number];
