@@ -283,7 +283,8 @@ function printLifecycle(before: Record<string, number>, after: Record<string, nu
     'final answer breached': d('final_breached'),
     'final answer escalated': d('final_escalated'),
     'paused now (clock stopped)': d('paused'),
-    'reopened (next reply started)': d('next_opened'),
+    'next reply started (a follow-up, a reopening)': d('next_opened'),
+    'next reply still open': d('next_open'),
     'corrections logged (RECLASSIFIED)': d('corrections'),
   });
 }
