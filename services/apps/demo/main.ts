@@ -186,8 +186,10 @@ async function main(): Promise<void> {
         : writers.commentEvent.encode(send.event);
     const headers = send.kind === 'json' ? { 'content-type': 'application/json' } : {};
     await producer.send({ topic: e.OTKLIK_TOPIC_COMMENTS, messages: [{ key, value, headers }] });
+    // An official's comment answers its parent; a citizen's is written under it (a follow-up).
+    const verb = send.event.author.kind === 'OFFICIAL' ? 'answers' : 'under';
     const target = send.event.parent_comment_id
-      ? `→ answers ${send.event.platform}:${send.event.parent_comment_id}`
+      ? `→ ${verb} ${send.event.platform}:${send.event.parent_comment_id}`
       : '';
     print.sent(send.kind === 'json' ? `${send.note} (JSON)` : send.note, key, target);
   }
