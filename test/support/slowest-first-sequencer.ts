@@ -31,6 +31,7 @@ const KNOWN_SECONDS: Record<string, number> = {
   'snapshot-100k.test.ts': 8,
   'pipeline.test.ts': 8,
   'report.browser.test.ts': 7,
+  'model-vs-redis-appeals.test.ts': 7,
   'classify-lines.test.ts': 7,
   'sla-rebuild.test.ts': 7,
   'bench-sla.test.ts': 7,

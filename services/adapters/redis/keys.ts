@@ -87,6 +87,15 @@ export class SlaKeys {
     return `${this.tag(shard)}:ap:${commentKey}`;
   }
 
+  /**
+   * The appeal a comment of its thread belongs to (a citizen's follow-up, docs/sla-engine.md "A citizen's
+   * follow-up in Redis"): under the appeal's own key once it had an official reply, under each official
+   * reply to it and under each follow-up, the appeal's key; in the shard of the comment it is named by.
+   */
+  link(shard: number, commentKey: string): string {
+    return `${this.tag(shard)}:ln:${commentKey}`;
+  }
+
   /** What waits for a comment not seen yet (operator actions, official replies), in arrival order. */
   pending(shard: number, commentKey: string): string {
     return `${this.tag(shard)}:pend:${commentKey}`;

@@ -186,8 +186,10 @@ async function main(): Promise<void> {
         : writers.commentEvent.encode(send.event);
     const headers = send.kind === 'json' ? { 'content-type': 'application/json' } : {};
     await producer.send({ topic: e.OTKLIK_TOPIC_COMMENTS, messages: [{ key, value, headers }] });
+    // An official's comment answers its parent; a citizen's is written under it (a follow-up).
+    const verb = send.event.author.kind === 'OFFICIAL' ? 'answers' : 'under';
     const target = send.event.parent_comment_id
-      ? `→ answers ${send.event.platform}:${send.event.parent_comment_id}`
+      ? `→ ${verb} ${send.event.platform}:${send.event.parent_comment_id}`
       : '';
     print.sent(send.kind === 'json' ? `${send.note} (JSON)` : send.note, key, target);
   }
@@ -283,7 +285,8 @@ function printLifecycle(before: Record<string, number>, after: Record<string, nu
     'final answer breached': d('final_breached'),
     'final answer escalated': d('final_escalated'),
     'paused now (clock stopped)': d('paused'),
-    'reopened (next reply started)': d('next_opened'),
+    'next reply started (a follow-up, a reopening)': d('next_opened'),
+    'next reply still open': d('next_open'),
     'corrections logged (RECLASSIFIED)': d('corrections'),
   });
 }

@@ -17,6 +17,8 @@ export interface SampleComment {
   asJson?: boolean;
   /** Operator actions on the appeal (issue #16), as `otklik act` sends them, seconds after the comment. */
   actions?: SampleAction[];
+  /** The citizen writes again under the official reply, seconds after the comment (needs `replyAfterSec`). */
+  followUp?: { afterSec: number; text: string; why: string };
 }
 
 export interface SampleAction {
@@ -40,6 +42,11 @@ export const SAMPLE_COMMENTS: SampleComment[] = [
     replyAfterSec: 4,
     // The reply is a bare acknowledgement: it ends the first reply and starts the final answer, which
     // nobody gives, so its final-answer WARNING, BREACH and ESCALATION come.
+    followUp: {
+      afterSec: 9,
+      text: 'Воды так и нет, а в ответе только «передано». Когда дадут горячую воду?',
+      why: "the citizen writes again under the reply: the appeal's next reply starts (NEXT_REPLY alerts)",
+    },
   },
   {
     region: '55',

@@ -9,8 +9,9 @@ export type ScheduledSend =
   | { atMs: number; kind: 'action'; action: OperatorAction; note: string };
 
 /**
- * The demo's timeline: one citizen comment a second, official replies, a delete, a reply that overtakes
- * its comment, operators' actions (a pause, a resume, a final answer, a correction sent twice), and two
+ * The demo's timeline: one citizen comment a second, official replies, a citizen's follow-up under one,
+ * a delete, a reply that overtakes its comment, operators' actions (a pause, a resume, a final answer, a
+ * correction sent twice), and two
  * malformed messages for the dead-letter topic. Times are relative to the start.
  */
 export function buildScenario(runId: string, startMs: number, spacingMs = 1_000): ScheduledSend[] {
@@ -49,6 +50,24 @@ export function buildScenario(runId: string, startMs: number, spacingMs = 1_000)
           author: { id: 'official-1', kind: 'OFFICIAL' },
           text: 'Здравствуйте! Ваше обращение передано в профильное ведомство, ответим в ближайшее время.',
           posted_at: startMs + replyAt,
+          url: null,
+        },
+      });
+    }
+    if (sample.followUp && sample.replyAfterSec !== undefined) {
+      // A citizen's comment under the official reply: the same appeal's follow-up, not an appeal of its own.
+      const followAt = atMs + sample.followUp.afterSec * 1000;
+      sends.push({
+        atMs: followAt,
+        kind: 'avro',
+        note: sample.followUp.why,
+        event: {
+          ...comment,
+          event_id: `${commentId}-f-posted`,
+          comment_id: `${commentId}-f`,
+          parent_comment_id: `${commentId}-r`,
+          text: sample.followUp.text,
+          posted_at: startMs + followAt,
           url: null,
         },
       });

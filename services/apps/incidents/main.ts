@@ -14,6 +14,7 @@ import { assertNoEviction } from '../../adapters/redis/eviction-policy.js';
 import { IncidentStore } from '../../adapters/redis/incidents/incident-store.js';
 import { PriorityRaiser } from '../../adapters/redis/incidents/priority-raise.js';
 import { CampaignFlagger } from '../../adapters/redis/incidents/campaign-flag.js';
+import { SlaStore } from '../../adapters/redis/store/sla-store.js';
 import { encodeIncidentEvent } from '../../core/contracts/index.js';
 import { IncidentProcessor } from '../../roles/incidents/incident-processor.js';
 import { openIncidentCounts } from '../../roles/incidents/open-incidents.js';
@@ -81,6 +82,14 @@ async function main(): Promise<void> {
       shards: env.OTKLIK_SHARDS,
       cancelSla: env.OTKLIK_INCIDENT_CAMPAIGN_SLA === 'cancel',
       retentionMs: runtime.retentionDays * 86_400_000,
+      // A member's cancel goes through the appeal lifecycle, as the worker's steps do.
+      lifecycle: new SlaStore(redis, {
+        prefix: env.OTKLIK_KEY_PREFIX,
+        shards: env.OTKLIK_SHARDS,
+        retentionMs: runtime.retentionDays * 86_400_000,
+        replicas: { count: env.OTKLIK_REDIS_WAIT_REPLICAS, timeoutMs: env.OTKLIK_REDIS_WAIT_TIMEOUT_MS },
+        policy: config.sla,
+      }).lifecycle,
     }),
     onCampaignFlags: (outcomes) => metrics.campaignFlags(outcomes),
     onEvents: (events) => {

@@ -86,4 +86,9 @@ export const SLA_OUTCOMES = [
   'RECORDED',
   'DUPLICATE',
 ] as const;
-export type SlaOutcome = (typeof SLA_OUTCOMES)[number];
+/**
+ * A citizen's follow-up of an appeal (the appeal lifecycle decides it, never apply_batch): it started a
+ * next reply or reopened the appeal, or changed nothing (a reply was awaited already, or it was closed).
+ */
+export const FOLLOW_UP_OUTCOMES = ['FOLLOW_UP', 'FOLLOW_UP_IGNORED'] as const;
+export type SlaOutcome = (typeof SLA_OUTCOMES)[number] | (typeof FOLLOW_UP_OUTCOMES)[number];

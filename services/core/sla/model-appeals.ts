@@ -88,10 +88,8 @@ export class ModelAppeals {
       priority: c.priority,
     };
     const step = stepAppeal(this.policy, state, input);
-    if (step.effects.some((e) => e.kind === 'newAppeal')) {
-      this.states.set(appealKey, step.state);
-      return null;
-    }
+    // `reopen: new-appeal`: the resolved appeal stays as it was, and the follow-up opens its own.
+    if (step.effects.some((e) => e.kind === 'newAppeal')) return null;
     this.model.markers.set(c.commentKey, { m: 'f' });
     this.links.set(c.commentKey, appealKey);
     this.commit(appealKey, step.state, step.effects, now);

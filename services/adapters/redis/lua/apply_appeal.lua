@@ -10,6 +10,7 @@
   KEYS[8] its pending list   KEYS[9] the shard's corrections log   KEYS[10] the comment's finished marker
   KEYS[11] the comment's record bucket   KEYS[12] the final answer's record bucket (`<key>#final`)
   KEYS[13] the comment's action log   KEYS[14] the next reply's record bucket (`<key>#next`)
+  KEYS[15] the comment's thread link (the appeal a follow-up under it belongs to)
   ARGV[1] comment key  ARGV[2] retention ms  ARGV[3] the fingerprint read  ARGV[4] the new state as JSON
   ('': unchanged)  ARGV[5] '1': the appeal is finished, its state expires with the retention
   ARGV[6] the record tail to keep with the state ('': unchanged)  ARGV[7] the effects as a JSON array
@@ -19,7 +20,8 @@
   close (slot, prefix, marker, metric, only_with_record, dim, rt_priority, rt_ms), move (from, to,
   category, priority), not_actionable (dim), bump (metric, dim, delta), pend (entry: kept for the comment;
   a marker `p` tells its open), unpend, marker (value: a delete before the comment), early (at: a reply before the comment, the `e` marker as
-  answer_sla keeps it), log (id, action: the action log), correction (entry).
+  answer_sla keeps it), log (id, action: the action log), correction (entry), link (to: the appeal's key;
+  persist: kept while the appeal is open, else it expires with the retention).
 
   Returns OK, or CONFLICT when the fingerprint changed.
 ]]
@@ -78,6 +80,12 @@ for _, e in ipairs(cjson.decode(ARGV[7])) do
     redis.call('PEXPIRE', KEYS[13], retention)
   elseif op == 'correction' then
     redis.call('RPUSH', KEYS[9], e.entry)
+  elseif op == 'link' then
+    if e.persist then
+      redis.call('SET', KEYS[15], e.to)
+    else
+      redis.call('SET', KEYS[15], e.to, 'PX', retention)
+    end
   else
     error('apply_appeal: unknown effect ' .. tostring(op))
   end

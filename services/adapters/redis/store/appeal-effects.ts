@@ -38,7 +38,9 @@ export type AppealOp =
   | { op: 'marker'; value: string }
   | { op: 'early'; at: number }
   | { op: 'log'; id: string; action: string }
-  | { op: 'correction'; entry: string };
+  | { op: 'correction'; entry: string }
+  /** The comment's thread link: a citizen's comment under it is a follow-up of appeal `to`. */
+  | { op: 'link'; to: string; persist: boolean };
 
 /** Where a target's record lives: `r` the comment's own member, `f` `<key>#final`, `n` `<key>#next`. */
 type Slot = 'r' | 'f' | 'n';

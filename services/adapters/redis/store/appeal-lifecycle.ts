@@ -29,11 +29,16 @@ import { opsOfEffects, type AppealOp } from './appeal-effects.js';
  * fingerprint); else this reads and decides again. A replay is DUPLICATE by the state's `seen` ids.
  */
 
-/** What the lifecycle needs of the store: its two scripts, on the comment's shard. */
+/** What the lifecycle needs of the store: its two scripts, on the comment's shard, and thread links. */
 export interface AppealScripts {
   readAppeal(shard: number, key: string): Promise<AppealRead>;
   /** OK, or false when the fingerprint changed. */
   writeAppeal(shard: number, key: string, write: AppealWrite): Promise<boolean>;
+  /** The appeal a comment's thread link names (`SlaKeys.link`), or null. */
+  readLink(shard: number, key: string): Promise<string | null>;
+  /** Links an official reply to its appeal (expires with the retention). */
+  writeLink(shard: number, key: string, to: string): Promise<void>;
+  shardOf(key: string): number;
 }
 
 export interface AppealRead {
@@ -150,6 +155,16 @@ function stateFromOpen(c: OpenSlaCommand): AppealState {
 }
 
 const isFinishedMarker = (fingerprint: string): boolean => /^m[acnf]/.test(fingerprint);
+/** A comment the store knows nothing of yet (no state, record nor marker; `p`: only actions wait). */
+const isUnseen = (fingerprint: string): boolean => /^mp?#/.test(fingerprint);
+
+/**
+ * The appeal's own thread link once it had an official reply: a citizen's comment under it is its
+ * follow-up (core/sla/appeal.ts followUp). Kept while the appeal is, so written with every state.
+ */
+function selfLink(state: AppealState, finished: boolean): AppealOp[] {
+  return state.repliedAt === null ? [] : [{ op: 'link', to: state.key, persist: !finished }];
+}
 /** The marker a fingerprint of an appeal with neither state nor record saw ('' none; `p` counts as none). */
 const markerOf = (fingerprint: string): string => {
   const marker = fingerprint.slice(1, fingerprint.lastIndexOf('#'));
@@ -192,14 +207,18 @@ export class AppealLifecycle {
     private readonly scripts: AppealScripts,
   ) {}
 
-  /** Runs `decide` on fresh reads until its write lands; `decide` returns the write and the outcome. */
+  /**
+   * Runs `decide` on fresh reads until its write lands; `decide` returns the write and the outcome.
+   * `first`: a read already made, used for the first attempt.
+   */
   private async readDecideWrite<T>(
     shard: number,
     key: string,
     decide: (read: AppealRead) => { write: AppealWrite | null; outcome: T },
+    first?: AppealRead,
   ): Promise<T> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const read = await this.scripts.readAppeal(shard, key);
+      const read = attempt === 0 && first ? first : await this.scripts.readAppeal(shard, key);
       const { write, outcome } = decide(read);
       if (!write || (await this.scripts.writeAppeal(shard, key, write))) return outcome;
     }
@@ -208,6 +227,11 @@ export class AppealLifecycle {
       `appeal ${key}: ${MAX_ATTEMPTS} writes in a row lost to another writer`,
       true,
     );
+  }
+
+  /** The shard of a comment's keys. */
+  shardOf(key: string): number {
+    return this.scripts.shardOf(key);
   }
 
   /** A step on the appeal as read: its state, or the state its first-reply record implies. */
@@ -238,6 +262,7 @@ export class AppealLifecycle {
     );
     ops.push(...extra);
     const finished = step.state.status !== 'OPEN';
+    ops.push(...selfLink(step.state, finished));
     return {
       fingerprint: read.fingerprint,
       state: step.state,
@@ -248,18 +273,125 @@ export class AppealLifecycle {
     };
   }
 
-  /** An official reply (or a bare template: interim) to the appeal's comment. */
-  answer(c: AnswerSlaCommand): Promise<SlaOutcome> {
-    return this.readDecideWrite(c.shard, c.commentKey, (read) => {
-      const now = this.current(read, c.commentKey);
-      if (!now) {
-        // Before the comment: remembered as apply_batch's answer does, and kept for its open.
-        if (read.fingerprint === 'r' || isFinishedMarker(read.fingerprint))
-          return { write: null, outcome: 'DUPLICATE' };
-        const marker = markerOf(read.fingerprint);
-        const earlier = marker.startsWith('e') && c.answeredAt < parseInt(marker.slice(1), 36);
-        if (marker !== '' && !earlier) return { write: null, outcome: 'DUPLICATE' };
-        const entry: PendingEntry = { kind: 'reply', at: c.answeredAt, interim: c.interim ?? false };
+  /**
+   * An official reply (or a bare template: interim) to the appeal's comment, or to a comment of its
+   * thread (an official reply, a citizen's follow-up: found by the comment's thread link). The reply's own
+   * key is linked to the appeal it answered, so that a citizen's comment under it is a follow-up.
+   */
+  async answer(c: AnswerSlaCommand): Promise<SlaOutcome> {
+    const read = await this.scripts.readAppeal(c.shard, c.commentKey);
+    if (!this.current(read, c.commentKey)) {
+      const appealKey = await this.scripts.readLink(c.shard, c.commentKey);
+      if (appealKey !== null && appealKey !== c.commentKey)
+        return this.answerAppeal(c, appealKey, this.scripts.shardOf(appealKey));
+    }
+    return this.answerAppeal(c, c.commentKey, c.shard, read);
+  }
+
+  private async answerAppeal(
+    c: AnswerSlaCommand,
+    key: string,
+    shard: number,
+    first?: AppealRead,
+  ): Promise<SlaOutcome> {
+    let found = false;
+    const outcome = await this.readDecideWrite<SlaOutcome>(
+      shard,
+      key,
+      (read) => {
+        const now = this.current(read, key);
+        found = now !== null;
+        if (!now) {
+          // Before the comment: remembered as apply_batch's answer does, and kept for its open.
+          if (read.fingerprint === 'r' || isFinishedMarker(read.fingerprint))
+            return { write: null, outcome: 'DUPLICATE' };
+          const marker = markerOf(read.fingerprint);
+          const earlier = marker.startsWith('e') && c.answeredAt < parseInt(marker.slice(1), 36);
+          if (marker !== '' && !earlier) return { write: null, outcome: 'DUPLICATE' };
+          const entry: PendingEntry = { kind: 'reply', at: c.answeredAt, interim: c.interim ?? false };
+          return {
+            write: {
+              fingerprint: read.fingerprint,
+              state: null,
+              finished: false,
+              tail: null,
+              ops: [
+                { op: 'early', at: c.answeredAt },
+                { op: 'pend', entry: JSON.stringify(entry) },
+              ],
+              bodies: [],
+            },
+            outcome: marker === '' ? 'ANSWERED_EARLY' : 'DUPLICATE',
+          };
+        }
+        const input: AppealInput = {
+          kind: 'reply',
+          id: c.replyKey ?? `${c.commentKey}@${c.answeredAt}`,
+          at: c.answeredAt,
+          interim: c.interim ?? false,
+        };
+        const step = stepAppeal(this.config, now.state, input);
+        if (step.outcome === 'DUPLICATE') return { write: null, outcome: 'DUPLICATE' };
+        // ANSWERED when a reply target's record closed: the first reply's (open as read) or a next reply's.
+        const answered =
+          step.outcome === 'APPLIED' &&
+          step.effects.some(
+            (e) =>
+              e.kind === 'met' &&
+              (e.target === 'NEXT_REPLY' || (e.target === 'FIRST_REPLY' && read.record !== null)),
+          );
+        return {
+          write: this.stepWrite(read, now.state, now.tail, step),
+          outcome: answered ? 'ANSWERED' : 'DUPLICATE',
+        };
+      },
+      first,
+    );
+    // As the model links it (model-appeals.ts `answer`): whenever the reply found its appeal.
+    if (found && c.replyKey) await this.scripts.writeLink(this.scripts.shardOf(c.replyKey), c.replyKey, key);
+    return outcome;
+  }
+
+  /**
+   * A citizen's comment whose parent's thread link names appeal `appealKey` (docs/sla-engine.md "A
+   * citizen's follow-up in Redis"): if the appeal had an official reply, the comment is its follow-up
+   * (core/sla/appeal.ts followUp: a NEXT_REPLY, or reopening after RESOLVED) and gets the finished
+   * marker `f` and a link to the appeal, so a reply to it answers the appeal. The appeal's step goes
+   * first: a crash before the marker leaves the follow-up in the appeal's `seen`, and the redelivery
+   * finds it DUPLICATE there and writes the marker. Null when the comment is not a follow-up (seen
+   * before, the appeal unanswered, or `reopen: new-appeal` after RESOLVED): it opens as any comment.
+   */
+  async followUp(c: OpenSlaCommand, appealKey: string): Promise<SlaOutcome | null> {
+    const own = await this.scripts.readAppeal(c.shard, c.commentKey);
+    if (!isUnseen(own.fingerprint)) return null;
+    const input: AppealInput = {
+      kind: 'followUp',
+      id: c.commentKey,
+      at: c.postedAt,
+      actionable: true,
+      priority: c.priority,
+    };
+    const stepped = await this.readDecideWrite<'NONE' | 'NEW_APPEAL' | AppealStep['outcome']>(
+      this.scripts.shardOf(appealKey),
+      appealKey,
+      (read) => {
+        const now = this.current(read, appealKey);
+        if (!now || now.state.repliedAt === null) return { write: null, outcome: 'NONE' };
+        const step = stepAppeal(this.config, now.state, input);
+        if (step.outcome === 'DUPLICATE') return { write: null, outcome: 'DUPLICATE' };
+        // The resolved appeal stays as it was; the follow-up opens its own.
+        if (step.effects.some((e) => e.kind === 'newAppeal')) return { write: null, outcome: 'NEW_APPEAL' };
+        return { write: this.stepWrite(read, now.state, now.tail, step), outcome: step.outcome };
+      },
+    );
+    if (stepped === 'NONE' || stepped === 'NEW_APPEAL') return null;
+    // The follow-up's own keys: nothing but this worker writes a comment not seen yet, so one conflict
+    // (an action kept for it meanwhile: `p`) is read again.
+    await this.readDecideWrite(
+      c.shard,
+      c.commentKey,
+      (read) => {
+        if (!isUnseen(read.fingerprint)) return { write: null, outcome: undefined };
         return {
           write: {
             fingerprint: read.fingerprint,
@@ -267,31 +399,18 @@ export class AppealLifecycle {
             finished: false,
             tail: null,
             ops: [
-              { op: 'early', at: c.answeredAt },
-              { op: 'pend', entry: JSON.stringify(entry) },
+              { op: 'marker', value: 'f' },
+              { op: 'link', to: appealKey, persist: false },
             ],
             bodies: [],
           },
-          outcome: marker === '' ? 'ANSWERED_EARLY' : 'DUPLICATE',
+          outcome: undefined,
         };
-      }
-      const input: AppealInput = {
-        kind: 'reply',
-        id: c.replyKey ?? `${c.commentKey}@${c.answeredAt}`,
-        at: c.answeredAt,
-        interim: c.interim ?? false,
-      };
-      const step = stepAppeal(this.config, now.state, input);
-      if (step.outcome === 'DUPLICATE') return { write: null, outcome: 'DUPLICATE' };
-      const answered =
-        step.outcome === 'APPLIED' &&
-        read.record !== null &&
-        step.effects.some((e) => e.kind === 'met' && e.target !== 'FINAL_ANSWER');
-      return {
-        write: this.stepWrite(read, now.state, now.tail, step),
-        outcome: answered ? 'ANSWERED' : 'DUPLICATE',
-      };
-    });
+      },
+      own,
+    );
+    if (stepped === 'APPLIED') return 'FOLLOW_UP';
+    return stepped === 'IGNORED' ? 'FOLLOW_UP_IGNORED' : 'DUPLICATE';
   }
 
   /** The comment was deleted. */
@@ -424,7 +543,7 @@ export class AppealLifecycle {
         });
       }
       for (const p of read.pending) if (p.kind === 'action') apply({ kind: 'action', action: p.action });
-      ops.push(unpend);
+      ops.push(unpend, ...selfLink(state, state.status !== 'OPEN'));
       return {
         write: {
           fingerprint: read.fingerprint,

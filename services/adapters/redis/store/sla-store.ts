@@ -1,5 +1,5 @@
 import type { Cluster, Redis, ChainableCommander } from 'ioredis';
-import type { ActionCommand, SlaCommand, SlaOutcome } from '../../../core/sla/commands.js';
+import type { ActionCommand, OpenSlaCommand, SlaCommand, SlaOutcome } from '../../../core/sla/commands.js';
 import type { OperatorAction } from '../../../core/contracts/schema-types.generated.js';
 import { commentRowOf, type RecordedComment } from '../record/comment-row.js';
 import type { AlertKind } from '../../../core/contracts/schema-types.generated.js';
@@ -8,6 +8,7 @@ import { RECORD_BUCKETS, SlaKeys } from '../keys.js';
 import { SlaStoreError, toSlaStoreError } from '../sla-status.js';
 import type { SlaTarget } from '../../../core/sla/appeal-clock.js';
 import { packTransitions, unpackOutcomes, type BatchOutcome } from './transition-packing.js';
+import { shardOf } from '../../../core/sla/shard.js';
 import type { PolicyConfig } from '../../../core/sla/policy.js';
 import type { AppealState } from '../../../core/sla/appeal.js';
 import { AppealLifecycle, type AppealRead, type AppealWrite, type PendingEntry } from './appeal-lifecycle.js';
@@ -24,7 +25,7 @@ export const SLA_SCRIPTS = {
   ackAlert: { file: 'ack_alert', keys: 5 },
   applyAction: { file: 'apply_action', keys: 9 },
   readAppeal: { file: 'read_appeal', keys: 4 },
-  applyAppeal: { file: 'apply_appeal', keys: 14 },
+  applyAppeal: { file: 'apply_appeal', keys: 15 },
 } as const;
 type ScriptName = keyof typeof SLA_SCRIPTS;
 /** ioredis defines `<name>Buffer` for every script: its bulk replies come back as Buffers, not text. */
@@ -105,6 +106,13 @@ export class SlaStore {
       ? new AppealLifecycle(options.policy, {
           readAppeal: (shard, key) => this.readAppeal(shard, key),
           writeAppeal: (shard, key, write) => this.writeAppeal(shard, key, write),
+          readLink: (shard, key) => this.readLink(shard, key),
+          writeLink: async (shard, key, to) => {
+            await this.pipelined([{ shard }], 'writeLink', (p) =>
+              p.set(this.keys.link(shard, key), to, 'PX', this.options.retentionMs),
+            );
+          },
+          shardOf: (key) => shardOf(key, this.options.shards),
         })
       : null;
   }
@@ -135,6 +143,16 @@ export class SlaStore {
     };
   }
 
+  /** The appeal a comment's thread link names (a citizen's comment under it is its follow-up), or null. */
+  async readLink(shard: number, key: string): Promise<string | null> {
+    try {
+      return await this.redis.get(this.keys.link(shard, key));
+    } catch (e) {
+      this.relearnSlots();
+      throw toSlaStoreError(e, 'readLink');
+    }
+  }
+
   /** apply_appeal.lua: false when the appeal changed since it was read (the caller decides again). */
   async writeAppeal(shard: number, key: string, write: AppealWrite): Promise<boolean> {
     const k = this.keys;
@@ -154,6 +172,7 @@ export class SlaStore {
         k.record(shard, `${key}#final`),
         k.actions(shard, key),
         k.record(shard, `${key}#next`),
+        k.link(shard, key),
         key,
         String(this.options.retentionMs),
         write.fingerprint,
@@ -302,7 +321,12 @@ export class SlaStore {
     if (!lifecycle) {
       return (await this.applyBatch(commands)).map((o) => (o === 'OPENED_PENDING' ? 'OPENED' : o));
     }
-    return applyWithLifecycle(commands, lifecycle, (part) => this.applyBatch(part));
+    return applyWithLifecycle(
+      commands,
+      lifecycle,
+      (part) => this.applyBatch(part),
+      (shard, key) => this.readLink(shard, key),
+    );
   }
 
   /** The transitions through apply_batch.lua alone (see `apply`). */
@@ -469,11 +493,19 @@ async function inKeyOrder<T extends { commentKey: string }, R>(
  * read-decide-write. The batch is cut where a comment's reply or delete comes before another of its
  * transitions, so that each comment's transitions keep their order; an open that found something
  * waiting for it (OPENED_PENDING, ANSWERED_BEFORE, DELETED_BEFORE) has it applied right after.
+ *
+ * A citizen's comment with a parent may be a follow-up of the parent's appeal (docs/sla-engine.md "A
+ * citizen's follow-up in Redis"): its parent's thread link is read first (one GET; only comments with a
+ * parent pay it), and one that names an appeal goes through `lifecycle.followUp`. Whether it is a
+ * follow-up depends on other comments' transitions (the reply it follows), so the batch is also cut
+ * before such a comment when replies or deletes come before it: they are applied first, as the
+ * reference model takes them in order.
  */
 async function applyWithLifecycle(
   commands: readonly SlaCommand[],
   lifecycle: AppealLifecycle,
   applyBatch: (part: readonly SlaCommand[]) => Promise<BatchOutcome[]>,
+  readLink: (shard: number, key: string) => Promise<string | null>,
 ): Promise<SlaOutcome[]> {
   const outcomes: SlaOutcome[] = new Array(commands.length);
   let from = 0;
@@ -481,19 +513,44 @@ async function applyWithLifecycle(
     const batch: number[] = [];
     const viaLifecycle: number[] = [];
     const lifecycleKeys = new Set<string>();
+    const batchKeys = new Set<string>();
     let to = from;
     for (; to < commands.length; to++) {
       const c = commands[to] as SlaCommand;
       const routed = c.kind === 'answer' || c.kind === 'cancel';
       if (!routed && lifecycleKeys.has(c.commentKey)) break;
+      const parented = c.kind === 'open' && Boolean(c.parentKey);
+      if (parented && (viaLifecycle.length > 0 || batchKeys.has(c.commentKey))) break;
       if (routed) {
         viaLifecycle.push(to);
         lifecycleKeys.add(c.commentKey);
-      } else batch.push(to);
+      } else {
+        batch.push(to);
+        batchKeys.add(c.commentKey);
+      }
     }
-    const batchOutcomes = batch.length ? await applyBatch(batch.map((i) => commands[i] as SlaCommand)) : [];
+    // Follow-ups first (the part was cut so that they come before its replies and deletes): the links
+    // read at once, the few that name an appeal applied in order, as two of one appeal depend on it.
+    const links = await Promise.all(
+      batch.map((i) => {
+        const c = commands[i] as SlaCommand;
+        if (c.kind !== 'open' || !c.parentKey) return null;
+        return readLink(lifecycle.shardOf(c.parentKey), c.parentKey);
+      }),
+    );
+    const followed: (SlaOutcome | null)[] = [];
+    for (const [j, i] of batch.entries()) {
+      const appealKey = links[j];
+      followed.push(appealKey ? await lifecycle.followUp(commands[i] as OpenSlaCommand, appealKey) : null);
+    }
+    const opened = batch.filter((i, j) => {
+      const outcome = followed[j];
+      if (outcome) outcomes[i] = outcome;
+      return !outcome;
+    });
+    const batchOutcomes = opened.length ? await applyBatch(opened.map((i) => commands[i] as SlaCommand)) : [];
     await Promise.all(
-      batch.map(async (i, j) => {
+      opened.map(async (i, j) => {
         const outcome = batchOutcomes[j] as BatchOutcome;
         const c = commands[i] as SlaCommand;
         if (

@@ -1,4 +1,4 @@
-import { SLA_OUTCOMES, type SlaCommand, type SlaOutcome } from '../../../core/sla/commands.js';
+import { SLA_OUTCOMES, type SlaCommand } from '../../../core/sla/commands.js';
 import { encodeRecordBody } from '../record/record.js';
 import { dimensionPosition } from '../counter-positions.js';
 import { recordBucketOf } from '../keys.js';
@@ -131,7 +131,7 @@ export function packTransitions(
  * What apply_batch.lua answers: the outcomes, and OPENED_PENDING (opened, and operator actions kept for
  * the comment before it came are still to be applied: the store's appeal lifecycle does it).
  */
-export type BatchOutcome = SlaOutcome | 'OPENED_PENDING';
+export type BatchOutcome = (typeof SLA_OUTCOMES)[number] | 'OPENED_PENDING';
 export const BATCH_OUTCOMES: readonly BatchOutcome[] = [...SLA_OUTCOMES, 'OPENED_PENDING'];
 
 /** apply_batch.lua answers with one letter per transition, in order. */

@@ -50,6 +50,8 @@ const POLICY = parsePolicyConfig({
   finalAnswer: { targets: { critical: '60m', high: '90m', normal: '2h', low: '3h' } },
   pauses: { maxPaused: '30m' },
 });
+/** The same, where a follow-up after RESOLVED opens an appeal of its own. */
+const POLICY_NEW_APPEAL = { ...POLICY, reopen: 'new-appeal' as const };
 
 const CLOCK_INCLUDE = readFileSync(
   join(
@@ -84,8 +86,24 @@ function clockedRedis(url: string, clockKey: string): Redis {
   return redis;
 }
 
+/**
+ * Citizen follow-ups (docs/sla-engine.md "A citizen's follow-up in Redis"): `VK:f<j>`, posted `min`
+ * minutes after T0, under a parent drawn when the history is: an original comment, an official reply
+ * sent so far (the `idx`-th, or the comment when none was), or another follow-up.
+ */
+const FOLLOW_UPS = 3;
+interface FollowSpec {
+  parent: 'comment' | 'reply' | 'follow';
+  idx: number;
+  min: number;
+  p: Priority;
+}
+
 type Op =
   | { t: 'comment'; i: number }
+  | { t: 'follow'; j: number }
+  /** A crash after a follow-up's appeal step, before its own marker and link: Redis loses both. */
+  | { t: 'crashMark'; j: number }
   | { t: 'reply'; i: number; afterMin: number; interim: boolean }
   | { t: 'delete'; i: number }
   | { t: 'act'; i: number; a: number; kind: OperatorActionKind; afterMin: number; p: Priority }
@@ -112,12 +130,14 @@ const op = (n: number): fc.Arbitrary<Op> =>
       weight: 2,
       arbitrary: fc.record({
         t: fc.constant('reply' as const),
-        i: fc.nat(n - 1),
+        // An original comment, or a follow-up (a reply to it answers the appeal's next reply).
+        i: fc.nat(n + FOLLOW_UPS - 1),
         afterMin: fc.integer({ min: 0, max: 90 }),
         interim: fc.boolean(),
       }),
     },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('delete' as const), i: fc.nat(n - 1) }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('delete' as const), i: fc.nat(n + FOLLOW_UPS - 1) }) },
+    { weight: 3, arbitrary: fc.record({ t: fc.constant('follow' as const), j: fc.nat(FOLLOW_UPS - 1) }) },
     {
       weight: 6,
       arbitrary: fc.record({
@@ -142,12 +162,23 @@ const history = fc
     n: fc.integer({ min: 1, max: 3 }),
     priorities: fc.array(fc.constantFrom(...PRIORITIES), { minLength: 3, maxLength: 3 }),
     postedMin: fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 3, maxLength: 3 }),
+    follows: fc.array(
+      fc.record({
+        parent: fc.constantFrom('comment' as const, 'reply' as const, 'follow' as const),
+        idx: fc.nat(5),
+        min: fc.integer({ min: 30, max: 200 }),
+        p: fc.constantFrom(...PRIORITIES),
+      }),
+      { minLength: FOLLOW_UPS, maxLength: FOLLOW_UPS },
+    ),
+    newAppeal: fc.boolean(),
   })
-  .chain(({ n, priorities, postedMin }) =>
+  .chain(({ n, priorities, postedMin, follows, newAppeal }) =>
     fc.tuple(
       fc.constant(n),
       fc.constant(priorities),
       fc.constant(postedMin),
+      fc.constant({ follows, policy: newAppeal ? POLICY_NEW_APPEAL : POLICY }),
       // Three histories in four start with their comments, so that most actions find their appeal.
       fc
         .tuple(fc.nat(3), fc.array(op(n), { minLength: 1, maxLength: 50 }))
@@ -169,12 +200,12 @@ describe('the appeal lifecycle in Redis against the reference model', () => {
     { timeout: Math.max(120_000, RUNS * 4_000) },
     async () => {
       await fc.assert(
-        fc.asyncProperty(history, async ([n, priorities, postedMin, ops]) => {
+        fc.asyncProperty(history, async ([n, priorities, postedMin, extra, ops]) => {
           const prefix = `${base}:${randomBytes(4).toString('hex')}`;
           const clockKey = `${prefix}:clock`;
           const redis = clockedRedis(redisUrl, clockKey);
           try {
-            await runHistory(redis, prefix, clockKey, n, priorities, postedMin, ops);
+            await runHistory(redis, prefix, clockKey, n, priorities, postedMin, ops, extra);
           } finally {
             const keys = await plain.keys(`${prefix}:*`);
             if (keys.length) await plain.del(...keys);
@@ -184,7 +215,8 @@ describe('the appeal lifecycle in Redis against the reference model', () => {
         { numRuns: RUNS },
       );
       console.log(`model-vs-redis-appeals coverage: ${JSON.stringify(coverage)}`);
-      // With enough histories, each path was taken (a short run by hand may miss one).
+      // With enough histories, each path was taken (a short run by hand may miss one). Follow-ups are
+      // rarer (a reply, then a comment under it): the written-out histories below take their paths.
       if (RUNS < 40) return;
       expect(coverage.finalAlerts, 'final-answer alerts claimed').toBeGreaterThan(0);
       for (const status of ['APPLIED', 'PENDING', 'ANSWERED', 'ANSWERED_EARLY', 'CANCELLED'])
@@ -193,12 +225,12 @@ describe('the appeal lifecycle in Redis against the reference model', () => {
   );
 
   // Histories the random ones reach rarely, written out (each compared with the model all the same).
-  const fixed = async (priorities: Priority[], postedMin: number[], ops: Op[]) => {
+  const fixed = async (priorities: Priority[], postedMin: number[], ops: Op[], extra?: Extra) => {
     const prefix = `${base}:${randomBytes(4).toString('hex')}`;
     const clockKey = `${prefix}:clock`;
     const redis = clockedRedis(redisUrl, clockKey);
     try {
-      return await runHistory(redis, prefix, clockKey, priorities.length, priorities, postedMin, ops);
+      return await runHistory(redis, prefix, clockKey, priorities.length, priorities, postedMin, ops, extra);
     } finally {
       const keys = await plain.keys(`${prefix}:*`);
       if (keys.length) await plain.del(...keys);
@@ -208,7 +240,7 @@ describe('the appeal lifecycle in Redis against the reference model', () => {
 
   it('a final answer warned, then paused: its deadline moves and it is not warned again', async () => {
     // Posted at T0, due at +60 min; answered at +10: the final answer is due at +130, warned at +70.
-    const alerts = await fixed(
+    const { alerts } = await fixed(
       ['normal'],
       [0],
       [
@@ -231,7 +263,7 @@ describe('the appeal lifecycle in Redis against the reference model', () => {
   });
 
   it('resolved and reopened: the next reply has its own alerts', async () => {
-    const alerts = await fixed(
+    const { alerts } = await fixed(
       ['normal'],
       [0],
       [
@@ -251,7 +283,7 @@ describe('the appeal lifecycle in Redis against the reference model', () => {
 
   it('raised to critical past its critical target: the BREACH is due at once, counters move once', async () => {
     // Posted at +30 as normal (due at +90); at +60, raised to critical (due at +50): overdue at once.
-    const alerts = await fixed(
+    const { alerts } = await fixed(
       ['normal'],
       [30],
       [
@@ -263,6 +295,71 @@ describe('the appeal lifecycle in Redis against the reference model', () => {
     );
     expect(alerts[0]).toBe('VK:c0 FIRST_REPLY BREACH 0');
   });
+
+  // A citizen's follow-up (docs/sla-engine.md "A citizen's follow-up in Redis"). c0 posted at T0, the
+  // official reply VK:rc0x10 at +10; f0 posted at +70 under that reply: its next reply is due at +130.
+  const underReply: FollowSpec = { parent: 'reply', idx: 0, min: 70, p: 'normal' };
+  const replied: Op[] = [
+    { t: 'comment', i: 0 },
+    { t: 'reply', i: 0, afterMin: 10, interim: false },
+  ];
+
+  it('a follow-up under the reply starts a next reply; the reply to it ends it; resent, nothing moves', async () => {
+    const { alerts, statuses } = await fixed(
+      ['normal'],
+      [0],
+      [
+        ...replied,
+        { t: 'follow', j: 0 },
+        // f1 under f0 at +80: the next reply already runs, so it changes nothing but belongs to c0.
+        { t: 'follow', j: 1 },
+        { t: 'advance', min: 41 },
+        { t: 'sweep' },
+        // Answered at +90 (20 min after the follow-up), in time; then both resent.
+        { t: 'reply', i: 1, afterMin: 20, interim: false },
+        { t: 'follow', j: 0 },
+        { t: 'reply', i: 1, afterMin: 20, interim: false },
+      ],
+      { follows: [underReply, { parent: 'follow', idx: 0, min: 80, p: 'high' }], policy: POLICY },
+    );
+    expect(alerts).toContain('VK:c0 NEXT_REPLY WARNING 0');
+    expect(statuses.slice(2)).toEqual([
+      'open VK:f0 FOLLOW_UP',
+      'open VK:f1 FOLLOW_UP_IGNORED',
+      'answer VK:f0 ANSWERED',
+      'open VK:f0 DUPLICATE',
+      'answer VK:f0 DUPLICATE',
+    ]);
+  });
+
+  it('a crash between the appeal step and the follow-up mark: the redelivery completes it once', async () => {
+    const { statuses } = await fixed(
+      ['normal'],
+      [0],
+      [...replied, { t: 'follow', j: 0 }, { t: 'crashMark', j: 0 }, { t: 'follow', j: 0 }],
+      { follows: [underReply], policy: POLICY },
+    );
+    expect(statuses.slice(2)).toEqual(['open VK:f0 FOLLOW_UP', 'open VK:f0 DUPLICATE']);
+  });
+
+  it('after RESOLVED a follow-up reopens the appeal, or under new-appeal opens its own', async () => {
+    const resolved: Op[] = [
+      ...replied,
+      { t: 'act', i: 0, a: 0, kind: 'RESOLVED', afterMin: 20, p: 'normal' },
+      { t: 'follow', j: 0 },
+      { t: 'advance', min: 41 },
+      { t: 'sweep' },
+    ];
+    const reopened = await fixed(['normal'], [0], resolved, { follows: [underReply], policy: POLICY });
+    expect(reopened.statuses[2]).toBe('open VK:f0 FOLLOW_UP');
+    expect(reopened.alerts[0]).toBe('VK:c0 NEXT_REPLY WARNING 0');
+    const own = await fixed(['normal'], [0], resolved, {
+      follows: [underReply],
+      policy: POLICY_NEW_APPEAL,
+    });
+    expect(own.statuses[2]).toBe('open VK:f0 OPENED');
+    expect(own.alerts[0]).toBe('VK:f0 FIRST_REPLY WARNING 0');
+  });
 });
 
 /** What the histories reached, so a run that exercised nothing shows (printed, and checked below). */
@@ -272,6 +369,11 @@ const tally = (status: string) => (coverage.statuses[status] = (coverage.statuse
 const alertId = (a: { commentKey: string; kind: string; level: number; target?: string }) =>
   `${a.commentKey} ${a.target ?? 'FIRST_REPLY'} ${a.kind} ${a.level}`;
 
+interface Extra {
+  follows: FollowSpec[];
+  policy: typeof POLICY;
+}
+
 async function runHistory(
   redis: Redis,
   prefix: string,
@@ -280,27 +382,28 @@ async function runHistory(
   priorities: Priority[],
   postedMin: number[],
   ops: Op[],
+  extra: Extra = { follows: [], policy: POLICY },
 ) {
-  const store = new SlaStore(redis, { prefix, shards: SHARDS, retentionMs: 86_400_000, policy: POLICY });
-  const model = new SlaModel(POLICY);
+  const { policy } = extra;
+  const store = new SlaStore(redis, { prefix, shards: SHARDS, retentionMs: 86_400_000, policy });
+  const model = new SlaModel(policy);
   let now = T0 + 60 * MIN;
   await redis.set(clockKey, now);
-  const comments: OpenSlaCommand[] = Array.from({ length: n }, (_, i) => {
-    const commentKey = `VK:c${i}`;
-    const postedAt = T0 + (postedMin[i] ?? 0) * MIN;
+  const openOf = (id: string, priority: Priority, postedAt: number): OpenSlaCommand => {
+    const commentKey = `VK:${id}`;
     const subject = {
       region: '54',
       category: 'roads_transport' as const,
       type: 'complaint' as const,
-      priority: priorities[i] ?? 'normal',
+      priority,
     };
-    const clock = planClock(POLICY, subject, 'FIRST_REPLY', postedAt)!;
+    const clock = planClock(policy, subject, 'FIRST_REPLY', postedAt)!;
     return {
       kind: 'open',
       commentKey,
       shard: shardOf(commentKey, SHARDS),
       platform: 'VK',
-      commentId: `c${i}`,
+      commentId: id,
       threadId: 't',
       pageId: 'p',
       region: '54',
@@ -317,14 +420,36 @@ async function runHistory(
       excerpt: 'Яма на дороге',
       url: null,
     };
-  });
+  };
+  const comments: OpenSlaCommand[] = Array.from({ length: n }, (_, i) =>
+    openOf(`c${i}`, priorities[i] ?? 'normal', T0 + (postedMin[i] ?? 0) * MIN),
+  );
+  // The follow-ups' parents are resolved when they are sent: a reply key exists only once sent.
+  const replyKeys: string[] = [];
+  const follows = extra.follows.map((f, j) => ({ ...f, command: openOf(`f${j}`, f.p, T0 + f.min * MIN) }));
+  const followUp = (j: number): OpenSlaCommand => {
+    const f = follows[j]!;
+    const parent =
+      f.parent === 'reply' && replyKeys.length
+        ? replyKeys[f.idx % replyKeys.length]!
+        : f.parent === 'follow' && f.idx % FOLLOW_UPS !== j
+          ? follows[f.idx % FOLLOW_UPS]!.command.commentKey
+          : comments[f.idx % n]!.commentKey;
+    // A resend keeps the parent of the first send.
+    f.command.parentKey ??= parent;
+    return f.command;
+  };
+  const citizen = (i: number): OpenSlaCommand =>
+    i < n || follows.length === 0 ? comments[i % n]! : follows[(i - n) % follows.length]!.command;
   const sent: ActionCommand[] = [];
   const claimedInOrder: string[] = [];
+  const statuses: string[] = [];
 
   const apply = async (command: SlaCommand) => {
     const [status] = await store.apply([command]);
     expect(status, `${command.kind} ${command.commentKey}`).toBe(model.apply(command, now));
     tally(status as string);
+    statuses.push(`${command.kind} ${command.commentKey} ${status as string}`);
   };
   const act = async (command: ActionCommand) => {
     const [status] = await store.act([command]);
@@ -361,19 +486,31 @@ async function runHistory(
       case 'comment':
         await apply(comments[o.i] as OpenSlaCommand);
         break;
+      case 'follow':
+        if (follows.length) await apply(followUp(o.j));
+        break;
+      case 'crashMark': {
+        const c = follows[o.j]!.command;
+        await redis.del(store.keys.finished(c.shard, c.commentKey), store.keys.link(c.shard, c.commentKey));
+        break;
+      }
       case 'reply': {
-        const c = comments[o.i] as OpenSlaCommand;
+        const c = citizen(o.i);
+        // The reply's own key: the same draw is the same reply (a redelivery).
+        const replyKey = `VK:r${c.commentId}x${o.afterMin}`;
+        if (!replyKeys.includes(replyKey)) replyKeys.push(replyKey);
         await apply({
           kind: 'answer',
           commentKey: c.commentKey,
           shard: c.shard,
           answeredAt: c.postedAt + o.afterMin * MIN,
+          replyKey,
           interim: o.interim,
         });
         break;
       }
       case 'delete': {
-        const c = comments[o.i] as OpenSlaCommand;
+        const c = citizen(o.i);
         await apply({ kind: 'cancel', commentKey: c.commentKey, shard: c.shard });
         break;
       }
@@ -422,13 +559,14 @@ async function runHistory(
         break;
     }
   }
-  await compare(redis, store, model, comments, 'after the history');
+  const all = [...comments, ...follows.map((f) => f.command)];
+  await compare(redis, store, model, all, 'after the history');
   // Drain: a week later every alert left is published and acked, on both sides.
   now += 7 * 86_400_000;
   await redis.set(clockKey, now);
   for (let round = 0; round < 10 && (await sweep()) > 0; round++);
-  await compare(redis, store, model, comments, 'after draining');
-  return claimedInOrder;
+  await compare(redis, store, model, all, 'after draining');
+  return { alerts: claimedInOrder, statuses };
 }
 
 async function compare(

@@ -3,7 +3,9 @@
  * comments and official replies on the comments topic, operator actions sent with `otklik act`. An
  * answered appeal's final answer is late and the sweeper fires its BREACH with target FINAL_ANSWER; a
  * paused appeal's final answer fires nothing while paused; a reclassification to critical past its
- * critical target breaches at once and moves the appeal's counters to the critical bucket once.
+ * critical target breaches at once and moves the appeal's counters to the critical bucket once. A
+ * citizen's follow-up under the official reply starts the appeal's next reply (a redelivery changes
+ * nothing), the reply to it ends it, and after RESOLVED another one reopens the appeal.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -207,5 +209,52 @@ describe('the whole life of an appeal on the real stack', () => {
     } finally {
       await alerts.close();
     }
+  });
+
+  it('a citizen follow-up starts a next reply, the reply to it ends it, and after RESOLVED one reopens', async () => {
+    const keys = new SlaKeys(env.OTKLIK_KEY_PREFIX as string);
+    const stateOf = async (e: CommentEvent) =>
+      JSON.parse((await redis.hget(keys.appeal(shardOf(keyOf(e), SHARDS), keyOf(e)), 's')) as string) as {
+        status: string;
+        reopened: number;
+        reply: { target: string } | null;
+      };
+    const next = async () => {
+      const { out } = await otklik('stats', '--target', 'next', '--json');
+      return (JSON.parse(out.join('')) as { total: { totals: Record<string, number> } }).total.totals;
+    };
+    const now = Date.now();
+    const appeal = commentEvent({ text: 'Во дворе не вывозят мусор вторую неделю, контейнеры переполнены!' });
+    await send([appeal]);
+    const reply = officialReply(appeal, now + 100);
+    await send([reply]);
+    // The citizen answers the official reply: the appeal's next reply starts (1 h, from its posted_at).
+    const followUp = commentEvent({
+      parent_comment_id: reply.comment_id,
+      text: 'Ничего не вывезли, мусор так и лежит у подъезда. Когда уберут?',
+      posted_at: now + 500,
+    });
+    await send([followUp]);
+    await send([followUp]); // redelivered: nothing twice
+    expect(await next()).toMatchObject({ opened: 1, open: 1 });
+    expect((await stateOf(appeal)).reply).toMatchObject({ target: 'NEXT_REPLY' });
+    // The official's reply to the follow-up is the appeal's next reply, in time.
+    await send([officialReply(followUp, now + 800)]);
+    expect(await next()).toMatchObject({ opened: 1, open: 0, answered_in_time: 1 });
+
+    await otklik('act', keyOf(appeal), 'resolved', '--operator', 'op-3');
+    await actionsCommitted();
+    // After RESOLVED (`reopen: reopen`, the default) a comment in the thread reopens the appeal.
+    const again = commentEvent({
+      parent_comment_id: followUp.comment_id,
+      text: 'Опять не вывезли мусор, контейнеры переполнены, вонь на весь двор!',
+    });
+    await send([again]);
+    expect(await stateOf(appeal)).toMatchObject({
+      status: 'OPEN',
+      reopened: 1,
+      reply: { target: 'NEXT_REPLY' },
+    });
+    expect(await next()).toMatchObject({ opened: 2, open: 1, answered_in_time: 1 });
   });
 });

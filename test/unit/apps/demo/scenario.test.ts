@@ -31,4 +31,15 @@ describe('the demo scenario', () => {
     const reply13 = sends.find((s) => s.kind === 'avro' && s.event.comment_id === 'demo1-13-r');
     expect(reply13!.atMs).toBeLessThan(actions.find((a) => a.comment_key === 'VK:demo1-13')!.atMs);
   });
+
+  it("has a citizen's follow-up under an official reply, after the reply", () => {
+    const sends = buildScenario('demo1', Date.UTC(2026, 11, 3, 12));
+    const follow = sends.find((s) => s.kind === 'avro' && s.event.comment_id === 'demo1-01-f');
+    const reply = sends.find((s) => s.kind === 'avro' && s.event.comment_id === 'demo1-01-r');
+    expect(follow?.kind === 'avro' && follow.event).toMatchObject({
+      parent_comment_id: 'demo1-01-r',
+      author: { kind: 'CITIZEN' },
+    });
+    expect(reply!.atMs).toBeLessThan(follow!.atMs);
+  });
 });

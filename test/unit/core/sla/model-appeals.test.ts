@@ -165,6 +165,18 @@ describe('the reference model: the appeal lifecycle', () => {
     expect(model.counters.get(`next_open|${DIM}`)).toBe(0);
     expect(sweep(model, 10 * HOUR)).toEqual([]);
   });
+
+  it('under reopen: new-appeal a follow-up after RESOLVED opens its own appeal; the resolved one stays', () => {
+    const model = new SlaModel({ ...POLICY, reopen: 'new-appeal' });
+    model.apply(open(1), 0);
+    model.apply(answer(1, 10 * MIN, 'VK:100'), 10 * MIN);
+    model.act(act(1, 'RESOLVED', 20 * MIN), 20 * MIN);
+    const resolved = model.appeals!.states.get('VK:1');
+    expect(model.apply(open(2, 30 * MIN, 'VK:100'), 30 * MIN)).toBe('OPENED');
+    expect(model.appeals!.states.get('VK:1')).toBe(resolved);
+    expect(model.counters.get(`opened|${DIM}`)).toBe(2);
+    expect(model.apply(open(2, 30 * MIN, 'VK:100'), 31 * MIN)).toBe('DUPLICATE');
+  });
 });
 
 const ACTIONS: OperatorActionKind[] = [
