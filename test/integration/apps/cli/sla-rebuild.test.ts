@@ -89,6 +89,10 @@ const phase3 = [
   ...range(3, (i) => deleted(recent[20 + i]!)),
   ...old.slice(25),
   recent[29]!,
+  // A citizen writes again under an official reply of phase 2 (sent after its comment was processed: a
+  // reply that overtakes its comment leaves no thread link): a next reply, found through the links the
+  // rebuild must have written back.
+  comment('follow-10', T0 + 1_000, { parent_comment_id: `${recent[10]!.comment_id}-reply` }),
 ];
 const OWED_ALERTS = (old.length + later.length + last.length) * 4;
 
@@ -211,6 +215,7 @@ async function state(stack: Stack) {
   const keys = new SlaKeys(stack.env.OTKLIK_KEY_PREFIX as string);
   const shards = Number(stack.env.OTKLIK_SHARDS);
   const finalAnswers = totalsOf(await readTargetCounterRows(redis, keys, shards, 'final_'));
+  const nextReplies = totalsOf(await readTargetCounterRows(redis, keys, shards, 'next_'));
   const lifecycle = (await reader.lifecycleGaugeRows()).map((row) => JSON.stringify(row)).sort();
   return {
     counters,
@@ -218,6 +223,7 @@ async function state(stack: Stack) {
     dueWithin: scan.dueWithin,
     overdueTotal: scan.overdueTotal,
     finalAnswers,
+    nextReplies,
     lifecycle,
   };
 }
@@ -277,6 +283,7 @@ describe('otklik sla rebuild', () => {
     expect(expected.overdueItems.length).toBeGreaterThan(0);
     // Final answers started by the replies, two given; the gauges of those still open.
     expect(expected.finalAnswers).toMatchObject({ opened: 32, answered_in_time: 2 });
+    expect(expected.nextReplies).toMatchObject({ opened: 1 });
     expect(expected.lifecycle.length).toBeGreaterThan(0);
     expect(observed).toEqual(expected);
     const [refAlerts, lossAlerts] = [await alertIds(reference), await alertIds(lossy)];
