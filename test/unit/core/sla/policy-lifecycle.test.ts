@@ -40,6 +40,20 @@ describe('working days', () => {
     expect(iso(due, NSK)).toBe('2026-04-10T00:00:00+07:00');
   });
 
+  it('answers from its last day only within that local day: any order of times gives the fresh answers', () => {
+    const kept = office(NSK);
+    // Every 241 minutes over ten days around a weekend, in a shuffled order, with 1 and 7 days.
+    const start = at('2026-04-08T00:00', NSK);
+    const times = Array.from({ length: 60 }, (_, i) => start + i * 241 * 60_000);
+    const shuffled = times.map((t, i) => times[(i * 37) % times.length] as number);
+    for (const t of [...times, ...shuffled]) {
+      for (const days of [1, 7]) {
+        // A new calendar object has no answer kept: the walk itself.
+        expect(closeOfWorkingDays(kept, NSK, t, days)).toBe(closeOfWorkingDays(office(NSK), NSK, t, days));
+      }
+    }
+  });
+
   it('refuses a day count that is not a whole number of at least one', () => {
     expect(() => closeOfWorkingDays(twentyFourSeven(), NSK, 0, 0)).toThrow(/whole number/);
     expect(() => closeOfWorkingDays(twentyFourSeven(), NSK, 0, 1.5)).toThrow(/whole number/);
