@@ -9,6 +9,7 @@ import { fnv1a, hex32 } from './hash.js';
 import { IdfTable } from './idf.js';
 import { bandKeys, signatureOf, similarity } from './minhash.js';
 import { poissonUpperTail } from './poisson.js';
+import { StemIndex } from './stem-index.js';
 import { StreamVolume } from './volume.js';
 import type { DetectorComment, DetectorEvent, IncidentDetail, IncidentType } from './types.js';
 
@@ -53,6 +54,11 @@ interface Member {
 }
 
 interface Group {
+  /** Creation order (the order of the region's list). */
+  seq: number;
+  /** Scratch of the stem index's lookups, and the dot product `dotsWith` accumulates beside it. */
+  mark: number;
+  dot: number;
   type: IncidentType;
   id: string | null;
   region: string;
@@ -114,6 +120,9 @@ export class IncidentDetector {
   private readonly placeKeys = new Map<string, string>();
   /** `region|category` -> live groups (candidates and open incidents). */
   private readonly groups = new Map<string, Group[]>();
+  /** region -> stem -> the incident groups using it: what a match or merge test has to look at. */
+  private readonly stemIndex = new StemIndex<Group>();
+  private nextSeq = 0;
   private readonly open: Group[] = [];
   private readonly bands = new Map<string, NearDuplicates>();
   private readonly nearDuplicates = new Set<NearDuplicates>();
@@ -309,21 +318,21 @@ export class IncidentDetector {
     // or three categories («нет воды» ЖКХ, «прорвало трубу» ЧС), and the text decides instead.
     let list = this.groups.get(comment.region);
     if (list === undefined) this.groups.set(comment.region, (list = []));
+    let write = 0;
+    for (const group of list) if (this.isLive(group, now)) list[write++] = group;
+    list.length = write;
     let best: Group | undefined;
     let bestScore = this.config.joinThreshold;
-    let write = 0;
-    for (const group of list) {
-      if (group.closed || (group.id === null && group.lastAt < now - this.config.candidateQuietMs)) continue;
-      list[write++] = group;
-      if (!placesAgree(place.key, group.placeKey)) continue;
+    for (const group of this.dotsWith(comment.region, features, weights, list)) {
+      if (!this.isLive(group, now) || !placesAgree(place.key, group.placeKey)) continue;
       // An open incident is preferred to a candidate: a rival candidate would split it.
-      const score = matchScore(features, weights, norm, group) * (group.id !== null ? OPEN_PREFERENCE : 1);
+      const score =
+        matchScore(group.dot, norm, features.street, group) * (group.id !== null ? OPEN_PREFERENCE : 1);
       if (score >= bestScore) {
         best = group;
         bestScore = score;
       }
     }
-    list.length = write;
     if (best === undefined) {
       best = this.newGroup('incident', comment, place.key, place.name);
       list.push(best);
@@ -334,12 +343,80 @@ export class IncidentDetector {
     this.addMember(best, member, comment);
     if (member.wave !== null) best.waves.set(member.wave, (best.waves.get(member.wave) ?? 0) + 1);
     this.profile(best, features);
-    if (best.id === null && best.total >= 2) this.absorbSiblings(best, list);
+    if (best.id === null && best.total >= 2) this.absorbSiblings(best);
     if (best.id !== null) this.report(best, 'UPDATED', comment.postedAt, events);
     else if (this.isBurst(best, now)) this.openOrMerge(best, list, comment.postedAt, events);
     else if (member.street !== null && place.key !== '') {
       const burst = this.streetBurst(place.key, member.street, list, now);
       if (burst !== null) this.openOrMerge(burst, list, comment.postedAt, events);
+    }
+  }
+
+  private isLive(group: Group, now: number): boolean {
+    return !group.closed && (group.id !== null || group.lastAt >= now - this.config.candidateQuietMs);
+  }
+
+  /**
+   * The unnormalised dot product of the comment's stems with each group's centroid, for the groups of the
+   * region that may reach the join threshold, in creation order. A group sharing no stem scores at most
+   * the street bonus (times the open preference); while that is under the threshold, only the groups the
+   * stem index gives for the comment's stems are looked at, else every group of the list.
+   */
+  private dotsWith(region: string, features: TextFeatures, weights: number[], list: Group[]): Group[] {
+    const mark = this.stemIndex.nextMark();
+    const met: Group[] = [];
+    if (this.config.joinThreshold <= STREET_BONUS * OPEN_PREFERENCE)
+      for (const g of list) {
+        g.mark = mark;
+        g.dot = 0;
+        met.push(g);
+      }
+    const index = this.stemIndex.region(region);
+    if (index !== undefined)
+      for (let i = 0; i < features.stems.length; i++) {
+        const stem = features.stems[i] as string;
+        const groups = index.get(stem);
+        if (groups === undefined) continue;
+        const w = weights[i] as number;
+        for (const g of groups) {
+          if (g.mark !== mark) {
+            g.mark = mark;
+            g.dot = 0;
+            met.push(g);
+          }
+          g.dot += w * w * (g.stemCounts.get(stem) as number);
+        }
+      }
+    return met.sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * Absorbs into `group` the live candidates of its place (with at least `minTotal` members) whose
+   * centroids resemble it (`mergeThreshold`), in creation order; each absorption widens the centroid, so
+   * the groups sharing a stem with it are looked up again after one.
+   */
+  private absorbResembling(group: Group, minTotal: number): void {
+    let after = -1;
+    const staleBefore = this.clock - this.config.candidateQuietMs;
+    const keep = (other: Group): boolean =>
+      other !== group &&
+      other.seq > after &&
+      other.id === null &&
+      !other.closed &&
+      other.total >= minTotal &&
+      other.lastAt >= staleBefore &&
+      placesAgree(other.placeKey, group.placeKey);
+    for (;;) {
+      let absorbed = false;
+      for (const other of this.stemIndex.sharing(group.region, group.stemCounts.keys(), keep)) {
+        after = other.seq;
+        if (this.centroidSimilarity(group, other) >= this.config.mergeThreshold) {
+          this.absorb(group, other);
+          absorbed = true;
+          break;
+        }
+      }
+      if (!absorbed) return;
     }
   }
 
@@ -426,11 +503,7 @@ export class IncidentDetector {
       this.report(target, 'UPDATED', at, events);
       return;
     }
-    for (const other of list) {
-      if (other === group || other.id !== null || other.closed) continue;
-      if (!placesAgree(other.placeKey, group.placeKey)) continue;
-      if (this.centroidSimilarity(group, other) >= this.config.mergeThreshold) this.absorb(group, other);
-    }
+    this.absorbResembling(group, 0);
     this.openGroup(group, at, events);
   }
 
@@ -438,12 +511,8 @@ export class IncidentDetector {
    * Candidates of one place and category whose centroids have come to resemble each other are one
    * problem worded several ways: they become one group before the test counts its authors.
    */
-  private absorbSiblings(group: Group, list: Group[]): void {
-    for (const other of list) {
-      if (other === group || other.id !== null || other.closed || other.total < 2) continue;
-      if (!placesAgree(other.placeKey, group.placeKey)) continue;
-      if (this.centroidSimilarity(group, other) >= this.config.mergeThreshold) this.absorb(group, other);
-    }
+  private absorbSiblings(group: Group): void {
+    this.absorbResembling(group, 2);
   }
 
   /** Moves `from`'s members and profile into `into`; `from` is closed. */
@@ -459,8 +528,11 @@ export class IncidentDetector {
     into.recent.sort((a, b) => a.at - b.at);
     into.firstAt = Math.min(into.firstAt, from.firstAt);
     into.lastAt = Math.max(into.lastAt, from.lastAt);
-    for (const [stem, count] of from.stemCounts)
-      into.stemCounts.set(stem, (into.stemCounts.get(stem) ?? 0) + count);
+    for (const [stem, count] of from.stemCounts) {
+      const had = into.stemCounts.get(stem);
+      into.stemCounts.set(stem, (had ?? 0) + count);
+      if (had === undefined && into.type === 'incident') this.stemIndex.add(into.region, stem, into);
+    }
     for (const street of from.streets) into.streets.add(street);
     for (const [thread, count] of from.threads) {
       const start = from.threadStart.get(thread) ?? 0;
@@ -518,7 +590,9 @@ export class IncidentDetector {
     if (group.profiled >= PROFILE_MEMBERS) return;
     group.profiled++;
     features.stems.forEach((s, i) => {
-      group.stemCounts.set(s, (group.stemCounts.get(s) ?? 0) + 1);
+      const had = group.stemCounts.get(s);
+      group.stemCounts.set(s, (had ?? 0) + 1);
+      if (had === undefined && group.type === 'incident') this.stemIndex.add(group.region, s, group);
       if (!group.words.has(s)) group.words.set(s, features.words[i] as string);
     });
     if (features.street !== null) group.streets.add(features.street);
@@ -664,9 +738,9 @@ export class IncidentDetector {
    */
   private authorsElsewhere(group: Group, since: number): number {
     let n = 0;
-    for (const list of this.groups.values()) {
-      for (const other of list) {
-        if (other === group || other.closed || other.lastAt < since) continue;
+    for (const region of this.stemIndex.regions()) {
+      const keep = (other: Group): boolean => other !== group && !other.closed && other.lastAt >= since;
+      for (const other of this.stemIndex.sharing(region, group.stemCounts.keys(), keep)) {
         if (other.region === group.region && placesAgree(other.placeKey, group.placeKey)) continue;
         if (this.centroidSimilarity(group, other) >= this.config.mergeThreshold)
           n += this.authorsSince(other, since);
@@ -702,6 +776,9 @@ export class IncidentDetector {
     municipality: string | null,
   ): Group {
     return {
+      seq: this.nextSeq++,
+      mark: 0,
+      dot: 0,
       type,
       id: null,
       region: comment.region,
@@ -864,6 +941,7 @@ export class IncidentDetector {
       if (live.length === 0) this.groups.delete(key);
       else this.groups.set(key, live);
     }
+    this.stemIndex.rebuild(this.groups);
   }
 }
 
@@ -921,17 +999,9 @@ function placesAgree(a: string, b: string): boolean {
  * among the profiled members, IDF-weighted), plus a bonus when the street agrees. A group that gathers
  * unrelated comments gets a diffuse centroid that no single comment resembles, so it stops growing.
  */
-function matchScore(features: TextFeatures, weights: number[], norm: number, group: Group): number {
+function matchScore(dot: number, norm: number, street: string | null, group: Group): number {
   if (norm <= 0 || group.norm <= 0) return 0;
-  let dot = 0;
-  for (let i = 0; i < features.stems.length; i++) {
-    const count = group.stemCounts.get(features.stems[i] as string);
-    if (count !== undefined) {
-      const w = weights[i] as number;
-      dot += w * w * count;
-    }
-  }
   let score = dot / (norm * group.norm);
-  if (features.street !== null && group.streets.has(features.street)) score += STREET_BONUS;
+  if (street !== null && group.streets.has(street)) score += STREET_BONUS;
   return score;
 }
