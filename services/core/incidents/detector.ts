@@ -10,6 +10,7 @@ import { IdfTable } from './idf.js';
 import { bandKeys, signatureOf, similarity } from './minhash.js';
 import { poissonUpperTail } from './poisson.js';
 import { StemIndex } from './stem-index.js';
+import { TopicRates } from './topics.js';
 import { StreamVolume } from './volume.js';
 import type { DetectorComment, DetectorEvent, IncidentDetail, IncidentType } from './types.js';
 
@@ -42,6 +43,10 @@ const WAVE_SHARE = 0.8;
 const MAX_AUTHORS = 10_000;
 const MAX_MUNICIPALITIES = 16;
 const TITLE_WORDS = 4;
+/** Share of an open incident's members the category of a coinciding burst must hold (coincides). */
+const COINCIDENT_CATEGORY_SHARE = 0.2;
+/** Categories one problem's members may be filed under (isFocused). */
+const FOCUS_CATEGORIES = 3;
 
 interface Member {
   key: string;
@@ -51,6 +56,8 @@ interface Member {
   street: string | null;
   /** The copy-paste wave (near-duplicate group) the text belongs to, if it is long enough to have one. */
   wave: NearDuplicates | null;
+  /** The content stems the incident grouping read (place names out); empty for a campaign's. */
+  stems: readonly string[];
 }
 
 interface Group {
@@ -130,6 +137,7 @@ export class IncidentDetector {
   private readonly threads = new Map<string, number>();
   private readonly threadSeen = new Map<string, number>();
   private readonly volume = new StreamVolume();
+  private readonly topics: TopicRates;
   private clock = -Infinity;
   private processed = 0;
 
@@ -137,6 +145,7 @@ export class IncidentDetector {
     this.config = { ...DEFAULT_DETECTOR_CONFIG, ...config };
     this.idf = new IdfTable(this.config.idfHalfLifeDocs);
     this.baseline = new HourlyBaseline(this.config.ewmaWeight, this.config.priorRatePerHour);
+    this.topics = new TopicRates(this.config.topicHalfLifeMs);
   }
 
   /** The events this comment causes, in order. */
@@ -160,6 +169,7 @@ export class IncidentDetector {
       at: comment.postedAt,
       street: features.street,
       wave: null,
+      stems: [],
     };
     const diverted = this.nearDuplicate(comment, features, member, now, events);
     if (!diverted && PROBLEM_TYPES.has(comment.type)) this.incident(comment, features, member, now, events);
@@ -303,11 +313,14 @@ export class IncidentDetector {
     // same thing, and the place is matched apart (placesAgree).
     const features = this.withoutPlaceNames(comment.region, allFeatures);
     if (features.stems.length === 0) return;
+    member.stems = features.stems;
     this.baseline.count(rateKey(comment.region, place.key, comment.category), now);
     if (place.key !== '') this.baseline.count(rateKey(comment.region, '', comment.category), now);
     this.baseline.count(rateKey('*', '', comment.category), now);
     if (place.key !== '' && features.street !== null)
       this.baseline.count(streetRateKey(comment.region, place.key, comment.category, features.street), now);
+
+    if (this.config.topicHalfLifeMs > 0) this.topics.add(comment.region, place.key, features.stems, now);
 
     const weights = features.stems.map((s) => this.idf.weight(s));
     let squares = 0;
@@ -408,9 +421,9 @@ export class IncidentDetector {
       placesAgree(other.placeKey, group.placeKey);
     for (;;) {
       let absorbed = false;
-      for (const other of this.stemIndex.sharing(group.region, group.stemCounts.keys(), keep)) {
+      for (const other of this.sharingWithDots(group, group.region, keep)) {
         after = other.seq;
-        if (this.centroidSimilarity(group, other) >= this.config.mergeThreshold) {
+        if (cosineOf(group, other) >= this.config.mergeThreshold) {
           this.absorb(group, other);
           absorbed = true;
           break;
@@ -418,6 +431,34 @@ export class IncidentDetector {
       }
       if (!absorbed) return;
     }
+  }
+
+  /**
+   * The groups of `region` sharing a stem with `group`'s centroid and passing `keep`, in creation order,
+   * each with its centroid's dot product with `group`'s in `dot`: one pass over the group's stems (each
+   * stem's weight read once) instead of one centroidSimilarity per group.
+   */
+  private sharingWithDots(group: Group, region: string, keep: (other: Group) => boolean): Group[] {
+    const index = this.stemIndex.region(region);
+    if (index === undefined) return [];
+    const mark = this.stemIndex.nextMark();
+    const met: Group[] = [];
+    for (const [stem, count] of group.stemCounts) {
+      const groups = index.get(stem);
+      if (groups === undefined) continue;
+      const w = this.idf.weight(stem);
+      const mass = w * w * count;
+      for (const other of groups) {
+        if (other.mark !== mark) {
+          other.mark = mark;
+          // A group left out stays NaN, so adding to it changes nothing.
+          other.dot = keep(other) ? 0 : NaN;
+          if (other.dot === 0) met.push(other);
+        }
+        other.dot += mass * (other.stemCounts.get(stem) as number);
+      }
+    }
+    return met.sort((a, b) => a.seq - b.seq);
   }
 
   /**
@@ -467,7 +508,7 @@ export class IncidentDetector {
       zone.sort((a, b) => b.total - a.total || a.firstAt - b.firstAt);
       const into = zone[0]!;
       for (const g of zone.slice(1)) this.absorb(into, g);
-      if (this.isThreadChatter(into) || this.isCopyWave(into, now)) return null;
+      if (this.isThreadChatter(into) || this.isCopyWave(into, now) || !this.isFocused(into)) return null;
       return into;
     }
     return null;
@@ -488,10 +529,17 @@ export class IncidentDetector {
       // A burst of short questions («Когда включат отопление?») beside an open incident of its place is
       // its echo: its words are a part of the incident's, which a cosine against the incident's wide
       // centroid understates; containment does not.
+      // Two bursts in one town at the same hours are most likely one problem (two independent rare
+      // bursts coinciding in place and time are improbable), so less text evidence is needed then: a
+      // word of weight in common (a wave of «Когда откачают воду?» beside a flood on Пушкина).
+      const coincident = this.coincides(open, group, at);
       const s = Math.max(
         this.centroidSimilarity(open, group),
         sharesStreet(open, group) && open.placeKey !== '' ? 1 : 0,
         open.placeKey !== '' ? this.containment(group, open) - CONTAINMENT_OFFSET : 0,
+        coincident
+          ? this.containment(group, open) - this.config.coincidentContainment + this.config.openMergeThreshold
+          : 0,
       );
       if (s >= best) {
         target = open;
@@ -505,6 +553,35 @@ export class IncidentDetector {
     }
     this.absorbResembling(group, 0);
     this.openGroup(group, at, events);
+  }
+
+  /**
+   * Whether a burst of `group` at `at` coincides with the open incident `open`: the same known place,
+   * the incident young (begun within the longest scan window) and still active (a member within the
+   * hour), and the burst's most common category one the incident's members are filed under (at least
+   * `COINCIDENT_CATEGORY_SHARE` of them): a big city has a traffic-light failure and a heating outage at
+   * once, and those are two problems. A burst about a street or route the incident's members never
+   * name (a bus route beside a traffic light on Ленина) is another problem too.
+   */
+  private coincides(open: Group, group: Group, at: number): boolean {
+    if (this.config.coincidentContainment >= 1) return false;
+    if (
+      open.placeKey === '' ||
+      open.placeKey !== group.placeKey ||
+      open.firstAt < at - this.config.scanWindowMs ||
+      open.lastAt < at - HOUR_MS
+    )
+      return false;
+    const street = dominantStreet(group);
+    if (street !== null && !open.streets.has(street)) return false;
+    let top: string | null = null;
+    let most = 0;
+    for (const [category, count] of group.categories)
+      if (count > most) {
+        most = count;
+        top = category;
+      }
+    return top !== null && (open.categories.get(top) ?? 0) >= COINCIDENT_CATEGORY_SHARE * open.total;
   }
 
   /**
@@ -605,7 +682,7 @@ export class IncidentDetector {
    * members name), each at alpha / 2: a group opens when any of them passes.
    */
   private isBurst(group: Group, now: number): boolean {
-    if (this.isThreadChatter(group) || this.isCopyWave(group, now)) return false;
+    if (this.isThreadChatter(group) || this.isCopyWave(group, now) || !this.isFocused(group)) return false;
     const alpha = this.config.alpha / 2;
     for (const windowMs of this.config.scanWindowsMs) {
       const windowStart = now - windowMs;
@@ -616,7 +693,8 @@ export class IncidentDetector {
       // A group that was already there before the window is a topic with a rate of its own.
       const ownLambda = this.ownExpectation(group, windowStart, start, now);
       const perHour = this.zoneRate(group, now, now, (c) => rateKey(group.region, group.placeKey, c), true);
-      const placeLambda = Math.max(ownLambda, perHour * spanHours * this.config.chanceShare);
+      const topicLambda = this.topicExpectation(group, now, start, spanHours);
+      const placeLambda = Math.max(ownLambda, topicLambda, perHour * spanHours * this.config.chanceShare);
       if (
         poissonUpperTail(authors, placeLambda) < alpha &&
         this.notCommonElsewhere(group, authors, placeLambda, windowStart, now, alpha)
@@ -635,7 +713,7 @@ export class IncidentDetector {
           false,
         ),
       );
-      const streetLambda = Math.max(ownLambda, streetPerHour * spanHours);
+      const streetLambda = Math.max(ownLambda, topicLambda, streetPerHour * spanHours);
       if (
         poissonUpperTail(street.authors, streetLambda) < alpha &&
         this.notCommonElsewhere(group, authors, placeLambda, windowStart, now, alpha)
@@ -643,6 +721,22 @@ export class IncidentDetector {
         return true;
     }
     return false;
+  }
+
+  /** The place's usual count of comments about the group's defining words over the span (topics.ts). */
+  private topicExpectation(group: Group, now: number, start: number, spanHours: number): number {
+    if (this.config.topicHalfLifeMs <= 0) return 0;
+    const window = group.recent.filter((m) => m.at >= start).map((m) => m.stems);
+    const from = now - spanHours * HOUR_MS;
+    return this.topics.expected(
+      group.region,
+      group.placeKey,
+      group.stemCounts,
+      group.profiled,
+      window,
+      from,
+      now + 1,
+    );
   }
 
   /**
@@ -715,6 +809,22 @@ export class IncidentDetector {
   }
 
   /**
+   * One concrete problem: the classifier files its members under a few categories (a burst pipe under
+   * housing, emergencies and roads), so the `FOCUS_CATEGORIES` most common hold `categoryFocus` of them.
+   * A group spread over many (housing, ecology, healthcare, education ...) is a town's general
+   * complaining that happens to share some words (a stock clause, a street), not an incident.
+   */
+  private isFocused(group: Group): boolean {
+    if (group.categories.size <= FOCUS_CATEGORIES) return true;
+    const counts = [...group.categories.values()].sort((a, b) => b - a);
+    let top = 0;
+    for (let i = 0; i < FOCUS_CATEGORIES; i++) top += counts[i] as number;
+    let all = 0;
+    for (const n of counts) all += n;
+    return top >= this.config.categoryFocus * all;
+  }
+
+  /**
    * Copies of one text from many accounts are a campaign's shape: the group waits until the wave's
    * campaign test has had its hour, and never opens as an incident once the wave opened as a campaign.
    */
@@ -740,10 +850,9 @@ export class IncidentDetector {
     let n = 0;
     for (const region of this.stemIndex.regions()) {
       const keep = (other: Group): boolean => other !== group && !other.closed && other.lastAt >= since;
-      for (const other of this.stemIndex.sharing(region, group.stemCounts.keys(), keep)) {
+      for (const other of this.sharingWithDots(group, region, keep)) {
         if (other.region === group.region && placesAgree(other.placeKey, group.placeKey)) continue;
-        if (this.centroidSimilarity(group, other) >= this.config.mergeThreshold)
-          n += this.authorsSince(other, since);
+        if (cosineOf(group, other) >= this.config.mergeThreshold) n += this.authorsSince(other, since);
       }
     }
     return n;
@@ -922,6 +1031,7 @@ export class IncidentDetector {
   private sweep(now: number): void {
     const keysBefore = now - this.config.seenRetentionMs;
     this.volume.forget(keysBefore);
+    this.topics.forget(keysBefore);
     for (const [key, at] of this.seen) if (at < keysBefore) this.seen.delete(key);
     const nearBefore = now - 2 * this.config.campaignWindowMs;
     for (const nd of this.nearDuplicates) {
@@ -1004,4 +1114,9 @@ function matchScore(dot: number, norm: number, street: string | null, group: Gro
   let score = dot / (norm * group.norm);
   if (street !== null && group.streets.has(street)) score += STREET_BONUS;
   return score;
+}
+
+/** The cosine of two centroids whose dot product `sharingWithDots` left in `b.dot`. */
+function cosineOf(a: Group, b: Group): number {
+  return a.norm > 0 && b.norm > 0 ? b.dot / (a.norm * b.norm) : 0;
 }
