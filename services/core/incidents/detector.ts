@@ -336,8 +336,10 @@ export class IncidentDetector {
     list.length = write;
     let best: Group | undefined;
     let bestScore = this.config.joinThreshold;
-    for (const group of this.dotsWith(comment.region, features, weights, list)) {
-      if (!this.isLive(group, now) || !placesAgree(place.key, group.placeKey)) continue;
+    const mark = this.dotsWith(comment.region, features, weights, list);
+    // The list is in creation order already: reading the marked groups off it spares a sort.
+    for (const group of list) {
+      if (group.mark !== mark || !placesAgree(place.key, group.placeKey)) continue;
       // An open incident is preferred to a candidate: a rival candidate would split it.
       const score =
         matchScore(group.dot, norm, features.street, group) * (group.id !== null ? OPEN_PREFERENCE : 1);
@@ -370,19 +372,18 @@ export class IncidentDetector {
   }
 
   /**
-   * The unnormalised dot product of the comment's stems with each group's centroid, for the groups of the
-   * region that may reach the join threshold, in creation order. A group sharing no stem scores at most
-   * the street bonus (times the open preference); while that is under the threshold, only the groups the
-   * stem index gives for the comment's stems are looked at, else every group of the list.
+   * Leaves in each group's `dot` the unnormalised dot product of the comment's stems with its centroid,
+   * for the groups of the region that may reach the join threshold, and returns the mark they carry. A
+   * group sharing no stem scores at most the street bonus (times the open preference); while that is
+   * under the threshold, only the groups the stem index gives for the comment's stems are met, else
+   * every group of the list.
    */
-  private dotsWith(region: string, features: TextFeatures, weights: number[], list: Group[]): Group[] {
+  private dotsWith(region: string, features: TextFeatures, weights: number[], list: Group[]): number {
     const mark = this.stemIndex.nextMark();
-    const met: Group[] = [];
     if (this.config.joinThreshold <= STREET_BONUS * OPEN_PREFERENCE)
       for (const g of list) {
         g.mark = mark;
         g.dot = 0;
-        met.push(g);
       }
     const index = this.stemIndex.region(region);
     if (index !== undefined)
@@ -395,12 +396,11 @@ export class IncidentDetector {
           if (g.mark !== mark) {
             g.mark = mark;
             g.dot = 0;
-            met.push(g);
           }
           g.dot += w * w * (g.stemCounts.get(stem) as number);
         }
       }
-    return met.sort((a, b) => a.seq - b.seq);
+    return mark;
   }
 
   /**
@@ -421,7 +421,12 @@ export class IncidentDetector {
       placesAgree(other.placeKey, group.placeKey);
     for (;;) {
       let absorbed = false;
-      for (const other of this.sharingWithDots(group, group.region, keep)) {
+      const met = this.sharingWithDots(group, group.region, keep);
+      if (met.length === 0) return;
+      const mark = met[0]!.mark;
+      // The region's list is in creation order already: reading the met groups off it spares a sort.
+      for (const other of this.groups.get(group.region) ?? []) {
+        if (other.mark !== mark || Number.isNaN(other.dot)) continue;
         after = other.seq;
         if (cosineOf(group, other) >= this.config.mergeThreshold) {
           this.absorb(group, other);
@@ -434,9 +439,10 @@ export class IncidentDetector {
   }
 
   /**
-   * The groups of `region` sharing a stem with `group`'s centroid and passing `keep`, in creation order,
-   * each with its centroid's dot product with `group`'s in `dot`: one pass over the group's stems (each
-   * stem's weight read once) instead of one centroidSimilarity per group.
+   * The groups of `region` sharing a stem with `group`'s centroid and passing `keep`, in the order met,
+   * each with its centroid's dot product with `group`'s in `dot` (all the groups met carry this lookup's
+   * mark; those `keep` left out have a NaN `dot`): one pass over the group's stems, each stem's weight
+   * read once, instead of one centroidSimilarity per group.
    */
   private sharingWithDots(group: Group, region: string, keep: (other: Group) => boolean): Group[] {
     const index = this.stemIndex.region(region);
@@ -458,7 +464,7 @@ export class IncidentDetector {
         other.dot += mass * (other.stemCounts.get(stem) as number);
       }
     }
-    return met.sort((a, b) => a.seq - b.seq);
+    return met;
   }
 
   /**

@@ -8,7 +8,7 @@ export interface Indexed {
   /** Creation order: callers visit groups in it, so the result is the one a scan of the list gives. */
   readonly seq: number;
   readonly stemCounts: ReadonlyMap<string, number>;
-  /** Scratch of `sharing` and the detector's dot products: the lookup that last met the group. */
+  /** Scratch of the detector's lookups (`nextMark`): the lookup that last met the group. */
   mark: number;
 }
 
@@ -35,24 +35,6 @@ export class StemIndex<G extends Indexed> {
     return ++this.lookup;
   }
 
-  /** Groups of `region` sharing a stem with `stems` and passing `keep`, each once, in creation order. */
-  sharing(region: string, stems: Iterable<string>, keep: (g: G) => boolean): G[] {
-    const index = this.byRegion.get(region);
-    if (index === undefined) return [];
-    const mark = this.nextMark();
-    const found: G[] = [];
-    for (const stem of stems) {
-      const groups = index.get(stem);
-      if (groups === undefined) continue;
-      for (const g of groups) {
-        if (g.mark === mark) continue;
-        g.mark = mark;
-        if (keep(g)) found.push(g);
-      }
-    }
-    return found.sort(bySeq);
-  }
-
   regions(): IterableIterator<string> {
     return this.byRegion.keys();
   }
@@ -63,8 +45,4 @@ export class StemIndex<G extends Indexed> {
     for (const [region, groups] of live)
       for (const g of groups) for (const stem of g.stemCounts.keys()) this.add(region, stem, g);
   }
-}
-
-function bySeq(a: Indexed, b: Indexed): number {
-  return a.seq - b.seq;
 }

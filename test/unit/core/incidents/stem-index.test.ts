@@ -16,7 +16,7 @@ const group = (seq: number, ...stems: string[]): G => ({
 });
 
 describe('StemIndex', () => {
-  it('gives the groups of a region sharing a stem, each once, in creation order, and only those', () => {
+  it('gives, per region, the groups using each stem, and fresh marks for lookups', () => {
     const index = new StemIndex<G>();
     const [a, b, c, d] = [group(3, 'вод', 'труб'), group(1, 'вод'), group(2, 'свет'), group(4, 'труб')];
     for (const [region, g] of [
@@ -26,10 +26,12 @@ describe('StemIndex', () => {
       ['24', d],
     ] as const)
       for (const stem of g.stemCounts.keys()) index.add(region, stem, g);
-    expect(index.sharing('54', ['труб', 'вод'], () => true)).toEqual([b, a]);
-    expect(index.sharing('54', ['вод'], (g) => g !== b)).toEqual([a]);
-    expect(index.sharing('24', ['вод'], () => true)).toEqual([]);
-    expect(index.sharing('00', ['вод'], () => true)).toEqual([]);
+    expect(index.region('54')?.get('вод')).toEqual([a, b]);
+    expect(index.region('54')?.get('труб')).toEqual([a]);
+    expect(index.region('24')?.get('вод')).toBeUndefined();
+    expect(index.region('00')).toBeUndefined();
+    expect([...index.regions()].sort()).toEqual(['24', '54']);
+    expect(index.nextMark()).toBeLessThan(index.nextMark());
   });
 
   it('forgets the groups left out of a rebuild', () => {
@@ -38,7 +40,7 @@ describe('StemIndex', () => {
     index.add('54', 'вод', a);
     index.add('54', 'вод', b);
     index.rebuild(new Map([['54', [b]]]));
-    expect(index.sharing('54', ['вод'], () => true)).toEqual([b]);
+    expect(index.region('54')?.get('вод')).toEqual([b]);
   });
 });
 
