@@ -101,7 +101,8 @@ for (const t of truth) {
 }
 for (const d of detections) {
   console.log(
-    `${d.id} ${d.type} size ${d.members.size}: ${tally(d.members, (k) => owner.get(k) ?? 'background')}`,
+    `${d.id} ${d.type} size ${d.members.size}: ${tally(d.members, (k) => owner.get(k) ?? 'background')}; ` +
+      `categories ${tally(d.members, (k) => byKey.get(k)?.category ?? '?')}; types ${tally(d.members, (k) => byKey.get(k)?.type ?? '?')}`,
   );
   if (process.argv.includes('--texts'))
     for (const k of [...d.members].slice(0, 6))

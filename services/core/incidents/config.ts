@@ -16,6 +16,8 @@ export interface DetectorConfig {
   scanWindowMs: number;
   /** A group inside one thread must be at least this share of what the thread got meanwhile. */
   threadShare: number;
+  /** Share of a group's members the three most common categories must hold for it to be one problem. */
+  categoryFocus: number;
   /** Shortest span the test divides by. */
   minSpanMs: number;
   /** Least match for a comment to join a group. */
@@ -24,10 +26,21 @@ export interface DetectorConfig {
   mergeThreshold: number;
   /** Least centroid similarity for a new burst to join an open incident of its region instead of opening. */
   openMergeThreshold: number;
+  /**
+   * Least share of a new burst's IDF-weighted stem mass in the vocabulary of an open incident of the same
+   * place, young and active, for the burst to join it (a coincidence in place and time needs less text
+   * evidence); 1 turns this off.
+   */
+  coincidentContainment: number;
   /** An open incident closes after this long without a new member. */
   quietMs: number;
   /** A candidate group is dropped after this long without a new member. */
   candidateQuietMs: number;
+  /**
+   * Half-life of each place's word counts (topics.ts), the baseline of a kind of problem finer than its
+   * category; 0 turns that baseline off.
+   */
+  topicHalfLifeMs: number;
   /** Document counts of the IDF table are halved every this many comments. */
   idfHalfLifeDocs: number;
   campaignMinAuthors: number;
@@ -53,12 +66,15 @@ export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze({
   scanWindowsMs: Object.freeze([HOUR, 6 * HOUR]),
   scanWindowMs: 6 * HOUR,
   threadShare: 0.3,
+  categoryFocus: 0.8,
   minSpanMs: 30 * MINUTE,
   joinThreshold: 0.4,
   mergeThreshold: 0.3,
   openMergeThreshold: 0.2,
+  coincidentContainment: 0.1,
   quietMs: 3 * HOUR,
   candidateQuietMs: 6 * HOUR,
+  topicHalfLifeMs: 12 * HOUR,
   idfHalfLifeDocs: 20_000,
   campaignMinAuthors: 20,
   campaignPriorPerHour: 6,

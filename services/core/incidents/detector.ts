@@ -9,6 +9,8 @@ import { fnv1a, hex32 } from './hash.js';
 import { IdfTable } from './idf.js';
 import { bandKeys, signatureOf, similarity } from './minhash.js';
 import { poissonUpperTail } from './poisson.js';
+import { StemIndex } from './stem-index.js';
+import { TopicRates } from './topics.js';
 import { StreamVolume } from './volume.js';
 import type { DetectorComment, DetectorEvent, IncidentDetail, IncidentType } from './types.js';
 
@@ -41,6 +43,10 @@ const WAVE_SHARE = 0.8;
 const MAX_AUTHORS = 10_000;
 const MAX_MUNICIPALITIES = 16;
 const TITLE_WORDS = 4;
+/** Share of an open incident's members the category of a coinciding burst must hold (coincides). */
+const COINCIDENT_CATEGORY_SHARE = 0.2;
+/** Categories one problem's members may be filed under (isFocused). */
+const FOCUS_CATEGORIES = 3;
 
 interface Member {
   key: string;
@@ -50,9 +56,16 @@ interface Member {
   street: string | null;
   /** The copy-paste wave (near-duplicate group) the text belongs to, if it is long enough to have one. */
   wave: NearDuplicates | null;
+  /** The content stems the incident grouping read (place names out); empty for a campaign's. */
+  stems: readonly string[];
 }
 
 interface Group {
+  /** Creation order (the order of the region's list). */
+  seq: number;
+  /** Scratch of the stem index's lookups, and the dot product `dotsWith` accumulates beside it. */
+  mark: number;
+  dot: number;
   type: IncidentType;
   id: string | null;
   region: string;
@@ -114,6 +127,9 @@ export class IncidentDetector {
   private readonly placeKeys = new Map<string, string>();
   /** `region|category` -> live groups (candidates and open incidents). */
   private readonly groups = new Map<string, Group[]>();
+  /** region -> stem -> the incident groups using it: what a match or merge test has to look at. */
+  private readonly stemIndex = new StemIndex<Group>();
+  private nextSeq = 0;
   private readonly open: Group[] = [];
   private readonly bands = new Map<string, NearDuplicates>();
   private readonly nearDuplicates = new Set<NearDuplicates>();
@@ -121,6 +137,7 @@ export class IncidentDetector {
   private readonly threads = new Map<string, number>();
   private readonly threadSeen = new Map<string, number>();
   private readonly volume = new StreamVolume();
+  private readonly topics: TopicRates;
   private clock = -Infinity;
   private processed = 0;
 
@@ -128,6 +145,7 @@ export class IncidentDetector {
     this.config = { ...DEFAULT_DETECTOR_CONFIG, ...config };
     this.idf = new IdfTable(this.config.idfHalfLifeDocs);
     this.baseline = new HourlyBaseline(this.config.ewmaWeight, this.config.priorRatePerHour);
+    this.topics = new TopicRates(this.config.topicHalfLifeMs);
   }
 
   /** The events this comment causes, in order. */
@@ -151,6 +169,7 @@ export class IncidentDetector {
       at: comment.postedAt,
       street: features.street,
       wave: null,
+      stems: [],
     };
     const diverted = this.nearDuplicate(comment, features, member, now, events);
     if (!diverted && PROBLEM_TYPES.has(comment.type)) this.incident(comment, features, member, now, events);
@@ -294,11 +313,14 @@ export class IncidentDetector {
     // same thing, and the place is matched apart (placesAgree).
     const features = this.withoutPlaceNames(comment.region, allFeatures);
     if (features.stems.length === 0) return;
+    member.stems = features.stems;
     this.baseline.count(rateKey(comment.region, place.key, comment.category), now);
     if (place.key !== '') this.baseline.count(rateKey(comment.region, '', comment.category), now);
     this.baseline.count(rateKey('*', '', comment.category), now);
     if (place.key !== '' && features.street !== null)
       this.baseline.count(streetRateKey(comment.region, place.key, comment.category, features.street), now);
+
+    if (this.config.topicHalfLifeMs > 0) this.topics.add(comment.region, place.key, features.stems, now);
 
     const weights = features.stems.map((s) => this.idf.weight(s));
     let squares = 0;
@@ -309,21 +331,23 @@ export class IncidentDetector {
     // or three categories («нет воды» ЖКХ, «прорвало трубу» ЧС), and the text decides instead.
     let list = this.groups.get(comment.region);
     if (list === undefined) this.groups.set(comment.region, (list = []));
+    let write = 0;
+    for (const group of list) if (this.isLive(group, now)) list[write++] = group;
+    list.length = write;
     let best: Group | undefined;
     let bestScore = this.config.joinThreshold;
-    let write = 0;
+    const mark = this.dotsWith(comment.region, features, weights, list);
+    // The list is in creation order already: reading the marked groups off it spares a sort.
     for (const group of list) {
-      if (group.closed || (group.id === null && group.lastAt < now - this.config.candidateQuietMs)) continue;
-      list[write++] = group;
-      if (!placesAgree(place.key, group.placeKey)) continue;
+      if (group.mark !== mark || !placesAgree(place.key, group.placeKey)) continue;
       // An open incident is preferred to a candidate: a rival candidate would split it.
-      const score = matchScore(features, weights, norm, group) * (group.id !== null ? OPEN_PREFERENCE : 1);
+      const score =
+        matchScore(group.dot, norm, features.street, group) * (group.id !== null ? OPEN_PREFERENCE : 1);
       if (score >= bestScore) {
         best = group;
         bestScore = score;
       }
     }
-    list.length = write;
     if (best === undefined) {
       best = this.newGroup('incident', comment, place.key, place.name);
       list.push(best);
@@ -334,13 +358,113 @@ export class IncidentDetector {
     this.addMember(best, member, comment);
     if (member.wave !== null) best.waves.set(member.wave, (best.waves.get(member.wave) ?? 0) + 1);
     this.profile(best, features);
-    if (best.id === null && best.total >= 2) this.absorbSiblings(best, list);
+    if (best.id === null && best.total >= 2) this.absorbSiblings(best);
     if (best.id !== null) this.report(best, 'UPDATED', comment.postedAt, events);
     else if (this.isBurst(best, now)) this.openOrMerge(best, list, comment.postedAt, events);
     else if (member.street !== null && place.key !== '') {
       const burst = this.streetBurst(place.key, member.street, list, now);
       if (burst !== null) this.openOrMerge(burst, list, comment.postedAt, events);
     }
+  }
+
+  private isLive(group: Group, now: number): boolean {
+    return !group.closed && (group.id !== null || group.lastAt >= now - this.config.candidateQuietMs);
+  }
+
+  /**
+   * Leaves in each group's `dot` the unnormalised dot product of the comment's stems with its centroid,
+   * for the groups of the region that may reach the join threshold, and returns the mark they carry. A
+   * group sharing no stem scores at most the street bonus (times the open preference); while that is
+   * under the threshold, only the groups the stem index gives for the comment's stems are met, else
+   * every group of the list.
+   */
+  private dotsWith(region: string, features: TextFeatures, weights: number[], list: Group[]): number {
+    const mark = this.stemIndex.nextMark();
+    if (this.config.joinThreshold <= STREET_BONUS * OPEN_PREFERENCE)
+      for (const g of list) {
+        g.mark = mark;
+        g.dot = 0;
+      }
+    const index = this.stemIndex.region(region);
+    if (index !== undefined)
+      for (let i = 0; i < features.stems.length; i++) {
+        const stem = features.stems[i] as string;
+        const groups = index.get(stem);
+        if (groups === undefined) continue;
+        const w = weights[i] as number;
+        for (const g of groups) {
+          if (g.mark !== mark) {
+            g.mark = mark;
+            g.dot = 0;
+          }
+          g.dot += w * w * (g.stemCounts.get(stem) as number);
+        }
+      }
+    return mark;
+  }
+
+  /**
+   * Absorbs into `group` the live candidates of its place (with at least `minTotal` members) whose
+   * centroids resemble it (`mergeThreshold`), in creation order; each absorption widens the centroid, so
+   * the groups sharing a stem with it are looked up again after one.
+   */
+  private absorbResembling(group: Group, minTotal: number): void {
+    let after = -1;
+    const staleBefore = this.clock - this.config.candidateQuietMs;
+    const keep = (other: Group): boolean =>
+      other !== group &&
+      other.seq > after &&
+      other.id === null &&
+      !other.closed &&
+      other.total >= minTotal &&
+      other.lastAt >= staleBefore &&
+      placesAgree(other.placeKey, group.placeKey);
+    for (;;) {
+      let absorbed = false;
+      const met = this.sharingWithDots(group, group.region, keep);
+      if (met.length === 0) return;
+      const mark = met[0]!.mark;
+      // The region's list is in creation order already: reading the met groups off it spares a sort.
+      for (const other of this.groups.get(group.region) ?? []) {
+        if (other.mark !== mark || Number.isNaN(other.dot)) continue;
+        after = other.seq;
+        if (cosineOf(group, other) >= this.config.mergeThreshold) {
+          this.absorb(group, other);
+          absorbed = true;
+          break;
+        }
+      }
+      if (!absorbed) return;
+    }
+  }
+
+  /**
+   * The groups of `region` sharing a stem with `group`'s centroid and passing `keep`, in the order met,
+   * each with its centroid's dot product with `group`'s in `dot` (all the groups met carry this lookup's
+   * mark; those `keep` left out have a NaN `dot`): one pass over the group's stems, each stem's weight
+   * read once, instead of one centroidSimilarity per group.
+   */
+  private sharingWithDots(group: Group, region: string, keep: (other: Group) => boolean): Group[] {
+    const index = this.stemIndex.region(region);
+    if (index === undefined) return [];
+    const mark = this.stemIndex.nextMark();
+    const met: Group[] = [];
+    for (const [stem, count] of group.stemCounts) {
+      const groups = index.get(stem);
+      if (groups === undefined) continue;
+      const w = this.idf.weight(stem);
+      const mass = w * w * count;
+      for (const other of groups) {
+        if (other.mark !== mark) {
+          other.mark = mark;
+          // A group left out stays NaN, so adding to it changes nothing.
+          other.dot = keep(other) ? 0 : NaN;
+          if (other.dot === 0) met.push(other);
+        }
+        other.dot += mass * (other.stemCounts.get(stem) as number);
+      }
+    }
+    return met;
   }
 
   /**
@@ -390,7 +514,7 @@ export class IncidentDetector {
       zone.sort((a, b) => b.total - a.total || a.firstAt - b.firstAt);
       const into = zone[0]!;
       for (const g of zone.slice(1)) this.absorb(into, g);
-      if (this.isThreadChatter(into) || this.isCopyWave(into, now)) return null;
+      if (this.isThreadChatter(into) || this.isCopyWave(into, now) || !this.isFocused(into)) return null;
       return into;
     }
     return null;
@@ -411,10 +535,17 @@ export class IncidentDetector {
       // A burst of short questions («Когда включат отопление?») beside an open incident of its place is
       // its echo: its words are a part of the incident's, which a cosine against the incident's wide
       // centroid understates; containment does not.
+      // Two bursts in one town at the same hours are most likely one problem (two independent rare
+      // bursts coinciding in place and time are improbable), so less text evidence is needed then: a
+      // word of weight in common (a wave of «Когда откачают воду?» beside a flood on Пушкина).
+      const coincident = this.coincides(open, group, at);
       const s = Math.max(
         this.centroidSimilarity(open, group),
         sharesStreet(open, group) && open.placeKey !== '' ? 1 : 0,
         open.placeKey !== '' ? this.containment(group, open) - CONTAINMENT_OFFSET : 0,
+        coincident
+          ? this.containment(group, open) - this.config.coincidentContainment + this.config.openMergeThreshold
+          : 0,
       );
       if (s >= best) {
         target = open;
@@ -426,24 +557,45 @@ export class IncidentDetector {
       this.report(target, 'UPDATED', at, events);
       return;
     }
-    for (const other of list) {
-      if (other === group || other.id !== null || other.closed) continue;
-      if (!placesAgree(other.placeKey, group.placeKey)) continue;
-      if (this.centroidSimilarity(group, other) >= this.config.mergeThreshold) this.absorb(group, other);
-    }
+    this.absorbResembling(group, 0);
     this.openGroup(group, at, events);
+  }
+
+  /**
+   * Whether a burst of `group` at `at` coincides with the open incident `open`: the same known place,
+   * the incident young (begun within the longest scan window) and still active (a member within the
+   * hour), and the burst's most common category one the incident's members are filed under (at least
+   * `COINCIDENT_CATEGORY_SHARE` of them): a big city has a traffic-light failure and a heating outage at
+   * once, and those are two problems. A burst about a street or route the incident's members never
+   * name (a bus route beside a traffic light on Ленина) is another problem too.
+   */
+  private coincides(open: Group, group: Group, at: number): boolean {
+    if (this.config.coincidentContainment >= 1) return false;
+    if (
+      open.placeKey === '' ||
+      open.placeKey !== group.placeKey ||
+      open.firstAt < at - this.config.scanWindowMs ||
+      open.lastAt < at - HOUR_MS
+    )
+      return false;
+    const street = dominantStreet(group);
+    if (street !== null && !open.streets.has(street)) return false;
+    let top: string | null = null;
+    let most = 0;
+    for (const [category, count] of group.categories)
+      if (count > most) {
+        most = count;
+        top = category;
+      }
+    return top !== null && (open.categories.get(top) ?? 0) >= COINCIDENT_CATEGORY_SHARE * open.total;
   }
 
   /**
    * Candidates of one place and category whose centroids have come to resemble each other are one
    * problem worded several ways: they become one group before the test counts its authors.
    */
-  private absorbSiblings(group: Group, list: Group[]): void {
-    for (const other of list) {
-      if (other === group || other.id !== null || other.closed || other.total < 2) continue;
-      if (!placesAgree(other.placeKey, group.placeKey)) continue;
-      if (this.centroidSimilarity(group, other) >= this.config.mergeThreshold) this.absorb(group, other);
-    }
+  private absorbSiblings(group: Group): void {
+    this.absorbResembling(group, 2);
   }
 
   /** Moves `from`'s members and profile into `into`; `from` is closed. */
@@ -459,8 +611,11 @@ export class IncidentDetector {
     into.recent.sort((a, b) => a.at - b.at);
     into.firstAt = Math.min(into.firstAt, from.firstAt);
     into.lastAt = Math.max(into.lastAt, from.lastAt);
-    for (const [stem, count] of from.stemCounts)
-      into.stemCounts.set(stem, (into.stemCounts.get(stem) ?? 0) + count);
+    for (const [stem, count] of from.stemCounts) {
+      const had = into.stemCounts.get(stem);
+      into.stemCounts.set(stem, (had ?? 0) + count);
+      if (had === undefined && into.type === 'incident') this.stemIndex.add(into.region, stem, into);
+    }
     for (const street of from.streets) into.streets.add(street);
     for (const [thread, count] of from.threads) {
       const start = from.threadStart.get(thread) ?? 0;
@@ -518,7 +673,9 @@ export class IncidentDetector {
     if (group.profiled >= PROFILE_MEMBERS) return;
     group.profiled++;
     features.stems.forEach((s, i) => {
-      group.stemCounts.set(s, (group.stemCounts.get(s) ?? 0) + 1);
+      const had = group.stemCounts.get(s);
+      group.stemCounts.set(s, (had ?? 0) + 1);
+      if (had === undefined && group.type === 'incident') this.stemIndex.add(group.region, s, group);
       if (!group.words.has(s)) group.words.set(s, features.words[i] as string);
     });
     if (features.street !== null) group.streets.add(features.street);
@@ -531,7 +688,7 @@ export class IncidentDetector {
    * members name), each at alpha / 2: a group opens when any of them passes.
    */
   private isBurst(group: Group, now: number): boolean {
-    if (this.isThreadChatter(group) || this.isCopyWave(group, now)) return false;
+    if (this.isThreadChatter(group) || this.isCopyWave(group, now) || !this.isFocused(group)) return false;
     const alpha = this.config.alpha / 2;
     for (const windowMs of this.config.scanWindowsMs) {
       const windowStart = now - windowMs;
@@ -542,7 +699,8 @@ export class IncidentDetector {
       // A group that was already there before the window is a topic with a rate of its own.
       const ownLambda = this.ownExpectation(group, windowStart, start, now);
       const perHour = this.zoneRate(group, now, now, (c) => rateKey(group.region, group.placeKey, c), true);
-      const placeLambda = Math.max(ownLambda, perHour * spanHours * this.config.chanceShare);
+      const topicLambda = this.topicExpectation(group, now, start, spanHours);
+      const placeLambda = Math.max(ownLambda, topicLambda, perHour * spanHours * this.config.chanceShare);
       if (
         poissonUpperTail(authors, placeLambda) < alpha &&
         this.notCommonElsewhere(group, authors, placeLambda, windowStart, now, alpha)
@@ -561,7 +719,7 @@ export class IncidentDetector {
           false,
         ),
       );
-      const streetLambda = Math.max(ownLambda, streetPerHour * spanHours);
+      const streetLambda = Math.max(ownLambda, topicLambda, streetPerHour * spanHours);
       if (
         poissonUpperTail(street.authors, streetLambda) < alpha &&
         this.notCommonElsewhere(group, authors, placeLambda, windowStart, now, alpha)
@@ -569,6 +727,22 @@ export class IncidentDetector {
         return true;
     }
     return false;
+  }
+
+  /** The place's usual count of comments about the group's defining words over the span (topics.ts). */
+  private topicExpectation(group: Group, now: number, start: number, spanHours: number): number {
+    if (this.config.topicHalfLifeMs <= 0) return 0;
+    const window = group.recent.filter((m) => m.at >= start).map((m) => m.stems);
+    const from = now - spanHours * HOUR_MS;
+    return this.topics.expected(
+      group.region,
+      group.placeKey,
+      group.stemCounts,
+      group.profiled,
+      window,
+      from,
+      now + 1,
+    );
   }
 
   /**
@@ -641,6 +815,22 @@ export class IncidentDetector {
   }
 
   /**
+   * One concrete problem: the classifier files its members under a few categories (a burst pipe under
+   * housing, emergencies and roads), so the `FOCUS_CATEGORIES` most common hold `categoryFocus` of them.
+   * A group spread over many (housing, ecology, healthcare, education ...) is a town's general
+   * complaining that happens to share some words (a stock clause, a street), not an incident.
+   */
+  private isFocused(group: Group): boolean {
+    if (group.categories.size <= FOCUS_CATEGORIES) return true;
+    const counts = [...group.categories.values()].sort((a, b) => b - a);
+    let top = 0;
+    for (let i = 0; i < FOCUS_CATEGORIES; i++) top += counts[i] as number;
+    let all = 0;
+    for (const n of counts) all += n;
+    return top >= this.config.categoryFocus * all;
+  }
+
+  /**
    * Copies of one text from many accounts are a campaign's shape: the group waits until the wave's
    * campaign test has had its hour, and never opens as an incident once the wave opened as a campaign.
    */
@@ -664,12 +854,11 @@ export class IncidentDetector {
    */
   private authorsElsewhere(group: Group, since: number): number {
     let n = 0;
-    for (const list of this.groups.values()) {
-      for (const other of list) {
-        if (other === group || other.closed || other.lastAt < since) continue;
+    for (const region of this.stemIndex.regions()) {
+      const keep = (other: Group): boolean => other !== group && !other.closed && other.lastAt >= since;
+      for (const other of this.sharingWithDots(group, region, keep)) {
         if (other.region === group.region && placesAgree(other.placeKey, group.placeKey)) continue;
-        if (this.centroidSimilarity(group, other) >= this.config.mergeThreshold)
-          n += this.authorsSince(other, since);
+        if (cosineOf(group, other) >= this.config.mergeThreshold) n += this.authorsSince(other, since);
       }
     }
     return n;
@@ -702,6 +891,9 @@ export class IncidentDetector {
     municipality: string | null,
   ): Group {
     return {
+      seq: this.nextSeq++,
+      mark: 0,
+      dot: 0,
       type,
       id: null,
       region: comment.region,
@@ -845,6 +1037,7 @@ export class IncidentDetector {
   private sweep(now: number): void {
     const keysBefore = now - this.config.seenRetentionMs;
     this.volume.forget(keysBefore);
+    this.topics.forget(keysBefore);
     for (const [key, at] of this.seen) if (at < keysBefore) this.seen.delete(key);
     const nearBefore = now - 2 * this.config.campaignWindowMs;
     for (const nd of this.nearDuplicates) {
@@ -864,6 +1057,7 @@ export class IncidentDetector {
       if (live.length === 0) this.groups.delete(key);
       else this.groups.set(key, live);
     }
+    this.stemIndex.rebuild(this.groups);
   }
 }
 
@@ -921,17 +1115,14 @@ function placesAgree(a: string, b: string): boolean {
  * among the profiled members, IDF-weighted), plus a bonus when the street agrees. A group that gathers
  * unrelated comments gets a diffuse centroid that no single comment resembles, so it stops growing.
  */
-function matchScore(features: TextFeatures, weights: number[], norm: number, group: Group): number {
+function matchScore(dot: number, norm: number, street: string | null, group: Group): number {
   if (norm <= 0 || group.norm <= 0) return 0;
-  let dot = 0;
-  for (let i = 0; i < features.stems.length; i++) {
-    const count = group.stemCounts.get(features.stems[i] as string);
-    if (count !== undefined) {
-      const w = weights[i] as number;
-      dot += w * w * count;
-    }
-  }
   let score = dot / (norm * group.norm);
-  if (features.street !== null && group.streets.has(features.street)) score += STREET_BONUS;
+  if (street !== null && group.streets.has(street)) score += STREET_BONUS;
   return score;
+}
+
+/** The cosine of two centroids whose dot product `sharingWithDots` left in `b.dot`. */
+function cosineOf(a: Group, b: Group): number {
+  return a.norm > 0 && b.norm > 0 ? b.dot / (a.norm * b.norm) : 0;
 }

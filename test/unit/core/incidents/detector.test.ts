@@ -189,3 +189,59 @@ describe('IncidentDetector', () => {
     expect(questions.filter((c) => members.has(c.key)).length).toBe(questions.length);
   });
 });
+
+describe('IncidentDetector: one problem, once', () => {
+  const burstAt = T0 + 7 * HOUR;
+
+  it('does not open on a group of complaints sharing a stock clause but filed under many categories', () => {
+    const topics: [string, string][] = [
+      ['В поликлинике нет талонов', 'healthcare'],
+      ['Тарифы опять подняли', 'housing_utilities'],
+      ['В садике нет мест', 'education'],
+      ['Свалка у реки горит', 'ecology'],
+      ['Зарплату задерживают', 'economy_labor'],
+      ['Автобус не ходит', 'roads_transport'],
+      ['Стадион закрыт', 'culture_sport'],
+      ['Пособие не пришло', 'social_protection'],
+    ];
+    const spread = topics.map(([text, category], i) =>
+      comment(
+        `${text}. В прошлом году обещали всё сделать к лету, заявку подавали давно`,
+        burstAt + i * 4 * MINUTE,
+        {
+          category,
+        },
+      ),
+    );
+    expect(run([...background(), ...spread]).filter((e) => e.kind === 'OPENED')).toEqual([]);
+    // The same clause from people writing about one thing (one category) is a burst.
+    const focused = topics.map(([text], i) =>
+      comment(
+        `${text}. В прошлом году обещали всё сделать к лету, заявку подавали давно`,
+        burstAt + i * 4 * MINUTE,
+        {
+          category: 'housing_utilities',
+        },
+      ),
+    );
+    expect(run([...background(), ...focused]).filter((e) => e.kind === 'OPENED')).toHaveLength(1);
+  });
+
+  it('takes a burst sharing a word with an open incident of its town, at the same hours, into it', () => {
+    const flood = [
+      comment('Улицу Пушкина затопило, машины стоят в воде', burstAt),
+      comment('На Пушкина у дома 37 вода по колено, не пройти', burstAt + 3 * MINUTE),
+      comment('Затопило подземный переход на Пушкина, вода стоит', burstAt + 6 * MINUTE),
+      comment('Пушкина вся в воде, ливнёвка забита', burstAt + 9 * MINUTE),
+      comment('Вода по колено на Пушкина 12, как идти на работу', burstAt + 12 * MINUTE),
+    ];
+    const questions = [0, 1, 2, 3, 4, 5].map((i) =>
+      comment('Когда откачают воду? Автобусы объезжают, маршрутки не ходят', burstAt + (30 + 4 * i) * MINUTE),
+    );
+    const events = run([...background(), ...flood, ...questions]);
+    const opened = events.filter((e) => e.kind === 'OPENED');
+    expect(opened).toHaveLength(1);
+    const members = membersOf(events, opened[0]!.incident_id);
+    expect(questions.filter((c) => members.has(c.key)).length).toBe(questions.length);
+  });
+});
