@@ -617,7 +617,7 @@ async function checkRedisKeys(
   failures: string[],
 ): Promise<boolean> {
   const layout = new RegExp(
-    `^${escapeRegExp(prefix)}:\\{\\d+\\}:(?:o:\\d+|[dl][xn]|[dl]:[hqt]?\\d+\\.\\d+|soon|v|gen|lease|cnt|cnt:b|daily|daily:\\d+|f:.+|(?:act|ap|pend):.+|corr)$`,
+    `^${escapeRegExp(prefix)}:\\{\\d+\\}:(?:o:\\d+|[dl][xn]|[dl]:[hqt]?\\d+\\.\\d+|soon|v|gen|lease|cnt|cnt:b|daily|daily:\\d+|f:.+|(?:act|ap|pend|ln):.+|corr)$`,
     's',
   );
   let ok = true;
