@@ -1,6 +1,7 @@
 /**
- * The one launcher of an Otklik process: `node [nodeFlags] --import tsx services/runtime/main.ts <roles>`
- * from the repository root, as production starts it (or the same file compiled, see entryArguments). The demo (services/apps/demo), the chaos run, the
+ * The one launcher of an Otklik process from a checkout: `node [nodeFlags] --import tsx
+ * services/runtime/main.ts <roles>` from the repository root, or the same file compiled (entryArguments;
+ * production runs `node dist/services/runtime/main.js`, the image's entry point). The demo (services/apps/demo), the chaos run, the
  * benchmarks, the fuzzer and the integration tests all start their processes here; it lives in
  * services/runtime, beside main.ts, because the demo is an app and apps never import tools/.
  *
