@@ -48,6 +48,8 @@ export interface LaunchOptions {
    * `['ip', 'netns', 'exec', '<namespace>']` for a role inside a network namespace.
    */
   wrap?: readonly string[];
+  /** The compiled tree to run from (entryArguments); '' runs the source. Default: OTKLIK_BUILD_DIR. */
+  buildDir?: string;
 }
 
 export interface RoleProcess {
@@ -109,7 +111,11 @@ export function launchRole(options: LaunchOptions): RoleProcess {
     const direct =
       options.logFile && keepLines === 0 && !options.onLine ? openSync(options.logFile, 'a') : undefined;
     const wrap = options.wrap ?? [];
-    const node = [...(options.nodeFlags ?? []), ...entryArguments(script), ...args];
+    const node = [
+      ...(options.nodeFlags ?? []),
+      ...entryArguments(script, options.buildDir ?? process.env.OTKLIK_BUILD_DIR),
+      ...args,
+    ];
     child = spawn(
       wrap[0] ?? process.execPath,
       wrap.length > 0 ? [...wrap.slice(1), process.execPath, ...node] : node,
