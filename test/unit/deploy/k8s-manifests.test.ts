@@ -32,7 +32,7 @@ const MODELS: Record<string, new (m: never) => { validate(): void }> = {
 };
 
 interface Probe {
-  httpGet?: { path?: string; port?: string | number };
+  httpGet?: { path?: string; port?: string | number; httpHeaders?: { name: string; value: string }[] };
 }
 interface Container {
   name: string;
@@ -201,5 +201,10 @@ describe.each(TARGETS)('Kubernetes manifests: %s', (target) => {
     const ops = podOf(one(manifests, 'Deployment', 'otklik-ops'));
     expect(selects(svc.selector, ops.metadata.labels)).toBe(true);
     expect(ops.spec.containers[0]!.ports!.map((p) => p.name)).toContain(svc.ports[0]!.targetPort);
+    // Its /readyz answers only allowed host names: the probe must send one (the kubelet sends the IP).
+    const board = ops.spec.containers[0]!;
+    const allowed = (board.env ?? []).find((e) => e.name === 'OPS_ALLOWED_HOSTS')?.value?.split(',') ?? [];
+    const host = board.readinessProbe?.httpGet?.httpHeaders?.find((h) => h.name === 'Host')?.value;
+    expect(allowed).toContain(host);
   });
 });
