@@ -8,7 +8,7 @@
  * measures, JSON lexicons and calendars, the board's static files, and schemas/ (the catalogue finds it
  * three folders above services/core/contracts).
  */
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
@@ -48,8 +48,13 @@ export async function buildInto(outDir: string): Promise<{ modules: number; asse
   }
   cpSync(join(ROOT, 'schemas'), join(outDir, 'schemas'), { recursive: true });
   // The .js files are ES modules wherever the tree is put; packages resolve from the repository's
-  // node_modules, so the tree must stay inside the repository (or beside a node_modules of its own).
-  writeFileSync(join(outDir, 'package.json'), '{ "type": "module", "private": true }\n');
+  // node_modules, so the tree must stay inside the repository (or beside a node_modules of its own, as
+  // in the image). The version goes with it: services/runtime/version.ts reads it from here when built.
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  writeFileSync(
+    join(outDir, 'package.json'),
+    `${JSON.stringify({ name: 'otklik-build', version, type: 'module', private: true }, null, 2)}\n`,
+  );
   return { modules: code.length, assets: assets.length };
 }
 

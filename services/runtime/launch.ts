@@ -1,6 +1,7 @@
 /**
- * The one launcher of an Otklik process: `node [nodeFlags] --import tsx services/runtime/main.ts <roles>`
- * from the repository root, as production starts it (or the same file compiled, see entryArguments). The demo (services/apps/demo), the chaos run, the
+ * The one launcher of an Otklik process from a checkout: `node [nodeFlags] --import tsx
+ * services/runtime/main.ts <roles>` from the repository root, or the same file compiled (entryArguments;
+ * production runs `node dist/services/runtime/main.js`, the image's entry point). The demo (services/apps/demo), the chaos run, the
  * benchmarks, the fuzzer and the integration tests all start their processes here; it lives in
  * services/runtime, beside main.ts, because the demo is an app and apps never import tools/.
  *
@@ -47,6 +48,8 @@ export interface LaunchOptions {
    * `['ip', 'netns', 'exec', '<namespace>']` for a role inside a network namespace.
    */
   wrap?: readonly string[];
+  /** The compiled tree to run from (entryArguments); '' runs the source. Default: OTKLIK_BUILD_DIR. */
+  buildDir?: string;
 }
 
 export interface RoleProcess {
@@ -108,7 +111,11 @@ export function launchRole(options: LaunchOptions): RoleProcess {
     const direct =
       options.logFile && keepLines === 0 && !options.onLine ? openSync(options.logFile, 'a') : undefined;
     const wrap = options.wrap ?? [];
-    const node = [...(options.nodeFlags ?? []), ...entryArguments(script), ...args];
+    const node = [
+      ...(options.nodeFlags ?? []),
+      ...entryArguments(script, options.buildDir ?? process.env.OTKLIK_BUILD_DIR),
+      ...args,
+    ];
     child = spawn(
       wrap[0] ?? process.execPath,
       wrap.length > 0 ? [...wrap.slice(1), process.execPath, ...node] : node,

@@ -1,6 +1,8 @@
 /**
- * Entry point of an Otklik process: `tsx services/runtime/main.ts [worker] [sweeper]` (both by default).
- * Configuration: environment variables and the file named by OTKLIK_CONFIG (see README).
+ * Entry point of an Otklik process: `node dist/services/runtime/main.js [worker] [sweeper]` (both by
+ * default) after `npm run build`, or `tsx services/runtime/main.ts` from source. `--version` and `--help`
+ * answer without starting anything. Configuration: environment variables and the file named by
+ * OTKLIK_CONFIG (docs/configuration.md).
  */
 import { ConfigError, loadConfig } from './config/load.js';
 import { createLogger } from './observability/logger.js';
@@ -8,6 +10,27 @@ import { startApp, type Role } from './app.js';
 import { startHttpServer } from './observability/http-server.js';
 import { EvictionPolicyError } from '../adapters/redis/eviction-policy.js';
 import { StateLostError } from './state-guard.js';
+import { VERSION } from './version.js';
+
+const USAGE = `usage: otklik-roles [worker] [sweeper]   (both when none is named)
+       otklik-roles --version | --help
+Configuration: environment variables and the YAML file named by OTKLIK_CONFIG (docs/configuration.md).
+Serves /metrics, /healthz and /readyz on HTTP_HOST:HTTP_PORT; SIGTERM drains and exits.`;
+
+// Answered before any configuration is read or connection made: a probe of the image starts nothing.
+if (process.argv.includes('--version')) {
+  process.stdout.write(`${VERSION}\n`);
+  process.exit(0);
+}
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const unknown = process.argv.slice(2).filter((a) => a !== 'worker' && a !== 'sweeper');
+if (unknown.length) {
+  process.stderr.write(`otklik: unknown argument ${unknown.join(' ')}\n${USAGE}\n`);
+  process.exit(2);
+}
 
 const roles = process.argv.slice(2).filter((a): a is Role => a === 'worker' || a === 'sweeper');
 

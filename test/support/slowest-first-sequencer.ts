@@ -37,6 +37,7 @@ const KNOWN_SECONDS: Record<string, number> = {
   'bench-sla.test.ts': 7,
   'decisions-cli.test.ts': 6,
   'board.browser.test.ts': 5,
+  'built-worker.test.ts': 5,
   'sweeper-lifecycle.test.ts': 5,
   'operator-actions.test.ts': 5,
   'dead-letters.test.ts': 5,

@@ -44,7 +44,8 @@ import { ensureTopics } from '../../services/adapters/kafka/topics.js';
 import { readCounterRows } from '../../services/adapters/redis/reader/sla-reader.js';
 import { SlaKeys } from '../../services/adapters/redis/keys.js';
 import { totalsOf } from '../../services/core/sla/counters.js';
-import { launchRole, type RoleProcess } from '../../services/runtime/launch.js';
+import { launchRole, REPO_ROOT, type RoleProcess } from '../../services/runtime/launch.js';
+import { buildInto } from '../../scripts/build.js';
 import { benchWorkload, type BenchMessage, type BenchWorkload } from '../harness/workload/bench.js';
 import { withRegistryIds } from '../harness/workload/registry-ids.js';
 import { registerLikeTheWorker } from '../harness/registry.js';
@@ -74,6 +75,9 @@ const USAGE = `usage: npm run bench:e2e -- [options]
                          with WAIT 1 before each commit, and print both throughputs and their ratio
   --incidents            also drain the workload twice, by a fresh worker alone and by one with the
                          incident service running beside it, and print both throughputs and their ratio
+  --built                also drain the workload twice, by a fresh worker from the TypeScript source
+                         (tsx) and by one built (\`npm run build\`'s tree, plain node), and print both
+                         start-ups (launch to first output, and its CPU) and steady throughputs
   --seed S               generator seed (default 1)`;
 
 interface Options {
@@ -92,6 +96,7 @@ interface Options {
   registry: boolean;
   wait: boolean;
   incidents: boolean;
+  built: boolean;
   seed: number;
 }
 
@@ -104,7 +109,7 @@ function parseOptions(argv: string[]): Options {
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     const inline = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (['profile', 'keep', 'registry', 'wait', 'incidents', 'help'].includes(name)) flags.add(name);
+    if (['profile', 'keep', 'registry', 'wait', 'incidents', 'built', 'help'].includes(name)) flags.add(name);
     else values.set(name, inline ?? (argv[++i] as string));
   }
   if (flags.has('help')) {
@@ -151,6 +156,7 @@ function parseOptions(argv: string[]): Options {
     registry: flags.has('registry'),
     wait: flags.has('wait'),
     incidents: flags.has('incidents'),
+    built: flags.has('built'),
     seed: num('seed', 1) as number,
   };
 }
@@ -166,7 +172,17 @@ function percentile(sorted: readonly number[], q: number): number {
 }
 
 interface Role {
-  name: 'worker' | 'naive' | 'catalogue' | 'registry' | 'wait0' | 'wait1' | 'alone' | 'beside';
+  name:
+    | 'worker'
+    | 'naive'
+    | 'catalogue'
+    | 'registry'
+    | 'wait0'
+    | 'wait1'
+    | 'alone'
+    | 'beside'
+    | 'source'
+    | 'built';
   env: Record<string, string>;
   topics: {
     comments: string;
@@ -248,6 +264,9 @@ interface Drain {
   seconds: number;
   processed: number;
   perCpuSecond: number;
+  /** From the call to its first output (start-up, group join, first fetch), and the CPU it took. */
+  startSeconds?: number;
+  startCpuSeconds?: number;
 }
 
 /**
@@ -283,6 +302,8 @@ async function timeDrain(
           seconds,
           processed,
           perCpuSecond: processed / (proc.cpuSeconds() - first.cpu),
+          startSeconds: (first.at - waitStart) / 1000,
+          startCpuSeconds: first.cpu,
         };
       }
     }
@@ -454,12 +475,16 @@ async function main(): Promise<void> {
     ? { alone: roleOf('alone', runId, stack, o), beside: roleOf('beside', runId, stack, o) }
     : undefined;
   const incidentsGroup = incidentPair ? `${incidentPair.beside.group}-incidents` : undefined;
+  const builtPair = o.built
+    ? { source: roleOf('source', runId, stack, o), built: roleOf('built', runId, stack, o) }
+    : undefined;
   const roles = [
     real,
     naive,
     ...(pair ? [pair.catalogue, pair.registry] : []),
     ...(waitPair ? [waitPair.off, waitPair.on] : []),
     ...(incidentPair ? [incidentPair.alone, incidentPair.beside] : []),
+    ...(builtPair ? [builtPair.source, builtPair.built] : []),
   ];
   const processes: RoleProcess[] = [];
   const profileDir = o.profile ? mkdtempSync(join(tmpdir(), 'otklik-bench-prof-')) : undefined;
@@ -535,6 +560,11 @@ async function main(): Promise<void> {
       await produceBacklog(producer, incidentPair.alone.topics.comments, workload.messages);
       await produceBacklog(producer, incidentPair.beside.topics.comments, workload.messages);
       log('queued them twice more for the incident service comparison');
+    }
+    if (builtPair) {
+      await produceBacklog(producer, builtPair.source.topics.comments, workload.messages);
+      await produceBacklog(producer, builtPair.built.topics.comments, workload.messages);
+      log('queued them twice more for the source / built comparison');
     }
     const redisCpuBefore = await redisCpuSeconds(redis);
     const worker = launchRole({
@@ -695,6 +725,43 @@ async function main(): Promise<void> {
       };
     }
 
+    // The production path (issue #21): a fresh worker from source through tsx, then one from the
+    // compiled tree as the image runs it, on the same workload, one right after the other.
+    let builtResult: Record<string, unknown> | undefined;
+    if (builtPair) {
+      const buildDir = join(REPO_ROOT, '.otklik', 'bench-build');
+      await buildInto(buildDir);
+      const runs: Drain[] = [];
+      for (const [role, dir, label] of [
+        [builtPair.source, '', 'fresh worker from source (tsx)'],
+        [builtPair.built, buildDir, 'fresh worker built (node dist/...)'],
+      ] as const) {
+        const proc = launchRole({ name: role.name, env: role.env, keepLines: 200, buildDir: dir });
+        processes.push(proc);
+        const run = await timeDrain(admin, proc, role, o.n, {
+          limitSeconds: 600,
+          untilCommitted: true,
+          startTimeoutMs: 180_000,
+        });
+        await proc.stop();
+        log(
+          `${label}: first output ${round(run.startSeconds ?? 0, 2)} s after launch (${round(run.startCpuSeconds ?? 0, 2)} CPU-s); then ${run.processed} events in ${round(run.seconds, 2)} s = ${round(run.perSecond)}/s (${round(run.perCpuSecond)} per CPU-second)`,
+        );
+        runs.push(run);
+      }
+      const [source, built] = runs as [Drain, Drain];
+      builtResult = {
+        source_start_s: round(source.startSeconds ?? 0, 2),
+        built_start_s: round(built.startSeconds ?? 0, 2),
+        source_start_cpu_s: round(source.startCpuSeconds ?? 0, 2),
+        built_start_cpu_s: round(built.startCpuSeconds ?? 0, 2),
+        source_per_s: round(source.perSecond),
+        built_per_s: round(built.perSecond),
+        source_per_cpu_s: round(source.perCpuSecond),
+        built_per_cpu_s: round(built.perCpuSecond),
+      };
+    }
+
     // 3. The naive worker's second window, then both windows together.
     await timeNaiveWindow();
     const naiveProcessed = naiveWindows.reduce((sum, w) => sum + w.processed, 0);
@@ -753,6 +820,7 @@ async function main(): Promise<void> {
       ...(registryResult ? { registry: registryResult } : {}),
       ...(waitResult ? { wait: waitResult } : {}),
       ...(incidentResult ? { incidents: incidentResult } : {}),
+      ...(builtResult ? { built: builtResult } : {}),
       ...(profile
         ? { profile_shares: Object.fromEntries(profile.parts.map((p) => [p.part, round(p.share, 3)])) }
         : {}),

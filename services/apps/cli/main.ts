@@ -32,10 +32,12 @@ import { actCommand } from './commands/act.js';
 import { slaCommand } from './commands/sla.js';
 import { incidentsCommand } from './commands/incidents.js';
 import { correctionsCommand } from './commands/corrections.js';
+import { VERSION } from '../../runtime/version.js';
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('otklik')
     .description("Otklik's command line: feed comments, follow alerts, read the SLA counters, manage topics.")
+    .version(VERSION, '-V, --version', 'the release of Otklik (CHANGELOG.md)')
     .option('--brokers <host:port,...>', 'Kafka brokers (default: $KAFKA_BROKERS or 127.0.0.1:9092)')
     .option('--redis-url <url>', 'Redis, without a password (default: $REDIS_URL or redis://127.0.0.1:6379)')
     .option(
@@ -109,7 +111,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** The process entry, for `tsx services/apps/cli/main.ts` and the `otklik` binary (bin.mjs). */
+/** The process entry, for `node dist/services/apps/cli/main.js`, `tsx services/apps/cli/main.ts` and the `otklik` binary (bin.mjs). */
 export async function main(): Promise<void> {
   process.exitCode = await runCli(process.argv.slice(2), {
     out: (text) => process.stdout.write(`${text}\n`),

@@ -5,7 +5,9 @@ import { hostAllowlist, isLoopbackHost } from './host-check.js';
 
 /** The ops service's own variables; the rest (Kafka, Redis, topics, keys) are the workers' ones. */
 export const opsEnvSchema = z.object({
+  /** Address the board listens on (beyond loopback it needs OPS_TOKEN). */
   OPS_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Port of the board, its /healthz, /readyz and /metrics. */
   OPS_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /**
    * When set, /api/* needs the session cookie that `/?token=<token>` sets, or `Authorization: Bearer
@@ -30,6 +32,7 @@ export const opsEnvSchema = z.object({
   OPS_ANALYTICS_URL: z.string().url().optional(),
   /** Live boards (server-sent events) open at once, in all and from one remote address. */
   OPS_SSE_MAX_CLIENTS: z.coerce.number().int().min(1).default(200),
+  /** Live boards open at once from one remote address. */
   OPS_SSE_MAX_CLIENTS_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
   /** A live board whose unsent output exceeds this many bytes is dropped (a reader that stopped reading). */
   OPS_SSE_MAX_BUFFER_BYTES: z.coerce

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerBuildInfo } from '../../runtime/observability/build-info.js';
 
 const READ_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -11,6 +12,7 @@ export function createOpsMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   if (options.defaultMetrics ?? true)
     collectDefaultMetrics({ register: registry, prefix: 'otklik_ops_process_' });
+  registerBuildInfo(registry);
   const registers = [registry];
   let boardClients = () => 0;
   return {

@@ -48,9 +48,13 @@ const taxonomiesDefault = () => ({
 // our own besides the shipped ones, and which one a region's or a page's comments use.
 const taxonomiesSchema = z
   .object({
+    // Taxonomies of our own: a name and the categories it routes to.
     named: z.record(z.string(), z.array(z.enum(CATEGORY_SYMBOLS)).min(1)).default({}),
+    // Region code to taxonomy name: the taxonomy that region's comments use.
     regions: z.record(z.string(), z.string()).default({ ...DEFAULT_REGION_TAXONOMIES }),
+    // Page id to taxonomy name (wins over the region's).
     pages: z.record(z.string(), z.string()).default({}),
+    // The taxonomy of comments no region or page names.
     default: z.string().default('full'),
   })
   .strict()
@@ -65,17 +69,22 @@ const taxonomiesSchema = z
     for (const message of problems) ctx.addIssue({ code: 'custom', message });
   });
 
-const runtimeSchema = z
+export const runtimeSchema = z
   .object({
+    // What the input gate accepts from a CommentEvent (docs/contracts.md); beyond it, the dead-letter topic.
     limits: z
       .object({
+        // Longest comment text accepted, in UTF-8 bytes.
         maxTextBytes: z
           .number()
           .int()
           .positive()
           .default(64 * 1024),
+        // How far in the past posted_at may be, in days.
         postedAtPastDays: z.number().positive().default(365),
+        // How far in the future posted_at may be (clock skew of collectors), in minutes.
         postedAtFutureMinutes: z.number().nonnegative().default(10),
+        // Longest value of each identifier field, in UTF-8 bytes, by its dotted path.
         maxFieldBytes: fieldBytesSchema,
         // Region codes accepted besides the federal subjects' (a test region, a non-Russian one).
         extraRegions: z
@@ -90,6 +99,7 @@ const runtimeSchema = z
         maxFieldBytes: { ...DEFAULT_FIELD_BYTES },
         extraRegions: [],
       }),
+    // The rule classifier (docs/classifier.md).
     classifier: z
       .object({
         // Bytes of UTF-8 read from the start of a text; the rest is ignored and flagged
@@ -100,18 +110,24 @@ const runtimeSchema = z
           .min(1024)
           .max(1024 * 1024)
           .default(DEFAULT_MAX_TEXT_BYTES),
+        // Which categories a comment's source routes to (docs/classifier.md#routing-taxonomies).
         taxonomies: taxonomiesSchema,
       })
       .strict()
       .default({ maxTextBytes: DEFAULT_MAX_TEXT_BYTES, taxonomies: taxonomiesDefault() }),
+    // The sweeper's pacing (docs/sla-engine.md).
     sweeper: z
       .object({
+        // How long a claimed due deadline stays with one sweeper before another may take it over.
         leaseMs: z.number().int().positive().default(30_000),
+        // Longest sleep between two looks for due deadlines.
         maxSleepMs: z.number().int().positive().default(250),
+        // Most due deadlines claimed at once.
         claimBatch: z.number().int().positive().default(500),
       })
       .strict()
       .default({ leaseMs: 30_000, maxSleepMs: 250, claimBatch: 500 }),
+    // Days a closed SLA record is kept in Redis (duplicates and late replies are recognised).
     retentionDays: z.number().positive().default(7),
     // 0 stores and sends no excerpt. Each character costs ~0.6 byte of Redis per open comment
     // (docs/sla-engine.md, memory): the default keeps an open comment within its 250-byte budget.

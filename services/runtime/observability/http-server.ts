@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { registerBuildInfo } from './build-info.js';
 
 export interface HealthSource {
   /** Names of the parts that are not ready yet; empty when ready. */
@@ -22,6 +23,7 @@ export function startHttpServer(options: {
   /** A role's own pages: answers and returns true for a path it serves (the analytics sink's report). */
   extra?: (path: string, url: URL, res: ServerResponse) => boolean;
 }): Promise<Server> {
+  registerBuildInfo(options.registry);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (options.extra?.(path ?? '/', new URL(req.url ?? '/', 'http://local'), res)) return;

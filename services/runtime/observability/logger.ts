@@ -1,4 +1,5 @@
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { VERSION } from '../version.js';
 
 /**
  * The one root logger. Components take a child (`logger.child({ component: 'worker' })`).
@@ -8,7 +9,8 @@ import { pino, type Logger, type LevelWithSilent } from 'pino';
 export function createLogger(level: LevelWithSilent = 'info', base: Record<string, unknown> = {}): Logger {
   return pino({
     level,
-    base: { service: 'otklik', ...base },
+    // The version in every line: a log search across a rollout tells old pods from new ones.
+    base: { service: 'otklik', version: VERSION, ...base },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
       paths: [
