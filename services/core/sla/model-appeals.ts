@@ -229,8 +229,14 @@ export class ModelAppeals {
           }
           m.bump(`not_actionable|${dimOf(state.subject)}`);
           break;
-        case 'reclassified':
-          this.move(appealKey, dimOf(e.from), dimOf(e.to), e.to.priority);
+        case 'reclassified': {
+          const openedFrom =
+            e.openedFrom === undefined ? undefined : dimOf({ ...e.from, priority: e.openedFrom });
+          this.move(appealKey, dimOf(e.from), dimOf(e.to), e.to.priority, openedFrom ?? dimOf(e.from));
+          break;
+        }
+        case 'raised':
+          this.move(appealKey, dimOf(e.from), dimOf(e.to), e.to.priority, null);
           break;
         case 'newAppeal':
           break;
@@ -238,12 +244,24 @@ export class ModelAppeals {
     }
   }
 
-  /** Counters follow a correction once: the appeal's `opened` and every running record's gauges. */
-  private move(appealKey: string, from: string, to: string, priority: string): void {
-    if (from === to) return;
+  /**
+   * Counters follow a correction once: the appeal's `opened` (from `openedFrom`, where it was counted
+   * before an incident's raise) and every running record's gauges; an incident's raise (`openedFrom`
+   * null) moves the gauges alone.
+   */
+  private move(
+    appealKey: string,
+    from: string,
+    to: string,
+    priority: string,
+    openedFrom: string | null,
+  ): void {
     const m = this.model;
-    m.bump(`opened|${from}`, -1);
-    m.bump(`opened|${to}`);
+    if (openedFrom !== null && openedFrom !== to) {
+      m.bump(`opened|${openedFrom}`, -1);
+      m.bump(`opened|${to}`);
+    }
+    if (from === to) return;
     for (const target of ['FIRST_REPLY', 'FINAL_ANSWER'] as const) {
       const rec = m.open.get(slotOf(appealKey, target));
       if (!rec) continue;
@@ -251,7 +269,7 @@ export class ModelAppeals {
         m.bump(`${metricOf(rec.target, gauge)}|${from}`, -1);
         m.bump(`${metricOf(rec.target, gauge)}|${to}`);
       }
-      if (rec.target !== 'FIRST_REPLY') {
+      if (rec.target !== 'FIRST_REPLY' && openedFrom !== null) {
         m.bump(`${metricOf(rec.target, 'opened')}|${from}`, -1);
         m.bump(`${metricOf(rec.target, 'opened')}|${to}`);
       }

@@ -30,7 +30,20 @@ export type AppealOp =
       rt_priority: string;
       rt_ms: number;
     }
-  | { op: 'move'; from: string; to: string; category: string; priority: string }
+  /**
+   * The gauges of every open record move `from` -> `to` and the records take `category` and `priority`;
+   * `opened` (the appeal's, from `opened_from` when given, and the other targets') moves too unless
+   * `opened` is false (an incident's raise).
+   */
+  | {
+      op: 'move';
+      from: string;
+      to: string;
+      category: string;
+      priority: string;
+      opened?: boolean;
+      opened_from?: string;
+    }
   | { op: 'not_actionable'; dim: string }
   | { op: 'bump'; metric: string; dim: string; delta: number }
   | { op: 'pend'; entry: string }
@@ -142,15 +155,29 @@ export function opsOfEffects(
       case 'closedNotActionable':
         ops.push({ op: 'not_actionable', dim: dimOf(state.subject) });
         break;
-      case 'reclassified':
-        if (dimOf(e.from) !== dimOf(e.to))
+      case 'reclassified': {
+        const openedFrom =
+          e.openedFrom === undefined ? undefined : dimOf({ ...e.from, priority: e.openedFrom });
+        if (dimOf(e.from) !== dimOf(e.to) || (openedFrom !== undefined && openedFrom !== dimOf(e.to)))
           ops.push({
             op: 'move',
             from: dimOf(e.from),
             to: dimOf(e.to),
             category: e.to.category,
             priority: e.to.priority,
+            ...(openedFrom === undefined ? {} : { opened_from: openedFrom }),
           });
+        break;
+      }
+      case 'raised':
+        ops.push({
+          op: 'move',
+          from: dimOf(e.from),
+          to: dimOf(e.to),
+          category: e.to.category,
+          priority: e.to.priority,
+          opened: false,
+        });
         break;
       case 'newAppeal':
         break;
