@@ -164,6 +164,17 @@ export class ModelAppeals {
     return outcome === 'APPLIED' && answered ? 'ANSWERED' : 'DUPLICATE';
   }
 
+  /**
+   * An open incident's raise of a member (docs/incidents.md#consequences), as the store's lifecycle does
+   * it (appeal-lifecycle.ts `raise`): once per comment (`incident-raise` in `seen`).
+   */
+  raise(key: string, steps: number, now: number): 'RAISED' | 'DUPLICATE' | 'NOT_OPEN' | 'AT_TOP' {
+    const state = this.states.get(key);
+    if (!state || state.status !== 'OPEN') return 'NOT_OPEN';
+    const outcome = this.step(key, { kind: 'raised', id: 'incident-raise', steps }, now);
+    return outcome === 'APPLIED' ? 'RAISED' : outcome === 'DUPLICATE' ? 'DUPLICATE' : 'AT_TOP';
+  }
+
   cancel(c: CancelSlaCommand, now: number): string | null {
     if (!this.states.has(c.commentKey)) return null;
     const outcome = this.step(c.commentKey, { kind: 'deleted', id: `deleted:${c.commentKey}`, at: now }, now);
