@@ -72,7 +72,14 @@ export type AppealEffect =
    * appeal was counted `opened` under when an incident's raise changed it since (the gauges are in
    * `from`'s bucket, `opened` in that one's).
    */
-  | { kind: 'reclassified'; from: AppealSubject; to: AppealSubject; openedFrom?: Priority }
+  | {
+      kind: 'reclassified';
+      from: AppealSubject;
+      to: AppealSubject;
+      openedFrom?: Priority;
+      /** The same for the other targets' `opened` (Clock.openedPriority). */
+      targetsOpenedFrom?: Partial<Record<SlaTarget, Priority>>;
+    }
   /** An incident's raise: the running records' gauges (not `opened`) move to the raised bucket. */
   | { kind: 'raised'; from: AppealSubject; to: AppealSubject }
   | { kind: 'closedNotActionable' }
@@ -376,6 +383,10 @@ function raise(config: PolicyConfig, s: AppealState, steps: number, out: AppealE
   const trial: AppealState = { ...s, subject: to };
   const effects: AppealEffect[] = [{ kind: 'raised', from, to }];
   if (replan(config, trial, effects) === null) return false;
+  // The other targets' `opened` stays where each was counted too.
+  for (const clock of clocksOf(trial))
+    if (clock.target !== 'FIRST_REPLY' && clock.openedPriority === undefined)
+      setClock(trial, { ...clock, openedPriority: from.priority });
   Object.assign(s, trial, { raisedFrom: s.raisedFrom ?? from.priority });
   out.push(...effects);
   return true;
@@ -404,12 +415,15 @@ function reclassify(
   const subjectChanged =
     to.category !== from.category || to.type !== from.type || to.priority !== from.priority;
   if (subjectChanged) {
-    const raisedFrom = s.raisedFrom;
-    out.push(
-      raisedFrom === undefined
-        ? { kind: 'reclassified', from, to }
-        : { kind: 'reclassified', from, to, openedFrom: raisedFrom },
-    );
+    const e: AppealEffect = { kind: 'reclassified', from, to };
+    if (s.raisedFrom !== undefined) e.openedFrom = s.raisedFrom;
+    for (const clock of clocksOf(s)) {
+      if (clock.openedPriority === undefined) continue;
+      (e.targetsOpenedFrom ??= {})[clock.target] = clock.openedPriority;
+      const { openedPriority: _counted, ...moved } = clock;
+      setClock(s, moved);
+    }
+    out.push(e);
     s.subject = to;
     // `opened` moves to the corrected bucket now: the raise is behind it.
     delete s.raisedFrom;
@@ -450,6 +464,7 @@ function replan(config: PolicyConfig, s: AppealState, out: AppealEffect[]): Cloc
       ...shifted(planned, calendar, clock.pausedMs + budget),
       paused: clock.paused,
       running: clock.running,
+      ...(clock.openedPriority === undefined ? {} : { openedPriority: clock.openedPriority }),
     };
     if (sameClock(kept, clock)) continue;
     setClock(s, kept);

@@ -6,6 +6,7 @@ import {
   type AppealState,
   type AppealSubject,
   type Clock,
+  type SlaTarget,
 } from './appeal.js';
 import type { ActionCommand, AnswerSlaCommand, CancelSlaCommand, OpenSlaCommand } from './commands.js';
 import type { Marker, Open } from './model-types.js';
@@ -241,9 +242,12 @@ export class ModelAppeals {
           m.bump(`not_actionable|${dimOf(state.subject)}`);
           break;
         case 'reclassified': {
-          const openedFrom =
-            e.openedFrom === undefined ? undefined : dimOf({ ...e.from, priority: e.openedFrom });
-          this.move(appealKey, dimOf(e.from), dimOf(e.to), e.to.priority, openedFrom ?? dimOf(e.from));
+          // Where each `opened` was counted: before an incident's raise, its priority then.
+          const counted = (p: AppealSubject['priority'] | undefined) =>
+            dimOf(p === undefined ? e.from : { ...e.from, priority: p });
+          this.move(appealKey, dimOf(e.from), dimOf(e.to), e.to.priority, (t) =>
+            counted(t === null ? e.openedFrom : e.targetsOpenedFrom?.[t]),
+          );
           break;
         }
         case 'raised':
@@ -256,32 +260,32 @@ export class ModelAppeals {
   }
 
   /**
-   * Counters follow a correction once: the appeal's `opened` (from `openedFrom`, where it was counted
-   * before an incident's raise) and every running record's gauges; an incident's raise (`openedFrom`
-   * null) moves the gauges alone.
+   * Counters follow a correction once: the appeal's `opened` and every running record's gauges and
+   * (other targets) `opened`, each `opened` from where `countedIn` says it was counted (target null: the
+   * appeal's). An incident's raise (`countedIn` null) moves the gauges alone.
    */
   private move(
     appealKey: string,
     from: string,
     to: string,
     priority: string,
-    openedFrom: string | null,
+    countedIn: ((target: SlaTarget | null) => string) | null,
   ): void {
     const m = this.model;
-    if (openedFrom !== null && openedFrom !== to) {
-      m.bump(`opened|${openedFrom}`, -1);
+    if (countedIn) {
+      m.bump(`opened|${countedIn(null)}`, -1);
       m.bump(`opened|${to}`);
     }
-    if (from === to) return;
     for (const target of ['FIRST_REPLY', 'FINAL_ANSWER'] as const) {
       const rec = m.open.get(slotOf(appealKey, target));
       if (!rec) continue;
-      for (const gauge of rec.late ? ['open', 'overdue'] : ['open']) {
-        m.bump(`${metricOf(rec.target, gauge)}|${from}`, -1);
-        m.bump(`${metricOf(rec.target, gauge)}|${to}`);
-      }
-      if (rec.target !== 'FIRST_REPLY' && openedFrom !== null) {
-        m.bump(`${metricOf(rec.target, 'opened')}|${from}`, -1);
+      if (from !== to)
+        for (const gauge of rec.late ? ['open', 'overdue'] : ['open']) {
+          m.bump(`${metricOf(rec.target, gauge)}|${from}`, -1);
+          m.bump(`${metricOf(rec.target, gauge)}|${to}`);
+        }
+      if (rec.target !== 'FIRST_REPLY' && countedIn) {
+        m.bump(`${metricOf(rec.target, 'opened')}|${countedIn(rec.target)}`, -1);
         m.bump(`${metricOf(rec.target, 'opened')}|${to}`);
       }
       rec.dim = to;

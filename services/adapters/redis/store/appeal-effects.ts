@@ -43,6 +43,9 @@ export type AppealOp =
       priority: string;
       opened?: boolean;
       opened_from?: string;
+      /** Where the final answer's and the next reply's `opened` were counted, if not `from`. */
+      opened_from_f?: string;
+      opened_from_n?: string;
     }
   | { op: 'not_actionable'; dim: string }
   | { op: 'bump'; metric: string; dim: string; delta: number }
@@ -156,16 +159,23 @@ export function opsOfEffects(
         ops.push({ op: 'not_actionable', dim: dimOf(state.subject) });
         break;
       case 'reclassified': {
-        const openedFrom =
-          e.openedFrom === undefined ? undefined : dimOf({ ...e.from, priority: e.openedFrom });
-        if (dimOf(e.from) !== dimOf(e.to) || (openedFrom !== undefined && openedFrom !== dimOf(e.to)))
+        // Where each `opened` was counted, when an incident's raise moved the gauges since.
+        const counted = (p: AppealSubject['priority'] | undefined) =>
+          p === undefined ? undefined : dimOf({ ...e.from, priority: p });
+        const extra = {
+          opened_from: counted(e.openedFrom),
+          opened_from_f: counted(e.targetsOpenedFrom?.FINAL_ANSWER),
+          opened_from_n: counted(e.targetsOpenedFrom?.NEXT_REPLY),
+        };
+        const to = dimOf(e.to);
+        if (dimOf(e.from) !== to || Object.values(extra).some((d) => d !== undefined && d !== to))
           ops.push({
             op: 'move',
             from: dimOf(e.from),
-            to: dimOf(e.to),
+            to,
             category: e.to.category,
             priority: e.to.priority,
-            ...(openedFrom === undefined ? {} : { opened_from: openedFrom }),
+            ...Object.fromEntries(Object.entries(extra).filter(([, d]) => d !== undefined)),
           });
         break;
       }

@@ -64,7 +64,7 @@ describe('an incident raise under the appeal lifecycle', () => {
       return { ...c, warnAt: reply.warnAt, dueAt: reply.dueAt };
     };
     // answered: its final answer runs; paused: an operator paused its first reply; bare: a first-reply
-    // record alone (no lifecycle state); corrected: reclassified after the raise.
+    // record alone (no lifecycle state); corrected: answered too, reclassified after the raise.
     const [answered, paused, bare, corrected] = [open(), open(), open(), open()];
     type C = typeof answered;
     let n = 0;
@@ -87,8 +87,15 @@ describe('an incident raise under the appeal lifecycle', () => {
     });
     const reply = (c: C, at: number) =>
       ({ kind: 'answer', commentKey: c.commentKey, shard: c.shard, answeredAt: at }) as const;
-    await lc.apply([answered, paused, bare, corrected, reply(answered, now - 30_000)]);
-    expect(await lc.act([act(paused, 'PAUSED'), act(corrected, 'ASSIGNED')])).toEqual(['APPLIED', 'APPLIED']);
+    await lc.apply([
+      answered,
+      paused,
+      bare,
+      corrected,
+      reply(answered, now - 30_000),
+      reply(corrected, now - 30_000),
+    ]);
+    expect(await lc.act([act(paused, 'PAUSED')])).toEqual(['APPLIED']);
 
     const rows = async () => {
       const all = [
@@ -110,9 +117,9 @@ describe('an incident raise under the appeal lifecycle', () => {
     const raised = await rows();
     expect(raised).toMatchObject({
       'opened|housing_utilities|normal': 4,
-      'open|housing_utilities|high': 3,
-      'final_open|housing_utilities|high': 1,
-      'final_opened|housing_utilities|normal': 1,
+      'open|housing_utilities|high': 2,
+      'final_open|housing_utilities|high': 2,
+      'final_opened|housing_utilities|normal': 2,
       'paused|housing_utilities|high': 1,
     });
     for (const gone of ['open', 'final_open', 'paused'])
@@ -149,17 +156,19 @@ describe('an incident raise under the appeal lifecycle', () => {
     await lc.apply([reply(bare, now)]);
     const final = await rows();
     for (const [field, value] of Object.entries(final)) expect([field, value >= 0]).toEqual([field, true]);
-    // By hand: every appeal was counted `opened` at normal; the correction moved its own to roads at
-    // the priority it has (high); the first replies answered after the raise count at high.
+    // By hand: every appeal was counted `opened` at normal (and two final answers, started before the
+    // raise); the correction moved its appeal's and its final answer's `opened` from there to roads at
+    // the priority they have (high); what was answered or started after the raise counts at high.
     expect(final).toEqual({
       'opened|housing_utilities|normal': 3,
       'opened|roads_transport|high': 1,
-      'open|roads_transport|high': 1,
-      'answered_in_time|housing_utilities|normal': 1,
+      'answered_in_time|housing_utilities|normal': 2,
       'answered_in_time|housing_utilities|high': 2,
       'final_opened|housing_utilities|normal': 1,
       'final_opened|housing_utilities|high': 1,
+      'final_opened|roads_transport|high': 1,
       'final_open|housing_utilities|high': 1,
+      'final_open|roads_transport|high': 1,
       'final_answered_in_time|housing_utilities|high': 2,
     });
     expect((await state(corrected)).raisedFrom).toBeUndefined();

@@ -106,7 +106,7 @@ local function appeal_close(k, bucket, member, finished_key, prefix, marker, met
 end
 
 -- `reclassified`: the appeal's `opened` (from `opened_from`, the bucket it was counted in before an
--- incident's raise, when given) and every open record's gauges move from one dimension to the other
+-- incident's raise, when given; another target's from its record's `opened_from`) and every open record's gauges move from one dimension to the other
 -- once, and the records are rewritten under the new category and priority. `raised` (an incident's
 -- raise, `move_opened` false): the gauges and records alone, no `opened`.
 local function appeal_move(k, records, from_dim, to_dim, category, priority, opened_from, move_opened)
@@ -125,7 +125,7 @@ local function appeal_move(k, records, from_dim, to_dim, category, priority, ope
         appeal_bump(k, r.prefix .. 'overdue', to_dim, 1)
       end
       if r.prefix ~= '' and move_opened then
-        appeal_bump(k, r.prefix .. 'opened', from_dim, -1)
+        appeal_bump(k, r.prefix .. 'opened', r.opened_from or from_dim, -1)
         appeal_bump(k, r.prefix .. 'opened', to_dim, 1)
       end
       local f = split_fields(rec.body, BODY_FIELDS)
