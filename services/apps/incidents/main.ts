@@ -59,6 +59,14 @@ async function main(): Promise<void> {
   );
   const registry = await startRegistryMode(env, logger);
   const store = new IncidentStore(redis, env.OTKLIK_KEY_PREFIX);
+  // A member's raise and cancel go through the appeal lifecycle, as the worker's steps do.
+  const lifecycle = new SlaStore(redis, {
+    prefix: env.OTKLIK_KEY_PREFIX,
+    shards: env.OTKLIK_SHARDS,
+    retentionMs: runtime.retentionDays * 86_400_000,
+    replicas: { count: env.OTKLIK_REDIS_WAIT_REPLICAS, timeoutMs: env.OTKLIK_REDIS_WAIT_TIMEOUT_MS },
+    policy: config.sla,
+  }).lifecycle;
   const metrics = createIncidentMetrics(() => openIncidentCounts(store, env.OTKLIK_INCIDENT_SHARDS));
   const processor = new IncidentProcessor({
     store,
@@ -76,20 +84,14 @@ async function main(): Promise<void> {
       shards: env.OTKLIK_SHARDS,
       steps: env.OTKLIK_INCIDENT_PRIORITY_STEPS,
       markerTtlSeconds: runtime.retentionDays * 86_400,
+      lifecycle,
     }),
     campaigns: new CampaignFlagger(redis, {
       prefix: env.OTKLIK_KEY_PREFIX,
       shards: env.OTKLIK_SHARDS,
       cancelSla: env.OTKLIK_INCIDENT_CAMPAIGN_SLA === 'cancel',
       retentionMs: runtime.retentionDays * 86_400_000,
-      // A member's cancel goes through the appeal lifecycle, as the worker's steps do.
-      lifecycle: new SlaStore(redis, {
-        prefix: env.OTKLIK_KEY_PREFIX,
-        shards: env.OTKLIK_SHARDS,
-        retentionMs: runtime.retentionDays * 86_400_000,
-        replicas: { count: env.OTKLIK_REDIS_WAIT_REPLICAS, timeoutMs: env.OTKLIK_REDIS_WAIT_TIMEOUT_MS },
-        policy: config.sla,
-      }).lifecycle,
+      lifecycle,
     }),
     onCampaignFlags: (outcomes) => metrics.campaignFlags(outcomes),
     onEvents: (events) => {

@@ -36,6 +36,12 @@ export interface Clock {
   running: boolean;
   escalationIntervalMs: number;
   maxEscalationLevel: number;
+  /**
+   * A final answer's or next reply's: the priority its `<target>_opened` was counted under when an
+   * incident's raise moved its gauges since (absent: the appeal's subject's), so a later correction
+   * moves it from there.
+   */
+  openedPriority?: Priority;
 }
 
 /** The clock of `target` counted from `startedAt` under `config`; null when the subject opens no SLA. */

@@ -44,12 +44,19 @@ export interface AppealState {
   assignment: Assignment | null;
   /** Ids of the inputs applied (action ids, comment keys of replies and follow-ups). */
   seen: string[];
+  /**
+   * Set by an incident's raise (`raised`): the priority the appeal was counted `opened` under before it,
+   * so a later correction moves `opened` from there (absent: never raised, or a state written before).
+   */
+  raisedFrom?: Priority;
 }
 
 export type AppealInput =
   | { kind: 'reply'; id: string; at: number; interim: boolean }
   | { kind: 'followUp'; id: string; at: number; actionable: boolean; priority: Priority }
   | { kind: 'deleted'; id: string; at: number }
+  /** A member of an open incident: its priority goes up `steps` (docs/incidents.md#consequences). */
+  | { kind: 'raised'; id: string; steps: number }
   | { kind: 'action'; action: OperatorAction };
 
 /** What a step did besides the new state; the store turns these into schedule and counter changes. */
@@ -60,8 +67,21 @@ export type AppealEffect =
   | { kind: 'dropped'; target: SlaTarget; clock: Clock }
   /** A clock started or was re-planned: (re)schedule its alerts; `running: false` unschedules them. */
   | { kind: 'planned'; clock: Clock }
-  /** The counters move from the old subject's bucket to the new one. */
-  | { kind: 'reclassified'; from: AppealSubject; to: AppealSubject }
+  /**
+   * The counters move from the old subject's bucket to the new one. `openedFrom`: the priority the
+   * appeal was counted `opened` under when an incident's raise changed it since (the gauges are in
+   * `from`'s bucket, `opened` in that one's).
+   */
+  | {
+      kind: 'reclassified';
+      from: AppealSubject;
+      to: AppealSubject;
+      openedFrom?: Priority;
+      /** The same for the other targets' `opened` (Clock.openedPriority). */
+      targetsOpenedFrom?: Partial<Record<SlaTarget, Priority>>;
+    }
+  /** An incident's raise: the running records' gauges (not `opened`) move to the raised bucket. */
+  | { kind: 'raised'; from: AppealSubject; to: AppealSubject }
   | { kind: 'closedNotActionable' }
   /** A follow-up after RESOLVED under `reopen: new-appeal`: the follow-up opens an appeal of its own. */
   | { kind: 'newAppeal' };
@@ -127,6 +147,7 @@ function transition(config: PolicyConfig, s: AppealState, input: AppealInput, ou
   if (input.kind === 'reply') return reply(config, s, input.at, input.interim, out);
   if (input.kind === 'followUp') return followUp(config, s, input, out);
   if (input.kind === 'deleted') return close(s, 'CANCELLED', out);
+  if (input.kind === 'raised') return raise(config, s, input.steps, out);
   const { action } = input;
   const at = action.acted_at;
   switch (action.kind) {
@@ -336,6 +357,41 @@ function close(s: AppealState, status: 'NOT_ACTIONABLE' | 'CANCELLED', out: Appe
   return true;
 }
 
+const PRIORITY_ORDER: readonly Priority[] = ['low', 'normal', 'high', 'critical'];
+
+/** `priority` raised `steps` steps, at most critical. */
+export function raisedPriority(priority: Priority, steps: number): Priority {
+  const rank = PRIORITY_ORDER.indexOf(priority);
+  if (rank < 0) return priority;
+  return PRIORITY_ORDER[Math.min(PRIORITY_ORDER.length - 1, rank + Math.max(0, steps))] ?? priority;
+}
+
+/**
+ * A member of an open incident gets its priority raised (docs/incidents.md#consequences): the subject's
+ * priority goes up, the running records' gauges (`open`, `overdue`, and the other targets') move to the
+ * raised bucket once, and every running clock is planned again at the raised priority from the time it
+ * was counted from, keeping its pauses (as a correction re-plans: a raise to critical past its target is
+ * overdue at once). `opened` stays where the appeal was counted: the raise orders the work, it does not
+ * say the classifier was wrong; `raisedFrom` keeps that priority for a later correction. Ignored when the
+ * appeal is not open, already at the top, or its raised subject would open no SLA.
+ */
+function raise(config: PolicyConfig, s: AppealState, steps: number, out: AppealEffect[]): boolean {
+  if (s.status !== 'OPEN') return false;
+  const from = s.subject;
+  const to: AppealSubject = { ...from, priority: raisedPriority(from.priority, steps) };
+  if (to.priority === from.priority) return false;
+  const trial: AppealState = { ...s, subject: to };
+  const effects: AppealEffect[] = [{ kind: 'raised', from, to }];
+  if (replan(config, trial, effects) === null) return false;
+  // The other targets' `opened` stays where each was counted too.
+  for (const clock of clocksOf(trial))
+    if (clock.target !== 'FIRST_REPLY' && clock.openedPriority === undefined)
+      setClock(trial, { ...clock, openedPriority: from.priority });
+  Object.assign(s, trial, { raisedFrom: s.raisedFrom ?? from.priority });
+  out.push(...effects);
+  return true;
+}
+
 /**
  * An operator's correction: the subject changes, the counters move once, and every running clock is
  * planned again under the corrected policy from the time it was counted from, keeping its pauses (a
@@ -359,8 +415,18 @@ function reclassify(
   const subjectChanged =
     to.category !== from.category || to.type !== from.type || to.priority !== from.priority;
   if (subjectChanged) {
-    out.push({ kind: 'reclassified', from, to });
+    const e: AppealEffect = { kind: 'reclassified', from, to };
+    if (s.raisedFrom !== undefined) e.openedFrom = s.raisedFrom;
+    for (const clock of clocksOf(s)) {
+      if (clock.openedPriority === undefined) continue;
+      (e.targetsOpenedFrom ??= {})[clock.target] = clock.openedPriority;
+      const { openedPriority: _counted, ...moved } = clock;
+      setClock(s, moved);
+    }
+    out.push(e);
     s.subject = to;
+    // `opened` moves to the corrected bucket now: the raise is behind it.
+    delete s.raisedFrom;
   }
   if (correction.actionable === false) return close(s, 'NOT_ACTIONABLE', out) || subjectChanged;
   if (s.status === 'NOT_ACTIONABLE') {
@@ -398,6 +464,7 @@ function replan(config: PolicyConfig, s: AppealState, out: AppealEffect[]): Cloc
       ...shifted(planned, calendar, clock.pausedMs + budget),
       paused: clock.paused,
       running: clock.running,
+      ...(clock.openedPriority === undefined ? {} : { openedPriority: clock.openedPriority }),
     };
     if (sameClock(kept, clock)) continue;
     setClock(s, kept);

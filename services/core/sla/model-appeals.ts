@@ -6,6 +6,7 @@ import {
   type AppealState,
   type AppealSubject,
   type Clock,
+  type SlaTarget,
 } from './appeal.js';
 import type { ActionCommand, AnswerSlaCommand, CancelSlaCommand, OpenSlaCommand } from './commands.js';
 import type { Marker, Open } from './model-types.js';
@@ -164,6 +165,17 @@ export class ModelAppeals {
     return outcome === 'APPLIED' && answered ? 'ANSWERED' : 'DUPLICATE';
   }
 
+  /**
+   * An open incident's raise of a member (docs/incidents.md#consequences), as the store's lifecycle does
+   * it (appeal-lifecycle.ts `raise`): once per comment (`incident-raise` in `seen`).
+   */
+  raise(key: string, steps: number, now: number): 'RAISED' | 'DUPLICATE' | 'NOT_OPEN' | 'AT_TOP' {
+    const state = this.states.get(key);
+    if (!state || state.status !== 'OPEN') return 'NOT_OPEN';
+    const outcome = this.step(key, { kind: 'raised', id: 'incident-raise', steps }, now);
+    return outcome === 'APPLIED' ? 'RAISED' : outcome === 'DUPLICATE' ? 'DUPLICATE' : 'AT_TOP';
+  }
+
   cancel(c: CancelSlaCommand, now: number): string | null {
     if (!this.states.has(c.commentKey)) return null;
     const outcome = this.step(c.commentKey, { kind: 'deleted', id: `deleted:${c.commentKey}`, at: now }, now);
@@ -229,8 +241,17 @@ export class ModelAppeals {
           }
           m.bump(`not_actionable|${dimOf(state.subject)}`);
           break;
-        case 'reclassified':
-          this.move(appealKey, dimOf(e.from), dimOf(e.to), e.to.priority);
+        case 'reclassified': {
+          // Where each `opened` was counted: before an incident's raise, its priority then.
+          const counted = (p: AppealSubject['priority'] | undefined) =>
+            dimOf(p === undefined ? e.from : { ...e.from, priority: p });
+          this.move(appealKey, dimOf(e.from), dimOf(e.to), e.to.priority, (t) =>
+            counted(t === null ? e.openedFrom : e.targetsOpenedFrom?.[t]),
+          );
+          break;
+        }
+        case 'raised':
+          this.move(appealKey, dimOf(e.from), dimOf(e.to), e.to.priority, null);
           break;
         case 'newAppeal':
           break;
@@ -238,21 +259,33 @@ export class ModelAppeals {
     }
   }
 
-  /** Counters follow a correction once: the appeal's `opened` and every running record's gauges. */
-  private move(appealKey: string, from: string, to: string, priority: string): void {
-    if (from === to) return;
+  /**
+   * Counters follow a correction once: the appeal's `opened` and every running record's gauges and
+   * (other targets) `opened`, each `opened` from where `countedIn` says it was counted (target null: the
+   * appeal's). An incident's raise (`countedIn` null) moves the gauges alone.
+   */
+  private move(
+    appealKey: string,
+    from: string,
+    to: string,
+    priority: string,
+    countedIn: ((target: SlaTarget | null) => string) | null,
+  ): void {
     const m = this.model;
-    m.bump(`opened|${from}`, -1);
-    m.bump(`opened|${to}`);
+    if (countedIn) {
+      m.bump(`opened|${countedIn(null)}`, -1);
+      m.bump(`opened|${to}`);
+    }
     for (const target of ['FIRST_REPLY', 'FINAL_ANSWER'] as const) {
       const rec = m.open.get(slotOf(appealKey, target));
       if (!rec) continue;
-      for (const gauge of rec.late ? ['open', 'overdue'] : ['open']) {
-        m.bump(`${metricOf(rec.target, gauge)}|${from}`, -1);
-        m.bump(`${metricOf(rec.target, gauge)}|${to}`);
-      }
-      if (rec.target !== 'FIRST_REPLY') {
-        m.bump(`${metricOf(rec.target, 'opened')}|${from}`, -1);
+      if (from !== to)
+        for (const gauge of rec.late ? ['open', 'overdue'] : ['open']) {
+          m.bump(`${metricOf(rec.target, gauge)}|${from}`, -1);
+          m.bump(`${metricOf(rec.target, gauge)}|${to}`);
+        }
+      if (rec.target !== 'FIRST_REPLY' && countedIn) {
+        m.bump(`${metricOf(rec.target, 'opened')}|${countedIn(rec.target)}`, -1);
         m.bump(`${metricOf(rec.target, 'opened')}|${to}`);
       }
       rec.dim = to;

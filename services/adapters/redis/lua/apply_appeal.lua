@@ -18,7 +18,9 @@
 
   Effects ({ op = ..., ... }, in order): plan (slot 'r', 'f' or 'n', prefix, warn, due, running, body, dim),
   close (slot, prefix, marker, metric, only_with_record, dim, rt_priority, rt_ms), move (from, to,
-  category, priority), not_actionable (dim), bump (metric, dim, delta), pend (entry: kept for the comment;
+  category, priority; opened_from, opened_from_f, opened_from_n: where the appeal's, the final answer's
+  and the next reply's `opened` were counted, if not `from`; opened = false: an incident's raise, the
+  gauges alone), not_actionable (dim), bump (metric, dim, delta), pend (entry: kept for the comment;
   a marker `p` tells its open), unpend, marker (value: a delete before the comment), early (at: a reply before the comment, the `e` marker as
   answer_sla keeps it), log (id, action: the action log), correction (entry), link (to: the appeal's key;
   persist: kept while the appeal is open, else it expires with the retention).
@@ -55,7 +57,10 @@ for _, e in ipairs(cjson.decode(ARGV[7])) do
     appeal_close(k, s.bucket, s.member, marker_key, e.prefix, e.marker, e.metric, e.only_with_record, e.dim,
       e.rt_priority, e.rt_ms, retention)
   elseif op == 'move' then
-    appeal_move(k, { slots.r, slots.f, slots.n }, e.from, e.to, e.category, e.priority)
+    local from_of = function(v) if v == nil or v == cjson.null then return nil end return v end
+    slots.f.opened_from, slots.n.opened_from = from_of(e.opened_from_f), from_of(e.opened_from_n)
+    appeal_move(k, { slots.r, slots.f, slots.n }, e.from, e.to, e.category, e.priority,
+      from_of(e.opened_from), e.opened ~= false)
   elseif op == 'not_actionable' then
     appeal_not_actionable(k, marker_key, e.dim, retention)
   elseif op == 'bump' then

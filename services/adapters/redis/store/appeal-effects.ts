@@ -30,7 +30,23 @@ export type AppealOp =
       rt_priority: string;
       rt_ms: number;
     }
-  | { op: 'move'; from: string; to: string; category: string; priority: string }
+  /**
+   * The gauges of every open record move `from` -> `to` and the records take `category` and `priority`;
+   * `opened` (the appeal's, from `opened_from` when given, and the other targets') moves too unless
+   * `opened` is false (an incident's raise).
+   */
+  | {
+      op: 'move';
+      from: string;
+      to: string;
+      category: string;
+      priority: string;
+      opened?: boolean;
+      opened_from?: string;
+      /** Where the final answer's and the next reply's `opened` were counted, if not `from`. */
+      opened_from_f?: string;
+      opened_from_n?: string;
+    }
   | { op: 'not_actionable'; dim: string }
   | { op: 'bump'; metric: string; dim: string; delta: number }
   | { op: 'pend'; entry: string }
@@ -142,15 +158,36 @@ export function opsOfEffects(
       case 'closedNotActionable':
         ops.push({ op: 'not_actionable', dim: dimOf(state.subject) });
         break;
-      case 'reclassified':
-        if (dimOf(e.from) !== dimOf(e.to))
+      case 'reclassified': {
+        // Where each `opened` was counted, when an incident's raise moved the gauges since.
+        const counted = (p: AppealSubject['priority'] | undefined) =>
+          p === undefined ? undefined : dimOf({ ...e.from, priority: p });
+        const extra = {
+          opened_from: counted(e.openedFrom),
+          opened_from_f: counted(e.targetsOpenedFrom?.FINAL_ANSWER),
+          opened_from_n: counted(e.targetsOpenedFrom?.NEXT_REPLY),
+        };
+        const to = dimOf(e.to);
+        if (dimOf(e.from) !== to || Object.values(extra).some((d) => d !== undefined && d !== to))
           ops.push({
             op: 'move',
             from: dimOf(e.from),
-            to: dimOf(e.to),
+            to,
             category: e.to.category,
             priority: e.to.priority,
+            ...Object.fromEntries(Object.entries(extra).filter(([, d]) => d !== undefined)),
           });
+        break;
+      }
+      case 'raised':
+        ops.push({
+          op: 'move',
+          from: dimOf(e.from),
+          to: dimOf(e.to),
+          category: e.to.category,
+          priority: e.to.priority,
+          opened: false,
+        });
         break;
       case 'newAppeal':
         break;

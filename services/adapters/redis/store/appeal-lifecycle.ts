@@ -76,6 +76,12 @@ export interface AppealRecompute {
   fromRecord: boolean;
 }
 
+/** What the lifecycle did with an incident's raise of a member. */
+export type RaiseLifecycleOutcome = 'RAISED' | 'DUPLICATE' | 'NOT_OPEN' | 'AT_TOP';
+
+/** The raise's id in an appeal's `seen`: one raise per comment, whatever the incident. */
+const INCIDENT_RAISE_ID = 'incident-raise';
+
 /** Attempts of one read-decide-write before giving up (each lost one means another writer won). */
 const MAX_ATTEMPTS = 20;
 
@@ -443,6 +449,29 @@ export class AppealLifecycle {
         write: this.stepWrite(read, now.state, now.tail, step),
         outcome: step.outcome === 'APPLIED' ? 'CANCELLED' : 'DUPLICATE',
       };
+    });
+  }
+
+  /**
+   * An open incident's member gets its priority raised `steps` steps (docs/incidents.md#consequences;
+   * core/sla/appeal.ts `raise`): the running targets re-planned at the raised priority, their gauges
+   * moved once, the state's subject saying the raised priority, so every later step counts in the
+   * records' bucket. Once per comment (the id `incident-raise` in the state's `seen`): a repeat, or a
+   * second incident, is DUPLICATE. NOT_OPEN: no open appeal (not seen yet, answered before the
+   * lifecycle knew it, finished); AT_TOP: nothing higher (or the raised subject opens no SLA).
+   */
+  raise(c: { commentKey: string; shard: number; steps: number }): Promise<RaiseLifecycleOutcome> {
+    return this.readDecideWrite<RaiseLifecycleOutcome>(c.shard, c.commentKey, (read) => {
+      const now = this.current(read, c.commentKey);
+      if (!now || now.state.status !== 'OPEN') return { write: null, outcome: 'NOT_OPEN' };
+      const step = stepAppeal(this.config, now.state, {
+        kind: 'raised',
+        id: INCIDENT_RAISE_ID,
+        steps: c.steps,
+      });
+      if (step.outcome === 'DUPLICATE') return { write: null, outcome: 'DUPLICATE' };
+      if (step.outcome === 'IGNORED') return { write: null, outcome: 'AT_TOP' };
+      return { write: this.stepWrite(read, now.state, now.tail, step), outcome: 'RAISED' };
     });
   }
 

@@ -355,3 +355,57 @@ describe('recompute under a changed policy', () => {
     );
   });
 });
+
+describe("an incident's raise", () => {
+  const config = officeConfig({ targets: { normal: '8h', high: '4h', critical: '1h' } });
+  const raise = (steps = 1): AppealInput => ({ kind: 'raised', id: 'incident-raise', steps });
+
+  it('raises the subject, re-plans the running clocks at it keeping pauses, once; gauges move, not opened', () => {
+    const start = openAppeal(config, 'VK:1', SUBJECT, local('2026-04-06T14:00'))!;
+    const [paused, raised, again] = run(config, start, [
+      action('PAUSED', '2026-04-06T15:00'),
+      raise(),
+      raise(),
+    ]);
+    expect(raised!.outcome).toBe('APPLIED');
+    expect(raised!.state.subject.priority).toBe('high');
+    expect(raised!.state.raisedFrom).toBe('normal');
+    expect(raised!.effects[0]).toEqual({
+      kind: 'raised',
+      from: SUBJECT,
+      to: { ...SUBJECT, priority: 'high' },
+    });
+    // Four working hours from 14:00 on Monday (eight at normal: 13:00 on Tuesday), still stopped by the pause.
+    expect(show(start.reply?.baseDueAt)).toBe('2026-04-07T13:00');
+    expect(show(raised!.state.reply?.baseDueAt)).toBe('2026-04-06T18:00');
+    expect(raised!.state.reply).toMatchObject({ paused: true, running: false });
+    expect(raised!.state.pause).toEqual(paused!.state.pause);
+    expect(again).toMatchObject({ outcome: 'DUPLICATE', effects: [] });
+  });
+
+  it('is ignored at the top and on a finished appeal', () => {
+    const critical = openAppeal(
+      config,
+      'VK:1',
+      { ...SUBJECT, priority: 'critical' },
+      local('2026-04-06T14:00'),
+    )!;
+    expect(stepAppeal(config, critical, raise())).toMatchObject({ outcome: 'IGNORED', effects: [] });
+    const start = openAppeal(config, 'VK:1', SUBJECT, local('2026-04-06T14:00'))!;
+    const [resolved] = run(config, start, [action('RESOLVED', '2026-04-06T15:00')]);
+    expect(stepAppeal(config, resolved!.state, raise(3))).toMatchObject({ outcome: 'IGNORED', effects: [] });
+  });
+
+  it('a later correction moves opened from the priority it was counted under, and ends the raise', () => {
+    const start = openAppeal(config, 'VK:1', SUBJECT, local('2026-04-06T14:00'))!;
+    const [, corrected] = run(config, start, [
+      raise(),
+      action('RECLASSIFIED', '2026-04-06T15:00', {
+        correction: { category: 'housing_utilities', type: null, priority: null, actionable: null },
+      }),
+    ]);
+    expect(corrected!.effects[0]).toMatchObject({ kind: 'reclassified', openedFrom: 'normal' });
+    expect(corrected!.state.subject).toMatchObject({ category: 'housing_utilities', priority: 'high' });
+    expect(corrected!.state.raisedFrom).toBeUndefined();
+  });
+});

@@ -110,6 +110,43 @@ describe('the reference model: the appeal lifecycle', () => {
     expect(model.open.size).toBe(0);
   });
 
+  it("an incident's raise moves the gauges once; a pause, resume and resolve after it count in the raised bucket", () => {
+    const model = new SlaModel(POLICY);
+    const HIGH = '54|roads_transport|high';
+    model.apply(open(1), 0);
+    model.apply(answer(1, 10 * MIN), 10 * MIN);
+    expect(model.appeals!.raise('VK:1', 1, 20 * MIN)).toBe('RAISED');
+    expect(model.appeals!.raise('VK:1', 1, 21 * MIN)).toBe('DUPLICATE');
+    expect(model.counters.get(`final_open|${HIGH}`)).toBe(1);
+    expect(model.counters.get(`final_open|${DIM}`)).toBe(0);
+    expect(model.counters.get(`opened|${DIM}`)).toBe(1);
+    model.act(act(1, 'PAUSED', 30 * MIN), 30 * MIN);
+    expect(model.counters.get(`paused|${HIGH}`)).toBe(1);
+    model.act(act(1, 'RESUMED', 40 * MIN), 40 * MIN);
+    model.act(act(1, 'RESOLVED', 50 * MIN), 50 * MIN);
+    for (const [field, value] of model.counters) expect([field, value >= 0]).toEqual([field, true]);
+    expect(model.counters.get(`final_answered_in_time|${HIGH}`)).toBe(1);
+    expect(model.counters.get(`final_open|${HIGH}`)).toBe(0);
+    expect(model.counters.get(`paused|${HIGH}`)).toBe(0);
+    // A correction after a raise moves each `opened` from where it was counted (normal), once.
+    model.apply(open(2), 0);
+    model.apply(answer(2, 10 * MIN), 10 * MIN);
+    model.appeals!.raise('VK:2', 1, 20 * MIN);
+    model.act(
+      act(2, 'RECLASSIFIED', 30 * MIN, 'fix-2', {
+        correction: { category: 'housing_utilities', type: null, priority: null, actionable: null },
+      }),
+      30 * MIN,
+    );
+    const FIXED = '54|housing_utilities|high';
+    for (const [field, value] of model.counters) expect([field, value >= 0]).toEqual([field, true]);
+    expect(model.counters.get(`opened|${DIM}`)).toBe(1);
+    expect(model.counters.get(`opened|${FIXED}`)).toBe(1);
+    expect(model.counters.get(`final_opened|${DIM}`)).toBe(1);
+    expect(model.counters.get(`final_opened|${FIXED}`)).toBe(1);
+    expect(model.counters.get(`final_open|${FIXED}`)).toBe(1);
+  });
+
   it('an action before its comment is kept and applied when the comment arrives', () => {
     const model = new SlaModel(POLICY);
     expect(model.act(act(1, 'PAUSED', 5 * MIN), 5 * MIN)).toBe('PENDING');

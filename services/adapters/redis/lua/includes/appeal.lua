@@ -105,11 +105,15 @@ local function appeal_close(k, bucket, member, finished_key, prefix, marker, met
   if rt_priority ~= '' then record_response(k.cnt, rec and rec.priority or rt_priority, rt_ms) end
 end
 
--- `reclassified`: the appeal's `opened` and every open record's gauges move from one dimension to the
--- other once, and the records are rewritten under the new category and priority.
-local function appeal_move(k, records, from_dim, to_dim, category, priority)
-  appeal_bump(k, 'opened', from_dim, -1)
-  appeal_bump(k, 'opened', to_dim, 1)
+-- `reclassified`: the appeal's `opened` (from `opened_from`, the bucket it was counted in before an
+-- incident's raise, when given; another target's from its record's `opened_from`) and every open record's gauges move from one dimension to the other
+-- once, and the records are rewritten under the new category and priority. `raised` (an incident's
+-- raise, `move_opened` false): the gauges and records alone, no `opened`.
+local function appeal_move(k, records, from_dim, to_dim, category, priority, opened_from, move_opened)
+  if move_opened then
+    appeal_bump(k, 'opened', opened_from or from_dim, -1)
+    appeal_bump(k, 'opened', to_dim, 1)
+  end
   for _, r in ipairs(records) do
     local packed = record_get(r.bucket, r.member)
     if packed then
@@ -120,8 +124,8 @@ local function appeal_move(k, records, from_dim, to_dim, category, priority)
         appeal_bump(k, r.prefix .. 'overdue', from_dim, -1)
         appeal_bump(k, r.prefix .. 'overdue', to_dim, 1)
       end
-      if r.prefix ~= '' then
-        appeal_bump(k, r.prefix .. 'opened', from_dim, -1)
+      if r.prefix ~= '' and move_opened then
+        appeal_bump(k, r.prefix .. 'opened', r.opened_from or from_dim, -1)
         appeal_bump(k, r.prefix .. 'opened', to_dim, 1)
       end
       local f = split_fields(rec.body, BODY_FIELDS)
