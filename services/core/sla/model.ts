@@ -110,6 +110,8 @@ export class SlaModel {
           this.countAnswer(rec.dim, rec.priority, rec.postedAt, rec.dueAt, c.answeredAt);
           return 'ANSWERED';
         }
+        // Under the lifecycle the reply waits for its comment too (applied to the appeal when it opens).
+        if (!marker || marker.m === 'e') this.appeals?.keepReply(c);
         if (!marker) this.markers.set(key, { m: 'e', answeredAt: c.answeredAt });
         else if (marker.m === 'e' && c.answeredAt < marker.answeredAt) marker.answeredAt = c.answeredAt;
         return marker ? 'DUPLICATE' : 'ANSWERED_EARLY';
