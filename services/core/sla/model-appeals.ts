@@ -122,6 +122,13 @@ export class ModelAppeals {
     this.model.markers.set(c.commentKey, { m: 'f' });
     this.links.set(c.commentKey, appealKey);
     this.commit(appealKey, step.state, step.effects, now);
+    // Official replies to the follow-up that came before it answer the appeal now, earliest first.
+    const replies = [...(this.pendingReplies.get(c.commentKey) ?? [])].sort((a, b) => a.at - b.at);
+    this.pendingReplies.delete(c.commentKey);
+    for (const r of replies) {
+      if (r.replyKey) this.links.set(r.replyKey, appealKey);
+      this.step(appealKey, { kind: 'reply', id: r.id, at: r.at, interim: r.interim }, now);
+    }
     return step.outcome === 'APPLIED' ? 'FOLLOW_UP' : 'FOLLOW_UP_IGNORED';
   }
 

@@ -88,7 +88,9 @@ export class SlaModel {
           this.appeals?.forget(key);
           return 'DELETED_BEFORE';
         }
-        if (this.appeals && !marker) {
+        // A comment whose own official replies came first (`e`) may still be a follow-up: they then
+        // answer the appeal, as they would have after it.
+        if (this.appeals && (!marker || marker.m === 'e')) {
           const followed = this.appeals.followUp(c, now);
           if (followed) return followed;
         }

@@ -161,8 +161,11 @@ function stateFromOpen(c: OpenSlaCommand): AppealState {
 }
 
 const isFinishedMarker = (fingerprint: string): boolean => /^m[acnf]/.test(fingerprint);
-/** A comment the store knows nothing of yet (no state, record nor marker; `p`: only actions wait). */
-const isUnseen = (fingerprint: string): boolean => /^mp?#/.test(fingerprint);
+/**
+ * A comment the store has not seen yet, which may be a follow-up: no state, record nor marker, or `p`
+ * (actions wait for it) or `e` (official replies to it came first).
+ */
+const mayFollow = (fingerprint: string): boolean => /^m(p|e[0-9a-z]+)?#/.test(fingerprint);
 
 /**
  * The appeal's own thread link once it had an official reply: a citizen's comment under it is its
@@ -299,6 +302,7 @@ export class AppealLifecycle {
     key: string,
     shard: number,
     first?: AppealRead,
+    id = replyIdOf(c),
   ): Promise<SlaOutcome> {
     let found = false;
     const outcome = await this.readDecideWrite<SlaOutcome>(
@@ -314,7 +318,6 @@ export class AppealLifecycle {
           if (read.fingerprint === 'r' || isFinishedMarker(read.fingerprint))
             return { write: null, outcome: 'DUPLICATE' };
           const marker = markerOf(read.fingerprint);
-          const id = replyIdOf(c);
           const kept = read.pending.some((p) => p.kind === 'reply' && p.id === id);
           if ((marker !== '' && !marker.startsWith('e')) || kept)
             return { write: null, outcome: 'DUPLICATE' };
@@ -342,7 +345,7 @@ export class AppealLifecycle {
         }
         const input: AppealInput = {
           kind: 'reply',
-          id: replyIdOf(c),
+          id,
           at: c.answeredAt,
           interim: c.interim ?? false,
         };
@@ -379,7 +382,7 @@ export class AppealLifecycle {
    */
   async followUp(c: OpenSlaCommand, appealKey: string): Promise<SlaOutcome | null> {
     const own = await this.scripts.readAppeal(c.shard, c.commentKey);
-    if (!isUnseen(own.fingerprint)) return null;
+    if (!mayFollow(own.fingerprint)) return null;
     const input: AppealInput = {
       kind: 'followUp',
       id: c.commentKey,
@@ -401,25 +404,36 @@ export class AppealLifecycle {
       },
     );
     if (stepped === 'NONE' || stepped === 'NEW_APPEAL') return null;
+    // Official replies to the follow-up that came before it (model-appeals.ts followUp) answer the
+    // appeal now, earliest first, before the marker: a crash in between redoes them, DUPLICATE by `seen`.
+    const replies = own.pending
+      .filter((p): p is PendingEntry & { kind: 'reply' } => p.kind === 'reply')
+      .sort((a, b) => a.at - b.at);
+    for (const r of replies) {
+      const answer: AnswerSlaCommand = {
+        kind: 'answer',
+        commentKey: c.commentKey,
+        shard: c.shard,
+        answeredAt: r.at,
+        interim: r.interim,
+        ...(r.replyKey ? { replyKey: r.replyKey } : {}),
+      };
+      await this.answerAppeal(answer, appealKey, this.scripts.shardOf(appealKey), undefined, r.id);
+    }
     // The follow-up's own keys: nothing but this worker writes a comment not seen yet, so one conflict
     // (an action kept for it meanwhile: `p`) is read again.
     await this.readDecideWrite(
       c.shard,
       c.commentKey,
       (read) => {
-        if (!isUnseen(read.fingerprint)) return { write: null, outcome: undefined };
+        if (!mayFollow(read.fingerprint)) return { write: null, outcome: undefined };
+        const ops: AppealOp[] = [
+          { op: 'marker', value: 'f' },
+          { op: 'link', to: appealKey, persist: false },
+        ];
+        if (read.pending.some((p) => p.kind === 'reply')) ops.push({ op: 'unpend' });
         return {
-          write: {
-            fingerprint: read.fingerprint,
-            state: null,
-            finished: false,
-            tail: null,
-            ops: [
-              { op: 'marker', value: 'f' },
-              { op: 'link', to: appealKey, persist: false },
-            ],
-            bodies: [],
-          },
+          write: { fingerprint: read.fingerprint, state: null, finished: false, tail: null, ops, bodies: [] },
           outcome: undefined,
         };
       },

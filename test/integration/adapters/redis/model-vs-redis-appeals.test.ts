@@ -379,6 +379,28 @@ describe('the appeal lifecycle in Redis against the reference model', () => {
     ]);
   });
 
+  it("a follow-up's own reply before it: the follow-up is one all the same, its reply ends the next reply", async () => {
+    const { statuses } = await fixed(
+      ['normal'],
+      [0],
+      [
+        ...replied,
+        // The official reply to f0 (at +90) comes before f0 (posted +70 under the reply to c0).
+        { t: 'reply', i: 1, afterMin: 20, interim: false },
+        { t: 'follow', j: 0 },
+        { t: 'follow', j: 0 },
+        { t: 'reply', i: 1, afterMin: 20, interim: false },
+      ],
+      { follows: [underReply], policy: POLICY },
+    );
+    expect(statuses.slice(2)).toEqual([
+      'answer VK:f0 ANSWERED_EARLY',
+      'open VK:f0 FOLLOW_UP',
+      'open VK:f0 DUPLICATE',
+      'answer VK:f0 DUPLICATE',
+    ]);
+  });
+
   it('a crash between the appeal step and the follow-up mark: the redelivery completes it once', async () => {
     const { statuses } = await fixed(
       ['normal'],
