@@ -48,6 +48,11 @@ export interface AnswerSlaCommand {
   interim?: boolean;
 }
 
+/** A reply's id in its appeal's `seen` (core/sla/appeal.ts), whether it came before or after its comment. */
+export function replyIdOf(c: AnswerSlaCommand): string {
+  return c.replyKey ?? `${c.commentKey}@${c.answeredAt}`;
+}
+
 export interface CancelSlaCommand {
   kind: 'cancel';
   commentKey: string;

@@ -8,7 +8,13 @@ import {
   type Clock,
   type SlaTarget,
 } from './appeal.js';
-import type { ActionCommand, AnswerSlaCommand, CancelSlaCommand, OpenSlaCommand } from './commands.js';
+import {
+  replyIdOf,
+  type ActionCommand,
+  type AnswerSlaCommand,
+  type CancelSlaCommand,
+  type OpenSlaCommand,
+} from './commands.js';
 import type { Marker, Open } from './model-types.js';
 import { metricOf, slotOf } from './targets.js';
 import { PAUSED_GAUGE, pausedGaugeDeltas } from './paused-gauge.js';
@@ -32,6 +38,14 @@ export interface ModelHost {
   countResponseTime(priority: string, postedAt: number, at: number): void;
 }
 
+/** An official reply kept for its comment (the input it becomes, and the reply's own key to link). */
+export interface EarlyReply {
+  id: string;
+  at: number;
+  interim: boolean;
+  replyKey: string | null;
+}
+
 const dimOf = (s: AppealSubject) => `${s.region}|${s.category}|${s.priority}`;
 
 /**
@@ -44,6 +58,11 @@ export class ModelAppeals {
   readonly states = new Map<string, AppealState>();
   /** Actions whose comment has not arrived, in arrival order. */
   readonly pending = new Map<string, OperatorAction[]>();
+  /**
+   * Official replies whose comment has not arrived (the `e` marker keeps the earliest time alone): applied
+   * when it comes, earliest first, each by its own id and linked, as if the comment had come first.
+   */
+  readonly pendingReplies = new Map<string, EarlyReply[]>();
   /** An official reply's or a follow-up's key -> the appeal it belongs to. */
   readonly links = new Map<string, string>();
   readonly corrections: ModelCorrection[] = [];
@@ -60,6 +79,16 @@ export class ModelAppeals {
 
   forget(key: string): void {
     this.pending.delete(key);
+    this.pendingReplies.delete(key);
+  }
+
+  /** An official reply before its comment (its marker none or `e`): kept once by its id. */
+  keepReply(c: AnswerSlaCommand): void {
+    const queue = this.pendingReplies.get(c.commentKey) ?? [];
+    const id = replyIdOf(c);
+    if (queue.some((r) => r.id === id)) return;
+    const reply = { id, at: c.answeredAt, interim: c.interim ?? false, replyKey: c.replyKey ?? null };
+    this.pendingReplies.set(c.commentKey, [...queue, reply]);
   }
 
   act(c: ActionCommand, now: number): string {
@@ -94,10 +123,21 @@ export class ModelAppeals {
     this.model.markers.set(c.commentKey, { m: 'f' });
     this.links.set(c.commentKey, appealKey);
     this.commit(appealKey, step.state, step.effects, now);
+    // Official replies to the follow-up that came before it answer the appeal now, earliest first.
+    const replies = [...(this.pendingReplies.get(c.commentKey) ?? [])].sort((a, b) => a.at - b.at);
+    this.pendingReplies.delete(c.commentKey);
+    for (const r of replies) {
+      if (r.replyKey) this.links.set(r.replyKey, appealKey);
+      this.step(appealKey, { kind: 'reply', id: r.id, at: r.at, interim: r.interim }, now);
+    }
     return step.outcome === 'APPLIED' ? 'FOLLOW_UP' : 'FOLLOW_UP_IGNORED';
   }
 
-  /** The first-reply record as before, plus the appeal; a reply seen first is applied at once. */
+  /**
+   * The first-reply record as before, plus the appeal; replies seen first are applied at once, earliest
+   * first (the first of them is the first reply, as the `e` marker says), each linked to the appeal: the
+   * end is the same as if the comment had come before them.
+   */
   open(c: OpenSlaCommand, now: number, answeredAt: number | null): string {
     const subject: AppealSubject = {
       region: c.region,
@@ -136,12 +176,16 @@ export class ModelAppeals {
     });
     this.model.bump(`opened|${dimOf(subject)}`);
     this.model.openRecord(c, now);
+    const replies = [...(this.pendingReplies.get(c.commentKey) ?? [])].sort((a, b) => a.at - b.at);
+    this.pendingReplies.delete(c.commentKey);
+    if (answeredAt !== null && replies.length === 0) {
+      replies.push({ id: `early@${answeredAt}`, at: answeredAt, interim: false, replyKey: null });
+    }
     if (answeredAt !== null) {
-      this.step(
-        c.commentKey,
-        { kind: 'reply', id: `early@${answeredAt}`, at: answeredAt, interim: false },
-        now,
-      );
+      for (const r of replies) {
+        if (r.replyKey) this.links.set(r.replyKey, c.commentKey);
+        this.step(c.commentKey, { kind: 'reply', id: r.id, at: r.at, interim: r.interim }, now);
+      }
     }
     for (const action of this.pending.get(c.commentKey) ?? []) {
       this.step(c.commentKey, { kind: 'action', action }, now);
@@ -154,7 +198,7 @@ export class ModelAppeals {
     const appealKey = this.appealOf(c.commentKey);
     if (!appealKey) return null;
     if (c.replyKey) this.links.set(c.replyKey, appealKey);
-    const id = c.replyKey ?? `${c.commentKey}@${c.answeredAt}`;
+    const id = replyIdOf(c);
     const before = this.model.open.get(appealKey);
     const outcome = this.step(
       appealKey,

@@ -88,7 +88,9 @@ export class SlaModel {
           this.appeals?.forget(key);
           return 'DELETED_BEFORE';
         }
-        if (this.appeals && !marker) {
+        // A comment whose own official replies came first (`e`) may still be a follow-up: they then
+        // answer the appeal, as they would have after it.
+        if (this.appeals && (!marker || marker.m === 'e')) {
           const followed = this.appeals.followUp(c, now);
           if (followed) return followed;
         }
@@ -110,6 +112,8 @@ export class SlaModel {
           this.countAnswer(rec.dim, rec.priority, rec.postedAt, rec.dueAt, c.answeredAt);
           return 'ANSWERED';
         }
+        // Under the lifecycle the reply waits for its comment too (applied to the appeal when it opens).
+        if (!marker || marker.m === 'e') this.appeals?.keepReply(c);
         if (!marker) this.markers.set(key, { m: 'e', answeredAt: c.answeredAt });
         else if (marker.m === 'e' && c.answeredAt < marker.answeredAt) marker.answeredAt = c.answeredAt;
         return marker ? 'DUPLICATE' : 'ANSWERED_EARLY';

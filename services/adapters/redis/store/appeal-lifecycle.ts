@@ -15,6 +15,7 @@ import type {
   OpenSlaCommand,
   SlaOutcome,
 } from '../../../core/sla/commands.js';
+import { replyIdOf } from '../../../core/sla/commands.js';
 import { computeDeadlines, resolvePolicy, type PolicyConfig } from '../../../core/sla/policy.js';
 import type { LabelledCorrection } from '../../../core/sla/corrections.js';
 import { bodyTail, decodeRecordTail, encodeRecordBody, readStoredRecord } from '../record/record.js';
@@ -59,9 +60,14 @@ export interface AppealWrite {
   bodies: Buffer[];
 }
 
-/** What waits for a comment not seen yet: an operator action, or an official reply. */
+/**
+ * What waits for a comment not seen yet: an operator action, or an official reply (its id in the appeal's
+ * `seen` and its own key, to link it when the comment comes; entries kept before they had them have
+ * neither).
+ */
 export type PendingEntry =
-  { kind: 'action'; action: OperatorAction } | { kind: 'reply'; at: number; interim: boolean };
+  | { kind: 'action'; action: OperatorAction }
+  | { kind: 'reply'; at: number; interim: boolean; id?: string; replyKey?: string | null };
 
 /** What the lifecycle did with an operator action. */
 export type LifecycleActionOutcome = 'APPLIED' | 'IGNORED' | 'DUPLICATE' | 'PENDING';
@@ -161,8 +167,11 @@ function stateFromOpen(c: OpenSlaCommand): AppealState {
 }
 
 const isFinishedMarker = (fingerprint: string): boolean => /^m[acnf]/.test(fingerprint);
-/** A comment the store knows nothing of yet (no state, record nor marker; `p`: only actions wait). */
-const isUnseen = (fingerprint: string): boolean => /^mp?#/.test(fingerprint);
+/**
+ * A comment the store has not seen yet, which may be a follow-up: no state, record nor marker, or `p`
+ * (actions wait for it) or `e` (official replies to it came first).
+ */
+const mayFollow = (fingerprint: string): boolean => /^m(p|e[0-9a-z]+)?#/.test(fingerprint);
 
 /**
  * The appeal's own thread link once it had an official reply: a citizen's comment under it is its
@@ -299,6 +308,7 @@ export class AppealLifecycle {
     key: string,
     shard: number,
     first?: AppealRead,
+    id = replyIdOf(c),
   ): Promise<SlaOutcome> {
     let found = false;
     const outcome = await this.readDecideWrite<SlaOutcome>(
@@ -309,12 +319,21 @@ export class AppealLifecycle {
         found = now !== null;
         if (!now) {
           // Before the comment: remembered as apply_batch's answer does, and kept for its open.
+          // Every reply is kept once by its id (model-appeals.ts keepReply), so that the comment applies
+          // each as if it had come first; the `e` marker keeps the earliest time for apply_batch.
           if (read.fingerprint === 'r' || isFinishedMarker(read.fingerprint))
             return { write: null, outcome: 'DUPLICATE' };
           const marker = markerOf(read.fingerprint);
-          const earlier = marker.startsWith('e') && c.answeredAt < parseInt(marker.slice(1), 36);
-          if (marker !== '' && !earlier) return { write: null, outcome: 'DUPLICATE' };
-          const entry: PendingEntry = { kind: 'reply', at: c.answeredAt, interim: c.interim ?? false };
+          const kept = read.pending.some((p) => p.kind === 'reply' && p.id === id);
+          if ((marker !== '' && !marker.startsWith('e')) || kept)
+            return { write: null, outcome: 'DUPLICATE' };
+          const entry: PendingEntry = {
+            kind: 'reply',
+            at: c.answeredAt,
+            interim: c.interim ?? false,
+            id,
+            replyKey: c.replyKey ?? null,
+          };
           return {
             write: {
               fingerprint: read.fingerprint,
@@ -332,7 +351,7 @@ export class AppealLifecycle {
         }
         const input: AppealInput = {
           kind: 'reply',
-          id: c.replyKey ?? `${c.commentKey}@${c.answeredAt}`,
+          id,
           at: c.answeredAt,
           interim: c.interim ?? false,
         };
@@ -369,7 +388,7 @@ export class AppealLifecycle {
    */
   async followUp(c: OpenSlaCommand, appealKey: string): Promise<SlaOutcome | null> {
     const own = await this.scripts.readAppeal(c.shard, c.commentKey);
-    if (!isUnseen(own.fingerprint)) return null;
+    if (!mayFollow(own.fingerprint)) return null;
     const input: AppealInput = {
       kind: 'followUp',
       id: c.commentKey,
@@ -391,25 +410,36 @@ export class AppealLifecycle {
       },
     );
     if (stepped === 'NONE' || stepped === 'NEW_APPEAL') return null;
+    // Official replies to the follow-up that came before it (model-appeals.ts followUp) answer the
+    // appeal now, earliest first, before the marker: a crash in between redoes them, DUPLICATE by `seen`.
+    const replies = own.pending
+      .filter((p): p is PendingEntry & { kind: 'reply' } => p.kind === 'reply')
+      .sort((a, b) => a.at - b.at);
+    for (const r of replies) {
+      const answer: AnswerSlaCommand = {
+        kind: 'answer',
+        commentKey: c.commentKey,
+        shard: c.shard,
+        answeredAt: r.at,
+        interim: r.interim,
+        ...(r.replyKey ? { replyKey: r.replyKey } : {}),
+      };
+      await this.answerAppeal(answer, appealKey, this.scripts.shardOf(appealKey), undefined, r.id);
+    }
     // The follow-up's own keys: nothing but this worker writes a comment not seen yet, so one conflict
     // (an action kept for it meanwhile: `p`) is read again.
     await this.readDecideWrite(
       c.shard,
       c.commentKey,
       (read) => {
-        if (!isUnseen(read.fingerprint)) return { write: null, outcome: undefined };
+        if (!mayFollow(read.fingerprint)) return { write: null, outcome: undefined };
+        const ops: AppealOp[] = [
+          { op: 'marker', value: 'f' },
+          { op: 'link', to: appealKey, persist: false },
+        ];
+        if (read.pending.some((p) => p.kind === 'reply')) ops.push({ op: 'unpend' });
         return {
-          write: {
-            fingerprint: read.fingerprint,
-            state: null,
-            finished: false,
-            tail: null,
-            ops: [
-              { op: 'marker', value: 'f' },
-              { op: 'link', to: appealKey, persist: false },
-            ],
-            bodies: [],
-          },
+          write: { fingerprint: read.fingerprint, state: null, finished: false, tail: null, ops, bodies: [] },
           outcome: undefined,
         };
       },
@@ -534,56 +564,77 @@ export class AppealLifecycle {
 
   /**
    * After apply_batch opened a comment: what waited for it is applied now, in the order the model does
-   * (model-appeals.ts `open`): a reply that came first starts the final answer (apply_batch already
-   * counted it as the first reply's answer: ANSWERED_BEFORE), then the kept actions in arrival order. A
-   * comment deleted before it came (DELETED_BEFORE) drops them.
+   * (model-appeals.ts `open`): the replies that came first, earliest first, each by its own id (the
+   * earliest is the first reply, which apply_batch already counted: ANSWERED_BEFORE; it starts the final
+   * answer), then the kept actions in arrival order. Each reply's key is linked to the appeal before the
+   * state is written (a crash in between leaves links to an appeal without a state yet: a comment under
+   * them opens its own, as under a reply not yet applied). A comment deleted before it came
+   * (DELETED_BEFORE) drops them.
    */
-  opened(c: OpenSlaCommand, outcome: 'OPENED_PENDING' | 'ANSWERED_BEFORE' | 'DELETED_BEFORE'): Promise<void> {
-    return this.readDecideWrite(c.shard, c.commentKey, (read) => {
-      if (read.pending.length === 0 || read.state) return { write: null, outcome: undefined };
-      const unpend: AppealOp = { op: 'unpend' };
-      const none = { fingerprint: read.fingerprint, state: null, finished: false, tail: null, bodies: [] };
-      if (outcome === 'DELETED_BEFORE') return { write: { ...none, ops: [unpend] }, outcome: undefined };
-      let state = stateFromOpen(c);
-      const tail = bodyTail(encodeRecordBody(c));
-      const ops: AppealOp[] = [];
-      const bodies: Buffer[] = [];
-      const apply = (input: AppealInput, skip?: (e: AppealEffect) => boolean) => {
-        const step = stepAppeal(this.config, state, input);
-        if (step.outcome === 'DUPLICATE') return;
-        opsOfEffects(
-          step.effects,
-          { state: step.state, before: state, subjectBefore: state.subject, tail, skip },
-          ops,
-          bodies,
-        );
-        if (input.kind === 'action' && input.action.kind === 'RECLASSIFIED' && input.action.correction)
-          ops.push({ op: 'correction', entry: correctionEntry(c.commentKey, input.action, state, tail) });
-        state = step.state;
-      };
-      const replies = read.pending.filter((p) => p.kind === 'reply');
-      if (outcome === 'ANSWERED_BEFORE') {
-        if (replies.length === 0) return { write: { ...none, ops: [unpend] }, outcome: undefined };
-        // Several replies before the comment: the first one is the first reply (as the `e` marker keeps).
-        const first = replies.reduce((a, b) => (b.at < a.at ? b : a));
-        // apply_batch counted the first reply and left no record: only the final answer starts here.
-        apply({ kind: 'reply', id: `early@${first.at}`, at: first.at, interim: false }, (e) => {
-          return e.kind === 'met' && e.target === 'FIRST_REPLY';
-        });
+  async opened(
+    c: OpenSlaCommand,
+    outcome: 'OPENED_PENDING' | 'ANSWERED_BEFORE' | 'DELETED_BEFORE',
+  ): Promise<void> {
+    const first = await this.scripts.readAppeal(c.shard, c.commentKey);
+    if (outcome === 'ANSWERED_BEFORE' && !first.state) {
+      for (const p of first.pending) {
+        if (p.kind === 'reply' && p.replyKey)
+          await this.scripts.writeLink(this.scripts.shardOf(p.replyKey), p.replyKey, c.commentKey);
       }
-      for (const p of read.pending) if (p.kind === 'action') apply({ kind: 'action', action: p.action });
-      ops.push(unpend, ...selfLink(state, state.status !== 'OPEN'));
-      return {
-        write: {
-          fingerprint: read.fingerprint,
-          state,
-          finished: state.status !== 'OPEN',
-          tail,
-          ops,
-          bodies,
-        },
-        outcome: undefined,
-      };
-    });
+    }
+    return this.readDecideWrite(
+      c.shard,
+      c.commentKey,
+      (read) => {
+        if (read.pending.length === 0 || read.state) return { write: null, outcome: undefined };
+        const unpend: AppealOp = { op: 'unpend' };
+        const none = { fingerprint: read.fingerprint, state: null, finished: false, tail: null, bodies: [] };
+        if (outcome === 'DELETED_BEFORE') return { write: { ...none, ops: [unpend] }, outcome: undefined };
+        let state = stateFromOpen(c);
+        const tail = bodyTail(encodeRecordBody(c));
+        const ops: AppealOp[] = [];
+        const bodies: Buffer[] = [];
+        const apply = (input: AppealInput, skip?: (e: AppealEffect) => boolean) => {
+          const step = stepAppeal(this.config, state, input);
+          if (step.outcome === 'DUPLICATE') return;
+          opsOfEffects(
+            step.effects,
+            { state: step.state, before: state, subjectBefore: state.subject, tail, skip },
+            ops,
+            bodies,
+          );
+          if (input.kind === 'action' && input.action.kind === 'RECLASSIFIED' && input.action.correction)
+            ops.push({ op: 'correction', entry: correctionEntry(c.commentKey, input.action, state, tail) });
+          state = step.state;
+        };
+        const replies = read.pending
+          .filter((p): p is PendingEntry & { kind: 'reply' } => p.kind === 'reply')
+          .sort((a, b) => a.at - b.at);
+        if (outcome === 'ANSWERED_BEFORE') {
+          if (replies.length === 0) return { write: { ...none, ops: [unpend] }, outcome: undefined };
+          // Several replies before the comment: the earliest is the first reply (as the `e` marker keeps).
+          // apply_batch counted it and left no record: the first reply's end is not counted again here.
+          for (const r of replies) {
+            apply({ kind: 'reply', id: r.id ?? `early@${r.at}`, at: r.at, interim: r.interim }, (e) => {
+              return e.kind === 'met' && e.target === 'FIRST_REPLY';
+            });
+          }
+        }
+        for (const p of read.pending) if (p.kind === 'action') apply({ kind: 'action', action: p.action });
+        ops.push(unpend, ...selfLink(state, state.status !== 'OPEN'));
+        return {
+          write: {
+            fingerprint: read.fingerprint,
+            state,
+            finished: state.status !== 'OPEN',
+            tail,
+            ops,
+            bodies,
+          },
+          outcome: undefined,
+        };
+      },
+      first,
+    );
   }
 }

@@ -105,6 +105,11 @@ type Op =
   /** A crash after a follow-up's appeal step, before its own marker and link: Redis loses both. */
   | { t: 'crashMark'; j: number }
   | { t: 'reply'; i: number; afterMin: number; interim: boolean }
+  /**
+   * A thread: an official reply to comment i (before it, unless it was sent), the comment, and follow-up
+   * j under that reply (its first send); the model takes the reply applied when the comment opens.
+   */
+  | { t: 'thread'; i: number; afterMin: number; j: number }
   | { t: 'delete'; i: number }
   | { t: 'act'; i: number; a: number; kind: OperatorActionKind; afterMin: number; p: Priority }
   | { t: 'resend'; k: number }
@@ -137,6 +142,15 @@ const op = (n: number): fc.Arbitrary<Op> =>
       }),
     },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('delete' as const), i: fc.nat(n + FOLLOW_UPS - 1) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        t: fc.constant('thread' as const),
+        i: fc.nat(n - 1),
+        afterMin: fc.integer({ min: 0, max: 30 }),
+        j: fc.nat(FOLLOW_UPS - 1),
+      }),
+    },
     { weight: 3, arbitrary: fc.record({ t: fc.constant('follow' as const), j: fc.nat(FOLLOW_UPS - 1) }) },
     {
       weight: 6,
@@ -179,12 +193,14 @@ const history = fc
       fc.constant(priorities),
       fc.constant(postedMin),
       fc.constant({ follows, policy: newAppeal ? POLICY_NEW_APPEAL : POLICY }),
-      // Three histories in four start with their comments, so that most actions find their appeal.
-      fc
-        .tuple(fc.nat(3), fc.array(op(n), { minLength: 1, maxLength: 50 }))
-        .map(([first, ops]): Op[] =>
-          first === 0 ? ops : [...Array.from({ length: n }, (_, i): Op => ({ t: 'comment', i })), ...ops],
-        ),
+      // Three histories in four start with their comments, so that most actions find their appeal; a
+      // comment a thread op names is left to it, so that its reply comes first.
+      fc.tuple(fc.nat(3), fc.array(op(n), { minLength: 1, maxLength: 50 })).map(([first, ops]): Op[] => {
+        if (first === 0) return ops;
+        const threaded = (i: number) => ops.some((o) => o.t === 'thread' && o.i === i);
+        const leading = Array.from({ length: n }, (_, i): Op => ({ t: 'comment', i }));
+        return [...leading.filter((o) => o.t === 'comment' && !threaded(o.i)), ...ops];
+      }),
     ),
   );
 
@@ -221,6 +237,9 @@ describe('the appeal lifecycle in Redis against the reference model', () => {
       expect(coverage.finalAlerts, 'final-answer alerts claimed').toBeGreaterThan(0);
       for (const status of ['APPLIED', 'PENDING', 'ANSWERED', 'ANSWERED_EARLY', 'CANCELLED'])
         expect(coverage.statuses[status] ?? 0, `${status} steps`).toBeGreaterThan(0);
+      // A few in 60 histories; a written-out history below takes the path every run.
+      if (RUNS >= 200)
+        expect(coverage.followUpsUnderEarlyReplies, 'follow-ups under early replies').toBeGreaterThan(0);
     },
   );
 
@@ -332,6 +351,56 @@ describe('the appeal lifecycle in Redis against the reference model', () => {
     ]);
   });
 
+  it('a reply before its comment: the comment opens answered, and a follow-up under the reply is one', async () => {
+    const ops: Op[] = [
+      // The reply at +10 first, then c0, then f0 (+70) under the reply: a next reply, as in `replied`.
+      { t: 'thread', i: 0, afterMin: 10, j: 0 },
+      { t: 'advance', min: 41 },
+      { t: 'sweep' },
+      { t: 'reply', i: 1, afterMin: 20, interim: false },
+      // Everything again: nothing moves.
+      { t: 'thread', i: 0, afterMin: 10, j: 0 },
+      { t: 'reply', i: 1, afterMin: 20, interim: false },
+    ];
+    const { alerts, statuses } = await fixed(['normal'], [0], ops, {
+      follows: [{ parent: 'comment', idx: 0, min: 70, p: 'normal' }],
+      policy: POLICY,
+    });
+    expect(alerts).toContain('VK:c0 NEXT_REPLY WARNING 0');
+    expect(statuses).toEqual([
+      'answer VK:c0 ANSWERED_EARLY',
+      'open VK:c0 ANSWERED_BEFORE',
+      'open VK:f0 FOLLOW_UP',
+      'answer VK:f0 ANSWERED',
+      'answer VK:c0 DUPLICATE',
+      'open VK:c0 DUPLICATE',
+      'open VK:f0 DUPLICATE',
+      'answer VK:f0 DUPLICATE',
+    ]);
+  });
+
+  it("a follow-up's own reply before it: the follow-up is one all the same, its reply ends the next reply", async () => {
+    const { statuses } = await fixed(
+      ['normal'],
+      [0],
+      [
+        ...replied,
+        // The official reply to f0 (at +90) comes before f0 (posted +70 under the reply to c0).
+        { t: 'reply', i: 1, afterMin: 20, interim: false },
+        { t: 'follow', j: 0 },
+        { t: 'follow', j: 0 },
+        { t: 'reply', i: 1, afterMin: 20, interim: false },
+      ],
+      { follows: [underReply], policy: POLICY },
+    );
+    expect(statuses.slice(2)).toEqual([
+      'answer VK:f0 ANSWERED_EARLY',
+      'open VK:f0 FOLLOW_UP',
+      'open VK:f0 DUPLICATE',
+      'answer VK:f0 DUPLICATE',
+    ]);
+  });
+
   it('a crash between the appeal step and the follow-up mark: the redelivery completes it once', async () => {
     const { statuses } = await fixed(
       ['normal'],
@@ -363,7 +432,13 @@ describe('the appeal lifecycle in Redis against the reference model', () => {
 });
 
 /** What the histories reached, so a run that exercised nothing shows (printed, and checked below). */
-const coverage = { finalAlerts: 0, nextAlerts: 0, statuses: {} as Record<string, number> };
+const coverage = {
+  finalAlerts: 0,
+  nextAlerts: 0,
+  /** Citizens' comments under an official reply that came before its comment, taken as follow-ups. */
+  followUpsUnderEarlyReplies: 0,
+  statuses: {} as Record<string, number>,
+};
 const tally = (status: string) => (coverage.statuses[status] = (coverage.statuses[status] ?? 0) + 1);
 
 const alertId = (a: { commentKey: string; kind: string; level: number; target?: string }) =>
@@ -444,12 +519,24 @@ async function runHistory(
   const sent: ActionCommand[] = [];
   const claimedInOrder: string[] = [];
   const statuses: string[] = [];
+  /** Official replies sent before their comment was seen (ANSWERED_EARLY, or a second one: DUPLICATE). */
+  const earlyReplies = new Set<string>();
 
   const apply = async (command: SlaCommand) => {
+    const before = command.kind === 'answer' && !model.appeals!.appealOf(command.commentKey);
     const [status] = await store.apply([command]);
     expect(status, `${command.kind} ${command.commentKey}`).toBe(model.apply(command, now));
     tally(status as string);
     statuses.push(`${command.kind} ${command.commentKey} ${status as string}`);
+    if (
+      before &&
+      command.kind === 'answer' &&
+      command.replyKey &&
+      model.markers.get(command.commentKey)?.m === 'e'
+    )
+      earlyReplies.add(command.replyKey);
+    if (command.kind === 'open' && status === 'FOLLOW_UP' && earlyReplies.has(command.parentKey ?? ''))
+      coverage.followUpsUnderEarlyReplies += 1;
   };
   const act = async (command: ActionCommand) => {
     const [status] = await store.act([command]);
@@ -509,6 +596,26 @@ async function runHistory(
         });
         break;
       }
+      case 'thread': {
+        const c = comments[o.i] as OpenSlaCommand;
+        const replyKey = `VK:r${c.commentId}x${o.afterMin}`;
+        if (!replyKeys.includes(replyKey)) replyKeys.push(replyKey);
+        await apply({
+          kind: 'answer',
+          commentKey: c.commentKey,
+          shard: c.shard,
+          answeredAt: c.postedAt + o.afterMin * MIN,
+          replyKey,
+          interim: false,
+        });
+        await apply(c);
+        const f = follows[o.j];
+        if (f) {
+          f.command.parentKey ??= replyKey;
+          await apply(followUp(o.j));
+        }
+        break;
+      }
       case 'delete': {
         const c = citizen(o.i);
         await apply({ kind: 'cancel', commentKey: c.commentKey, shard: c.shard });
@@ -560,12 +667,12 @@ async function runHistory(
     }
   }
   const all = [...comments, ...follows.map((f) => f.command)];
-  await compare(redis, store, model, all, 'after the history');
+  await compare(redis, store, model, all, 'after the history', replyKeys);
   // Drain: a week later every alert left is published and acked, on both sides.
   now += 7 * 86_400_000;
   await redis.set(clockKey, now);
   for (let round = 0; round < 10 && (await sweep()) > 0; round++);
-  await compare(redis, store, model, all, 'after draining');
+  await compare(redis, store, model, all, 'after draining', replyKeys);
   return { alerts: claimedInOrder, statuses };
 }
 
@@ -575,6 +682,7 @@ async function compare(
   model: SlaModel,
   comments: OpenSlaCommand[],
   label: string,
+  replyKeys: string[],
 ) {
   const keys = store.keys;
   const counters: Record<string, number> = {};
@@ -606,6 +714,10 @@ async function compare(
     // `p` (actions wait for the comment) is Redis's own: the model keeps them in `pending`.
     const expected = m?.m === 'e' ? `e${m.answeredAt.toString(36)}` : (m?.m ?? null);
     expect(marker === 'p' ? null : marker, `${label}: marker of ${c.commentKey}`).toBe(expected);
+    // The appeal's state wherever Redis keeps one (it writes it at the first lifecycle input).
+    const { state } = await store.readAppeal(c.shard, c.commentKey);
+    if (state)
+      expect(state, `${label}: state of ${c.commentKey}`).toEqual(model.appeals!.states.get(c.commentKey));
     for (const target of ['FIRST_REPLY', 'FINAL_ANSWER', 'NEXT_REPLY'] as const) {
       const member = memberOf(c.commentKey, target);
       const open = (await redis.hexists(keys.record(c.shard, member), member)) === 1;
@@ -613,5 +725,13 @@ async function compare(
       const rec = model.open.get(slot);
       expect(open, `${label}: ${target} record of ${c.commentKey}`).toBe(rec?.target === target);
     }
+  }
+  // Thread links: an appeal's own once it had a reply, a reply's and a follow-up's to their appeal.
+  const appeals = model.appeals!;
+  for (const key of [...comments.map((c) => c.commentKey), ...replyKeys]) {
+    const own = appeals.states.get(key);
+    const expected = own ? (own.repliedAt === null ? null : key) : (appeals.links.get(key) ?? null);
+    const link = await redis.get(keys.link(shardOf(key, SHARDS), key));
+    expect(link, `${label}: thread link of ${key}`).toBe(expected);
   }
 }

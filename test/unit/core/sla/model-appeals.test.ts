@@ -301,6 +301,48 @@ describe('the reference model: properties of histories with actions', () => {
     );
   });
 
+  it('official replies and actions before their comment end as if the comment had come first', () => {
+    // Reply r is one reply (its key, time and kind), so that a second draw of it is a redelivery.
+    const reply = (openAt: number, r: number) =>
+      answer(0, (openAt + [30, 0, 90, 45][r]!) * MIN, `VK:${100 + r}`, r === 3);
+    const inputArb = fc.oneof(
+      fc.record({ r: fc.nat(3) }),
+      actionArb.map((a) => act(0, a.action.kind, a.action.acted_at, a.action.action_id, a.action)),
+    );
+    fc.assert(
+      fc.property(fc.array(inputArb, { maxLength: 12 }), fc.nat(300), fc.nat(3), (inputs, openAt, under) => {
+        const now = 700 * MIN;
+        const replies = inputs.flatMap((x) => ('r' in x ? [reply(openAt, x.r)] : []));
+        const actions = inputs.flatMap((x) => ('r' in x ? [] : [x]));
+        // A citizen's comment under one of the replies, after them all.
+        const followUp = open(5, 600 * MIN, `VK:${100 + under}`);
+        const early = new SlaModel(POLICY);
+        for (const x of inputs) {
+          if ('r' in x) early.apply(reply(openAt, x.r), now);
+          else early.act(x, now);
+        }
+        const opened = early.apply(open(0, openAt * MIN), now);
+        const earlyFollow = early.apply(followUp, now);
+        // The other order: the comment, its replies in time order (the first is the first reply), then
+        // the actions as they came.
+        const late = new SlaModel(POLICY);
+        late.apply(open(0, openAt * MIN), now);
+        const byTime = replies.sort((a, b) =>
+          'answeredAt' in a && 'answeredAt' in b ? a.answeredAt - b.answeredAt : 0,
+        );
+        for (const r of byTime) late.apply(r, now);
+        for (const a of actions) late.act(a, now);
+        expect(opened).toBe(replies.length ? 'ANSWERED_BEFORE' : 'OPENED');
+        expect(late.apply(followUp, now)).toBe(earlyFollow);
+        expect({ ...snapshot(early), links: early.appeals!.links }).toEqual({
+          ...snapshot(late),
+          links: late.appeals!.links,
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('counters stay consistent: gauges never negative, and equal to the records open', () => {
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 40 }), (steps) => {
